@@ -1,0 +1,1 @@
+"""The access core: people, keys, doors, grants, decisions and visibility, permission-checked."""

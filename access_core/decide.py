@@ -1,0 +1,111 @@
+"""Access decisions: may this credential open this door at this moment, and if not, why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from access_core.schedule import Schedule
+
+REASON_ORDER = (
+    "no_key_for_door",
+    "grant_not_started",
+    "grant_expired",
+    "outside_schedule",
+    "door_not_activated",
+    "credential_inactive",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessSource:
+    """One thing that may let a person through one door: a grant, a share, a reservation."""
+
+    via: str
+    """What it is, for explanations: "key Resident 4B", "share from jane@…", "reservation Roof Deck"."""
+    starts_at: datetime
+    """When it begins (aware)."""
+    ends_at: datetime | None
+    """When it ends, exclusive; None for open-ended."""
+    schedule: Schedule | None = None
+    """The door's weekly schedule in that key; None for always."""
+    live: bool = True
+    """False when the credential itself was revoked or deactivated."""
+
+    def failures(self, at: datetime, tz: ZoneInfo) -> tuple[str, ...]:
+        reasons = []
+        if at < self.starts_at:
+            reasons.append("grant_not_started")
+        if self.ends_at is not None and at >= self.ends_at:
+            reasons.append("grant_expired")
+        if self.schedule is not None and not self.schedule.allows(at.astimezone(tz)):
+            reasons.append("outside_schedule")
+        if not self.live:
+            reasons.append("credential_inactive")
+        return tuple(reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer of ``decide``: allowed, or every reason that failed."""
+
+    allowed: bool
+    """Whether the door opens."""
+    reasons: tuple[str, ...]
+    """Reason codes (CONTRACT.md), empty when allowed."""
+    via: str | None = None
+    """The source that allowed it, or that came closest."""
+
+    def as_json(self) -> dict[str, object]:
+        return {"allowed": self.allowed, "reasons": list(self.reasons)}
+
+
+def decide(
+    sources: Iterable[AccessSource],
+    at: datetime,
+    tz: ZoneInfo,
+    *,
+    door_activated: bool,
+    credential_live: bool = True,
+) -> Decision:
+    """Decide from every source of access a person has to one door.
+
+    Allowed when one source passes and the door and the credential are live; otherwise
+    the reasons of the closest source (fewest failures), plus the door's and the
+    credential's own.
+    """
+    best: tuple[str, ...] | None = None
+    best_via: str | None = None
+    for source in sources:
+        failed = source.failures(at, tz)
+        if best is None or len(failed) < len(best):
+            best, best_via = failed, source.via
+            if not failed:
+                break
+    reasons = ["no_key_for_door"] if best is None else list(best)
+    if not door_activated:
+        reasons.append("door_not_activated")
+    if not credential_live:
+        reasons.append("credential_inactive")
+    ordered = tuple(sorted(set(reasons), key=REASON_ORDER.index))
+    return Decision(not ordered, ordered, best_via)
+
+
+def doorcode_source(via: str, day: date, tz: ZoneInfo, schedule: Schedule | None, live: bool) -> AccessSource:
+    """A daily doorcode as a source: its local calendar day, the key's schedule for the door."""
+    from datetime import time, timedelta
+
+    starts = datetime.combine(day, time(0), tzinfo=tz)
+    ends = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return AccessSource(via, starts, ends, schedule, live)
+
+
+def doorcode_decision(source: AccessSource | None, at: datetime, tz: ZoneInfo, *, door_activated: bool) -> Decision:
+    """A code used on another day than its own is an inactive credential, not an expired grant."""
+    if source is None:
+        return decide((), at, tz, door_activated=door_activated)
+    outside_day = at < source.starts_at or (source.ends_at is not None and at >= source.ends_at)
+    inner = AccessSource(source.via, at, None, source.schedule, source.live and not outside_day)
+    return decide((inner,), at, tz, door_activated=door_activated)

@@ -1,0 +1,57 @@
+"""Finding objects by the names people and files use for them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access_core.errors import Ambiguous, NotFound
+from access_core.models import Door, Key, Person, Property
+from access_core.phones import normalize_email, normalize_phone
+
+
+def person_by_ref(session: Session, ref: str) -> Person | None:
+    """A person by email, phone (any common format) or exact full name."""
+    email = normalize_email(ref)
+    if email:
+        return session.scalar(select(Person).where(Person.email == email))
+    phone = normalize_phone(ref)
+    if phone:
+        return session.scalar(select(Person).where(Person.phone == phone))
+    found = session.scalars(select(Person).where(func.lower(Person.name) == ref.strip().lower())).all()
+    if len(found) > 1:
+        raise Ambiguous("person", ref, [p.handle for p in found])
+    return found[0] if found else None
+
+
+def require_person(session: Session, ref: str) -> Person:
+    person = person_by_ref(session, ref)
+    if person is None:
+        raise NotFound("person", ref)
+    return person
+
+
+def property_by_name(session: Session, name: str) -> Property | None:
+    return session.scalar(select(Property).where(func.lower(Property.name) == name.strip().lower()))
+
+
+def key_in(session: Session, prop: Property, name: str) -> Key:
+    key = session.scalar(
+        select(Key).where(Key.property_id == prop.id, func.lower(Key.name) == name.strip().lower())
+    )
+    if key is None:
+        raise NotFound("key", name)
+    return key
+
+
+def door_in(session: Session, prop: Property, name: str) -> Door:
+    door = session.scalar(
+        select(Door).where(Door.property_id == prop.id, func.lower(Door.name) == name.strip().lower())
+    )
+    if door is None:
+        raise NotFound("door", name)
+    return door
+
+
+def doors_named(session: Session, name: str) -> list[Door]:
+    return list(session.scalars(select(Door).where(func.lower(Door.name) == name.strip().lower())))

@@ -1,0 +1,316 @@
+"""The persistent domain model (SQLAlchemy 2, typed)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from access_core.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class DoorType(enum.StrEnum):
+    building_entrance = "building_entrance"
+    residence = "residence"
+    communal = "communal"
+    service = "service"
+
+
+class DeviceModel(enum.StrEnum):
+    latch_r = "latch_r"
+    latch_m = "latch_m"
+    latch_c = "latch_c"
+    intercom = "intercom"
+
+
+class Role(enum.StrEnum):
+    portfolio_manager = "portfolio_manager"
+    property_manager = "property_manager"
+    concierge_agent = "concierge_agent"
+
+
+class Permission(enum.StrEnum):
+    full = "full_key_management"
+    limited = "limited_key_management"
+    specific = "specific_key_management"
+    device = "device_management"
+
+
+class ActorRole(enum.StrEnum):
+    """Who acted at a residence door, judged for that door when the event happened."""
+
+    resident = "resident"
+    manager = "manager"
+    nonresident = "nonresident"
+
+
+class Portfolio(Base):
+    __tablename__ = "portfolios"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    properties: Mapped[list[Property]] = relationship(back_populates="portfolio")
+
+
+class Property(Base):
+    __tablename__ = "properties"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(String(400), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    features: Mapped[list[str]] = mapped_column(default=list)
+    upgrades: Mapped[list[str]] = mapped_column(default=list)
+    portfolio: Mapped[Portfolio] = relationship(back_populates="properties")
+    doors: Mapped[list[Door]] = relationship(back_populates="property", order_by="Door.id")
+    keys: Mapped[list[Key]] = relationship(back_populates="property", order_by="Key.id")
+
+
+class Door(Base):
+    __tablename__ = "doors"
+    __table_args__ = (UniqueConstraint("property_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    device: Mapped[str | None] = mapped_column(String(32))
+    serial: Mapped[str | None] = mapped_column(String(64))
+    activated: Mapped[bool] = mapped_column(Boolean, default=True)
+    battery: Mapped[int | None] = mapped_column(Integer)
+    firmware: Mapped[str | None] = mapped_column(String(32))
+    delivery: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def is_residence(self) -> bool:
+        return self.type == DoorType.residence
+
+    property: Mapped[Property] = relationship(back_populates="doors")
+
+
+class Key(Base):
+    __tablename__ = "keys"
+    __table_args__ = (UniqueConstraint("property_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    shareable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def has_residence(self) -> bool:
+        return any(kd.door.is_residence for kd in self.doors)
+
+    property: Mapped[Property] = relationship(back_populates="keys")
+    doors: Mapped[list[KeyDoor]] = relationship(
+        back_populates="key", cascade="all, delete-orphan", order_by="KeyDoor.position"
+    )
+
+
+class KeyDoor(Base):
+    """A door inside a key, with the door's optional weekly schedule in that key."""
+
+    __tablename__ = "key_doors"
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), primary_key=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("doors.id", ondelete="CASCADE"), primary_key=True, index=True)
+    schedule: Mapped[str | None] = mapped_column(String(400))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[Key] = relationship(back_populates="doors")
+    door: Mapped[Door] = relationship()
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+
+    @property
+    def handle(self) -> str:
+        """How operations name the person: email, else phone."""
+        return self.email or self.phone or f"person:{self.id}"
+
+    @property
+    def label(self) -> str:
+        return self.name or self.handle
+
+
+class Grant(Base):
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("person_id", "key_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    resident: Mapped[bool] = mapped_column(Boolean)
+    may_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    key: Mapped[Key] = relationship()
+    granted_by: Mapped[Person | None] = relationship(foreign_keys=[granted_by_id])
+
+    def active_at(self, at: datetime) -> bool:
+        return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)
+
+    def ends_at_or_max(self) -> datetime:
+        return self.ends_at or datetime.max.replace(tzinfo=UTC)
+
+
+class Keycard(Base):
+    __tablename__ = "keycards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    person: Mapped[Person] = relationship()
+
+
+class Doorcode(Base):
+    __tablename__ = "doorcodes"
+    __table_args__ = (UniqueConstraint("key_id", "code", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16))
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), index=True)
+    granter_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    key: Mapped[Key] = relationship()
+    granter: Mapped[Person] = relationship()
+
+
+class GuestShare(Base):
+    __tablename__ = "guest_shares"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    granter_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    guest_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    granter: Mapped[Person] = relationship(foreign_keys=[granter_id])
+    guest: Mapped[Person] = relationship(foreign_keys=[guest_id])
+    key: Mapped[Key] = relationship()
+
+
+class ManagerRole(Base):
+    __tablename__ = "manager_roles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolios.id", ondelete="CASCADE"))
+    property_id: Mapped[int | None] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    permissions: Mapped[list[str]] = mapped_column(default=list)
+    key_ids: Mapped[list[str]] = mapped_column(default=list)
+    """Ids (as text) of the keys a specific-key manager manages."""
+    person: Mapped[Person] = relationship()
+
+
+class Amenity(Base):
+    __tablename__ = "amenities"
+    __table_args__ = (UniqueConstraint("property_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    door_id: Mapped[int | None] = mapped_column(ForeignKey("doors.id", ondelete="SET NULL"))
+    reservable: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    hours: Mapped[str | None] = mapped_column(String(400))
+    max_hours: Mapped[float | None]
+    rules: Mapped[str] = mapped_column(String(1000), default="")
+    door: Mapped[Door | None] = relationship()
+
+
+class Reservation(Base):
+    __tablename__ = "reservations"
+    __table_args__ = (Index("ix_reservations_amenity_time", "amenity_id", "starts_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amenity_id: Mapped[int] = mapped_column(ForeignKey("amenities.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    amenity: Mapped[Amenity] = relationship()
+    person: Mapped[Person] = relationship()
+
+
+class CatalogItem(Base):
+    """A local service or an experience offered at a property."""
+
+    __tablename__ = "catalog_items"
+    __table_args__ = (UniqueConstraint("property_id", "kind", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    vendor: Mapped[str] = mapped_column(String(200), default="")
+    price: Mapped[float] = mapped_column(default=0.0)
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    starts_at: Mapped[datetime | None]
+    capacity: Mapped[int | None] = mapped_column(Integer)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime | None]
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(16), default="requested")
+    item: Mapped[CatalogItem] = relationship()
+
+
+class UpgradeRequest(Base):
+    __tablename__ = "upgrade_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    upgrade: Mapped[str] = mapped_column(String(64))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+
+
+class ActivityEvent(Base):
+    """One access event, with who acted judged for that door when it happened."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        Index("ix_events_door_at", "door_id", "at"),
+        Index("ix_events_property_at", "property_id", "at"),
+        Index("ix_events_actor_at", "actor_id", "at"),
+        Index("ix_events_granter_at", "granter_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    door_id: Mapped[int] = mapped_column(ForeignKey("doors.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    residence: Mapped[bool] = mapped_column(Boolean)
+    """Whether the door is a residence door (copied so visibility needs no join)."""
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    granter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    doorcode: Mapped[str | None] = mapped_column(String(16))
+    credential: Mapped[str] = mapped_column(String(16))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    photo: Mapped[str | None] = mapped_column(String(400))
+    door: Mapped[Door] = relationship()
+    actor: Mapped[Person | None] = relationship(foreign_keys=[actor_id])
+
+
+class AuditEntry(Base):
+    """Every change made through the core: who, what, when (and the remote unlock reasons)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    op: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,148 @@
+"""Who may do what (DOMAIN.md, "Who may do what"): one function per rule.
+
+Every function returns quietly when the principal may act and raises ``Refused``
+naming the rule otherwise. Channels and the NLU never decide this; they ask here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access_core.errors import Refused
+from access_core.models import Door, Grant, Key, KeyDoor, Permission, Person, Property
+from access_core.principal import Principal
+
+FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full, Permission.limited, Permission.specific, Permission.device)
+
+
+def _where(prop: Property) -> str:
+    return prop.name
+
+
+def require_key_giving(principal: Principal, key: Key) -> None:
+    """grant_key, revoke_key: P, F, L; S for their keys."""
+    prop = key.property
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return
+    if key.id in principal.my_keys(prop):
+        return
+    if principal.has(prop, SPECIFIC):
+        raise Refused("specific_keys_only", f"You can only give and revoke your own keys at {_where(prop)}; {key.name} is not one of them.")
+    raise Refused("key_management_required", f"Giving or revoking keys at {_where(prop)} needs key management permission.")
+
+
+def require_inviting(principal: Principal, prop: Property) -> None:
+    """invite_person: P, F, L, S."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED, SPECIFIC):
+        return
+    raise Refused("key_management_required", f"Inviting people to {_where(prop)} needs key management permission.")
+
+
+def require_key_editing(principal: Principal, prop: Property) -> None:
+    """create_key, add/remove_door_from_key, set_schedule, create_door: P, F."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required",
+                  f"Creating or editing keys, doors and schedules at {_where(prop)} needs full key management.")
+
+
+def require_keycards(principal: Principal, prop: Property) -> None:
+    """issue_keycard, deactivate_keycard: P, F, L."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return
+    raise Refused("keycard_management_required", f"Keycards at {_where(prop)} need full or limited key management.")
+
+
+def require_sharing(session: Session, principal: Principal, key: Key, at: datetime) -> Grant:
+    """create_doorcode, share_key: someone holding a shareable key now, with may_share."""
+    grant = session.scalar(select(Grant).where(Grant.person_id == principal.person_id, Grant.key_id == key.id))
+    if grant is None or not grant.active_at(at):
+        raise Refused("must_hold_key", f"You don't hold {key.name} right now, so you can't share it.")
+    if not key.shareable:
+        raise Refused("key_not_shareable", f"{key.name} is not shareable.")
+    if not grant.may_share:
+        raise Refused("sharing_not_allowed", f"Your access to {key.name} doesn't include sharing it.")
+    return grant
+
+
+def require_manager_creation(principal: Principal, prop: Property) -> None:
+    """create_manager: P only."""
+    if principal.is_portfolio_manager(prop):
+        return
+    raise Refused("portfolio_manager_required", "Only a portfolio manager can create managers.")
+
+
+def require_unlock(session: Session, principal: Principal, door: Door, at: datetime) -> None:
+    """unlock_door: P, F, L; S for doors of their keys; A for delivery doors; R for doors they may open now."""
+    prop = door.property
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return
+    if door.id in _doors_of_keys(session, principal.my_keys(prop)):
+        return
+    if prop.id in principal.agent_at and door.delivery:
+        return
+    from access_core.sources import decide_person
+
+    person = session.get(Person, principal.person_id)
+    if person is not None and decide_person(session, person, door, at).allowed:
+        return
+    if prop.id in principal.agent_at:
+        raise Refused("delivery_doors_only", f"Concierge agents can only unlock the delivery doors; {door.name} is not one.")
+    raise Refused("unlock_not_allowed", f"You can't unlock {door.name}.")
+
+
+def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> set[int]:
+    if not key_ids:
+        return set()
+    return set(session.scalars(select(KeyDoor.door_id).where(KeyDoor.key_id.in_(key_ids))))
+
+
+def covers_door(session: Session, principal: Principal, door: Door) -> bool:
+    """Managerial view of a door's activity: P, F, L; S for doors of their keys."""
+    prop = door.property
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return True
+    return door.id in _doors_of_keys(session, principal.my_keys(prop))
+
+
+def require_activity_view(session: Session, principal: Principal, door: Door, *, about_others: bool) -> None:
+    """Who has access / activity at a door: the covering managers (residents ask via activity)."""
+    if covers_door(session, principal, door):
+        return
+    if about_others:
+        raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
+
+
+def require_explaining(session: Session, principal: Principal, person: Person, door: Door) -> None:
+    """Why can't X open Y: covering managers; anyone about themselves."""
+    if person.id == principal.person_id or covers_door(session, principal, door):
+        return
+    raise Refused("activity_view_required", f"You can only ask why you yourself can't open {door.name}.")
+
+
+def require_device_view(principal: Principal, prop: Property) -> None:
+    """Device status, activate, deactivate, firmware: P, D."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, DEVICE):
+        return
+    raise Refused("device_management_required", f"Devices at {_where(prop)} need device management permission.")
+
+
+def require_resident_services(session: Session, principal: Principal, prop: Property, at: datetime) -> None:
+    """reserve_amenity, book_service: someone with an active grant at the property."""
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id)
+        .where(Grant.person_id == principal.person_id, Key.property_id == prop.id)
+    )
+    if any(g.active_at(at) for g in grants):
+        return
+    raise Refused("active_grant_required", f"Bookings at {_where(prop)} are for people with active access there.")
+
+
+def require_sales(principal: Principal, prop: Property) -> None:
+    """List upgrades, submit_request: P, F."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required", f"Upgrades for {_where(prop)} are handled by its full managers.")

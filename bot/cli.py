@@ -1,0 +1,128 @@
+"""The `concierge` command: thin entrypoints over the core and the dialogue."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Conversational concierge for building access.")
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: DATABASE_URL or ./concierge.db).")]
+
+
+def _database(url: str | None):  # type: ignore[no-untyped-def]
+    from access_core.db import Database
+
+    return Database(url)
+
+
+def _moment(text: str | None, what: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"{what}: {text!r} is not an ISO 8601 time like 2026-12-01T10:00:00-05:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _emit(payload: dict[str, Any], as_json: bool, text: str) -> None:
+    typer.echo(json.dumps(payload) if as_json else text)
+
+
+@app.command()
+def load(file: Path, db: DbOption = None) -> None:
+    """Build or rebuild a portfolio from a property file (all or nothing)."""
+    from access_core.file_fields import FileErrors
+    from access_core.loader import load_property_file
+
+    database = _database(db)
+    try:
+        with database.session() as session:
+            report = load_property_file(session, file)
+    except FileErrors as exc:
+        for error in exc.errors:
+            typer.echo(f"{file}:{error.line}: {error.message}", err=True)
+        typer.echo(f"error: {file} was not loaded; nothing changed.", err=True)
+        raise typer.Exit(1) from None
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.items()))
+    typer.echo(f"Loaded {report.portfolio}: {', '.join(report.properties)} ({counts}).")
+
+
+@app.command()
+def activity(
+    as_: Annotated[str, typer.Option("--as", help="Email or phone of the asker.")],
+    door: Annotated[str | None, typer.Option(help="Only this door.")] = None,
+    since: Annotated[str | None, typer.Option(help="ISO time, inclusive.")] = None,
+    until: Annotated[str | None, typer.Option(help="ISO time, exclusive.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    db: DbOption = None,
+) -> None:
+    """The activity the asker may see (DOMAIN visibility table)."""
+    from access_core.errors import CoreError, Refused
+    from access_core.lookup import require_person
+    from access_core.principal import load_principal
+    from access_core.queries import door_for, visible_event_ids
+
+    with _database(db).session() as session:
+        try:
+            person = require_person(session, as_)
+            target = door_for(session, door, person) if door else None
+            events = visible_event_ids(
+                session, load_principal(session, person), door=target,
+                since=_moment(since, "--since"), until=_moment(until, "--until"),
+            )
+        except Refused as exc:
+            _emit({"events": [], "refused": exc.rule, "reply": exc.message}, as_json, f"refused: {exc.message}")
+            return
+        except CoreError as exc:
+            _fail(exc.message)
+            return
+        ids = [e.external_id for e in events]
+        lines = [f"{e.external_id}  {e.at.isoformat()}  {e.door.name}  {e.credential}  "
+                 f"{'granted' if e.granted else 'denied'}" for e in events]
+        _emit({"events": ids}, as_json, "\n".join(lines) or "No activity.")
+
+
+@app.command()
+def check(
+    person: Annotated[str, typer.Option(help="Email, phone or name.")],
+    door: Annotated[str, typer.Option(help="Door name.")],
+    at: Annotated[str | None, typer.Option(help="ISO time (default now).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    db: DbOption = None,
+) -> None:
+    """May this person open this door at this moment, and if not, why."""
+    from access_core.errors import CoreError
+    from access_core.queries import check_access
+
+    moment = _moment(at, "--at") or datetime.now(UTC)
+    with _database(db).session() as session:
+        try:
+            decision = check_access(session, person, door, moment)
+        except CoreError as exc:
+            _fail(exc.message)
+            return
+    text = "allowed" if decision.allowed else "denied: " + ", ".join(decision.reasons)
+    _emit(decision.as_json(), as_json, text)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
