@@ -1,0 +1,157 @@
+"""Giving, revoking and restoring keys; inviting people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core import policy
+from access_core.errors import Invalid
+from access_core.models import Grant, Key, Person
+from access_core.phones import normalize_email, normalize_phone
+from access_core.services.context import Context, Outcome, moment
+from access_core.timefmt import when
+
+
+def _grant_state(grant: Grant | None) -> dict[str, Any] | None:
+    if grant is None:
+        return None
+    return {
+        "starts_at": grant.starts_at.isoformat(), "ends_at": grant.ends_at.isoformat() if grant.ends_at else None,
+        "resident": grant.resident, "may_share": grant.may_share,
+        "granted_by": grant.granted_by_id,
+    }
+
+
+def _existing(ctx: Context, person: Person, key: Key) -> Grant | None:
+    return ctx.session.scalar(select(Grant).where(Grant.person_id == person.id, Grant.key_id == key.id))
+
+
+def resident_answer(key: Key, resident: Any) -> bool:
+    """The grant's resident status: must be stated for keys with residence doors, else no."""
+    if resident is None:
+        if key.has_residence:
+            raise Invalid("resident", f"Is the person a resident of {key.name}? That must be decided.")
+        return False
+    if not isinstance(resident, bool):
+        raise Invalid("resident", "resident must be yes or no")
+    if resident and not key.has_residence:
+        raise Invalid("resident", f"{key.name} has no residence door, so no one is its resident.")
+    return resident
+
+
+def grant_key(ctx: Context, op: dict[str, Any]) -> Outcome:
+    key = ctx.key(op.get("key"))
+    policy.require_key_giving(ctx.principal, key)
+    person, invited = _person_or_new(ctx, op.get("person"))
+    resident = resident_answer(key, op.get("resident"))
+    starts = moment(op.get("starts_at"), "starts_at", ctx.now)
+    ends = moment(op.get("ends_at"), "ends_at")
+    assert starts is not None
+    if ends is not None and ends <= starts:
+        raise Invalid("ends_at", "Access must end after it starts.")
+    may_share = op.get("may_share")
+    may_share = bool(resident and key.shareable) if may_share is None else bool(may_share)
+    grant = _existing(ctx, person, key)
+    before = _grant_state(grant)
+    if grant is None:
+        grant = Grant(person_id=person.id, key_id=key.id)
+        ctx.session.add(grant)
+    grant.starts_at, grant.ends_at, grant.resident, grant.may_share = starts, ends, resident, may_share
+    grant.granted_by_id = ctx.principal.person_id
+    ctx.session.flush()
+    ctx.audit("grant_key", person=person.handle, key=key.name, before=before)
+    undo = [{"op": "restore_grant", "person": person.handle, "key": key.name, "state": before}]
+    if invited:
+        undo.append({"op": "forget_person", "person": person.handle})
+    role = " as a resident" if resident else ""
+    return Outcome(f"Gave {person.label} {key.name}{role} {when(starts, ends, ctx.tz)}.", undo)
+
+
+def revoke_key(ctx: Context, op: dict[str, Any]) -> Outcome:
+    key = ctx.key(op.get("key"))
+    policy.require_key_giving(ctx.principal, key)
+    person = ctx.person(op.get("person"))
+    at = moment(op.get("at"), "at", ctx.now)
+    assert at is not None
+    grant = _existing(ctx, person, key)
+    if grant is None or (grant.ends_at is not None and grant.ends_at <= at):
+        raise Invalid("person", f"{person.label} doesn't hold {key.name}.")
+    before = _grant_state(grant)
+    if at <= grant.starts_at:
+        ctx.session.delete(grant)
+    else:
+        grant.ends_at = at
+    ctx.session.flush()
+    ctx.audit("revoke_key", person=person.handle, key=key.name, before=before)
+    undo = [{"op": "restore_grant", "person": person.handle, "key": key.name, "state": before}]
+    return Outcome(f"Revoked {person.label}'s {key.name}.", undo)
+
+
+def restore_grant(ctx: Context, op: dict[str, Any]) -> Outcome:
+    """Undo of grant_key / revoke_key: put a grant back as it was (or remove it)."""
+    key = ctx.key(op.get("key"))
+    policy.require_key_giving(ctx.principal, key)
+    person = ctx.person(op.get("person"))
+    grant = _existing(ctx, person, key)
+    state = op.get("state")
+    if state is None:
+        if grant is not None:
+            ctx.session.delete(grant)
+        ctx.session.flush()
+        return Outcome(f"{person.label} no longer holds {key.name}.")
+    if grant is None:
+        grant = Grant(person_id=person.id, key_id=key.id)
+        ctx.session.add(grant)
+    grant.starts_at = moment(state["starts_at"], "starts_at")  # type: ignore[assignment]
+    grant.ends_at = moment(state["ends_at"], "ends_at")
+    grant.resident, grant.may_share = state["resident"], state["may_share"]
+    grant.granted_by_id = state.get("granted_by")
+    ctx.session.flush()
+    ctx.audit("restore_grant", person=person.handle, key=key.name)
+    return Outcome(f"{person.label}'s {key.name} is back as it was.")
+
+
+def invite_person(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_inviting(ctx.principal, ctx.prop)
+    person, created = _person_or_new(ctx, {k: op.get(k) for k in ("name", "email", "phone")})
+    if not created:
+        return Outcome(f"{person.label} is already known.")
+    ctx.audit("invite_person", person=person.handle)
+    return Outcome(f"Invited {person.label}.", [{"op": "forget_person", "person": person.handle}])
+
+
+def forget_person(ctx: Context, op: dict[str, Any]) -> Outcome:
+    """Undo of an invitation: remove a person who holds nothing."""
+    policy.require_inviting(ctx.principal, ctx.prop)
+    person = ctx.person(op.get("person"))
+    if ctx.session.scalar(select(Grant.id).where(Grant.person_id == person.id).limit(1)) is None:
+        ctx.session.delete(person)
+        ctx.session.flush()
+    return Outcome(f"Removed {person.label}.")
+
+
+def _person_or_new(ctx: Context, ref: Any) -> tuple[Person, bool]:
+    """An existing person, or a new one from {name, email, phone} (inviting needs the right too)."""
+    if isinstance(ref, str):
+        return ctx.person(ref), False
+    if not isinstance(ref, dict):
+        raise Invalid("person", "Who is it for?")
+    email = normalize_email(ref["email"]) if ref.get("email") else None
+    phone = normalize_phone(ref["phone"]) if ref.get("phone") else None
+    if ref.get("email") and not email:
+        raise Invalid("email", f"{ref['email']!r} is not an email address.")
+    if ref.get("phone") and not phone:
+        raise Invalid("phone", f"{ref['phone']!r} is not a phone number.")
+    if not email and not phone:
+        raise Invalid("person", "A new person needs an email or a phone number.")
+    for column, value in ((Person.email, email), (Person.phone, phone)):
+        found = ctx.session.scalar(select(Person).where(column == value)) if value else None
+        if found is not None:
+            return found, False
+    policy.require_inviting(ctx.principal, ctx.prop)
+    person = Person(name=str(ref.get("name") or "").strip(), email=email, phone=phone)
+    ctx.session.add(person)
+    ctx.session.flush()
+    return person, True

@@ -1,0 +1,161 @@
+"""Amenity reservations, service bookings, experiences and upgrade requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from access_core import policy
+from access_core.errors import Invalid, NotFound
+from access_core.models import Amenity, CatalogItem, Order, Reservation, UpgradeRequest
+from access_core.schedule import parse_schedule
+from access_core.services.context import Context, Outcome, moment
+from access_core.timefmt import moment_text, when
+
+
+def _amenity(ctx: Context, name: Any, *, lock: bool = False) -> Amenity:
+    query = select(Amenity).where(Amenity.property_id == ctx.prop.id, func.lower(Amenity.name) == str(name or "").lower())
+    if lock:
+        query = query.with_for_update()
+    amenity = ctx.session.scalar(query)
+    if amenity is None:
+        raise NotFound("amenity", str(name))
+    return amenity
+
+
+def reservation_problem(ctx: Context, amenity: Amenity, starts: Any, ends: Any) -> str | None:
+    """Why this slot can't be booked (DOMAIN "Catalog"), or None."""
+    if not amenity.reservable:
+        return f"{amenity.name} can't be reserved."
+    if ends <= starts:
+        return "A reservation must end after it starts."
+    if starts < ctx.now:
+        return "That time has already passed."
+    hours = (ends - starts).total_seconds() / 3600
+    if amenity.max_hours is not None and hours > amenity.max_hours + 1e-9:
+        return f"{amenity.name} can be booked for at most {amenity.max_hours:g} hours at a time."
+    schedule = parse_schedule(amenity.hours)
+    if schedule is not None and not _inside(schedule, starts.astimezone(ctx.tz), ends.astimezone(ctx.tz)):
+        return f"{amenity.name} is open {amenity.hours}; that slot falls outside its hours."
+    return None
+
+
+def _inside(schedule: Any, starts: Any, ends: Any) -> bool:
+    from datetime import timedelta
+
+    step, probe = timedelta(minutes=15), starts
+    while probe < ends:
+        if not schedule.allows(probe):
+            return False
+        probe += step
+    last = ends - timedelta(minutes=1)
+    return bool(schedule.allows(last))
+
+
+def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    amenity = _amenity(ctx, op.get("amenity"), lock=True)
+    starts, ends = moment(op.get("starts_at"), "starts_at"), moment(op.get("ends_at"), "ends_at")
+    if starts is None or ends is None:
+        raise Invalid("starts_at", f"When would you like {amenity.name}?")
+    problem = reservation_problem(ctx, amenity, starts, ends)
+    if problem:
+        raise Invalid("starts_at", problem)
+    overlapping = ctx.session.scalar(select(func.count(Reservation.id)).where(
+        Reservation.amenity_id == amenity.id, Reservation.cancelled.is_(False),
+        Reservation.starts_at < ends, Reservation.ends_at > starts))
+    if (overlapping or 0) >= amenity.capacity:
+        raise Invalid("starts_at", f"{amenity.name} is fully booked then ({amenity.capacity} at a time).")
+    reservation = Reservation(amenity_id=amenity.id, person_id=ctx.principal.person_id, starts_at=starts, ends_at=ends)
+    ctx.session.add(reservation)
+    ctx.session.flush()
+    ctx.audit("reserve_amenity", amenity=amenity.name, starts_at=starts.isoformat())
+    return Outcome(f"Reserved {amenity.name} {when(starts, ends, ctx.tz)}.",
+                   [{"op": "cancel_reservation", "reservation_id": reservation.id}], {"reservation": reservation.id})
+
+
+def cancel_reservation(ctx: Context, op: dict[str, Any]) -> Outcome:
+    query = select(Reservation).where(Reservation.person_id == ctx.principal.person_id, Reservation.cancelled.is_(False))
+    if op.get("reservation_id"):
+        query = query.where(Reservation.id == op["reservation_id"])
+    else:
+        query = query.where(Reservation.amenity_id == _amenity(ctx, op.get("amenity")).id, Reservation.ends_at > ctx.now)
+        starts = moment(op.get("starts_at"), "starts_at")
+        if starts is not None:
+            query = query.where(Reservation.starts_at == starts)
+    found = ctx.session.scalars(query.order_by(Reservation.starts_at)).all()
+    if not found:
+        raise Invalid("amenity", "You have no reservation like that.")
+    if len(found) > 1:
+        raise Invalid("starts_at", "Which one? " + "; ".join(moment_text(r.starts_at, ctx.tz) for r in found))
+    found[0].cancelled = True
+    ctx.session.flush()
+    ctx.audit("cancel_reservation", reservation=found[0].id)
+    return Outcome(f"Cancelled your {found[0].amenity.name} reservation.")
+
+
+def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
+    item = ctx.session.scalar(select(CatalogItem).where(
+        CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind,
+        func.lower(CatalogItem.name) == str(name or "").lower()).with_for_update())
+    if item is None:
+        raise NotFound(kind, str(name))
+    return item
+
+
+def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    item = _item(ctx, "service", op.get("service"))
+    starts = moment(op.get("starts_at"), "starts_at")
+    if starts is not None and starts < ctx.now:
+        raise Invalid("starts_at", "That time has already passed.")
+    order = Order(item_id=item.id, person_id=ctx.principal.person_id, starts_at=starts)
+    ctx.session.add(order)
+    ctx.session.flush()
+    ctx.audit("book_service", service=item.name, order=order.id)
+    at = f" for {moment_text(starts, ctx.tz)}" if starts else ""
+    return Outcome(f"Requested {item.name} from {item.vendor}{at} (${item.price:.2f} per {item.unit}); order #{order.id}.",
+                   [{"op": "cancel_order", "order_id": order.id}], {"order": order.id})
+
+
+def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    item = _item(ctx, "experience", op.get("experience"))
+    quantity = int(op.get("quantity") or 1)
+    sold = ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
+        Order.item_id == item.id, Order.state != "cancelled")) or 0
+    if item.capacity is not None and sold + quantity > item.capacity:
+        raise Invalid("quantity", f"{item.name} has {max(item.capacity - sold, 0)} places left.")
+    order = Order(item_id=item.id, person_id=ctx.principal.person_id, starts_at=item.starts_at,
+                  quantity=quantity, state="confirmed")
+    ctx.session.add(order)
+    ctx.session.flush()
+    return Outcome(f"Booked {quantity} for {item.name}; ${item.price * quantity:.2f}, order #{order.id}.",
+                   [{"op": "cancel_order", "order_id": order.id}], {"order": order.id})
+
+
+def cancel_order(ctx: Context, op: dict[str, Any]) -> Outcome:
+    order = ctx.session.get(Order, op.get("order_id"))
+    if order is None or order.person_id != ctx.principal.person_id:
+        raise Invalid("order", "You have no such order.")
+    order.state = "cancelled"
+    ctx.session.flush()
+    return Outcome(f"Cancelled order #{order.id}.")
+
+
+def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_sales(ctx.principal, ctx.prop)
+    upgrade = str(op.get("upgrade") or "")
+    if upgrade not in ctx.prop.upgrades:
+        raise Invalid("upgrade", f"{upgrade or 'That'} is not an upgrade available for {ctx.prop.name}.")
+    open_request = ctx.session.scalar(select(UpgradeRequest).where(
+        UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state == "open"))
+    if open_request is not None:
+        return Outcome(f"A request for {upgrade} is already open (#{open_request.id}); the sales team has it.")
+    request = UpgradeRequest(property_id=ctx.prop.id, upgrade=upgrade, requested_by_id=ctx.principal.person_id,
+                             created_at=ctx.now)
+    ctx.session.add(request)
+    ctx.session.flush()
+    ctx.audit("submit_request", upgrade=upgrade)
+    return Outcome(f"Sent your request for {upgrade} to the sales team (#{request.id}).", [], {"request": request.id})

@@ -1,0 +1,147 @@
+"""Keycards, daily doorcodes and guest shares."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core import policy
+from access_core.errors import Invalid
+from access_core.models import Doorcode, GuestShare, Keycard, Person
+from access_core.phones import normalize_email, normalize_phone
+from access_core.services.context import Context, Outcome, moment
+from access_core.sharing import share_problem
+from access_core.timefmt import day_text, when
+
+
+def issue_keycard(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_keycards(ctx.principal, ctx.prop)
+    serial = str(op.get("serial") or "").strip().upper()
+    if not serial:
+        raise Invalid("serial", "What is the keycard's serial number?")
+    person = ctx.person(op.get("person"))
+    card = ctx.session.scalar(select(Keycard).where(Keycard.serial == serial))
+    if card is not None and card.active:
+        raise Invalid("serial", f"Keycard {serial} is already issued to {card.person.label}.")
+    if card is None:
+        card = Keycard(serial=serial, property_id=ctx.prop.id, person_id=person.id)
+        ctx.session.add(card)
+    card.person_id, card.active = person.id, True
+    ctx.session.flush()
+    ctx.audit("issue_keycard", serial=serial, person=person.handle)
+    return Outcome(f"Keycard {serial} now opens what {person.label} may open.",
+                   [{"op": "deactivate_keycard", "serial": serial, "person": person.handle}])
+
+
+def deactivate_keycard(ctx: Context, op: dict[str, Any]) -> Outcome:
+    policy.require_keycards(ctx.principal, ctx.prop)
+    serial = str(op.get("serial") or "").strip().upper()
+    query = select(Keycard).where(Keycard.property_id == ctx.prop.id, Keycard.active.is_(True))
+    if serial:
+        query = query.where(Keycard.serial == serial)
+    if op.get("person"):
+        query = query.where(Keycard.person_id == ctx.person(op["person"]).id)
+    cards = ctx.session.scalars(query).all()
+    if not cards:
+        raise Invalid("serial", "There is no active keycard like that.")
+    if len(cards) > 1:
+        raise Invalid("serial", "Which keycard? " + ", ".join(c.serial for c in cards))
+    card = cards[0]
+    card.active = False
+    ctx.session.flush()
+    ctx.audit("deactivate_keycard", serial=card.serial)
+    return Outcome(f"Keycard {card.serial} is deactivated.",
+                   [{"op": "issue_keycard", "serial": card.serial, "person": card.person.handle}])
+
+
+def _day(value: Any) -> date:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid("date", f"{value!r} is not a date") from None
+
+
+def create_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
+    key, day = ctx.key(op.get("key")), _day(op.get("date"))
+    policy.require_sharing(ctx.session, ctx.principal, key, ctx.now)
+    if day < ctx.now.astimezone(ctx.tz).date():
+        raise Invalid("date", "A doorcode can't be for a day that has passed.")
+    granter = ctx.me()
+    starts = datetime.combine(day, time(0), tzinfo=ctx.tz)
+    problem = share_problem(ctx.session, granter, key, starts, starts + timedelta(days=1), whole_period=False)
+    if problem:
+        raise Invalid("date", problem)
+    used = set(ctx.session.scalars(select(Doorcode.code).where(Doorcode.key_id == key.id, Doorcode.day == day)))
+    code = op.get("code") or _fresh_code(used)
+    ctx.session.add(Doorcode(code=code, key_id=key.id, granter_id=granter.id, day=day))
+    ctx.session.flush()
+    ctx.audit("create_doorcode", key=key.name, day=day.isoformat())
+    return Outcome(f"Code {code} opens {key.name} on {day_text(starts, ctx.tz)}.",
+                   [{"op": "revoke_doorcode", "key": key.name, "code": code, "date": day.isoformat()}],
+                   {"code": code})
+
+
+def _fresh_code(used: set[str]) -> str:
+    while True:
+        code = f"{secrets.randbelow(10**6):06d}"
+        if code not in used:
+            return code
+
+
+def revoke_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
+    key = ctx.key(op.get("key"))
+    doorcode = ctx.session.scalar(select(Doorcode).where(
+        Doorcode.key_id == key.id, Doorcode.code == str(op.get("code")), Doorcode.day == _day(op.get("date"))))
+    if doorcode is None or doorcode.granter_id != ctx.principal.person_id:
+        raise Invalid("code", "You have no such doorcode.")
+    doorcode.active = False
+    ctx.session.flush()
+    return Outcome(f"Code {doorcode.code} no longer works.")
+
+
+def share_key(ctx: Context, op: dict[str, Any]) -> Outcome:
+    key = ctx.key(op.get("key"))
+    policy.require_sharing(ctx.session, ctx.principal, key, ctx.now)
+    starts = moment(op.get("starts_at"), "starts_at", ctx.now)
+    ends = moment(op.get("ends_at"), "ends_at")
+    if starts is None or ends is None:
+        raise Invalid("ends_at", "Until when should the guest have access?")
+    problem = share_problem(ctx.session, ctx.me(), key, starts, ends)
+    if problem:
+        raise Invalid("ends_at", problem)
+    guest = _guest(ctx, op.get("guest"))
+    share = GuestShare(granter_id=ctx.principal.person_id, guest_id=guest.id, key_id=key.id,
+                       starts_at=starts, ends_at=ends)
+    ctx.session.add(share)
+    ctx.session.flush()
+    ctx.audit("share_key", key=key.name, guest=guest.handle)
+    return Outcome(f"Shared {key.name} with {guest.label} {when(starts, ends, ctx.tz)}.",
+                   [{"op": "revoke_share", "share_id": share.id}], {"guest": guest.handle})
+
+
+def revoke_share(ctx: Context, op: dict[str, Any]) -> Outcome:
+    share = ctx.session.get(GuestShare, op.get("share_id"))
+    if share is None or share.granter_id != ctx.principal.person_id:
+        raise Invalid("share", "You have no such share.")
+    share.active = False
+    ctx.session.flush()
+    return Outcome(f"{share.guest.label} no longer has {share.key.name}.")
+
+
+def _guest(ctx: Context, ref: Any) -> Person:
+    if isinstance(ref, dict):
+        ref = ref.get("phone") or ref.get("email")
+    text = str(ref or "")
+    handle = normalize_email(text) or normalize_phone(text)
+    if handle is None:
+        return ctx.person(text, "guest")
+    column = Person.email if "@" in handle else Person.phone
+    guest = ctx.session.scalar(select(Person).where(column == handle))
+    if guest is None:
+        guest = Person(email=handle if "@" in handle else None, phone=None if "@" in handle else handle)
+        ctx.session.add(guest)
+        ctx.session.flush()
+    return guest

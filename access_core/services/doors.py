@@ -1,0 +1,57 @@
+"""Remote unlocks and device operations."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from access_core import policy
+from access_core.activity import Actor, record_event
+from access_core.errors import Invalid
+from access_core.services.context import Context, Outcome
+
+
+def unlock_door(ctx: Context, op: dict[str, Any]) -> Outcome:
+    door = ctx.door(op.get("door"))
+    policy.require_unlock(ctx.session, ctx.principal, door, ctx.now)
+    if not door.activated:
+        raise Invalid("door", f"{door.name} has no installed lock yet.")
+    reason = str(op.get("reason") or "").strip() or "remote unlock"
+    agent = door.property_id in ctx.principal.agent_at
+    event = record_event(
+        ctx.session, external_id=f"unlock-{uuid.uuid4().hex[:12]}", door=door,
+        actor=Actor(ctx.me(), agent=agent), at=ctx.now, credential="remote", granted=True,
+    )
+    ctx.session.flush()
+    ctx.audit("unlock_door", door=door.name, reason=reason, event=event.external_id, call=op.get("call"))
+    return Outcome(f"Unlocked {door.name} ({reason}).", [], {"event": event.external_id})
+
+
+def _device_op(ctx: Context, op: dict[str, Any], activated: bool) -> Outcome:
+    door = ctx.door(op.get("door"))
+    policy.require_device_view(ctx.principal, ctx.prop)
+    before = door.activated
+    door.activated = activated
+    ctx.session.flush()
+    ctx.audit("activate_door" if activated else "deactivate_door", door=door.name)
+    verb = "activated" if activated else "deactivated"
+    undo_op = "activate_door" if before else "deactivate_door"
+    return Outcome(f"{door.name} is {verb}.", [{"op": undo_op, "door": door.name}])
+
+
+def activate_door(ctx: Context, op: dict[str, Any]) -> Outcome:
+    return _device_op(ctx, op, True)
+
+
+def deactivate_door(ctx: Context, op: dict[str, Any]) -> Outcome:
+    return _device_op(ctx, op, False)
+
+
+def upgrade_firmware(ctx: Context, op: dict[str, Any]) -> Outcome:
+    door = ctx.door(op.get("door"))
+    policy.require_device_view(ctx.principal, ctx.prop)
+    version = str(op.get("version") or "latest")
+    door.firmware = version
+    ctx.session.flush()
+    ctx.audit("upgrade_firmware", door=door.name, version=version)
+    return Outcome(f"Firmware upgrade to {version} scheduled for {door.name}.")

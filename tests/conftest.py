@@ -1,0 +1,79 @@
+"""Shared fixtures: a database per test, on SQLite and on PostgreSQL, with a property loaded."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from access_core.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FOUNDRY = SHARED / "fixtures" / "foundry.yaml"
+DEMO = ROOT / "demo" / "foundry.yaml"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
+
+
+def fixture_file() -> Path:
+    return FOUNDRY if FOUNDRY.exists() else DEMO
+
+
+def _pg_url(worker: str) -> str:
+    schema = "t_" + re.sub(r"\W", "_", worker)
+    return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+
+
+_PG_DATABASES: dict[str, Database] = {}
+
+
+def _postgres(worker: str) -> Database:
+    if worker not in _PG_DATABASES:
+        url, schema = _pg_url(worker)
+        from sqlalchemy import create_engine
+
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        _PG_DATABASES[worker] = Database(url)
+    return _PG_DATABASES[worker]
+
+
+def _empty(database: Database) -> None:
+    from access_core.models import Base
+
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty, migrated database: an SQLite file, or a PostgreSQL schema of this worker."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        yield db
+        db.engine.dispose()
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    db = _postgres(worker)
+    _empty(db)
+    yield db
+
+
+@pytest.fixture
+def foundry(database: Database) -> Database:
+    """The worked property of shared/fixtures loaded into the test database."""
+    from access_core.loader import load_property_file
+
+    with database.session() as session:
+        load_property_file(session, fixture_file())
+    return database
