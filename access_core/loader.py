@@ -133,6 +133,7 @@ def _property(
     session.add(prop)
     session.flush()
     ctx = sections.Context(session, prop, tz, people)
+    sections.members(ctx, f)
     sections.doors(ctx, f)
     sections.keys(ctx, f)
     sections.grants(ctx, f)

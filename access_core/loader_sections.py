@@ -14,6 +14,7 @@ from access_core.models import (
     ActivityEvent, Amenity, CatalogItem, DeviceModel, Door, Doorcode, DoorType, Grant, GuestShare, Key,
     KeyDoor, Keycard, Permission, Person, Property,
 )
+from access_core.lookup import remember_member
 from access_core.phones import normalize_email, normalize_phone
 from access_core.schedule import ScheduleError, canonical_schedule
 from access_core.sharing import share_problem
@@ -73,6 +74,15 @@ def _guest(ctx: Context, f: Fields) -> Person:
             ctx.session.flush()
         ctx.people[handle] = person
     return ctx.people[handle]
+
+
+def members(ctx: Context, pf: Fields) -> None:
+    """Everyone the property's file lists is known at that property."""
+    for item, line in pf.items("people"):
+        person = known_person(ctx.session, ctx.people, Fields(item, line, "person"),
+                              "email" if isinstance(item, dict) and item.get("email") else "phone")
+        remember_member(ctx.session, ctx.prop, person)
+    ctx.session.flush()
 
 
 def doors(ctx: Context, pf: Fields) -> None:
@@ -154,6 +164,7 @@ def grants(ctx: Context, pf: Fields) -> None:
         if ends is not None and ends <= starts:
             raise f.error("ends", "a grant must end after it starts")
         granted_by = known_person(ctx.session, ctx.people, f, "granted_by") if "granted_by" in f.map else None
+        remember_member(ctx.session, ctx.prop, person)
         ctx.session.add(Grant(
             person_id=person.id, key_id=key.id, starts_at=starts, ends_at=ends, resident=resident,
             may_share=f.flag("may_share", resident and key.shareable),
@@ -189,6 +200,7 @@ def shares(ctx: Context, pf: Fields) -> None:
             raise FileError(line, f"share: {problem}")
         ctx.session.add(GuestShare(granter_id=granter.id, guest_id=guest.id, key_id=key.id,
                                    starts_at=starts, ends_at=ends))
+        remember_member(ctx.session, ctx.prop, guest)
         ctx.count("shares")
     ctx.session.flush()
 

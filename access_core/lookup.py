@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access_core.errors import Ambiguous, NotFound
-from access_core.models import Door, Key, Person, Property
+from access_core.models import Door, Key, Membership, Person, Property
 from access_core.phones import normalize_email, normalize_phone
 
 
@@ -55,3 +55,10 @@ def door_in(session: Session, prop: Property, name: str) -> Door:
 
 def doors_named(session: Session, name: str) -> list[Door]:
     return list(session.scalars(select(Door).where(func.lower(Door.name) == name.strip().lower())))
+
+
+def remember_member(session: Session, prop: Property | int, person: Person) -> None:
+    """Record that a person is known at a property (idempotent)."""
+    property_id = prop if isinstance(prop, int) else prop.id
+    if session.get(Membership, (property_id, person.id)) is None:
+        session.add(Membership(property_id=property_id, person_id=person.id))

@@ -140,6 +140,14 @@ class Person(Base):
         return self.name or self.handle
 
 
+class Membership(Base):
+    """A person known at a property (listed, invited, given a key or a share there)."""
+
+    __tablename__ = "property_people"
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
 class Grant(Base):
     __tablename__ = "grants"
     __table_args__ = (UniqueConstraint("person_id", "key_id"),)

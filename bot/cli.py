@@ -117,6 +117,15 @@ def check(
     _emit(decision.as_json(), as_json, text)
 
 
+from bot.chat_cli import register as _register_chat  # noqa: E402
+
+_register_chat(app)
+
+from bot.cli_import import register as _register_import  # noqa: E402
+
+_register_import(app)
+
+
 def main() -> None:
     try:
         app()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from access_core import policy
 from access_core.errors import Invalid
+from access_core.lookup import remember_member
 from access_core.models import Grant, Key, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome, moment
@@ -41,6 +43,27 @@ def resident_answer(key: Key, resident: Any) -> bool:
     return resident
 
 
+def default_may_share(key: Key, resident: bool) -> bool:
+    """CONTRACT: unless said, a resident on a shareable key may share, no one else."""
+    return resident and key.shareable
+
+
+def put_grant(
+    ctx: Context, person: Person, key: Key, grant: Grant | None,
+    terms: tuple[datetime, datetime | None, bool, bool],
+) -> dict[str, Any] | None:
+    """Give a checked grant (starts, ends, resident, may_share), or change the one held; its state before."""
+    before = _grant_state(grant)
+    if grant is None:
+        grant = Grant(person_id=person.id, key_id=key.id)
+        ctx.session.add(grant)
+    grant.starts_at, grant.ends_at, grant.resident, grant.may_share = terms
+    grant.granted_by_id = ctx.principal.person_id
+    remember_member(ctx.session, key.property_id, person)
+    ctx.audit("grant_key", person=person.handle, key=key.name, before=before)
+    return before
+
+
 def grant_key(ctx: Context, op: dict[str, Any]) -> Outcome:
     key = ctx.key(op.get("key"))
     policy.require_key_giving(ctx.principal, key)
@@ -52,16 +75,9 @@ def grant_key(ctx: Context, op: dict[str, Any]) -> Outcome:
     if ends is not None and ends <= starts:
         raise Invalid("ends_at", "Access must end after it starts.")
     may_share = op.get("may_share")
-    may_share = bool(resident and key.shareable) if may_share is None else bool(may_share)
-    grant = _existing(ctx, person, key)
-    before = _grant_state(grant)
-    if grant is None:
-        grant = Grant(person_id=person.id, key_id=key.id)
-        ctx.session.add(grant)
-    grant.starts_at, grant.ends_at, grant.resident, grant.may_share = starts, ends, resident, may_share
-    grant.granted_by_id = ctx.principal.person_id
+    may_share = default_may_share(key, resident) if may_share is None else bool(may_share)
+    before = put_grant(ctx, person, key, _existing(ctx, person, key), (starts, ends, resident, may_share))
     ctx.session.flush()
-    ctx.audit("grant_key", person=person.handle, key=key.name, before=before)
     undo = [{"op": "restore_grant", "person": person.handle, "key": key.name, "state": before}]
     if invited:
         undo.append({"op": "forget_person", "person": person.handle})
@@ -154,4 +170,5 @@ def _person_or_new(ctx: Context, ref: Any) -> tuple[Person, bool]:
     person = Person(name=str(ref.get("name") or "").strip(), email=email, phone=phone)
     ctx.session.add(person)
     ctx.session.flush()
+    remember_member(ctx.session, ctx.prop, person)
     return person, True

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from access_core import policy
 from access_core.errors import Invalid
+from access_core.lookup import remember_member
 from access_core.models import Doorcode, GuestShare, Keycard, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome, moment
@@ -116,6 +117,7 @@ def share_key(ctx: Context, op: dict[str, Any]) -> Outcome:
     share = GuestShare(granter_id=ctx.principal.person_id, guest_id=guest.id, key_id=key.id,
                        starts_at=starts, ends_at=ends)
     ctx.session.add(share)
+    remember_member(ctx.session, ctx.prop, guest)
     ctx.session.flush()
     ctx.audit("share_key", key=key.name, guest=guest.handle)
     return Outcome(f"Shared {key.name} with {guest.label} {when(starts, ends, ctx.tz)}.",

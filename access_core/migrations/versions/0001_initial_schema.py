@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:50:07.316209
+Create Date: 2026-11-28 13:10:10.264036
 """
 from alembic import op
 import sqlalchemy as sa
@@ -132,6 +132,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('manager_roles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_manager_roles_person_id'), ['person_id'], unique=False)
+
+    op.create_table('property_people',
+    sa.Column('property_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['property_id'], ['properties.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('property_id', 'person_id')
+    )
+    with op.batch_alter_table('property_people', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_property_people_person_id'), ['person_id'], unique=False)
 
     op.create_table('upgrade_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -333,6 +343,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_upgrade_requests_property_id'))
 
     op.drop_table('upgrade_requests')
+    with op.batch_alter_table('property_people', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_property_people_person_id'))
+
+    op.drop_table('property_people')
     with op.batch_alter_table('manager_roles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_manager_roles_person_id'))
 

@@ -1,0 +1,15 @@
+.PHONY: run test lint bench
+
+run:   ## install everything, load the demo property, chat with it
+	scripts/run
+
+test:  ## install everything and run the whole test suite (SQLite + PostgreSQL)
+	scripts/test
+
+lint:
+	.venv/bin/ruff check access_core nlu actions bot concierge_catalog devices bench tests
+
+bench: ## full-size benchmarks (slow; by hand)
+	.venv/bin/python -m bench.core
+	.venv/bin/python -m bench.nlu_eval
+	.venv/bin/python -m bench.chat

@@ -1,0 +1,126 @@
+"""Giving and revoking keys, inviting people, creating managers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from access_core.models import Permission, Role
+from actions import choose
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext, ask, confirm, refused
+
+ALL = re.compile(r"\b(?:all (?:of )?(?:their|his|her|its)?\s*(?:access|keys)|every key|everything|all access)\b", re.I)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _period(slots: Slots, values: dict[str, Any]) -> None:
+    match = slots.time
+    if match is None:
+        return
+    if match.kind in ("start", "point"):
+        values["starts_at"] = _iso(match.starts_at)
+    elif match.kind == "end":
+        values["ends_at"] = _iso(match.ends_at)
+    else:
+        if match.starts_at is not None:
+            values["starts_at"] = _iso(match.starts_at)
+        if match.ends_at is not None:
+            values["ends_at"] = _iso(match.ends_at)
+
+
+def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    who = choose.person(slots, values, what="Who should get access? (name, email or phone)")
+    if who.ok:
+        values["person"] = who.value
+    key = choose.key(ctx, slots, values)
+    if key.ok:
+        values["key"] = key.value
+    _period(slots, values)
+    for flag in ("resident", "may_share"):
+        if getattr(slots, flag) is not None:
+            values[flag] = getattr(slots, flag)
+    if "person" not in values:
+        return ask(["person"], who.question or "Who is it for?", values)
+    if "key" not in values:
+        return ask(["key"], key.question or "Which key?", values)
+    grant_key = next((k for k in ctx.prop.keys if k.name == values["key"]), None)
+    if grant_key is not None and not grant_key.has_residence:
+        values["resident"] = False
+    if values.get("resident") is None:
+        return ask(["resident"], f"Will they live there, i.e. be a resident for {values['key']}? (yes/no)", values)
+    op = {
+        "op": "grant_key", "person": values["person"], "key": values["key"],
+        "starts_at": values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat(),
+        "ends_at": values.get("ends_at"), "resident": values["resident"],
+        "may_share": values.get("may_share", bool(values["resident"] and grant_key and grant_key.shareable)),
+    }
+    return confirm([op], values=values)
+
+
+def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    who = choose.person(slots, values, what="Whose access should I revoke?")
+    if not who.ok:
+        return ask(["person"], who.question or "Whose access?", values)
+    values["person"] = who.value
+    if not isinstance(who.value, str):
+        return refused(f"I don't know anyone at {ctx.prop.name} with that address.")
+    held = choose.held_keys(ctx, who.value)
+    if not held:
+        return refused(f"They don't hold any key at {ctx.prop.name}.")
+    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
+    if ALL.search(slots.text):
+        keys = [k.name for k in held]
+    else:
+        key = choose.key(ctx, slots, values, among=held)
+        if not key.ok:
+            return ask(["key"], key.question or "Which key?", values)
+        keys = [key.value]
+    ops = [{"op": "revoke_key", "person": who.value, "key": name, "at": at.astimezone(ctx.tz).isoformat()} for name in keys]
+    return confirm(ops, values=values)
+
+
+def invite_person(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if slots.new_people:
+        values["person"] = slots.new_people[0]
+    elif slots.people:
+        return refused("They are already known here; you can give them a key directly.")
+    if "person" not in values:
+        return ask(["email"], "What is their email or phone number?", values)
+    new = dict(values["person"])
+    new["name"] = new.get("name") or _name_before_address(slots.text)
+    return confirm([{"op": "invite_person", **{k: new.get(k) for k in ("name", "email", "phone")}}], values=values)
+
+
+def _name_before_address(text: str) -> str | None:
+    match = re.search(r"\b(?:invite|add|register|onboard)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z'\-]+)?)", text)
+    return match.group(1) if match else None
+
+
+PERMISSION_WORDS = {
+    Permission.full: r"\bfull\b", Permission.limited: r"\blimited\b",
+    Permission.specific: r"\bspecific\b|\bonly (?:the )?keys?\b", Permission.device: r"\bdevices?\b|\binstall",
+}
+
+
+def create_manager(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    who = choose.person(slots, values, what="Who should become a manager?")
+    if not who.ok:
+        return ask(["person"], who.question or "Who?", values)
+    values["person"] = who.value
+    text = slots.text.lower()
+    if "portfolio" in text:
+        role, permissions = Role.portfolio_manager.value, []
+    elif "agent" in text or "concierge" in text:
+        role, permissions = Role.concierge_agent.value, []
+    else:
+        role = Role.property_manager.value
+        permissions = [p.value for p, pattern in PERMISSION_WORDS.items() if re.search(pattern, text)]
+        if not permissions:
+            return ask(["permissions"], "Which permission level: full, limited, specific keys, or devices?", values)
+    keys = slots.found.get("key", []) if Permission.specific.value in permissions else []
+    op = {"op": "create_manager", "person": who.value, "role": role, "permissions": permissions, "keys": keys}
+    return confirm([op], values=values)

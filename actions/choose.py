@@ -1,0 +1,118 @@
+"""Choosing the one object a request is about, or saying what to ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core.models import Door, Grant, Key, KeyDoor
+from actions.slots import Slots
+from actions.turn import TurnContext
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Either a value, or the question to ask for it."""
+
+    value: Any = None
+    """The chosen value (a name, handle or new-person dict)."""
+    question: str | None = None
+    """What to ask when there is no single value."""
+
+    @property
+    def ok(self) -> bool:
+        return self.question is None and self.value is not None
+
+
+def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what: str = "Who is it for?") -> Choice:
+    if "person" in slots.ambiguous:
+        written, choices = slots.ambiguous["person"]
+        return Choice(question=f"Which {written} do you mean: {' or '.join(choices)}?")
+    if slots.people:
+        return Choice(slots.people[0])
+    if slots.new_people:
+        return Choice(slots.new_people[0])
+    if values.get(field):
+        return Choice(values[field])
+    return Choice(question=what)
+
+
+def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:
+    """The property's keys that a person holds now (or will)."""
+    if not isinstance(handle, str):
+        return []
+    from access_core.lookup import person_by_ref
+
+    holder = person_by_ref(ctx.session, handle)
+    if holder is None:
+        return []
+    grants = ctx.session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id)
+        .where(Grant.person_id == holder.id, Key.property_id == ctx.prop.id)
+    )
+    return [g.key for g in grants if g.ends_at is None or g.ends_at > ctx.now]
+
+
+def my_residence_doors(ctx: TurnContext) -> list[str]:
+    rows = ctx.session.execute(
+        select(Door.name, Grant).join(KeyDoor, KeyDoor.door_id == Door.id)
+        .join(Grant, Grant.key_id == KeyDoor.key_id)
+        .where(Grant.person_id == ctx.person.id, Grant.resident.is_(True), Door.type == "residence",
+               Door.property_id == ctx.prop.id)
+    )
+    names: list[str] = []
+    for name, grant in rows:
+        if grant.active_at(ctx.now) and name not in names:
+            names.append(name)
+    return names
+
+
+def key(ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[Key] | None = None,
+        doors: list[str] | None = None) -> Choice:
+    """The key named, or the one key that best holds the doors mentioned; ask when unsure."""
+    if "key" in slots.ambiguous:
+        written, choices = slots.ambiguous["key"]
+        return Choice(question=f"Which key do you mean by {written!r}: {' or '.join(choices)}?")
+    if slots.found.get("key"):
+        return Choice(slots.found["key"][0])
+    wanted = doors if doors is not None else list(slots.found.get("door", []))
+    if slots.my_place and not wanted:
+        wanted = my_residence_doors(ctx)
+    if wanted:
+        return _key_for_doors(ctx, wanted, among)
+    if values.get("key"):
+        return Choice(values["key"])
+    if among is not None and len(among) == 1:
+        return Choice(among[0].name)
+    if among:
+        return Choice(question="Which key: " + ", ".join(k.name for k in among) + "?")
+    return Choice(question="Which key or door?")
+
+
+def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[Key] | None) -> Choice:
+    keys = among if among is not None else list(ctx.prop.keys)
+    wanted = {d.lower() for d in doors}
+    fits = [k for k in keys if wanted <= {kd.door.name.lower() for kd in k.doors}]
+    if not fits:
+        where = " and ".join(doors)
+        if among is not None:
+            return Choice(question=f"None of their keys includes {where}. Which key do you mean?")
+        return Choice(question=f"No key includes {where} yet. Which key should it be?")
+    fits.sort(key=lambda k: len(k.doors))
+    best = [k for k in fits if len(k.doors) == len(fits[0].doors)]
+    if len(best) > 1:
+        return Choice(question="Which key: " + " or ".join(k.name for k in best) + "?")
+    return Choice(best[0].name)
+
+
+def door(slots: Slots, values: dict[str, Any], *, what: str = "Which door?") -> Choice:
+    if "door" in slots.ambiguous:
+        written, choices = slots.ambiguous["door"]
+        return Choice(question=f"Which door do you mean by {written!r}: {' or '.join(choices)}?")
+    if slots.found.get("door"):
+        return Choice(slots.found["door"][0])
+    if values.get("door"):
+        return Choice(values["door"])
+    return Choice(question=what)

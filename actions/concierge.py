@@ -1,0 +1,140 @@
+"""The concierge: help, highlights, upgrades, the catalog and bookings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core import policy
+from access_core.models import Amenity, CatalogItem
+from access_core.timefmt import moment_text
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext, answer, ask, confirm
+from concierge_catalog.help import rank
+from concierge_catalog.highlights import highlights
+
+
+def ask_help(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    ranked = rank(slots.text)
+    best, score = ranked[0]
+    if score == 0:
+        names = ", ".join(s.name for s, _ in ranked)
+        return answer({"section": None}, f"I can help with {names}. What would you like to do?")
+    steps = " ".join(f"{n}. {step}" for n, step in enumerate(best.steps, 1))
+    text = f"That's in {best.name} ({best.path}): {steps}"
+    second, second_score = ranked[1]
+    if second_score >= score * 0.8:
+        text += f" If you meant something else, see {second.name} ({second.path})."
+    return answer({"section": best.name}, text)
+
+
+def ask_highlights(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    policy.require_sales(ctx.principal, ctx.prop)
+    found = highlights(ctx.session, ctx.prop)
+    if not found:
+        return answer({"features": []}, f"{ctx.prop.name} is using every feature it has enabled.")
+    lines = [f"{h.feature.replace('_', ' ')}: {h.why} {h.how}" for h in found]
+    return answer({"features": [h.feature for h in found]}, "Enabled but not used yet:\n" + "\n".join(lines))
+
+
+def ask_upgrades(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    policy.require_sales(ctx.principal, ctx.prop)
+    upgrades = [u for u in ctx.prop.upgrades if u not in ctx.prop.features]
+    if not upgrades:
+        return answer({"upgrades": []}, f"{ctx.prop.name} has every product available to it.")
+    listing = ", ".join(u.replace("_", " ") for u in upgrades)
+    return answer({"upgrades": upgrades}, f"Available for {ctx.prop.name}: {listing}. Say 'submit a request for …' to ask sales.")
+
+
+def ask_amenities(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    amenities = ctx.session.scalars(select(Amenity).where(Amenity.property_id == ctx.prop.id)).all()
+    lines = []
+    for a in amenities:
+        booking = f"bookable up to {a.max_hours:g} h, {a.capacity} at a time" if a.reservable else "no booking needed"
+        lines.append(f"{a.name}: open {a.hours or 'always'}, {booking}")
+    return answer({"amenities": [a.name for a in amenities]}, "\n".join(lines) or "No amenities listed.")
+
+
+def _catalog(ctx: TurnContext, kind: str) -> list[CatalogItem]:
+    return list(ctx.session.scalars(select(CatalogItem).where(
+        CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind)))
+
+
+def ask_services(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    items = _catalog(ctx, "service")
+    lines = [f"{i.name} by {i.vendor}: ${i.price:.2f} per {i.unit}" for i in items]
+    return answer({"services": [i.name for i in items]}, "\n".join(lines) or "No local services listed.")
+
+
+def ask_experiences(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    items = _catalog(ctx, "experience")
+    lines = [f"{i.name}: {moment_text(i.starts_at, ctx.tz) if i.starts_at else 'date to be set'}, ${i.price:.2f}"
+             for i in items]
+    return answer({"experiences": [i.name for i in items]}, "\n".join(lines) or "No experiences listed.")
+
+
+def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    names = slots.found.get("amenity") or [n for n in slots.found.get("door", []) if _amenity(ctx, n)]
+    if names:
+        values["amenity"] = names[0]
+    match = slots.time
+    if match is not None and match.starts_at is not None:
+        values["starts_at"] = match.starts_at.isoformat()
+        values["ends_at"] = match.ends_at.isoformat() if match.ends_at and match.kind == "range" else None
+    if not values.get("amenity"):
+        bookable = [a.name for a in ctx.session.scalars(select(Amenity).where(
+            Amenity.property_id == ctx.prop.id, Amenity.reservable.is_(True)))]
+        return ask(["amenity"], "Which amenity? " + (f"You can book {', '.join(bookable)}." if bookable else ""), values)
+    if not values.get("starts_at") or not values.get("ends_at"):
+        return ask(["starts_at"], f"When would you like {values['amenity']}, from what time to what time?", values)
+    op = {"op": "reserve_amenity", "amenity": values["amenity"], "person": ctx.person.handle,
+          "starts_at": values["starts_at"], "ends_at": values["ends_at"]}
+    return confirm([op], values=values)
+
+
+def _amenity(ctx: TurnContext, name: str) -> Amenity | None:
+    return ctx.session.scalar(select(Amenity).where(Amenity.property_id == ctx.prop.id, Amenity.name == name))
+
+
+def cancel_reservation(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    names = slots.found.get("amenity") or slots.found.get("door") or []
+    if not names:
+        return ask(["amenity"], "Which reservation should I cancel?", values)
+    op: dict[str, Any] = {"op": "cancel_reservation", "amenity": names[0], "person": ctx.person.handle,
+                          "starts_at": slots.time.starts_at.isoformat() if slots.time and slots.time.starts_at and slots.time.kind == "range" else None,
+                          "ends_at": None}
+    return confirm([op], values=values)
+
+
+def book_service(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if slots.found.get("service"):
+        values["service"] = slots.found["service"][0]
+    if slots.time is not None and slots.time.starts_at is not None:
+        values["starts_at"] = slots.time.starts_at.isoformat()
+    if not values.get("service"):
+        names = ", ".join(i.name for i in _catalog(ctx, "service"))
+        return ask(["service"], f"Which service? {names}".strip(), values)
+    op = {"op": "book_service", "service": values["service"], "person": ctx.person.handle,
+          "starts_at": values.get("starts_at")}
+    return confirm([op], values=values)
+
+
+def buy_experience(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if slots.found.get("experience"):
+        values["experience"] = slots.found["experience"][0]
+    if not values.get("experience"):
+        names = ", ".join(i.name for i in _catalog(ctx, "experience"))
+        return ask(["experience"], f"Which experience? {names}".strip(), values)
+    return confirm([{"op": "buy_experience", "experience": values["experience"], "person": ctx.person.handle,
+                     "quantity": 1}], values=values)
+
+
+def submit_request(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    upgrades = [u for u in slots.found.get("upgrade", []) if u in ctx.prop.upgrades]
+    if upgrades:
+        values["upgrade"] = upgrades[0]
+    if not values.get("upgrade"):
+        policy.require_sales(ctx.principal, ctx.prop)
+        return ask(["upgrade"], "Which upgrade: " + ", ".join(ctx.prop.upgrades) + "?", values)
+    return confirm([{"op": "submit_request", "upgrade": values["upgrade"]}], values=values)

@@ -1,0 +1,106 @@
+"""Operations as the question that asks to confirm them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access_core.lookup import person_by_ref
+from access_core.models import Person
+from access_core.timefmt import day_text, moment_text, when
+
+
+def _person(session: Session, ref: Any) -> str:
+    if isinstance(ref, dict):
+        return str(ref.get("name") or ref.get("email") or ref.get("phone") or "someone")
+    if not ref:
+        return "someone"
+    person = person_by_ref(session, str(ref))
+    return person.label if person else str(ref)
+
+
+def _t(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def describe(session: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
+    """One clause in the imperative: "give Priya Shah the key Resident 3A from Fri 1 Jan 2027"."""
+    writer = WRITERS.get(op.get("op", ""))
+    if writer is None:
+        return f"{op.get('op', 'do that')}".replace("_", " ")
+    return writer(session, op, tz)
+
+
+def _grant(s: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
+    starts, ends = _t(op.get("starts_at")), _t(op.get("ends_at"))
+    role = " as a resident" if op.get("resident") else ""
+    share = " (may share it)" if op.get("may_share") else ""
+    period = when(starts, ends, tz) if ends or (starts and starts.date() != datetime.now(tz).date()) else (
+        end_only(ends, tz))
+    return f"give {_person(s, op.get('person'))} the key {op.get('key')} {period}{role}{share}".replace("  ", " ")
+
+
+def end_only(ends: datetime | None, tz: ZoneInfo) -> str:
+    return when(None, ends, tz) if ends else "starting now, with no end date"
+
+
+def _restore(s: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
+    if op.get("state") is None:
+        return f"take {op.get('key')} back from {_person(s, op.get('person'))}"
+    return f"restore {_person(s, op.get('person'))}'s {op.get('key')} as it was"
+
+
+WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
+    "grant_key": _grant,
+    "restore_grant": _restore,
+    "revoke_key": lambda s, op, tz: f"revoke {_person(s, op.get('person'))}'s {op.get('key')}"
+    + (f" from {moment_text(_t(op['at']), tz)}" if _t(op.get("at")) else " now"),  # type: ignore[arg-type]
+    "invite_person": lambda s, op, tz: f"invite {_person(s, op)}",
+    "create_key": lambda s, op, tz: f"create the key {op.get('name')} with {', '.join(op.get('doors') or [])}, "
+    + ("shareable" if op.get("shareable") else "not shareable"),
+    "add_door_to_key": lambda s, op, tz: f"add {op.get('door')} to {op.get('key')}",
+    "remove_door_from_key": lambda s, op, tz: f"remove {op.get('door')} from {op.get('key')}",
+    "set_schedule": lambda s, op, tz: f"make {op.get('door')} in {op.get('key')} open "
+    + (op["schedule"] if op.get("schedule") else "at any time (no schedule)"),
+    "create_door": lambda s, op, tz: f"create the door {op.get('name')} ({str(op.get('type')).replace('_', ' ')})",
+    "issue_keycard": lambda s, op, tz: f"issue keycard {op.get('serial')} to {_person(s, op.get('person'))}",
+    "deactivate_keycard": lambda s, op, tz: f"deactivate keycard {op.get('serial') or ''} of {_person(s, op.get('person'))}",
+    "create_doorcode": lambda s, op, tz: f"create a door code for {op.get('key')} valid on "
+    + day_text(datetime.fromisoformat(str(op.get("date"))).replace(tzinfo=tz), tz),
+    "share_key": lambda s, op, tz: f"share {op.get('key')} with {_person(s, op.get('guest'))} "
+    + when(_t(op.get("starts_at")), _t(op.get("ends_at")), tz),
+    "unlock_door": lambda s, op, tz: f"unlock {op.get('door')} now" + (f" ({op['reason']})" if op.get("reason") else ""),
+    "create_manager": lambda s, op, tz: f"make {_person(s, op.get('person'))} a "
+    + str(op.get("role", "")).replace("_", " ") + (f" with {', '.join(op.get('permissions') or [])}" if op.get("permissions") else ""),
+    "reserve_amenity": lambda s, op, tz: f"reserve {op.get('amenity')} "
+    + when(_t(op.get("starts_at")), _t(op.get("ends_at")), tz),
+    "cancel_reservation": lambda s, op, tz: f"cancel your {op.get('amenity') or ''} reservation".replace("  ", " "),
+    "book_service": lambda s, op, tz: f"book {op.get('service')}"
+    + (f" for {moment_text(_t(op['starts_at']), tz)}" if _t(op.get("starts_at")) else ""),  # type: ignore[arg-type]
+    "buy_experience": lambda s, op, tz: f"book {op.get('quantity') or 1} for {op.get('experience')}",
+    "submit_request": lambda s, op, tz: f"send a request for {op.get('upgrade')} to the sales team",
+    "activate_door": lambda s, op, tz: f"activate {op.get('door')}",
+    "deactivate_door": lambda s, op, tz: f"deactivate {op.get('door')}",
+    "upgrade_firmware": lambda s, op, tz: f"upgrade the firmware of {op.get('door')}",
+    "delete_key": lambda s, op, tz: f"delete the key {op.get('key')}",
+    "delete_door": lambda s, op, tz: f"delete the door {op.get('door')}",
+    "revoke_doorcode": lambda s, op, tz: f"cancel door code {op.get('code')}",
+    "revoke_share": lambda s, op, tz: "cancel that share",
+    "forget_person": lambda s, op, tz: f"remove {_person(s, op.get('person'))}",
+    "remove_manager": lambda s, op, tz: "remove that manager role",
+    "cancel_order": lambda s, op, tz: f"cancel order #{op.get('order_id')}",
+}
+
+
+def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo) -> str:
+    clauses = [describe(session, op, tz) for op in ops]
+    text = "; and ".join(clauses)
+    return text[:1].upper() + text[1:] + "? (yes/no)"
+
+
+__all__ = ["describe", "question", "Person", "select"]

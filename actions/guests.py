@@ -1,0 +1,124 @@
+"""Guests and credentials: doorcodes, shares, keycards, remote unlocks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core.models import Grant, Key
+from actions import choose
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext, ask, confirm
+
+REASON = re.compile(r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:courier|delivery|ups|fedex|dhl|amazon|usps|"
+                    r"package|food|plumber|electrician|contractor|guest|visitor|cleaner|dog walker|mover|repair|"
+                    r"maintenance|inspection|emergency)[\w ]{0,30})", re.I)
+ROLE = re.compile(r"\b(courier|delivery|driver|ups|fedex|amazon|plumber|electrician|cleaner|visitor|guest|mover|tech)\b", re.I)
+
+
+def _sharing_keys(ctx: TurnContext) -> list[tuple[Key, Grant]]:
+    grants = ctx.session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id)
+        .where(Grant.person_id == ctx.person.id, Key.property_id == ctx.prop.id)
+    )
+    return [(g.key, g) for g in grants if g.active_at(ctx.now)]
+
+
+def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The key to share: the one named or holding the doors named, else the asker's one sharable key."""
+    held = _sharing_keys(ctx)
+    if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
+        choice = choose.key(ctx, slots, values, among=[k for k, _ in held] or None)
+        return (choice.value, None) if choice.ok else (None, choice.question)
+    if values.get("key"):
+        return values["key"], None
+    sharable = [k for k, g in held if k.shareable and g.may_share]
+    if not sharable:
+        fallback = sorted((k for k, _ in held), key=lambda k: (not k.has_residence, not k.shareable))
+        return (fallback[0].name, None) if fallback else (None, "You don't hold any key here to share.")
+    if len(sharable) == 1:
+        return sharable[0].name, None
+    homes = [k for k in sharable if k.has_residence]
+    if len(homes) == 1 and len(sharable) <= 2:
+        return homes[0].name, None
+    return None, "Which key should it open: " + " or ".join(k.name for k in sharable) + "?"
+
+
+def create_doorcode(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    key, question = _share_key(ctx, slots, values)
+    if key:
+        values["key"] = key
+    if slots.time is not None and slots.time.starts_at is not None:
+        values["date"] = slots.time.starts_at.astimezone(ctx.tz).date().isoformat()
+    elif slots.time is not None and slots.time.ends_at is not None:
+        values["date"] = slots.time.ends_at.astimezone(ctx.tz).date().isoformat()
+    if not key:
+        return ask(["key"], question or "Which door should the code open?", values)
+    day = values.get("date") or ctx.now.astimezone(ctx.tz).date().isoformat()
+    return confirm([{"op": "create_doorcode", "granter": ctx.person.handle, "key": key, "date": day}], values=values)
+
+
+def share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    guest = choose.person(slots, values, "guest", what="Who is the guest? (their phone number or email)")
+    if guest.ok and guest.value != ctx.person.handle:
+        values["guest"] = guest.value
+    key, question = _share_key(ctx, slots, values)
+    if key:
+        values["key"] = key
+    match = slots.time
+    if match is not None:
+        if match.starts_at is not None:
+            values["starts_at"] = match.starts_at.isoformat()
+        if match.ends_at is not None:
+            values["ends_at"] = match.ends_at.isoformat()
+    if "guest" not in values:
+        return ask(["guest"], guest.question or "Who is the guest?", values)
+    if not key:
+        return ask(["key"], question or "Which key?", values)
+    if not values.get("ends_at"):
+        return ask(["ends_at"], "Until when should they have access?", values)
+    op = {"op": "share_key", "granter": ctx.person.handle, "guest": values["guest"], "key": key,
+          "starts_at": values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat(), "ends_at": values["ends_at"]}
+    return confirm([op], values=values)
+
+
+def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    door = choose.door(slots, values, what="Which door should I unlock?")
+    if not door.ok and slots.found.get("amenity"):
+        door = choose.Choice(slots.found["amenity"][0])
+    if not door.ok and slots.my_place:
+        mine = choose.my_residence_doors(ctx)
+        door = choose.Choice(mine[0]) if len(mine) == 1 else door
+    if not door.ok:
+        return ask(["door"], door.question or "Which door?", values)
+    values["door"] = door.value
+    reason = REASON.search(slots.text) or ROLE.search(slots.text)
+    text = reason.group(1).strip() if reason else "remote unlock from chat"
+    return confirm([{"op": "unlock_door", "door": door.value, "reason": text}], values=values)
+
+
+def issue_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    who = choose.person(slots, values, what="Who is the keycard for?")
+    if who.ok:
+        values["person"] = who.value
+    if slots.serial:
+        values["serial"] = slots.serial
+    if "person" not in values:
+        return ask(["person"], who.question or "Who is it for?", values)
+    if "serial" not in values:
+        return ask(["serial"], "What is the keycard's serial number (printed on the card)?", values)
+    return confirm([{"op": "issue_keycard", "serial": values["serial"], "person": values["person"]}], values=values)
+
+
+def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    who = choose.person(slots, values)
+    if who.ok:
+        values["person"] = who.value
+    if slots.serial:
+        values["serial"] = slots.serial
+    if "person" not in values and "serial" not in values:
+        return ask(["serial"], "Which keycard (its serial) or whose?", values)
+    op = {"op": "deactivate_keycard", "serial": values.get("serial"), "person": values.get("person")}
+    return confirm([op], values=values)

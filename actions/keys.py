@@ -1,0 +1,109 @@
+"""Creating and editing keys, doors and schedules."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from actions import choose
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext, ask, confirm
+
+DOOR_TYPES = (
+    ("residence", r"\b(?:unit|apartment|apt|residence|suite|condo|flat)\b"),
+    ("service", r"\b(?:boiler|closet|mechanical|service|maintenance|utility|electrical|storage|janitor)\b"),
+    ("building_entrance", r"\b(?:entrance|gate|lobby|front door|back door|side door|stair|hallway|garage|main door)\b"),
+    ("communal", r"\b(?:gym|pool|room|lounge|roof|deck|office|amenity|communal|laundry|terrace|library|spa)\b"),
+)
+
+
+def create_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if slots.name:
+        values["name"] = slots.name
+    doors = slots.found.get("door", []) + [a for a in slots.found.get("amenity", []) if _is_door(ctx, a)]
+    if doors:
+        values["doors"] = list(dict.fromkeys(doors))
+    if slots.shareable is not None:
+        values["shareable"] = slots.shareable
+    if not values.get("name"):
+        return ask(["name"], "What should the new key be called?", values)
+    if not values.get("doors"):
+        return ask(["doors"], f"Which doors should {values['name']} open?", values)
+    op = {"op": "create_key", "name": values["name"], "doors": values["doors"],
+          "shareable": bool(values.get("shareable", False))}
+    return confirm([op], values=values)
+
+
+def _is_door(ctx: TurnContext, name: str) -> bool:
+    return any(d.name == name for d in ctx.prop.doors)
+
+
+def _key_and_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply | None:
+    door = choose.door(slots, values)
+    if door.ok:
+        values["door"] = door.value
+    key = choose.key(ctx, slots, values, doors=[] if not slots.found.get("key") else None)
+    if key.ok:
+        values["key"] = key.value
+    if "door" not in values:
+        return ask(["door"], door.question or "Which door?", values)
+    if "key" not in values:
+        holding = [k.name for k in ctx.prop.keys if any(kd.door.name == values["door"] for kd in k.doors)]
+        hint = f" ({values['door']} is in {', '.join(holding)})" if holding else ""
+        return ask(["key"], f"Which key?{hint}", values)
+    return None
+
+
+def add_door_to_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    return _key_and_door(ctx, slots, values) or confirm(
+        [{"op": "add_door_to_key", "key": values["key"], "door": values["door"]}], values=values)
+
+
+def remove_door_from_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    return _key_and_door(ctx, slots, values) or confirm(
+        [{"op": "remove_door_from_key", "key": values["key"], "door": values["door"]}], values=values)
+
+
+def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if slots.schedule is not None:
+        values["schedule"] = slots.schedule.schedule
+        values["has_schedule"] = True
+    door = choose.door(slots, values)
+    if door.ok:
+        values["door"] = door.value
+    key = choose.key(ctx, slots, values, doors=[] if not slots.found.get("key") else None)
+    if key.ok:
+        values["key"] = key.value
+    elif "door" in values and "key" not in values:
+        holding = [k.name for k in ctx.prop.keys if any(kd.door.name == values["door"] for kd in k.doors)]
+        if len(holding) == 1:
+            values["key"] = holding[0]
+    missing = [f for f in ("door", "key") if f not in values]
+    if not values.get("has_schedule"):
+        missing.append("schedule")
+    if missing:
+        prompts = {"door": "Which door?", "key": "In which key?", "schedule": "When should it open (e.g. weekdays 9 to 5)?"}
+        return ask(missing, " ".join(prompts[m] for m in missing), values)
+    op = {"op": "set_schedule", "key": values["key"], "door": values["door"], "schedule": values["schedule"]}
+    return confirm([op], values=values)
+
+
+def create_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    name = slots.name or _door_name(slots.text)
+    if name:
+        values["name"] = name
+    text = slots.text.lower()
+    for door_type, pattern in DOOR_TYPES:
+        if door_type.replace("_", " ") in text or re.search(pattern, (values.get("name") or "").lower() + " " + text):
+            values.setdefault("type", door_type)
+            break
+    if not values.get("name"):
+        return ask(["name"], "What is the new door called?", values)
+    if not values.get("type"):
+        return ask(["type"], "Is it a building entrance, a residence, a communal door or a service door?", values)
+    return confirm([{"op": "create_door", "name": values["name"], "type": values["type"]}], values=values)
+
+
+def _door_name(text: str) -> str | None:
+    match = re.search(r"\b(?:add|create|new|set up)\s+(?:a\s+)?(?:new\s+)?door\s+(?:for\s+)?(?:the\s+)?([A-Z0-9][\w ]+?)(?:[,.]|$| as | of type)", text)
+    return match.group(1).strip() if match else None

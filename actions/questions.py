@@ -1,0 +1,128 @@
+"""Questions about access: activity, who has access, why someone can't open a door."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from access_core import policy
+from access_core.lookup import person_by_ref
+from access_core.models import ActivityEvent, Door
+from access_core.queries import visible_event_ids, who_has_access
+from access_core.sources import decide_person
+from access_core.timefmt import moment_text
+from actions import choose
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext, answer, ask
+
+REASON_TEXT = {
+    "no_key_for_door": "no key of theirs includes that door",
+    "grant_not_started": "their access hasn't started yet",
+    "grant_expired": "their access has ended",
+    "outside_schedule": "the door's schedule doesn't allow that time",
+    "door_not_activated": "the door's lock isn't activated",
+    "credential_inactive": "the credential itself is inactive",
+}
+
+
+def _door(ctx: TurnContext, name: str) -> Door:
+    return next(d for d in ctx.prop.doors if d.name == name)
+
+
+def _doors_asked(ctx: TurnContext, slots: Slots) -> list[str]:
+    names = list(slots.found.get("door", []))
+    names += [a.door.name for a in _amenities(ctx, slots.found.get("amenity", [])) if a.door and a.door.name not in names]
+    if not names and slots.my_place:
+        names = choose.my_residence_doors(ctx)
+    return names
+
+
+def _amenities(ctx: TurnContext, names: list[str]) -> list[Any]:
+    from sqlalchemy import select
+
+    from access_core.models import Amenity
+
+    if not names:
+        return []
+    return list(ctx.session.scalars(select(Amenity).where(Amenity.property_id == ctx.prop.id, Amenity.name.in_(names))))
+
+
+def _event_line(ctx: TurnContext, event: ActivityEvent) -> str:
+    if event.actor is not None:
+        who = event.actor.label
+    elif event.doorcode:
+        who = f"door code {event.doorcode}"
+    else:
+        who = "someone"
+    result = "opened" if event.granted else "was denied at"
+    photo = " [photo]" if event.photo else ""
+    return f"{moment_text(event.at, ctx.tz)}: {who} {result} {event.door.name} ({event.credential}){photo}"
+
+
+def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    since, until = ctx.now - timedelta(days=7), ctx.now
+    match = slots.time
+    if match is not None:
+        if match.kind == "point" and match.starts_at is not None:
+            since, until = match.starts_at - timedelta(hours=1), match.starts_at + timedelta(hours=1)
+        else:
+            since = match.starts_at or since
+            until = match.ends_at or until
+    doors = [_door(ctx, n) for n in _doors_asked(ctx, slots)] or [None]
+    events: list[ActivityEvent] = []
+    for door in doors:
+        events += visible_event_ids(ctx.session, ctx.principal, door=door, since=since, until=until)
+    events.sort(key=lambda e: (e.at, e.id))
+    ids = [e.external_id for e in events]
+    where = " at " + " and ".join(d.name for d in doors if d) if doors != [None] else ""
+    if not events:
+        return answer({"events": []}, f"No activity you can see{where} between {moment_text(since, ctx.tz)} and {moment_text(until, ctx.tz)}.")
+    lines = [_event_line(ctx, e) for e in events[:20]]
+    more = f"\n…and {len(events) - 20} more." if len(events) > 20 else ""
+    return answer({"events": ids}, f"Activity{where}:\n" + "\n".join(lines) + more)
+
+
+def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    names = _doors_asked(ctx, slots)
+    if not names and slots.found.get("key"):
+        key = next(k for k in ctx.prop.keys if k.name == slots.found["key"][0])
+        names = [kd.door.name for kd in key.doors][:1]
+    if not names:
+        return ask(["door"], "Which door?", values)
+    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
+    door = _door(ctx, names[0])
+    holders = who_has_access(ctx.session, ctx.principal, door, at)
+    people = [h.person.handle for h in holders]
+    if not holders:
+        return answer({"people": []}, f"No one has access to {door.name} at {moment_text(at, ctx.tz)}.")
+    lines = [f"{h.person.label} ({h.via}{', resident' if h.resident else ''})" for h in holders]
+    return answer({"people": people}, f"{len(holders)} with access to {door.name}: " + "; ".join(lines) + ".")
+
+
+def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    who = choose.person(slots, values)
+    handle = who.value if who.ok and isinstance(who.value, str) else ctx.person.handle
+    if "person" in slots.ambiguous:
+        return ask(["person"], who.question or "Who?", values)
+    names = _doors_asked(ctx, slots)
+    if not names:
+        return ask(["door"], "Which door?", values)
+    person = person_by_ref(ctx.session, handle) or ctx.person
+    door = _door(ctx, names[0])
+    policy.require_explaining(ctx.session, ctx.principal, person, door)
+    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
+    decision = decide_person(ctx.session, person, door, at)
+    name = "You" if person.id == ctx.person.id else person.label
+    if decision.allowed:
+        text = f"{name} can open {door.name} at {moment_text(at, ctx.tz)} (through {decision.via})."
+    else:
+        text = f"{name} can't open {door.name} at {moment_text(at, ctx.tz)}: " + "; ".join(
+            REASON_TEXT[r] for r in decision.reasons) + "."
+    return answer(decision.as_json(), text)
+
+
+def ask_my_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    doors = [d.name for d in ctx.prop.doors if decide_person(ctx.session, ctx.person, d, ctx.now).allowed]
+    if not doors:
+        return answer({"doors": []}, "You can't open any door here right now.")
+    return answer({"doors": doors}, "Right now you can open: " + ", ".join(doors) + ".")

@@ -1,0 +1,157 @@
+"""What one message says, resolved against the property: people, doors, keys, times, flags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core.models import Person
+from access_core.phones import normalize_email, normalize_phone
+from actions.turn import TurnContext
+from nlu import timeexpr
+from nlu.resolve import Mention
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\w)|\+\d{8,15}(?!\w)")
+SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-?\d{3,10}|\d{5,12})\b")
+CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"']?([A-Za-z0-9][\w '&\-]*?)[\"']?"
+                    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|,)\b|[,.;!?]|$)", re.I)
+MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
+YES_RESIDENT = re.compile(
+    r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
+    r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
+    r"lives (?:there|here|in)|living there|moving in|moves in|resident: ?yes)\b", re.I)
+NO_RESIDENT = re.compile(
+    r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
+    r"does not live|just (?:a )?(?:visitor|guest)|visitor|contractor|cleaner|dog ?walker|vendor|staff|employee|"
+    r"maintenance (?:guy|person|worker|tech)|nanny|babysitter|caretaker|not living)\b", re.I)
+NOT_SHAREABLE = re.compile(r"\b(?:not shareable|non[- ]?shareable|unshareable|can't be shared|cannot be shared|no sharing)\b", re.I)
+SHAREABLE = re.compile(r"\bshareable\b|\bcan be shared\b", re.I)
+NO_SHARE = re.compile(r"\b(?:can't|cannot|can not|shouldn't|no|not allowed to|without) shar", re.I)
+MAY_SHARE = re.compile(r"\b(?:can|may|allowed to|able to) share\b|\bwith sharing\b", re.I)
+
+
+@dataclass(slots=True)
+class Slots:
+    """The details of one message, each already matched to the property where it can be."""
+
+    text: str
+    people: list[str] = field(default_factory=list)
+    """Handles of known people mentioned, in order."""
+    new_people: list[dict[str, Any]] = field(default_factory=list)
+    """Emails or phones that name no one yet."""
+    ambiguous: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    """Kind -> (what was written, the candidates)."""
+    found: dict[str, list[str]] = field(default_factory=dict)
+    """Kind -> names found (door, key, amenity, service, experience, upgrade, property)."""
+    time: timeexpr.TimeMatch | None = None
+    schedule: timeexpr.ScheduleMatch | None = None
+    resident: bool | None = None
+    shareable: bool | None = None
+    may_share: bool | None = None
+    name: str | None = None
+    """A name given to something new ("a key called Pool Key")."""
+    serial: str | None = None
+    my_place: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+
+    def first(self, kind: str) -> str | None:
+        names = self.found.get(kind)
+        return names[0] if names else None
+
+
+def extract(ctx: TurnContext, text: str, *, prefer: str = "future") -> Slots:
+    slots = Slots(text)
+    blanked = _people_by_address(ctx, slots, text)
+    blanked = _people_by_full_name(ctx, slots, blanked)
+    slots.name = _new_name(text)
+    if slots.name:
+        blanked = blanked.replace(slots.name, " " * len(slots.name))
+    slots.schedule = timeexpr.find_schedule(blanked)
+    slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer)
+    for match in (slots.schedule, slots.time):
+        if match is not None:
+            blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end:]
+    slots.mentions = ctx.lexicon.mentions(blanked)
+    for mention in slots.mentions:
+        _take(slots, mention)
+        blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end:]
+    slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
+    slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
+    slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
+    slots.my_place = bool(MY_PLACE.search(text))
+    serial = SERIAL.search(blanked)
+    slots.serial = serial.group().upper() if serial else None
+    return slots
+
+
+def _flag(text: str, yes: re.Pattern[str], no: re.Pattern[str]) -> bool | None:
+    if no.search(text):
+        return False
+    return True if yes.search(text) else None
+
+
+def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:
+    """Emails and phones: known people, or new ones; their spans are blanked for the rest."""
+    blanked = text
+    for pattern, normal, column in ((EMAIL, normalize_email, Person.email), (PHONE, normalize_phone, Person.phone)):
+        for match in pattern.finditer(text):
+            handle = normal(match.group())
+            if handle is None:
+                continue
+            blanked = blanked[: match.start()] + " " * (match.end() - match.start()) + blanked[match.end():]
+            person = ctx.session.scalar(select(Person).where(column == handle))
+            if person is not None:
+                if person.handle not in slots.people:
+                    slots.people.append(person.handle)
+            else:
+                kind = "email" if column is Person.email else "phone"
+                slots.new_people.append({"name": None, "email": None, "phone": None, kind: handle})
+    return blanked
+
+
+FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
+
+
+def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
+    """A capitalised first and last name naming exactly one known person, wherever they are known."""
+    from sqlalchemy import func
+
+    for match in FULL_NAME.finditer(text):
+        name = f"{match.group(1)} {match.group(2)}".lower()
+        found = ctx.session.scalars(select(Person).where(func.lower(Person.name) == name).limit(2)).all()
+        if len(found) == 1:
+            if found[0].handle not in slots.people:
+                slots.people.append(found[0].handle)
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+    return text
+
+
+def _take(slots: Slots, mention: Mention) -> None:
+    kinds: dict[str, list[str]] = {}
+    for entry in mention.entries:
+        kinds.setdefault(entry.kind, []).append(entry.name)
+    for kind, names in kinds.items():
+        if kind == "person":
+            if len(names) > 1:
+                slots.ambiguous["person"] = (mention.text, names)
+            elif names[0] not in slots.people:
+                slots.people.append(names[0])
+            continue
+        if len(names) > 1:
+            slots.ambiguous[kind] = (mention.text, names)
+        else:
+            slots.found.setdefault(kind, [])
+            if names[0] not in slots.found[kind]:
+                slots.found[kind].append(names[0])
+
+
+def _new_name(text: str) -> str | None:
+    match = CALLED.search(text)
+    if not match:
+        return None
+    name = match.group(1).strip(" '\"")
+    return " ".join(w if w[:1].isupper() or not w.isalpha() else w.capitalize() for w in name.split()) or None

@@ -1,0 +1,68 @@
+"""A turn's context and its answer (the CONTRACT turn JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from access_core.models import Person, Property
+from access_core.principal import Principal
+from nlu.resolve import Lexicon
+
+
+@dataclass(slots=True)
+class TurnContext:
+    """Everything a handler may use: the unit of work, who asks, where, when."""
+
+    session: Session
+    """The unit of work (questions read it; plans are tried in a rolled-back savepoint)."""
+    principal: Principal
+    """Who asks, with their roles."""
+    person: Person
+    """The asker."""
+    prop: Property
+    """The property the conversation is about."""
+    now: datetime
+    """The conversation's clock."""
+    tz: ZoneInfo
+    """The property's zone."""
+    lexicon: Lexicon
+    """The property's aliases."""
+
+
+@dataclass(slots=True)
+class Reply:
+    """What a handler decided: one CONTRACT status and its parts."""
+
+    status: str
+    """ask, confirm, answer, refused or unknown (done is the dialogue's)."""
+    reply: str
+    """The sentence for the person."""
+    operations: list[dict[str, Any]] = field(default_factory=list)
+    """Planned operations (confirm)."""
+    missing: list[str] = field(default_factory=list)
+    """Details still needed (ask)."""
+    result: dict[str, Any] | None = None
+    """What a question found (answer)."""
+    values: dict[str, Any] = field(default_factory=dict)
+    """The slots gathered so far, kept for the next turn when asking."""
+
+
+def ask(missing: list[str], reply: str, values: dict[str, Any]) -> Reply:
+    return Reply("ask", reply, missing=missing, values=values)
+
+
+def confirm(operations: list[dict[str, Any]], reply: str = "", values: dict[str, Any] | None = None) -> Reply:
+    return Reply("confirm", reply, operations=operations, values=values or {})
+
+
+def answer(result: dict[str, Any], reply: str) -> Reply:
+    return Reply("answer", reply, result=result)
+
+
+def refused(reply: str) -> Reply:
+    return Reply("refused", reply)

@@ -1,0 +1,1 @@
+"""Benchmarks that score the product against held-out data."""

@@ -1,0 +1,179 @@
+"""The dialogue: one message in, one CONTRACT turn out, the same for every channel."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from access_core.db import Database
+from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
+from access_core.lookup import person_by_ref
+from access_core.models import Person
+from access_core.principal import load_principal
+from access_core.services.context import Context
+from access_core.services.dispatch import execute_all, try_operations
+from actions.describe import question
+from actions.registry import INTENTS, SMALL_TALK
+from actions.slots import extract
+from actions.turn import Reply, TurnContext
+from bot.places import Places
+from bot.state import Conversation
+
+MAX_CHARS = 2000
+ASKABLE = {"resident", "person", "key", "door", "ends_at", "starts_at", "date", "guest", "serial", "name", "doors"}
+FOLLOW_UPS = {"inform", "affirm", "deny"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or "")).strip()
+    return text[:MAX_CHARS]
+
+
+class Dialogue:
+    """Turns messages into plans, questions' answers and executed changes, through the core."""
+
+    def __init__(self, database: Database, *, dry_run: bool = False, engine: Any = None) -> None:
+        self.database = database
+        self.dry_run = dry_run
+        self.places = Places()
+        if engine is None:
+            from nlu.engine import get_engine
+
+            engine = get_engine()
+        self.engine = engine
+
+    def turn(self, conversation: Conversation, text: str) -> dict[str, Any]:
+        text = clean(text)
+        parsed = self.engine.parse(text) if text else {"intent": {"name": "out_of_scope", "confidence": 1.0}}
+        intent = parsed["intent"]["name"] or "out_of_scope"
+        confidence = float(parsed["intent"].get("confidence") or 0.0)
+        with self.database.session() as session:
+            try:
+                reply, intent = self._turn(session, conversation, text, intent, confidence)
+            except Refused as exc:
+                reply = Reply("refused", exc.message)
+            except CoreError as exc:
+                reply = Reply("unknown", exc.message)
+            if self.dry_run:
+                session.rollback()
+        return {
+            "intent": intent, "confidence": round(confidence, 3), "status": reply.status,
+            "operations": reply.operations, "missing": reply.missing, "result": reply.result, "reply": reply.reply,
+        }
+
+    def _turn(self, session: Session, conv: Conversation, text: str, intent: str, confidence: float) -> tuple[Reply, str]:
+        person = person_by_ref(session, conv.person)
+        if person is None:
+            return Reply("refused", "I don't know who you are here; ask your property manager to add you."), intent
+        if conv.pending is not None:
+            handled = self._answer_pending(session, conv, person, intent)
+            if handled is not None:
+                return handled, intent
+        if intent == "undo":
+            return self._undo(session, conv, person), intent
+        if intent == "cancel":
+            conv.frame = None
+            return Reply("answer", "OK, cancelled."), intent
+        if conv.frame is not None and self._continues(conv.frame, intent, confidence):
+            ongoing = conv.frame["intent"]
+            return self._plan(session, conv, person, ongoing, text, dict(conv.frame["values"]), follow_up=intent), ongoing
+        if intent in SMALL_TALK:
+            return Reply("answer", SMALL_TALK[intent]), intent
+        if intent not in INTENTS or confidence < 0.3:
+            conv.frame = None
+            return Reply("unknown", "Sorry, I didn't get that. You can ask me to give or revoke access, "
+                         "send a guest code, show activity, book an amenity, or say 'help'."), intent
+        conv.frame = None
+        return self._plan(session, conv, person, intent, text, {}), intent
+
+    @staticmethod
+    def _continues(frame: dict[str, Any], intent: str, confidence: float) -> bool:
+        return intent in FOLLOW_UPS or intent == frame["intent"] or confidence < 0.6 or intent not in INTENTS
+
+    def _context(self, session: Session, conv: Conversation, person: Person, text: str) -> TurnContext | Reply:
+        prop = self.places.property_for(session, conv, person, text)
+        if isinstance(prop, str):
+            return Reply("ask", prop, missing=["property"])
+        now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
+        tz = self.places.zone(prop)
+        return TurnContext(session, load_principal(session, person), person, prop, now, tz,
+                           self.places.lexicon(session, prop))
+
+    def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
+              values: dict[str, Any], follow_up: str | None = None) -> Reply:
+        ctx = self._context(session, conv, person, text)
+        if isinstance(ctx, Reply):
+            return ctx
+        spec = INTENTS[intent]
+        slots = extract(ctx, text, prefer=spec.prefer)
+        if follow_up in ("affirm", "deny") and conv.frame and "resident" in conv.frame.get("missing", []):
+            slots.resident = slots.resident if slots.resident is not None else follow_up == "affirm"
+        try:
+            reply = spec.handler(ctx, slots, values)
+        except (NotFound, Ambiguous) as exc:
+            reply = Reply("ask", exc.message, missing=[getattr(exc, "kind", "name")])
+        if reply.status == "ask" and spec.changes:
+            conv.frame = {"intent": intent, "values": reply.values, "missing": reply.missing}
+        elif reply.status != "ask":
+            conv.frame = None
+        if reply.status == "confirm":
+            reply = self._check(ctx, conv, intent, reply)
+        return reply
+
+    def _check(self, ctx: TurnContext, conv: Conversation, intent: str, reply: Reply) -> Reply:
+        """Ask the core whether the plan may be made, before proposing it."""
+        core = Context(ctx.session, ctx.principal, ctx.now, ctx.prop)
+        try:
+            try_operations(core, reply.operations)
+        except Refused as exc:
+            return Reply("refused", exc.message, operations=reply.operations)
+        except Invalid as exc:
+            if exc.field in ASKABLE and exc.field in ("resident", "key", "person", "ends_at", "starts_at"):
+                conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.field]}
+                return Reply("ask", exc.message, missing=[exc.field])
+            return Reply("refused", exc.message, operations=reply.operations)
+        except (NotFound, Ambiguous) as exc:
+            conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
+            return Reply("ask", exc.message, missing=[exc.kind])
+        conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id}
+        return Reply("confirm", question(ctx.session, reply.operations, ctx.tz), operations=reply.operations)
+
+    def _answer_pending(self, session: Session, conv: Conversation, person: Person, intent: str) -> Reply | None:
+        pending, conv.pending = conv.pending, None
+        assert pending is not None
+        if intent in ("deny", "cancel"):
+            return Reply("answer", "OK, I won't do that.")
+        if intent != "affirm":
+            return None
+        if self.dry_run:
+            return Reply("answer", "Dry run: nothing was changed.", operations=pending["operations"])
+        ctx = self._context(session, conv, person, "")
+        if isinstance(ctx, Reply):
+            return ctx
+        core = Context(session, ctx.principal, ctx.now, ctx.prop)
+        try:
+            outcomes = execute_all(core, pending["operations"])
+        except CoreError as exc:
+            session.rollback()
+            raise Refused(getattr(exc, "rule", exc.code), f"That couldn't be done: {exc.message}") from exc
+        conv.undo = [op for outcome in reversed(outcomes) for op in outcome.undo]
+        self.places.changed(ctx.prop.id)
+        summary = " ".join(o.summary for o in outcomes)
+        details = {k: v for o in outcomes for k, v in o.detail.items()}
+        return Reply("done", summary, operations=pending["operations"], result=details or None)
+
+    def _undo(self, session: Session, conv: Conversation, person: Person) -> Reply:
+        if not conv.undo:
+            return Reply("answer", "There is nothing I can undo.")
+        ctx = self._context(session, conv, person, "")
+        if isinstance(ctx, Reply):
+            return ctx
+        ops, conv.undo = conv.undo, []
+        conv.pending = {"intent": "undo", "operations": ops, "property_id": ctx.prop.id}
+        return Reply("confirm", "Undo: " + question(session, ops, ctx.tz)[0].lower() + question(session, ops, ctx.tz)[1:],
+                     operations=ops)

@@ -1,0 +1,69 @@
+"""Which property a conversation is about, and each property's cached lexicon."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
+from access_core.sources import zone
+from bot.state import Conversation
+from nlu.property_lexicon import build_lexicon
+from nlu.resolve import Lexicon
+
+
+def properties_of(session: Session, person: Person) -> list[Property]:
+    ids: set[int] = set()
+    for role in session.scalars(select(ManagerRole).where(ManagerRole.person_id == person.id)):
+        if role.property_id is not None:
+            ids.add(role.property_id)
+        else:
+            ids |= set(session.scalars(select(Property.id).where(Property.portfolio_id == role.portfolio_id)))
+    ids |= set(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person.id)))
+    ids |= set(session.scalars(
+        select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person.id)))
+    if not ids:
+        return []
+    return list(session.scalars(select(Property).where(Property.id.in_(ids)).order_by(Property.name)))
+
+
+class Places:
+    """Per-process cache of lexicons, rebuilt when the property's data changes."""
+
+    def __init__(self) -> None:
+        self._lexicons: dict[int, tuple[int, Lexicon]] = {}
+
+    def property_for(self, session: Session, conv: Conversation, person: Person, text: str) -> Property | str:
+        """The property, or the question to ask when it is not clear."""
+        candidates = properties_of(session, person)
+        if not candidates:
+            return "You have no access or role at any property yet."
+        lowered = text.lower()
+        named = [p for p in candidates if p.name.lower() in lowered]
+        if len(named) == 1:
+            chosen = named[0]
+        elif conv.property_id is not None and any(p.id == conv.property_id for p in candidates):
+            chosen = next(p for p in candidates if p.id == conv.property_id)
+        elif len(candidates) == 1:
+            chosen = candidates[0]
+        else:
+            return "Which property: " + ", ".join(p.name for p in candidates) + "?"
+        conv.property_id = chosen.id
+        return chosen
+
+    @staticmethod
+    def zone(prop: Property) -> ZoneInfo:
+        return zone(prop.timezone)
+
+    def lexicon(self, session: Session, prop: Property) -> Lexicon:
+        version = session.scalar(select(func.max(AuditEntry.id))) or 0
+        cached = self._lexicons.get(prop.id)
+        if cached is None or cached[0] != version:
+            cached = (version, build_lexicon(session, prop))
+            self._lexicons[prop.id] = cached
+        return cached[1]
+
+    def changed(self, property_id: int) -> None:
+        self._lexicons.pop(property_id, None)

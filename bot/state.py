@@ -1,0 +1,93 @@
+"""Conversation state: in process by default, in Redis when REDIS_URL is set; expires when idle."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+IDLE_SECONDS = 30 * 60
+
+
+@dataclass(slots=True)
+class Conversation:
+    """What the dialogue remembers between two messages of one conversation."""
+
+    person: str
+    """Handle of who is talking."""
+    now: str | None = None
+    """The conversation's clock (ISO), or None for the real time."""
+    property_id: int | None = None
+    """The property the conversation is about, once known."""
+    frame: dict[str, Any] | None = None
+    """An intent still gathering details: {"intent", "values", "missing"}."""
+    pending: dict[str, Any] | None = None
+    """Operations awaiting yes/no: {"intent", "operations"}."""
+    undo: list[dict[str, Any]] = field(default_factory=list)
+    """Operations that undo the last change made."""
+
+    def reset(self) -> None:
+        self.frame, self.pending, self.undo = None, None, []
+
+
+class Store(Protocol):
+    def load(self, conversation_id: str) -> Conversation | None: ...
+    def save(self, conversation_id: str, conversation: Conversation) -> None: ...
+    def drop(self, conversation_id: str) -> None: ...
+
+
+class MemoryStore:
+    """In-process state for one process; idle conversations are forgotten."""
+
+    def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.idle = idle_seconds
+        self.items: dict[str, tuple[float, Conversation]] = {}
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        item = self.items.get(conversation_id)
+        if item is None or time.monotonic() - item[0] > self.idle:
+            self.items.pop(conversation_id, None)
+            return None
+        return item[1]
+
+    def save(self, conversation_id: str, conversation: Conversation) -> None:
+        self.items[conversation_id] = (time.monotonic(), conversation)
+        if len(self.items) > 10_000:
+            cutoff = time.monotonic() - self.idle
+            self.items = {k: v for k, v in self.items.items() if v[0] >= cutoff}
+
+    def drop(self, conversation_id: str) -> None:
+        self.items.pop(conversation_id, None)
+
+
+class RedisStore:
+    """State shared by every process, as JSON with an idle expiry."""
+
+    def __init__(self, url: str, idle_seconds: int = IDLE_SECONDS, prefix: str = "concierge:conv:") -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.idle = idle_seconds
+        self.prefix = prefix
+
+    def load(self, conversation_id: str) -> Conversation | None:
+        raw = self.redis.get(self.prefix + conversation_id)
+        if raw is None:
+            return None
+        try:
+            return Conversation(**json.loads(raw))
+        except (ValueError, TypeError):
+            return None
+
+    def save(self, conversation_id: str, conversation: Conversation) -> None:
+        self.redis.set(self.prefix + conversation_id, json.dumps(asdict(conversation)), ex=self.idle)
+
+    def drop(self, conversation_id: str) -> None:
+        self.redis.delete(self.prefix + conversation_id)
+
+
+def default_store() -> Store:
+    url = os.environ.get("REDIS_URL")
+    return RedisStore(url) if url else MemoryStore()

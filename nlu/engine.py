@@ -1,0 +1,228 @@
+"""The embedded NLU engine: Rasa's `/model/parse` JSON from a locally trained model.
+
+`Engine.load()` trains from `nlu/data/nlu.yml` (or reads the pickled model cached for
+exactly that file), `engine.parse(text)` answers in Rasa's shape, and `get_engine()`
+gives the process-wide parser: this engine, or a client of a Rasa server when
+`RASA_URL` is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+from nlu.engine_entities import (
+    REGEX_EXTRACTOR,
+    TAGGER_EXTRACTOR,
+    Analysis,
+    Found,
+    PatternSet,
+    analyse,
+    canonical_value,
+    select,
+)
+from nlu.engine_model import Model, intent_probabilities, tag_tokens
+from nlu.features import MAX_CHARS, normal_word
+from nlu.training_data import DEFAULT_DATA_PATH, Span, parse_training_yaml
+
+ENGINE_VERSION = "1"
+RANKING_SIZE = 10
+GIBBERISH_KEEP = 0.1
+"""For unrecognisable input, the share of probability left to the classifier (rest: out_of_scope)."""
+_MODEL_SOURCES = (
+    "engine_train.py", "engine_augment.py", "engine_model.py", "engine_entities.py", "features.py",
+    "training_data.py",
+)
+
+log = logging.getLogger(__name__)
+
+
+class Parser(Protocol):
+    """Anything that answers like Rasa's `/model/parse`."""
+
+    def parse(self, text: str) -> dict[str, Any]: ...
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("CONCIERGE_CACHE_DIR")
+    return Path(configured) if configured else Path.home() / ".cache" / "concierge"
+
+
+def _engine_fingerprint() -> bytes:
+    """The engine version and the code that shapes a model: editing either retrains."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(ENGINE_VERSION.encode())
+    for name in _MODEL_SOURCES:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
+
+
+def cache_file(content: bytes, directory: str | Path | None = None) -> Path:
+    """Where the model trained from `content` (by this engine) is kept."""
+    digest = hashlib.sha256(content + b"\0engine-" + _engine_fingerprint()).hexdigest()
+    return Path(directory or default_cache_dir()) / f"nlu-{digest}.pkl"
+
+
+def _read_cache(path: Path) -> Model | None:
+    try:
+        with path.open("rb") as handle:
+            model = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a corrupt or foreign pickle can raise almost anything
+        log.warning("ignoring unreadable NLU cache %s: %s", path, exc)
+        return None
+    if isinstance(model, Model) and model.version == ENGINE_VERSION:
+        return model
+    log.warning("ignoring NLU cache %s built by another engine", path)
+    return None
+
+
+def _write_cache(path: Path, model: Model) -> None:
+    """Write atomically: a reader sees the old file, or the whole new one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("could not cache the NLU model at %s: %s", path, exc)
+
+
+def _train(content: bytes) -> Model:
+    from nlu.engine_train import train_model  # sklearn is imported only to train
+
+    return train_model(parse_training_yaml(content.decode("utf-8")), ENGINE_VERSION)
+
+
+class Engine:
+    """Intent classifier plus entity extractors, answering like Rasa's `/model/parse`."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.patterns = PatternSet(model.regexes, model.lookups)
+        intents = model.intents
+        self._out_of_scope = intents.index("out_of_scope") if "out_of_scope" in intents else None
+
+    @classmethod
+    def load(
+        cls, data_path: str | Path | None = None, cache_dir: str | Path | None = None, *, retrain: bool = False
+    ) -> Engine:
+        """The engine for a training file: from the cache when it matches, else trained now."""
+        content = Path(data_path or DEFAULT_DATA_PATH).read_bytes()
+        target = cache_file(content, cache_dir)
+        model = None if retrain else _read_cache(target)
+        if model is None:
+            log.info("training the NLU model from %s", data_path or DEFAULT_DATA_PATH)
+            model = _train(content)
+            _write_cache(target, model)
+        return cls(model)
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """Intent, entities and intent ranking of one message, in Rasa's JSON shape."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        if not text.strip():
+            return {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [],
+                    "intent_ranking": []}
+        analysis = analyse(text[:MAX_CHARS], self.patterns)
+        probs = intent_probabilities(self.model, analysis.intent_text, analysis.intent_flags)
+        if self._out_of_scope is not None and self._unrecognisable(analysis):
+            probs = GIBBERISH_KEEP * probs
+            probs[self._out_of_scope] += 1.0 - GIBBERISH_KEEP
+        order = probs.argsort()[::-1][:RANKING_SIZE]
+        ranking = [{"name": self.model.intents[i], "confidence": float(probs[i])} for i in order]
+        entities = self._entities(text, analysis, ranking[0]["name"])
+        return {"text": text, "intent": dict(ranking[0]), "entities": entities, "intent_ranking": ranking}
+
+    def _unrecognisable(self, analysis: Analysis) -> bool:
+        """No known word, no name-like or numbered token, no regex entity: junk like `zxcvbnm`."""
+        if analysis.regex_spans:
+            return False
+        for token, _, _ in analysis.tokens:
+            if token[:1].isupper() or any(c.isdigit() for c in token):
+                return False
+            if token.isalnum() and normal_word(token) in self.model.word_vocab:
+                return False
+        return True
+
+    def _entities(self, text: str, analysis: Analysis, intent: str) -> list[dict[str, Any]]:
+        rules = [Found(span, 1.0, REGEX_EXTRACTOR) for span in analysis.regex_spans]
+        chosen = select([rules, self._tagged(text, analysis, intent)])
+        synonyms = self.model.synonyms
+        return [
+            {
+                "entity": f.span.entity,
+                "start": f.span.start,
+                "end": f.span.end,
+                "value": canonical_value(f.span.entity, f.span.value, synonyms),
+                "confidence": round(f.confidence, 4),
+                "extractor": f.extractor,
+            }
+            for f in chosen
+        ]
+
+    def _tagged(self, text: str, analysis: Analysis, intent: str) -> list[Found]:
+        tokens = analysis.tokens
+        labels = tag_tokens(self.model, [t for t, _, _ in tokens], analysis.token_flags, intent)
+        found: list[Found] = []
+        current: list[int] = []
+
+        def close() -> None:
+            if current:
+                first, last = tokens[current[0]], tokens[current[-1]]
+                entity = labels[current[0]][0][2:]
+                confidence = sum(labels[i][1] for i in current) / len(current)
+                span = Span(first[1], last[2], entity, text[first[1] : last[2]])
+                found.append(Found(span, confidence, TAGGER_EXTRACTOR))
+                current.clear()
+
+        for i, (label, _) in enumerate(labels):
+            if label.startswith("I-") and current:
+                current.append(i)
+                continue
+            close()
+            if label.startswith("B-"):
+                current.append(i)
+        close()
+        return found
+
+
+_lock = threading.Lock()
+_engine: Engine | None = None
+_parser: Parser | None = None
+
+
+def embedded_engine() -> Engine:
+    """The process-wide embedded engine, loaded on first use."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = Engine.load()
+        return _engine
+
+
+def get_engine() -> Parser:
+    """The parser to use: a Rasa server's client when `RASA_URL` is set, else the embedded engine."""
+    global _parser
+    if _parser is not None:
+        return _parser
+    url = os.environ.get("RASA_URL")
+    if url:
+        from nlu.rasa_client import RasaClient
+
+        _parser = RasaClient(url, fallback=embedded_engine)
+    else:
+        _parser = embedded_engine()
+    return _parser

@@ -1,0 +1,135 @@
+"""Fitting the intent classifier and the BIO tagger with scikit-learn.
+
+Imported only when a model has to be (re)built; the result is a plain `Model`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+from nlu.engine_augment import augment
+from nlu.engine_entities import Analysis, PatternSet, analyse
+from nlu.engine_model import Model, bio_transitions, tfidf_vector
+from nlu.features import intent_chars, intent_words, token_features
+from nlu.training_data import Example, TrainingData
+
+INTENT_C = 20.0
+TAGGER_C = 4.0
+AUGMENT_COPIES = 2
+
+
+def _vocabulary(docs: Sequence[Iterable[str]]) -> tuple[dict[str, int], np.ndarray]:
+    doc_freq: dict[str, int] = {}
+    for feats in docs:
+        for feat in set(feats):
+            doc_freq[feat] = doc_freq.get(feat, 0) + 1
+    vocab = {feat: i for i, feat in enumerate(sorted(doc_freq))}
+    total = len(docs)
+    idf = [math.log((1 + total) / (1 + doc_freq[f])) + 1.0 for f in sorted(doc_freq)]
+    return vocab, np.asarray(idf, dtype=np.float64)
+
+
+def _tfidf_matrix(docs: Sequence[list[str]], vocab: dict[str, int], idf: np.ndarray) -> sparse.csr_matrix:
+    rows, cols, vals = [], [], []
+    for row, feats in enumerate(docs):
+        indices, values = tfidf_vector(feats, vocab, idf)
+        rows.append(np.full(len(indices), row))
+        cols.append(indices)
+        vals.append(values)
+    return sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(docs), len(vocab)),
+        dtype=np.float64,
+    )
+
+
+def _fit(
+    matrix: sparse.csr_matrix, labels: list[int], c: float, balanced: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    if len(set(labels)) < 2:
+        classes = max(labels, default=0) + 1
+        return np.zeros((matrix.shape[1], classes), np.float32), np.zeros(classes, np.float32)
+    classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
+    classifier.fit(matrix, labels)
+    coef, bias = classifier.coef_, classifier.intercept_
+    if coef.shape[0] == 1:  # two classes: sklearn keeps one row; softmax([0, z]) == sigmoid(z)
+        coef, bias = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], bias])
+    return coef.T.astype(np.float32), bias.astype(np.float32)
+
+
+def _intent_part(data: TrainingData, analyses: list[Analysis]) -> dict[str, object]:
+    words = [intent_words(a.intent_text, a.intent_flags) for a in analyses]
+    chars = [intent_chars(a.intent_text) for a in analyses]
+    word_vocab, word_idf = _vocabulary(words)
+    char_vocab, char_idf = _vocabulary(chars)
+    matrix = sparse.hstack(
+        [_tfidf_matrix(words, word_vocab, word_idf), _tfidf_matrix(chars, char_vocab, char_idf)]
+    ).tocsr()
+    intents = data.intents
+    index = {name: i for i, name in enumerate(intents)}
+    coef, bias = _fit(matrix, [index[ex.intent] for ex in data.examples], INTENT_C, True)
+    return {
+        "intents": intents, "word_vocab": word_vocab, "word_idf": word_idf,
+        "char_vocab": char_vocab, "char_idf": char_idf, "intent_coef": coef, "intent_bias": bias,
+    }
+
+
+def bio_labels(example: Example, analysis: Analysis, skip: set[str]) -> list[str]:
+    """Gold BIO label of every token; entities in `skip` (regex ones) are left `O`."""
+    labels = ["O"] * len(analysis.tokens)
+    for span in example.entities:
+        if span.entity in skip:
+            continue
+        inside = [
+            i for i, (_, start, end) in enumerate(analysis.tokens) if start < span.end and end > span.start
+        ]
+        for n, i in enumerate(inside):
+            labels[i] = f"{'B' if n == 0 else 'I'}-{span.entity}"
+    return labels
+
+
+def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
+    skip = set(data.regexes)
+    examples = data.examples + augment(data.examples, AUGMENT_COPIES)
+    token_rows: list[list[str]] = []
+    token_labels: list[str] = []
+    for example in examples:
+        analysis = analyse(example.text, patterns)
+        words = [tok for tok, _, _ in analysis.tokens]
+        token_rows.extend(token_features(words, analysis.token_flags, example.intent))
+        token_labels.extend(bio_labels(example, analysis, skip))
+    vocab = {f: i for i, f in enumerate(sorted({f for row in token_rows for f in row}))}
+    rows = [i for i, feats in enumerate(token_rows) for _ in feats]
+    cols = [vocab[f] for feats in token_rows for f in feats]
+    matrix = sparse.csr_matrix(
+        (np.ones(len(cols)), (rows, cols)), shape=(len(token_rows), len(vocab))
+    )
+    labels = sorted(set(token_labels) | {"O"})
+    index = {name: i for i, name in enumerate(labels)}
+    coef, bias = _fit(matrix, [index[label] for label in token_labels], TAGGER_C, False)
+    coef = np.vstack([coef, np.zeros((1, coef.shape[1]), coef.dtype)])  # the row of unknown features
+    return {
+        "tag_labels": labels, "tag_vocab": vocab, "tag_coef": coef, "tag_bias": bias,
+        "tag_transitions": bio_transitions(labels),
+    }
+
+
+def train_model(data: TrainingData, version: str) -> Model:
+    """Fit both classifiers on `data` and export them as a numpy-only Model."""
+    if len(data.intents) < 2:
+        raise ValueError("training data needs at least two intents")
+    patterns = PatternSet(data.regexes, data.lookups)
+    analyses = [analyse(ex.text, patterns) for ex in data.examples]
+    return Model(
+        version=version,
+        **_intent_part(data, analyses),  # type: ignore[arg-type]
+        **_tagger_part(data, patterns),  # type: ignore[arg-type]
+        regexes=data.regexes,
+        lookups=data.lookups,
+        synonyms=data.synonyms,
+    )

@@ -1,0 +1,99 @@
+"""Turning text into the sparse features both classifiers read.
+
+Pure Python (no numpy, no sklearn): the same functions featurise at training and at
+prediction time, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+MAX_CHARS = 600
+"""Longer input is cut to this many characters before featurising."""
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+
+Token = tuple[str, int, int]
+"""A token: its text, start and end offsets."""
+
+
+def tokenize(text: str) -> list[Token]:
+    """Runs of letters/digits, and single punctuation marks, with offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def normal_word(word: str) -> str:
+    """Lower case with digit runs collapsed: `4B` and `12C` both become `0b`/`0c`."""
+    return _DIGITS.sub("0", word.lower())
+
+
+def shape(word: str) -> str:
+    """A compressed character-class pattern: `Priya` -> `Xx`, `4B` -> `dX`."""
+    out: list[str] = []
+    for char in word[:12]:
+        if char.isdigit():
+            kind = "d"
+        elif char.isupper():
+            kind = "X"
+        elif char.isalpha():
+            kind = "x"
+        else:
+            kind = char
+        if not out or out[-1] != kind:
+            out.append(kind)
+    return "".join(out)
+
+
+def intent_words(text: str, flags: Iterable[str]) -> list[str]:
+    """Word unigrams and bigrams (with sentence bounds) plus lookup/regex flags."""
+    words = [normal_word(tok) for tok, _, _ in tokenize(text)]
+    padded = ["<s>", *words, "</s>"]
+    feats = words + [f"{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
+    feats.extend(f"__{flag}__" for flag in flags)
+    return feats
+
+
+def intent_chars(text: str) -> list[str]:
+    """Character 2- to 5-grams inside word bounds (sklearn's `char_wb`)."""
+    feats: list[str] = []
+    for word, _, _ in tokenize(text):
+        if len(word) == 1 and not word.isalnum():
+            continue
+        padded = f" {normal_word(word)} "
+        size = len(padded)
+        feats += [padded[i : i + n] for n in (2, 3, 4, 5) for i in range(size - n + 1)]
+    return feats
+
+
+def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[list[str]]:
+    """Features of every token for the BIO tagger.
+
+    `words` are the surface tokens, `flags[i]` the lookup/regex tags covering token i
+    (e.g. `door:B`), `intent` the utterance's intent.
+    """
+    lows = [normal_word(w) for w in words]
+    shapes = [shape(w) for w in words]
+    low = ["<s>", "<s>", *lows, "</s>", "</s>"]  # low[i + 2] is token i
+    shp = ["_", *shapes, "_"]  # shp[i + 1] is token i
+    out: list[list[str]] = []
+    for i, w in enumerate(lows):
+        prev, prev2, nxt, sh = low[i + 1], low[i], low[i + 3], shapes[i]
+        feats = [
+            "b", f"w={w}", f"sh={sh}", f"p3={w[:3]}", f"s3={w[-3:]}", f"s2={w[-2:]}",
+            f"w-1={prev}", f"w+1={nxt}", f"w-2={prev2}", f"w+2={low[i + 4]}",
+            f"sh-1={shp[i]}", f"sh+1={shp[i + 2]}", f"sh-1|sh={shp[i]}|{sh}",
+            f"w-1|w={prev}|{w}", f"w|w+1={w}|{nxt}", f"w-2|w-1={prev2}|{prev}",
+            f"i={intent}", f"i|w={intent}|{w}", f"i|w-1={intent}|{prev}",
+        ]
+        if words[i][:1].isupper():
+            feats.append("title")
+        for flag in flags[i]:
+            feats += (f"f={flag}", f"i|f={intent}|{flag}")
+        if i > 0:
+            feats += [f"f-1={flag}" for flag in flags[i - 1]]
+        if i + 1 < len(words):
+            feats += [f"f+1={flag}" for flag in flags[i + 1]]
+        out.append(feats)
+    return out

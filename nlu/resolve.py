@@ -1,0 +1,153 @@
+"""Resolution: finding a property's own doors, keys, people and catalog in a message.
+
+A ``Lexicon`` is built once per property from its data: every object gets aliases
+(its name, the distinctive words of its name, unit numbers, common synonyms such as
+"fitness center" for a gym), matched exactly on word n-grams and then fuzzily
+(rapidfuzz) so typos still resolve. A span may name several objects (a "Roof Deck"
+door and amenity); the caller picks the kind it needs, and two objects of one kind
+on one span are an ambiguity to ask about, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+TOKEN = re.compile(r"[a-z0-9]+(?:[@._+\-][a-z0-9]+)*")
+STOP = {
+    "the", "a", "an", "to", "for", "of", "my", "our", "their", "his", "her", "in", "on", "at", "and", "or",
+    "with", "from", "is", "it", "me", "i", "you", "can", "please", "pls", "door", "doors", "key", "keys",
+    "room", "unit", "access", "this", "that", "new", "all", "be", "let", "into", "up", "get", "s",
+}
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "gym": ("fitness center", "fitness centre", "fitness room", "fitness", "workout room", "weight room"),
+    "roof deck": ("rooftop", "roof top", "roof", "rooftop deck", "terrace", "roof terrace"),
+    "front entrance": ("front door", "main entrance", "main door", "lobby door", "front", "building entrance",
+                       "entrance", "lobby"),
+    "garage gate": ("garage", "parking garage", "parking gate", "parking", "garage door"),
+    "package room": ("mailroom", "mail room", "packages", "parcel room", "package locker room", "packages room"),
+    "laundry room": ("laundry", "laundromat", "washer room"),
+    "management office": ("office", "leasing office", "mgmt office", "management"),
+    "boiler room": ("boiler", "mechanical room", "boilers"),
+    "common door": ("common doors", "common areas", "common area", "shared doors", "building doors", "commons"),
+    "lobby intercom": ("intercom", "buzzer", "call box"),
+    "pool": ("swimming pool", "pool deck"),
+}
+UNIT_WORDS = ("unit", "apt", "apartment", "suite", "flat", "#", "residence", "condo")
+
+
+_POSSESSIVE = re.compile(r"'s\b")
+
+
+def normalize(text: str) -> str:
+    """Lower case with possessives blanked, keeping every character's offset."""
+    return _POSSESSIVE.sub("  ", text.lower().replace("\u2019", "'"))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One object of the property that a mention may name."""
+
+    kind: str
+    """door, key, person, amenity, service, experience, upgrade or property."""
+    name: str
+    """Its exact name in the property (a person's handle: email, else phone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the message and the objects it may name."""
+
+    start: int
+    """Character offset in the message."""
+    end: int
+    """End offset (exclusive)."""
+    text: str
+    """The span as written."""
+    entries: tuple[Entry, ...]
+    """Every object it may name, of any kind."""
+    score: float
+    """100 for an exact alias, less for a fuzzy one."""
+
+    def of(self, kind: str) -> list[str]:
+        return [e.name for e in self.entries if e.kind == kind]
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """The aliases of one property's objects, for finding them in messages."""
+
+    aliases: dict[str, set[Entry]] = field(default_factory=lambda: defaultdict(set))
+    weak: set[str] = field(default_factory=set)
+
+    def add(self, alias: str, entry: Entry, *, weak: bool = False) -> None:
+        key = " ".join(TOKEN.findall(normalize(alias)))
+        if key and key not in STOP:
+            self.aliases[key].add(entry)
+            if weak:
+                self.weak.add(key)
+
+    def mentions(self, text: str, *, fuzzy: bool = True) -> list[Mention]:
+        lowered = normalize(text)
+        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(lowered)]
+        found: list[Mention] = []
+        keys = list(self.aliases)
+        for size in range(min(5, len(tokens)), 0, -1):
+            for i in range(len(tokens) - size + 1):
+                window = tokens[i:i + size]
+                gram = " ".join(t for t, _, _ in window)
+                if all(t in STOP for t, _, _ in window):
+                    continue
+                start, end = window[0][1], window[-1][2]
+                hit = self.aliases.get(gram)
+                if hit:
+                    score = 90.0 if gram in self.weak else 100.0
+                    found.append(Mention(start, end, text[start:end], tuple(sorted(hit, key=_order)), score))
+                elif fuzzy and size <= 3 and len(gram) >= 5 and _fuzzy_candidate(window):
+                    best = process.extractOne(gram, keys, scorer=fuzz.ratio, score_cutoff=86)
+                    if best and len(best[0]) >= 5 and abs(len(best[0]) - len(gram)) <= 3:
+                        entries = tuple(sorted(self.aliases[best[0]], key=_order))
+                        found.append(Mention(start, end, text[start:end], entries, float(best[1]) - 5))
+        return _non_overlapping(found)
+
+
+def _fuzzy_candidate(window: list[tuple[str, int, int]]) -> bool:
+    first, last = window[0][0], window[-1][0]
+    return first not in STOP and last not in STOP and not any(t.isdigit() for t, _, _ in window)
+
+
+def _order(entry: Entry) -> tuple[str, str]:
+    return entry.kind, entry.name
+
+
+def _non_overlapping(found: list[Mention]) -> list[Mention]:
+    chosen: list[Mention] = []
+    for mention in sorted(found, key=lambda m: (-(m.end - m.start) * (m.score / 100) ** 4, -m.score)):
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def door_aliases(name: str, is_residence: bool, all_names: list[str]) -> list[tuple[str, bool]]:
+    """Aliases of a door: its name, synonyms, distinctive words, unit numbers (alias, weak)."""
+    lowered = name.lower()
+    result = [(lowered, False)]
+    for canonical, words in SYNONYMS.items():
+        if canonical == lowered or (canonical in lowered and len(canonical) > 3):
+            result += [(w, canonical != lowered) for w in words]
+    words = [w for w in TOKEN.findall(lowered) if w not in STOP]
+    if is_residence:
+        number = words[-1] if words else ""
+        if number:
+            result += [(f"{u} {number}", False) for u in UNIT_WORDS] + [(number, False)]
+    others = [n.lower() for n in all_names if n.lower() != lowered]
+    for word in words:
+        if len(word) > 3 and not any(word in TOKEN.findall(o) for o in others):
+            result.append((word, True))
+    return result
+
+
+__all__ = ["Entry", "Lexicon", "Mention", "door_aliases", "normalize", "SYNONYMS"]
