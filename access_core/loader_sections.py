@@ -10,11 +10,24 @@ from sqlalchemy.orm import Session
 
 from access_core.activity import Actor, record_event
 from access_core.file_fields import Fields, FileError
-from access_core.models import (
-    ActivityEvent, Amenity, CatalogItem, DeviceModel, Door, Doorcode, DoorType, Grant, GuestShare, Key,
-    KeyDoor, Keycard, Permission, Person, Property,
-)
 from access_core.lookup import remember_member
+from access_core.models import (
+    ActivityEvent,
+    Amenity,
+    CatalogItem,
+    DeviceModel,
+    Door,
+    Doorcode,
+    DoorType,
+    Grant,
+    GuestShare,
+    Key,
+    Keycard,
+    KeyDoor,
+    Permission,
+    Person,
+    Property,
+)
 from access_core.phones import normalize_email, normalize_phone
 from access_core.schedule import ScheduleError, canonical_schedule
 from access_core.sharing import share_problem

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from access_core.errors import Ambiguous, NotFound
@@ -62,3 +62,15 @@ def remember_member(session: Session, prop: Property | int, person: Person) -> N
     property_id = prop if isinstance(prop, int) else prop.id
     if session.get(Membership, (property_id, person.id)) is None:
         session.add(Membership(property_id=property_id, person_id=person.id))
+
+
+def remember_members(session: Session, property_id: int, person_ids: list[int], chunk: int = 500) -> None:
+    """Record that these people are known at a property (idempotent; a few statements for thousands)."""
+    wanted = sorted(set(person_ids))
+    known: set[int] = set()
+    for start in range(0, len(wanted), chunk):
+        known.update(session.scalars(select(Membership.person_id).where(
+            Membership.property_id == property_id, Membership.person_id.in_(wanted[start:start + chunk]))))
+    missing = [{"property_id": property_id, "person_id": pid} for pid in wanted if pid not in known]
+    if missing:
+        session.execute(insert(Membership), missing)

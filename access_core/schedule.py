@@ -34,6 +34,10 @@ class Window:
     end: int
     """Minutes after local midnight, 1..1440; not after ``start`` means it ends next day."""
 
+    def __post_init__(self) -> None:
+        if not self.days:
+            raise ScheduleError("a window needs at least one day")
+
     def contains(self, weekday: int, minute: int) -> bool:
         if self.end > self.start:
             return weekday in self.days and self.start <= minute < self.end

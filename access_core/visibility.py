@@ -52,7 +52,10 @@ class Scope:
 
 def scope_of(session: Session, principal: Principal) -> Scope:
     props = session.scalars(select(Property)).all() if principal.portfolios or principal.levels else []
-    full = frozenset(p.id for p in props if principal.is_portfolio_manager(p) or principal.has(p, "full_key_management", "limited_key_management"))
+    full = frozenset(
+        p.id for p in props
+        if principal.is_portfolio_manager(p) or principal.has(p, "full_key_management", "limited_key_management")
+    )
     specific_keys = [k for p in props for k in principal.my_keys(p)]
     key_doors = frozenset(
         session.scalars(select(KeyDoor.door_id).where(KeyDoor.key_id.in_(specific_keys))) if specific_keys else []

@@ -47,8 +47,8 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         return ask(["person"], who.question or "Who is it for?", values)
     if "key" not in values:
         return ask(["key"], key.question or "Which key?", values)
-    grant_key = next((k for k in ctx.prop.keys if k.name == values["key"]), None)
-    if grant_key is not None and not grant_key.has_residence:
+    grant_key = ctx.layout.key(values["key"])
+    if grant_key is not None and not grant_key.residence:
         values["resident"] = False
     if values.get("resident") is None:
         return ask(["resident"], f"Will they live there, i.e. be a resident for {values['key']}? (yes/no)", values)
@@ -70,7 +70,7 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
         return refused(f"I don't know anyone at {ctx.prop.name} with that address.")
     held = choose.held_keys(ctx, who.value)
     if not held:
-        return refused(f"They don't hold any key at {ctx.prop.name}.")
+        return refused(f"{_label(ctx, who.value)} doesn't hold any key at {ctx.prop.name} now.")
     at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
     if ALL.search(slots.text):
         keys = [k.name for k in held]
@@ -81,6 +81,13 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
         keys = [key.value]
     ops = [{"op": "revoke_key", "person": who.value, "key": name, "at": at.astimezone(ctx.tz).isoformat()} for name in keys]
     return confirm(ops, values=values)
+
+
+def _label(ctx: TurnContext, handle: str) -> str:
+    from access_core.lookup import person_by_ref
+
+    person = person_by_ref(ctx.session, handle)
+    return person.label if person else handle
 
 
 def invite_person(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

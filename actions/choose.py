@@ -92,9 +92,10 @@ def key(ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[K
 
 
 def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[Key] | None) -> Choice:
-    keys = among if among is not None else list(ctx.prop.keys)
+    allowed = {k.name for k in among} if among is not None else None
+    keys = [k for k in ctx.layout.keys if allowed is None or k.name in allowed]
     wanted = {d.lower() for d in doors}
-    fits = [k for k in keys if wanted <= {kd.door.name.lower() for kd in k.doors}]
+    fits = [k for k in keys if wanted <= {name.lower() for name in k.doors}]
     if not fits:
         where = " and ".join(doors)
         if among is not None:

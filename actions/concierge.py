@@ -102,7 +102,7 @@ def cancel_reservation(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
     if not names:
         return ask(["amenity"], "Which reservation should I cancel?", values)
     op: dict[str, Any] = {"op": "cancel_reservation", "amenity": names[0], "person": ctx.person.handle,
-                          "starts_at": slots.time.starts_at.isoformat() if slots.time and slots.time.starts_at and slots.time.kind == "range" else None,
+                          "starts_at": _slot_start(slots),
                           "ends_at": None}
     return confirm([op], values=values)
 
@@ -138,3 +138,10 @@ def submit_request(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
         policy.require_sales(ctx.principal, ctx.prop)
         return ask(["upgrade"], "Which upgrade: " + ", ".join(ctx.prop.upgrades) + "?", values)
     return confirm([{"op": "submit_request", "upgrade": values["upgrade"]}], values=values)
+
+
+def _slot_start(slots: Slots) -> str | None:
+    match = slots.time
+    if match is not None and match.starts_at is not None and match.kind == "range":
+        return match.starts_at.isoformat()
+    return None

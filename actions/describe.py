@@ -69,7 +69,8 @@ WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
     + (op["schedule"] if op.get("schedule") else "at any time (no schedule)"),
     "create_door": lambda s, op, tz: f"create the door {op.get('name')} ({str(op.get('type')).replace('_', ' ')})",
     "issue_keycard": lambda s, op, tz: f"issue keycard {op.get('serial')} to {_person(s, op.get('person'))}",
-    "deactivate_keycard": lambda s, op, tz: f"deactivate keycard {op.get('serial') or ''} of {_person(s, op.get('person'))}",
+    "deactivate_keycard": lambda s, op, tz: "deactivate "
+    + (f"keycard {op['serial']}" if op.get("serial") else f"{_person(s, op.get('person'))}'s keycard"),
     "create_doorcode": lambda s, op, tz: f"create a door code for {op.get('key')} valid on "
     + day_text(datetime.fromisoformat(str(op.get("date"))).replace(tzinfo=tz), tz),
     "share_key": lambda s, op, tz: f"share {op.get('key')} with {_person(s, op.get('guest'))} "

@@ -35,7 +35,7 @@ def create_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
 
 
 def _is_door(ctx: TurnContext, name: str) -> bool:
-    return any(d.name == name for d in ctx.prop.doors)
+    return name in ctx.layout.door_types
 
 
 def _key_and_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply | None:
@@ -48,7 +48,7 @@ def _key_and_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
     if "door" not in values:
         return ask(["door"], door.question or "Which door?", values)
     if "key" not in values:
-        holding = [k.name for k in ctx.prop.keys if any(kd.door.name == values["door"] for kd in k.doors)]
+        holding = [k.name for k in ctx.layout.keys_with(values["door"])]
         hint = f" ({values['door']} is in {', '.join(holding)})" if holding else ""
         return ask(["key"], f"Which key?{hint}", values)
     return None
@@ -75,7 +75,7 @@ def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     if key.ok:
         values["key"] = key.value
     elif "door" in values and "key" not in values:
-        holding = [k.name for k in ctx.prop.keys if any(kd.door.name == values["door"] for kd in k.doors)]
+        holding = [k.name for k in ctx.layout.keys_with(values["door"])]
         if len(holding) == 1:
             values["key"] = holding[0]
     missing = [f for f in ("door", "key") if f not in values]
@@ -105,5 +105,6 @@ def create_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply
 
 
 def _door_name(text: str) -> str | None:
-    match = re.search(r"\b(?:add|create|new|set up)\s+(?:a\s+)?(?:new\s+)?door\s+(?:for\s+)?(?:the\s+)?([A-Z0-9][\w ]+?)(?:[,.]|$| as | of type)", text)
+    match = re.search(r"\b(?:add|create|new|set up)\s+(?:a\s+)?(?:new\s+)?door\s+(?:for\s+)?(?:the\s+)?"
+                      r"([A-Z0-9][\w ]+?)(?:[,.]|$| as | of type)", text)
     return match.group(1).strip() if match else None

@@ -76,7 +76,8 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     ids = [e.external_id for e in events]
     where = " at " + " and ".join(d.name for d in doors if d) if doors != [None] else ""
     if not events:
-        return answer({"events": []}, f"No activity you can see{where} between {moment_text(since, ctx.tz)} and {moment_text(until, ctx.tz)}.")
+        period = f"between {moment_text(since, ctx.tz)} and {moment_text(until, ctx.tz)}"
+        return answer({"events": []}, f"No activity you can see{where} {period}.")
     lines = [_event_line(ctx, e) for e in events[:20]]
     more = f"\n…and {len(events) - 20} more." if len(events) > 20 else ""
     return answer({"events": ids}, f"Activity{where}:\n" + "\n".join(lines) + more)
@@ -85,8 +86,8 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
 def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     names = _doors_asked(ctx, slots)
     if not names and slots.found.get("key"):
-        key = next(k for k in ctx.prop.keys if k.name == slots.found["key"][0])
-        names = [kd.door.name for kd in key.doors][:1]
+        view = ctx.layout.key(slots.found["key"][0])
+        names = list(view.doors[:1]) if view else []
     if not names:
         return ask(["door"], "Which door?", values)
     at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now

@@ -63,9 +63,10 @@ class Slots:
         return names[0] if names else None
 
 
-def extract(ctx: TurnContext, text: str, *, prefer: str = "future") -> Slots:
+def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: list[dict[str, Any]] | None = None) -> Slots:
     slots = Slots(text)
     blanked = _people_by_address(ctx, slots, text)
+    _name_new_people(slots, entities or [])
     blanked = _people_by_full_name(ctx, slots, blanked)
     slots.name = _new_name(text)
     if slots.name:
@@ -128,6 +129,14 @@ def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
                 slots.people.append(found[0].handle)
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end():]
     return text
+
+
+def _name_new_people(slots: Slots, entities: list[dict[str, Any]]) -> None:
+    """A new person's name, from the NLU's person span next to their address."""
+    names = [str(e.get("value") or "") for e in entities if e.get("entity") == "person"]
+    names = [n for n in names if n and "@" not in n and not any(ch.isdigit() for ch in n)]
+    for person, name in zip(slots.new_people, names, strict=False):
+        person["name"] = " ".join(w.capitalize() if w.islower() else w for w in name.split())
 
 
 def _take(slots: Slots, mention: Mention) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from access_core.models import Person, Property
 from access_core.principal import Principal
+from actions.layout import Layout
 from nlu.resolve import Lexicon
 
 
@@ -32,6 +33,8 @@ class TurnContext:
     """The property's zone."""
     lexicon: Lexicon
     """The property's aliases."""
+    layout: Layout
+    """The property's keys and doors as plain values."""
 
 
 @dataclass(slots=True)
@@ -50,6 +53,8 @@ class Reply:
     """What a question found (answer)."""
     values: dict[str, Any] = field(default_factory=dict)
     """The slots gathered so far, kept for the next turn when asking."""
+    intent: str | None = None
+    """The intent finally handled, when the dialogue corrected the classifier's."""
 
 
 def ask(missing: list[str], reply: str, values: dict[str, Any]) -> Reply:

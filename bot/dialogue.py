@@ -17,6 +17,7 @@ from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from actions.describe import question
+from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import extract
 from actions.turn import Reply, TurnContext
@@ -46,12 +47,14 @@ class Dialogue:
 
             engine = get_engine()
         self.engine = engine
+        self._entities: list[dict[str, Any]] = []
 
     def turn(self, conversation: Conversation, text: str) -> dict[str, Any]:
         text = clean(text)
         parsed = self.engine.parse(text) if text else {"intent": {"name": "out_of_scope", "confidence": 1.0}}
         intent = parsed["intent"]["name"] or "out_of_scope"
         confidence = float(parsed["intent"].get("confidence") or 0.0)
+        self._entities = list(parsed.get("entities") or [])
         with self.database.session() as session:
             try:
                 reply, intent = self._turn(session, conversation, text, intent, confidence)
@@ -62,7 +65,7 @@ class Dialogue:
             if self.dry_run:
                 session.rollback()
         return {
-            "intent": intent, "confidence": round(confidence, 3), "status": reply.status,
+            "intent": reply.intent or intent, "confidence": round(confidence, 3), "status": reply.status,
             "operations": reply.operations, "missing": reply.missing, "result": reply.result, "reply": reply.reply,
         }
 
@@ -101,8 +104,8 @@ class Dialogue:
             return Reply("ask", prop, missing=["property"])
         now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
         tz = self.places.zone(prop)
-        return TurnContext(session, load_principal(session, person), person, prop, now, tz,
-                           self.places.lexicon(session, prop))
+        lexicon, layout = self.places.views(session, prop)
+        return TurnContext(session, load_principal(session, person), person, prop, now, tz, lexicon, layout)
 
     def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
               values: dict[str, Any], follow_up: str | None = None) -> Reply:
@@ -110,7 +113,12 @@ class Dialogue:
         if isinstance(ctx, Reply):
             return ctx
         spec = INTENTS[intent]
-        slots = extract(ctx, text, prefer=spec.prefer)
+        slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
+        if follow_up is None:
+            better = refine(intent, slots)
+            if better != intent:
+                intent, spec = better, INTENTS[better]
+                slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
         if follow_up in ("affirm", "deny") and conv.frame and "resident" in conv.frame.get("missing", []):
             slots.resident = slots.resident if slots.resident is not None else follow_up == "affirm"
         try:
@@ -123,6 +131,7 @@ class Dialogue:
             conv.frame = None
         if reply.status == "confirm":
             reply = self._check(ctx, conv, intent, reply)
+        reply.intent = intent
         return reply
 
     def _check(self, ctx: TurnContext, conv: Conversation, intent: str, reply: Reply) -> Reply:

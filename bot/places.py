@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
 from access_core.sources import zone
+from actions.layout import Layout, build_layout
 from bot.state import Conversation
 from nlu.property_lexicon import build_lexicon
 from nlu.resolve import Lexicon
@@ -33,11 +34,20 @@ class Places:
     """Per-process cache of lexicons, rebuilt when the property's data changes."""
 
     def __init__(self) -> None:
-        self._lexicons: dict[int, tuple[int, Lexicon]] = {}
+        self._cache: dict[int, tuple[tuple[int, int], Lexicon, Layout]] = {}
+        self._people: dict[tuple[int, tuple[int, int]], list[int]] = {}
+        self.turn_version: tuple[int, int] | None = None
 
     def property_for(self, session: Session, conv: Conversation, person: Person, text: str) -> Property | str:
         """The property, or the question to ask when it is not clear."""
-        candidates = properties_of(session, person)
+        version = self.turn_version = self.version(session)
+        ids = self._people.get((person.id, version))
+        if ids is None:
+            ids = [p.id for p in properties_of(session, person)]
+            if len(self._people) > 50_000:
+                self._people.clear()
+            self._people[(person.id, version)] = ids
+        candidates = [p for p in (session.get(Property, i) for i in ids) if p is not None]
         if not candidates:
             return "You have no access or role at any property yet."
         lowered = text.lower()
@@ -57,13 +67,21 @@ class Places:
     def zone(prop: Property) -> ZoneInfo:
         return zone(prop.timezone)
 
-    def lexicon(self, session: Session, prop: Property) -> Lexicon:
-        version = session.scalar(select(func.max(AuditEntry.id))) or 0
-        cached = self._lexicons.get(prop.id)
+    @staticmethod
+    def version(session: Session) -> tuple[int, int]:
+        """Changes through the core write the audit log; loads make new properties."""
+        row = session.execute(select(select(func.max(AuditEntry.id)).scalar_subquery(),
+                                     select(func.max(Property.id)).scalar_subquery())).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def views(self, session: Session, prop: Property) -> tuple[Lexicon, Layout]:
+        version = self.turn_version or self.version(session)
+        self.turn_version = None
+        cached = self._cache.get(prop.id)
         if cached is None or cached[0] != version:
-            cached = (version, build_lexicon(session, prop))
-            self._lexicons[prop.id] = cached
-        return cached[1]
+            cached = (version, build_lexicon(session, prop), build_layout(session, prop))
+            self._cache[prop.id] = cached
+        return cached[1], cached[2]
 
     def changed(self, property_id: int) -> None:
-        self._lexicons.pop(property_id, None)
+        self._cache.pop(property_id, None)

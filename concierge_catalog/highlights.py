@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access_core.models import Amenity, Doorcode, GuestShare, Key, KeyDoor, Keycard, Property, Reservation
+from access_core.models import Amenity, Doorcode, GuestShare, Key, Keycard, KeyDoor, Property, Reservation
 
 
 @dataclass(frozen=True, slots=True)

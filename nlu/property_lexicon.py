@@ -6,9 +6,19 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from access_core.models import (
-    Amenity, CatalogItem, Door, Grant, GuestShare, Key, Keycard, ManagerRole, Membership, Person, Property,
+    Amenity,
+    CatalogItem,
+    Door,
+    Grant,
+    GuestShare,
+    Key,
+    Keycard,
+    ManagerRole,
+    Membership,
+    Person,
+    Property,
 )
-from nlu.resolve import Entry, Lexicon, door_aliases
+from nlu.resolve import SYNONYMS, Entry, Lexicon, door_aliases
 
 
 def people_of(session: Session, prop: Property) -> list[Person]:
@@ -30,8 +40,10 @@ def build_lexicon(session: Session, prop: Property) -> Lexicon:
     for door in doors:
         for alias, weak in door_aliases(door.name, door.is_residence, names):
             lexicon.add(alias, Entry("door", door.name), weak=weak)
-    for key in session.scalars(select(Key).where(Key.property_id == prop.id)):
+    keys = list(session.scalars(select(Key).where(Key.property_id == prop.id)))
+    for key in keys:
         _add_named(lexicon, Entry("key", key.name), key.name)
+    _add_common_doors_key(lexicon, keys)
     for amenity in session.scalars(select(Amenity).where(Amenity.property_id == prop.id)):
         _add_named(lexicon, Entry("amenity", amenity.name), amenity.name)
         for alias, weak in door_aliases(amenity.name, False, [amenity.name]):
@@ -51,6 +63,19 @@ def build_lexicon(session: Session, prop: Property) -> Lexicon:
         _add_person(lexicon, person)
     lexicon.add(prop.name, Entry("property", prop.name))
     return lexicon
+
+
+def _add_common_doors_key(lexicon: Lexicon, keys: list[Key]) -> None:
+    """ "The common doors": the key so named, else the biggest key of entrances and shared rooms only."""
+    if any("common" in k.name.lower() for k in keys):
+        return
+    candidates = [k for k in keys if k.doors and not k.has_residence
+                  and any(kd.door.type == "building_entrance" for kd in k.doors)]
+    if not candidates:
+        return
+    best = max(candidates, key=lambda k: (k.shareable, len(k.doors)))
+    for word in next(g for g in SYNONYMS if g[0] == "common door"):
+        lexicon.add(word, Entry("key", best.name), weak=True)
 
 
 def _add_named(lexicon: Lexicon, entry: Entry, name: str) -> None:

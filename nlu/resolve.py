@@ -22,20 +22,21 @@ STOP = {
     "with", "from", "is", "it", "me", "i", "you", "can", "please", "pls", "door", "doors", "key", "keys",
     "room", "unit", "access", "this", "that", "new", "all", "be", "let", "into", "up", "get", "s",
 }
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "gym": ("fitness center", "fitness centre", "fitness room", "fitness", "workout room", "weight room"),
-    "roof deck": ("rooftop", "roof top", "roof", "rooftop deck", "terrace", "roof terrace"),
-    "front entrance": ("front door", "main entrance", "main door", "lobby door", "front", "building entrance",
-                       "entrance", "lobby"),
-    "garage gate": ("garage", "parking garage", "parking gate", "parking", "garage door"),
-    "package room": ("mailroom", "mail room", "packages", "parcel room", "package locker room", "packages room"),
-    "laundry room": ("laundry", "laundromat", "washer room"),
-    "management office": ("office", "leasing office", "mgmt office", "management"),
-    "boiler room": ("boiler", "mechanical room", "boilers"),
-    "common door": ("common doors", "common areas", "common area", "shared doors", "building doors", "commons"),
-    "lobby intercom": ("intercom", "buzzer", "call box"),
-    "pool": ("swimming pool", "pool deck"),
-}
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("gym", "fitness center", "fitness centre", "fitness room", "fitness", "workout room", "weight room", "exercise room"),
+    ("roof deck", "rooftop", "roof top", "roof", "rooftop deck", "terrace", "roof terrace", "sky deck"),
+    ("front entrance", "front door", "main entrance", "main door", "lobby door", "front", "building entrance",
+     "entrance", "lobby", "street door", "building door"),
+    ("garage gate", "garage", "parking garage", "parking gate", "parking", "garage door", "car park"),
+    ("package room", "mailroom", "mail room", "packages", "parcel room", "package locker room", "packages room"),
+    ("laundry room", "laundry", "laundromat", "washer room"),
+    ("management office", "office", "leasing office", "mgmt office", "management"),
+    ("boiler room", "boiler", "mechanical room", "boilers"),
+    ("common door", "common doors", "common areas", "common area", "shared doors", "building doors", "commons"),
+    ("lobby intercom", "intercom", "buzzer", "call box"),
+    ("pool", "swimming pool", "pool deck"),
+    ("bike room", "bike storage", "bicycle room", "bike cage", "bikes"),
+)
 UNIT_WORDS = ("unit", "apt", "apartment", "suite", "flat", "#", "residence", "condo")
 
 
@@ -135,9 +136,9 @@ def door_aliases(name: str, is_residence: bool, all_names: list[str]) -> list[tu
     """Aliases of a door: its name, synonyms, distinctive words, unit numbers (alias, weak)."""
     lowered = name.lower()
     result = [(lowered, False)]
-    for canonical, words in SYNONYMS.items():
-        if canonical == lowered or (canonical in lowered and len(canonical) > 3):
-            result += [(w, canonical != lowered) for w in words]
+    for group in SYNONYMS:
+        if any(lowered == word or (" " in word and word in lowered) for word in group):
+            result += [(word, True) for word in group if word != lowered]
     words = [w for w in TOKEN.findall(lowered) if w not in STOP]
     if is_residence:
         number = words[-1] if words else ""

@@ -50,6 +50,10 @@ class Clock:
         self.today = self.now.date()
         self.future = prefer != "past"
 
+    def looking_back(self) -> Clock:
+        """The same clock preferring the past ("from Monday until now")."""
+        return Clock(self.now, self.tz, "past")
+
     def at(self, day: date, minutes: int = 0) -> datetime:
         """The local wall time ``minutes`` after midnight of ``day`` (past 1440 runs into later days)."""
         extra, minutes = divmod(minutes, 1440)

@@ -136,7 +136,13 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     ("fill", r"(?P<fi_w>\b(?:at|around|about|approx(?:imately)?|circa|on|in|of|during|for)\b|@)"),
 ]
 
-_LEXER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES))
+_LEXER = re.compile(r"(?=[\w@&~'-])(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _ALTERNATIVES) + ")")
+_ANY_TIME_WORD = re.compile(
+    rf"\d|\b(?:{MONTH}|{WEEKDAY}|{UNIT}|{POD}|{alternation([*TODAY, *TOMORROW, *YESTERDAY, *TONIGHT])}"
+    r"|now|rn|asap|immediately|right\s+away|straight\s+away|noon|midday|midnight|lunch\s*time|noontime"
+    r"|weekend|wknd|wkend|eom|eoy|eow|eod|cob|eob|end|beginning|begining|start)\b"
+)
+"""A cheap first look: a message with none of these words and no digit has no time in it."""
 _BUILDERS: dict[str, Callable[[re.Match[str], str], Token | None]] = {
     "always": b.always,
     "iso": b.iso,
@@ -172,13 +178,18 @@ _MASKED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+\d[\
 
 def normalise(text: str) -> str:
     """Lower-cased text with the same length and offsets; emails, links and phone numbers blanked."""
-    lowered = "".join(ch if len(low := ch.lower()) != 1 else low for ch in text.translate(_DASHES))
+    plain = text.translate(_DASHES)
+    lowered = plain.lower()
+    if len(lowered) != len(plain):
+        lowered = "".join(ch if len(low := ch.lower()) != 1 else low for ch in plain)
     return _MASKED.sub(lambda m: " " * len(m.group()), lowered)
 
 
 def tokenize(text: str) -> tuple[str, list[Token]]:
     """The normalised text and its time tokens, left to right."""
     norm = normalise(text)
+    if not _ANY_TIME_WORD.search(norm):
+        return norm, []
     tokens = []
     for match in _LEXER.finditer(norm):
         name = match.lastgroup

@@ -87,7 +87,8 @@ def shift(moment: datetime, amount: Amount, sign: int, clock: Clock) -> datetime
         day = local.date() + timedelta(days=count * (7 if amount.unit == "week" else 1))
     else:
         day = add_months(local.date(), count * (12 if amount.unit == "year" else 1))
-    return clock.at(day, local.hour * 60 + local.minute)
+    moved = clock.at(day, local.hour * 60 + local.minute)
+    return moved.replace(second=local.second, microsecond=local.microsecond)
 
 
 def _at_time(clock: Clock, minutes: int, twelve: bool) -> datetime:
@@ -200,6 +201,8 @@ def resolve(expr: Expr, clock: Clock) -> Resolved:
         return Resolved(clock.now, shift(clock.now, amount, 1, clock), "range")
     if expr.second is not None:
         start, end = resolve_range(expr.first, expr.second, clock)
+        if end <= start and clock.future:
+            start, end = resolve_range(expr.first, expr.second, clock.looking_back())
         if end <= start:
             raise ValueError("a range that ends before it starts")
         return Resolved(start, end, "range")

@@ -44,7 +44,8 @@ _ALTERNATIVES = [
     (
         "always",
         r"24\s*(?:/|x|-)\s*7|\ball\s+the\s+time\b|\balways\b|\bany\s*time\b|\ba?round\s+the\s+clock\b"
-        r"|\bno\s+(?:time\s+)?restrictions?\b|\bunrestricted\b|\bday\s+and\s+night\b",
+        r"|\bno\s+(?:time\s+)?restrictions?\b|\bunrestricted\b|\bday\s+and\s+night\b"
+        r"|\b24\s*(?:hours|hrs|h)\s+a\s+day\b",
     ),
     ("business", r"\b(?:business|office|working|work)\s+hours\b"),
     ("allday", r"\ball\s+day(?:\s+long)?\b"),

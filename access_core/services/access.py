@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from access_core import policy
 from access_core.errors import Invalid
-from access_core.lookup import remember_member
-from access_core.models import Grant, Key, Person
+from access_core.lookup import remember_member, remember_members
+from access_core.models import AuditEntry, Grant, Key, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome, moment
 from access_core.timefmt import when
@@ -48,20 +49,42 @@ def default_may_share(key: Key, resident: bool) -> bool:
     return resident and key.shareable
 
 
-def put_grant(
-    ctx: Context, person: Person, key: Key, grant: Grant | None,
-    terms: tuple[datetime, datetime | None, bool, bool],
-) -> dict[str, Any] | None:
-    """Give a checked grant (starts, ends, resident, may_share), or change the one held; its state before."""
-    before = _grant_state(grant)
-    if grant is None:
-        grant = Grant(person_id=person.id, key_id=key.id)
-        ctx.session.add(grant)
-    grant.starts_at, grant.ends_at, grant.resident, grant.may_share = terms
-    grant.granted_by_id = ctx.principal.person_id
-    remember_member(ctx.session, key.property_id, person)
-    ctx.audit("grant_key", person=person.handle, key=key.name, before=before)
-    return before
+GrantTerms = tuple[datetime, datetime | None, bool, bool]
+"""A checked grant's starts, ends, resident, may_share."""
+
+
+def put_grant(ctx: Context, person: Person, key: Key, grant: Grant | None, terms: GrantTerms) -> dict[str, Any] | None:
+    """Give a checked grant, or change the one held; its state before."""
+    return put_grants(ctx, key, [(person, grant, terms)])[0]
+
+
+def put_grants(
+    ctx: Context, key: Key, entries: Sequence[tuple[Person, Grant | None, GrantTerms]]
+) -> list[dict[str, Any] | None]:
+    """Give ``key`` on checked terms to each person, or change the grant they hold (one or thousands at once).
+
+    The one place grants are written: granted by the principal, the person known at the
+    property, an audit entry each. Returns each grant's state before.
+    """
+    ctx.session.flush()
+    befores, fresh, audits = [], [], []
+    for person, grant, (starts, ends, resident, may_share) in entries:
+        before = _grant_state(grant)
+        values = {"starts_at": starts, "ends_at": ends, "resident": resident, "may_share": may_share,
+                  "granted_by_id": ctx.principal.person_id}
+        if grant is None:
+            fresh.append({"person_id": person.id, "key_id": key.id, **values})
+        else:
+            for name, value in values.items():
+                setattr(grant, name, value)
+        audits.append({"at": ctx.now, "actor_id": ctx.principal.person_id, "op": "grant_key",
+                       "detail": {"person": person.handle, "key": key.name, "before": before}})
+        befores.append(before)
+    if fresh:
+        ctx.session.execute(insert(Grant), fresh)
+    remember_members(ctx.session, key.property_id, [person.id for person, _, _ in entries])
+    ctx.session.execute(insert(AuditEntry), audits)
+    return befores
 
 
 def grant_key(ctx: Context, op: dict[str, Any]) -> Outcome:

@@ -70,4 +70,3 @@ def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
         return execute_all(ctx, ops)
     finally:
         savepoint.rollback()
-        ctx.session.expire_all()

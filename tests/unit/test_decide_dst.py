@@ -30,20 +30,35 @@ def open_key(schedule: str | None = None, *, live: bool = True) -> AccessSource:
 
 
 def reasons(sources: list[AccessSource], at: datetime, **kw: bool) -> tuple[str, ...]:
-    return decide(sources, at, NY, door_activated=kw.get("door_activated", True),
-                  credential_live=kw.get("credential_live", True)).reasons
+    return decide(
+        sources,
+        at,
+        NY,
+        door_activated=kw.get("door_activated", True),
+        credential_live=kw.get("credential_live", True),
+    ).reasons
 
 
 # --- schedules read in local wall time on and around the switch days ---------------------------
 
-SWITCH_DAYS = [date(2026, 3, 7), date(2026, 3, 8), date(2026, 3, 9),
-               date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 2)]
+SWITCH_DAYS = [
+    date(2026, 3, 7),
+    date(2026, 3, 8),
+    date(2026, 3, 9),
+    date(2026, 10, 31),
+    date(2026, 11, 1),
+    date(2026, 11, 2),
+]
 WALL_EDGES = [((5, 59), False), ((6, 0), True), ((21, 59), True), ((22, 0), False)]
 
 
 @pytest.mark.parametrize("day", SWITCH_DAYS, ids=str)
-@pytest.mark.parametrize(("wall", "allowed"), WALL_EDGES, ids=lambda v: f"{v}" if isinstance(v, bool) else "%02d:%02d" % v)
-def test_daily_window_follows_the_wall_clock_across_dst(day: date, wall: tuple[int, int], allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("wall", "allowed"), WALL_EDGES, ids=lambda v: f"{v}" if isinstance(v, bool) else f"{v[0]:02d}:{v[1]:02d}"
+)
+def test_daily_window_follows_the_wall_clock_across_dst(
+    day: date, wall: tuple[int, int], allowed: bool
+) -> None:
     at = local(day.year, day.month, day.day, *wall)
     decision = decide([open_key("Mon-Sun 06:00-22:00")], at, NY, door_activated=True)
     assert decision.allowed is allowed
@@ -53,11 +68,15 @@ def test_daily_window_follows_the_wall_clock_across_dst(day: date, wall: tuple[i
 @pytest.mark.parametrize("offset_form", ["utc", "fixed_offset", "zoneinfo"])
 def test_the_instant_is_what_counts_not_the_zone_it_is_written_in(offset_form: str) -> None:
     at = local(2026, 11, 1, 6, 0)  # 06:00 EST = 11:00Z
-    written = {"utc": at, "fixed_offset": at.astimezone(timezone(timedelta(hours=-5))),
-               "zoneinfo": at.astimezone(NY)}[offset_form]
+    written = {
+        "utc": at,
+        "fixed_offset": at.astimezone(timezone(timedelta(hours=-5))),
+        "zoneinfo": at.astimezone(NY),
+    }[offset_form]
     assert decide([open_key("Mon-Sun 06:00-22:00")], written, NY, door_activated=True).allowed
-    assert not decide([open_key("Mon-Sun 06:00-22:00")], written - timedelta(minutes=1), NY,
-                      door_activated=True).allowed
+    assert not decide(
+        [open_key("Mon-Sun 06:00-22:00")], written - timedelta(minutes=1), NY, door_activated=True
+    ).allowed
 
 
 @pytest.mark.parametrize(
@@ -119,8 +138,9 @@ FALL_END = datetime(2026, 11, 1, 1, 30, tzinfo=NY)  # the first 01:30 (EDT) = 05
         (local(2026, 11, 1, 1, 15, fold=1), None, local(2026, 11, 1, 1, 15, fold=1), ()),
     ],
 )
-def test_grant_boundaries_are_instants(starts: datetime, ends: datetime | None, at: datetime,
-                                       expected: tuple[str, ...]) -> None:
+def test_grant_boundaries_are_instants(
+    starts: datetime, ends: datetime | None, at: datetime, expected: tuple[str, ...]
+) -> None:
     assert reasons([AccessSource("key K", starts, ends)], at) == expected
 
 
@@ -130,16 +150,25 @@ def test_grant_boundaries_are_instants(starts: datetime, ends: datetime | None, 
         # 01:15 EST (fold=1, 06:15Z) is 45 minutes after 01:30 EDT (05:30Z): the grant has ended.
         (ALWAYS_FROM, FALL_END, datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY), ("grant_expired",)),
         # 01:45 EDT (05:45Z) is before 01:15 EST (06:15Z): the grant has not started.
-        (datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY), None, datetime(2026, 11, 1, 1, 45, tzinfo=NY),
-         ("grant_not_started",)),
+        (
+            datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY),
+            None,
+            datetime(2026, 11, 1, 1, 45, tzinfo=NY),
+            ("grant_not_started",),
+        ),
     ],
     ids=["ends_first_0130_checked_at_second_0115", "starts_second_0115_checked_at_first_0145"],
 )
-@pytest.mark.xfail(strict=True, reason=(
-    "decide.AccessSource.failures compares aware datetimes with < / >=; when both carry the same "
-    "ZoneInfo Python compares wall times and ignores fold, so the repeated hour of 1 Nov is misjudged"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "decide.AccessSource.failures compares aware datetimes with < / >=; when both carry the same "
+        "ZoneInfo Python compares wall times and ignores fold, so the repeated hour of 1 Nov is misjudged"
+    ),
+)
 def test_grant_boundaries_written_in_the_property_zone_during_the_repeated_hour(
-        starts: datetime, ends: datetime | None, at: datetime, expected: tuple[str, ...]) -> None:
+    starts: datetime, ends: datetime | None, at: datetime, expected: tuple[str, ...]
+) -> None:
     assert reasons([AccessSource("key K", starts, ends)], at) == expected
 
 
@@ -168,22 +197,46 @@ NIGHT_ONLY = "Mon-Sun 22:00-06:00"
         ([open_key(live=False)], True, True, ("credential_inactive",)),
         ([open_key()], True, False, ("credential_inactive",)),
         ([open_key(live=False)], True, False, ("credential_inactive",)),
-        ([AccessSource("k", ALWAYS_FROM, EARLIER, parse_schedule(NIGHT_ONLY))], True, True,
-         ("grant_expired", "outside_schedule")),
-        ([AccessSource("k", LATER, None, parse_schedule(NIGHT_ONLY), False)], False, True,
-         ("grant_not_started", "outside_schedule", "door_not_activated", "credential_inactive")),
-        ([AccessSource("k", ALWAYS_FROM, EARLIER, None, False)], False, False,
-         ("grant_expired", "door_not_activated", "credential_inactive")),
+        (
+            [AccessSource("k", ALWAYS_FROM, EARLIER, parse_schedule(NIGHT_ONLY))],
+            True,
+            True,
+            ("grant_expired", "outside_schedule"),
+        ),
+        (
+            [AccessSource("k", LATER, None, parse_schedule(NIGHT_ONLY), False)],
+            False,
+            True,
+            ("grant_not_started", "outside_schedule", "door_not_activated", "credential_inactive"),
+        ),
+        (
+            [AccessSource("k", ALWAYS_FROM, EARLIER, None, False)],
+            False,
+            False,
+            ("grant_expired", "door_not_activated", "credential_inactive"),
+        ),
         # several sources: any passing one opens; otherwise the closest one explains.
         ([AccessSource("old", ALWAYS_FROM, EARLIER), open_key()], True, True, ()),
-        ([AccessSource("old", ALWAYS_FROM, EARLIER), AccessSource("new", LATER, None, parse_schedule(NIGHT_ONLY))],
-         True, True, ("grant_expired",)),
-        ([AccessSource("new", LATER, None, parse_schedule(NIGHT_ONLY)), open_key(NIGHT_ONLY)], False, True,
-         ("outside_schedule", "door_not_activated")),
+        (
+            [
+                AccessSource("old", ALWAYS_FROM, EARLIER),
+                AccessSource("new", LATER, None, parse_schedule(NIGHT_ONLY)),
+            ],
+            True,
+            True,
+            ("grant_expired",),
+        ),
+        (
+            [AccessSource("new", LATER, None, parse_schedule(NIGHT_ONLY)), open_key(NIGHT_ONLY)],
+            False,
+            True,
+            ("outside_schedule", "door_not_activated"),
+        ),
     ],
 )
-def test_reason_codes_and_their_order(sources: list[AccessSource], door_activated: bool, credential_live: bool,
-                                      expected: tuple[str, ...]) -> None:
+def test_reason_codes_and_their_order(
+    sources: list[AccessSource], door_activated: bool, credential_live: bool, expected: tuple[str, ...]
+) -> None:
     decision = decide(sources, NOON, NY, door_activated=door_activated, credential_live=credential_live)
     assert decision.reasons == expected
     assert decision.allowed is (expected == ())
@@ -192,12 +245,17 @@ def test_reason_codes_and_their_order(sources: list[AccessSource], door_activate
 
 
 def test_the_source_that_opened_is_named() -> None:
-    decision = decide([AccessSource("key Old", ALWAYS_FROM, EARLIER), AccessSource("key New", EARLIER, None)],
-                      NOON, NY, door_activated=True)
+    decision = decide(
+        [AccessSource("key Old", ALWAYS_FROM, EARLIER), AccessSource("key New", EARLIER, None)],
+        NOON,
+        NY,
+        door_activated=True,
+    )
     assert decision.allowed and decision.via == "key New"
 
 
 # --- daily doorcodes: one local calendar day, 23 or 25 hours long at the switches -------------
+
 
 @pytest.mark.parametrize(
     ("day", "at", "expected"),
@@ -226,15 +284,22 @@ def test_doorcode_is_valid_for_its_local_day_only(day: date, at: datetime, expec
     [
         ("Mon-Sun 06:00-22:00", True, local(2026, 12, 2, 21, 59), True, ()),
         ("Mon-Sun 06:00-22:00", True, local(2026, 12, 2, 22, 0), True, ("outside_schedule",)),
-        ("Mon-Sun 06:00-22:00", True, local(2026, 12, 3, 23, 0), True, ("outside_schedule", "credential_inactive")),
+        (
+            "Mon-Sun 06:00-22:00",
+            True,
+            local(2026, 12, 3, 23, 0),
+            True,
+            ("outside_schedule", "credential_inactive"),
+        ),
         ("Mon-Sun 06:00-22:00", True, local(2026, 12, 3, 12, 0), True, ("credential_inactive",)),
         (None, False, local(2026, 12, 2, 12, 0), True, ("credential_inactive",)),
         (None, True, local(2026, 12, 2, 12, 0), False, ("door_not_activated",)),
         (None, True, local(2026, 12, 3, 12, 0), False, ("door_not_activated", "credential_inactive")),
     ],
 )
-def test_doorcode_reasons(schedule: str | None, live: bool, at: datetime, door_activated: bool,
-                          expected: tuple[str, ...]) -> None:
+def test_doorcode_reasons(
+    schedule: str | None, live: bool, at: datetime, door_activated: bool, expected: tuple[str, ...]
+) -> None:
     source = doorcode_source("code 1234", date(2026, 12, 2), NY, parse_schedule(schedule), live)
     assert doorcode_decision(source, at, NY, door_activated=door_activated).reasons == expected
 
@@ -244,6 +309,7 @@ def test_an_unknown_doorcode_opens_nothing() -> None:
 
 
 # --- schedule texts: canonical round trips and errors --------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "canonical"),

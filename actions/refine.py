@@ -1,0 +1,21 @@
+"""Correcting an intent from what the message resolved to (the words say more than the classifier)."""
+
+from __future__ import annotations
+
+from actions.slots import Slots
+
+KEY_EDITS = {"revoke_access": "remove_door_from_key", "grant_access": "add_door_to_key"}
+SCHEDULE_HOSTS = {"revoke_access", "grant_access", "add_door_to_key", "remove_door_from_key", "inform", "out_of_scope",
+                  "create_key", "ask_who_has_access"}
+
+
+def refine(intent: str, slots: Slots) -> str:
+    """A more fitting intent when the slots contradict the classifier, else the same one."""
+    nobody = not slots.people and not slots.new_people and "person" not in slots.ambiguous
+    doors = bool(slots.found.get("door") or slots.found.get("amenity"))
+    said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""
+    if intent in SCHEDULE_HOSTS and nobody and doors and said and said not in ("always", "any time", "anytime"):
+        return "set_schedule"
+    if intent in KEY_EDITS and nobody and slots.found.get("door") and slots.found.get("key"):
+        return KEY_EDITS[intent]
+    return intent

@@ -1,0 +1,95 @@
+"""The concierge page and its JSON: sign-in, the three sections, and `POST /api/chat`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from access_core.lookup import person_by_ref
+from access_core.models import Person
+from bot.places import properties_of
+from bot.web.auth import demo_mode, person_for_token, signed_in
+from bot.web.page import PAGE
+from bot.web.turns import Turns
+from concierge_catalog.help import SECTIONS
+from concierge_catalog.highlights import highlights
+
+
+class ChatIn(BaseModel):
+    message: str = Field(max_length=4000)
+    as_: str | None = Field(default=None, alias="as")
+
+
+class SignIn(BaseModel):
+    as_: str | None = Field(default=None, alias="as")
+    token: str | None = None
+
+
+def router(turns: Turns) -> APIRouter:
+    api = APIRouter()
+    database = turns.database
+
+    @api.get("/concierge", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> str:
+        return PAGE
+
+    @api.get("/api/session")
+    def whoami(request: Request) -> dict[str, Any]:
+        body: dict[str, Any] = {"person": signed_in(request), "demo": demo_mode()}
+        if demo_mode():
+            with database.session() as session:
+                people = session.scalars(select(Person).order_by(Person.name)).all()
+                body["people"] = [{"handle": p.handle, "name": p.label} for p in people]
+        return body
+
+    @api.post("/api/session")
+    def sign_in(request: Request, body: SignIn) -> dict[str, Any]:
+        with database.session() as session:
+            if body.token:
+                person = person_for_token(session, body.token)
+            elif body.as_ and demo_mode():
+                person = person_by_ref(session, body.as_)
+            else:
+                raise HTTPException(403, "sign in with an access token (`concierge token --as WHO`)")
+            if person is None:
+                raise HTTPException(403, "unknown person or token")
+            request.session["person"] = person.handle
+            return {"person": person.handle, "name": person.label}
+
+    @api.delete("/api/session")
+    def sign_out(request: Request) -> dict[str, Any]:
+        request.session.clear()
+        return {"person": None}
+
+    @api.get("/api/concierge")
+    def sections(request: Request) -> dict[str, Any]:
+        handle = _caller(request, None)
+        with database.session() as session:
+            person = person_by_ref(session, handle)
+            props = properties_of(session, person) if person else []
+            prop = props[0] if props else None
+            return {
+                "property": prop.name if prop else None,
+                "help": [{"name": s.name, "path": s.path, "steps": list(s.steps)} for s in SECTIONS],
+                "highlights": [{"feature": h.feature, "why": h.why, "how": h.how} for h in highlights(session, prop)] if prop else [],
+                "upgrades": [u for u in prop.upgrades if u not in prop.features] if prop else [],
+            }
+
+    @api.post("/api/chat")
+    def chat(request: Request, body: ChatIn) -> dict[str, Any]:
+        return turns.turn("web", _caller(request, body.as_), body.message)
+
+    return api
+
+
+def _caller(request: Request, as_: str | None) -> str:
+    if as_ and demo_mode():
+        return as_
+    handle = signed_in(request)
+    if handle is None:
+        raise HTTPException(401, "sign in first")
+    return handle

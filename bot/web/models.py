@@ -1,0 +1,48 @@
+"""What the channels remember: API tokens, SMS opt-outs and deliveries, events already handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from access_core.models import Base
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API and the web page; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class SmsOptOut(Base):
+    """A number that texted STOP: it gets nothing until START."""
+
+    __tablename__ = "sms_opt_outs"
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime]
+
+
+class SmsDelivery(Base):
+    """A text sent through the Twilio REST API and its latest delivery status."""
+
+    __tablename__ = "sms_deliveries"
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    to: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
+
+
+class HandledEvent(Base):
+    """An inbound event id already acted on (Slack retries, Twilio re-deliveries)."""
+
+    __tablename__ = "handled_events"
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    at: Mapped[datetime]

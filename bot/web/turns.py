@@ -1,0 +1,69 @@
+"""One place every channel sends a message through: state per channel and sender, one turn at a time."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from access_core.db import Database
+from bot.state import Conversation, Store, default_store
+from bot.web.models import HandledEvent
+
+FAILED = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [], "result": None}
+
+
+class Turns:
+    """The dialogue behind every channel; a conversation is keyed by channel and sender."""
+
+    def __init__(self, database: Database, *, store: Store | None = None, engine: Any = None) -> None:
+        self.database = database
+        self.store = store if store is not None else default_store()
+        self.engine = engine
+        self._local = threading.local()
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _dialogue(self) -> Any:
+        dialogue = getattr(self._local, "dialogue", None)
+        if dialogue is None:
+            from bot.dialogue import Dialogue
+
+            dialogue = self._local.dialogue = Dialogue(self.database, engine=self.engine)
+        return dialogue
+
+    def _lock(self, key: str) -> threading.Lock:
+        with self._guard:
+            if len(self._locks) > 10_000:
+                self._locks = {k: v for k, v in self._locks.items() if v.locked()}
+            return self._locks.setdefault(key, threading.Lock())
+
+    def turn(self, channel: str, sender: str, text: str) -> dict[str, Any]:
+        """Answer one message from ``sender`` (email or phone of a known person) on ``channel``."""
+        key = f"{channel}:{sender}"
+        with self._lock(key):
+            conversation = self.store.load(key) or Conversation(person=sender)
+            try:
+                answer = self._dialogue().turn(conversation, text)
+            except Exception as exc:  # noqa: BLE001 - one bad message must never end the conversation
+                answer = {**FAILED, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
+            self.store.save(key, conversation)
+        return answer
+
+    def pending(self, channel: str, sender: str) -> dict[str, Any] | None:
+        conversation = self.store.load(f"{channel}:{sender}")
+        return conversation.pending if conversation else None
+
+    def reset(self, channel: str, sender: str) -> None:
+        self.store.drop(f"{channel}:{sender}")
+
+    def first_time(self, channel: str, event_id: str) -> bool:
+        """Record an inbound event id; False when it was already handled (a retry)."""
+        try:
+            with self.database.session() as session:
+                session.add(HandledEvent(channel=channel, event_id=event_id[:100], at=datetime.now(UTC)))
+        except IntegrityError:
+            return False
+        return True

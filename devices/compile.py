@@ -1,0 +1,118 @@
+"""What one door's device must know, read from the database and encoded for the wire.
+
+A door's store holds, per person, the sources of access to that door (grants, then
+shares, then reservations, each in id order, exactly as ``access_core.sources`` reads
+them); the property's keycards; the doorcodes of keys containing the door; and the
+door's own state. A source travels as ``[via, starts_ts, ends_ts|None, schedule|None, live]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access_core.models import Amenity, Door, Doorcode, Grant, GuestShare, Key, KeyDoor, Keycard, Property
+from access_core.sources import zone
+
+Encoded = list[Any]
+PeopleEntries = dict[int, dict[str, list[Encoded]]]
+"""door id -> person id (as text) -> encoded sources."""
+CODE_DAYS_KEPT = 2
+
+
+def _ts(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def _filter(query: Any, column: Any, ids: Collection[int] | None) -> Any:
+    return query if ids is None else query.where(column.in_(list(ids)))
+
+
+def people_entries(
+    session: Session, prop_id: int, door_ids: Collection[int] | None = None, person_ids: Collection[int] | None = None
+) -> PeopleEntries:
+    """Per door and person, the encoded sources; limited to some doors and people when given."""
+    found: PeopleEntries = {}
+
+    def add(door_id: int, person_id: int, source: Encoded) -> None:
+        found.setdefault(door_id, {}).setdefault(str(person_id), []).append(source)
+
+    grants = (select(Grant.person_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Grant.starts_at, Grant.ends_at)
+              .join(Key, Key.id == Grant.key_id).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+              .where(Key.property_id == prop_id).order_by(Grant.id))
+    grants = _filter(_filter(grants, KeyDoor.door_id, door_ids), Grant.person_id, person_ids)
+    for person_id, door_id, key_name, schedule, starts, ends in session.execute(grants):
+        add(door_id, person_id, [f"key {key_name}", _ts(starts), _ts(ends), schedule, True])
+    shares = (select(GuestShare, KeyDoor.door_id, Key.name, KeyDoor.schedule)
+              .join(Key, Key.id == GuestShare.key_id).join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
+              .where(Key.property_id == prop_id).order_by(GuestShare.id))
+    rows = session.execute(_filter(_filter(shares, KeyDoor.door_id, door_ids), GuestShare.guest_id, person_ids)).all()
+    sharers = _sharer_grants(session, {(share.granter_id, share.key_id) for share, *_ in rows})
+    for share, door_id, key_name, schedule in rows:
+        grant = sharers.get((share.granter_id, share.key_id))
+        live = share.active and grant is not None and grant[0] and grant[1] >= share.ends_at
+        add(door_id, share.guest_id, [f"share of {key_name}", _ts(share.starts_at), _ts(share.ends_at), schedule, live])
+    from access_core.models import Reservation
+
+    reservations = (select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
+                    .join(Amenity, Amenity.id == Reservation.amenity_id)
+                    .where(Amenity.property_id == prop_id, Amenity.door_id.is_not(None), Reservation.cancelled.is_(False))
+                    .order_by(Reservation.id))
+    reservations = _filter(_filter(reservations, Amenity.door_id, door_ids), Reservation.person_id, person_ids)
+    for person_id, door_id, name, starts, ends in session.execute(reservations):
+        add(door_id, person_id, [f"reservation of {name}", _ts(starts), _ts(ends), None, True])
+    return found
+
+
+def _sharer_grants(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[bool, datetime]]:
+    if not pairs:
+        return {}
+    grants = session.scalars(select(Grant).where(Grant.key_id.in_({key for _, key in pairs})))
+    return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max()) for g in grants if (g.person_id, g.key_id) in pairs}
+
+
+def cards(session: Session, prop_id: int, serials: Collection[str] | None = None) -> dict[str, list[Any]]:
+    """Keycard serial -> [person id, active] for the property's cards."""
+    query = _filter(select(Keycard.serial, Keycard.person_id, Keycard.active).where(Keycard.property_id == prop_id),
+                    Keycard.serial, serials)
+    return {serial: [person_id, active] for serial, person_id, active in session.execute(query)}
+
+
+def codes(
+    session: Session, prop_id: int, today: date, door_ids: Collection[int] | None = None, only: Collection[str] | None = None
+) -> dict[int, dict[str, list[Encoded]]]:
+    """Per door, code -> [[via, day, schedule, active], ...] in id order; codes of past days are dropped."""
+    query = (select(Doorcode, KeyDoor.door_id, KeyDoor.schedule)
+             .join(KeyDoor, KeyDoor.key_id == Doorcode.key_id).join(Key, Key.id == Doorcode.key_id)
+             .where(Key.property_id == prop_id, Doorcode.day >= today - timedelta(days=CODE_DAYS_KEPT))
+             .order_by(Doorcode.id))
+    query = _filter(_filter(query, KeyDoor.door_id, door_ids), Doorcode.code, only)
+    found: dict[int, dict[str, list[Encoded]]] = {}
+    for doorcode, door_id, schedule in session.execute(query):
+        found.setdefault(door_id, {}).setdefault(doorcode.code, []).append(
+            [f"code {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active])
+    return found
+
+
+def door_states(session: Session, prop_id: int, door_ids: Collection[int] | None = None) -> dict[int, dict[str, Any]]:
+    prop = session.get(Property, prop_id)
+    assert prop is not None
+    query = _filter(select(Door.id, Door.activated).where(Door.property_id == prop_id), Door.id, door_ids)
+    return {door_id: {"activated": bool(active), "tz": prop.timezone} for door_id, active in session.execute(query)}
+
+
+def snapshots(session: Session, prop_id: int, now: datetime, door_ids: Collection[int] | None = None) -> dict[int, dict[str, Any]]:
+    """The whole store of each door (of the property, or of the doors given), in property-wide queries."""
+    prop = session.get(Property, prop_id)
+    assert prop is not None
+    today = now.astimezone(zone(prop.timezone)).date()
+    states = door_states(session, prop_id, door_ids)
+    people = people_entries(session, prop_id, door_ids)
+    door_codes = codes(session, prop_id, today, door_ids)
+    all_cards = cards(session, prop_id)
+    return {door_id: {"full": True, "door": state, "people": people.get(door_id, {}), "cards": all_cards,
+                      "codes": door_codes.get(door_id, {})} for door_id, state in states.items()}

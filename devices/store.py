@@ -1,0 +1,126 @@
+"""A device's credential store: who may open its door and when, decided offline.
+
+``DoorStore`` is filled by a snapshot and kept current by versioned deltas. Its
+answers equal ``access_core.decide.decide`` over the same sources (tests compare them
+with the database's answers): an allowed answer is found by a short loop over
+precompiled windows, and any denial is explained by ``decide`` itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from access_core.decide import AccessSource, Decision, decide, doorcode_decision, doorcode_source
+from access_core.schedule import Schedule
+from access_core.sources import cached_schedule, zone
+
+NO_END = float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """One source twice: as the core's ``AccessSource`` and as plain numbers for the fast path."""
+
+    source: AccessSource
+    starts: float
+    ends: float
+    schedule: Schedule | None
+    live: bool
+    allowed: Decision
+
+
+def _compile(encoded: list[Any]) -> Compiled:
+    via, starts, ends, schedule_text, live = encoded
+    schedule = cached_schedule(schedule_text)
+    source = AccessSource(via, datetime.fromtimestamp(starts, UTC),
+                          None if ends is None else datetime.fromtimestamp(ends, UTC), schedule, bool(live))
+    return Compiled(source, starts, NO_END if ends is None else ends, schedule, bool(live), Decision(True, (), via))
+
+
+@dataclass(slots=True)
+class DoorStore:
+    """The compiled, versioned view of one door; ``version`` -1 means never synced."""
+
+    door_id: int
+    version: int = -1
+    tz: ZoneInfo = field(default_factory=lambda: zone("UTC"))
+    activated: bool = False
+    people: dict[int, tuple[Compiled, ...]] = field(default_factory=dict)
+    cards: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    codes: dict[str, tuple[tuple[str, date, Schedule | None, bool], ...]] = field(default_factory=dict)
+    heard_at: datetime | None = None
+    """When the server was last heard from (any message): how stale the copy may be."""
+
+    def staleness(self, now: datetime) -> float | None:
+        """Seconds since the server was last heard, None if never."""
+        return None if self.heard_at is None else (now - self.heard_at).total_seconds()
+
+    def apply(self, version: int, payload: dict[str, Any], *, snapshot: bool = False) -> bool:
+        """Apply a snapshot (any newer version) or the next delta; False when it is stale or out of order."""
+        if snapshot:
+            if version < self.version:
+                return False
+            self.people, self.cards, self.codes = {}, {}, {}
+        elif self.version < 0 or version != self.version + 1:
+            return False
+        self._merge(payload)
+        self.version = version
+        return True
+
+    def _merge(self, payload: dict[str, Any]) -> None:
+        if payload.get("full"):
+            self.people, self.cards, self.codes = {}, {}, {}
+        if "door" in payload:
+            self.activated = bool(payload["door"]["activated"])
+            self.tz = zone(payload["door"]["tz"])
+        for person, sources in payload.get("people", {}).items():
+            if sources:
+                self.people[int(person)] = tuple(_compile(s) for s in sources)
+            else:
+                self.people.pop(int(person), None)
+        for serial, card in payload.get("cards", {}).items():
+            if card:
+                self.cards[serial] = (int(card[0]), bool(card[1]))
+            else:
+                self.cards.pop(serial, None)
+        for code, rows in payload.get("codes", {}).items():
+            if rows:
+                self.codes[code] = tuple((via, date.fromisoformat(day), cached_schedule(s), bool(a)) for via, day, s, a in rows)
+            else:
+                self.codes.pop(code, None)
+
+    def decide_person(self, person_id: int, at: datetime, *, credential_live: bool = True) -> Decision:
+        """As ``access_core.sources.decide_person`` for this door."""
+        compiled = self.people.get(person_id, ())
+        if self.activated and credential_live:
+            moment = at.timestamp()
+            local: datetime | None = None
+            for c in compiled:
+                if c.live and c.starts <= moment < c.ends:
+                    if c.schedule is None:
+                        return c.allowed
+                    local = local or at.astimezone(self.tz)
+                    if c.schedule.allows(local):
+                        return c.allowed
+        return decide((c.source for c in compiled), at, self.tz, door_activated=self.activated,
+                      credential_live=credential_live)
+
+    def decide_card(self, serial: str, at: datetime) -> Decision:
+        """A keycard mirrors its holder's access; a deactivated or unknown one opens nothing."""
+        card = self.cards.get(serial)
+        if card is None:
+            return decide((), at, self.tz, door_activated=self.activated)
+        return self.decide_person(card[0], at, credential_live=card[1])
+
+    def decide_code(self, code: str, at: datetime) -> Decision:
+        """A daily doorcode: valid on its own local day, under the key's schedule for this door."""
+        rows = self.codes.get(code, ())
+        if not rows:
+            return doorcode_decision(None, at, self.tz, door_activated=self.activated)
+        today = at.astimezone(self.tz).date()
+        via, day, schedule, active = sorted(rows, key=lambda row: row[1] != today)[0]
+        source = doorcode_source(via, day, self.tz, schedule, active)
+        return doorcode_decision(source, at, self.tz, door_activated=self.activated)
