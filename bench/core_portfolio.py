@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, text
 
 from access_core.models import (
-    Door, Doorcode, Grant, GuestShare, Key, KeyDoor, ManagerRole, Person, Portfolio, Property,
+    Door, Doorcode, Grant, GuestShare, Key, KeyDoor, ManagerRole, Membership, Person, Portfolio, Property,
 )
 
 SPAN_START = datetime(2026, 6, 1, tzinfo=UTC)
@@ -125,12 +125,15 @@ def blueprint(size: Size) -> Blueprint:
              property_id=None, permissions=[], key_ids=[])
     for index in range(size.properties):
         site = Site(0, f"Bench Tower {index + 1:02d}", ZONES[index % len(ZONES)])
+        first_person = plan.ids.last.get("people", 0) + 1
         site.id = plan.add("properties", portfolio_id=portfolio, name=site.name, address=f"{index + 1} Bench St",
                            timezone=site.tz, features=["keycards", "doorcodes", "guest_sharing"], upgrades=[])
         _doors_and_keys(plan, site)
         _staff(plan, site, portfolio)
         _residents(plan, site)
         _guests_and_codes(plan, site)
+        for person in [plan.portfolio_manager, *range(first_person, plan.ids.last["people"] + 1)]:
+            plan.link("property_people", property_id=site.id, person_id=person)
         plan.sites.append(site)
     return plan
 
@@ -237,7 +240,7 @@ def _guests_and_codes(plan: Blueprint, site: Site) -> None:
 TABLES = (
     ("portfolios", Portfolio), ("people", Person), ("properties", Property), ("doors", Door), ("keys", Key),
     ("key_doors", KeyDoor), ("grants", Grant), ("manager_roles", ManagerRole), ("guest_shares", GuestShare),
-    ("doorcodes", Doorcode),
+    ("doorcodes", Doorcode), ("property_people", Membership),
 )
 
 

@@ -120,6 +120,7 @@ def check(
 from bot.chat_cli import register as _register_chat  # noqa: E402
 
 _register_chat(app)
+from bot.cli_serve import register as _register_serve; _register_serve(app)  # noqa: E402, E702, I001
 
 from bot.cli_import import register as _register_import  # noqa: E402
 

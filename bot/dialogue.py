@@ -25,7 +25,6 @@ from bot.places import Places
 from bot.state import Conversation
 
 MAX_CHARS = 2000
-ASKABLE = {"resident", "person", "key", "door", "ends_at", "starts_at", "date", "guest", "serial", "name", "doors"}
 FOLLOW_UPS = {"inform", "affirm", "deny"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -142,7 +141,7 @@ class Dialogue:
         except Refused as exc:
             return Reply("refused", exc.message, operations=reply.operations)
         except Invalid as exc:
-            if exc.field in ASKABLE and exc.field in ("resident", "key", "person", "ends_at", "starts_at"):
+            if exc.field in ("resident", "key", "person"):
                 conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.field]}
                 return Reply("ask", exc.message, missing=[exc.field])
             return Reply("refused", exc.message, operations=reply.operations)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.models import Amenity, Door, Doorcode, Grant, GuestShare, Key, KeyDoor, Keycard, Property
+from access_core.models import Amenity, Door, Doorcode, Grant, GuestShare, Key, Keycard, KeyDoor, Property, Reservation
 from access_core.sources import zone
 
 Encoded = list[Any]
@@ -56,8 +56,6 @@ def people_entries(
         grant = sharers.get((share.granter_id, share.key_id))
         live = share.active and grant is not None and grant[0] and grant[1] >= share.ends_at
         add(door_id, share.guest_id, [f"share of {key_name}", _ts(share.starts_at), _ts(share.ends_at), schedule, live])
-    from access_core.models import Reservation
-
     reservations = (select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
                     .join(Amenity, Amenity.id == Reservation.amenity_id)
                     .where(Amenity.property_id == prop_id, Amenity.door_id.is_not(None), Reservation.cancelled.is_(False))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from access_core.models import ActivityEvent, Door, Doorcode, Grant, GuestShare, KeyDoor, Keycard, Reservation
+from access_core.models import ActivityEvent, Door, Doorcode, Grant, GuestShare, Keycard, KeyDoor, Reservation
 from devices.models import DeviceChange
 
 FROM_DEVICES = "devices_origin"

@@ -6,6 +6,7 @@ Imported only when a model has to be (re)built; the result is a plain `Model`.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -21,16 +22,18 @@ from nlu.training_data import Example, TrainingData
 INTENT_C = 20.0
 TAGGER_C = 4.0
 AUGMENT_COPIES = 2
+SOLVER = "saga"
+TOLERANCE = 1e-2
+MAX_ITER = 500
+MIN_COUNT = 2
 
 
 def _vocabulary(docs: Sequence[Iterable[str]]) -> tuple[dict[str, int], np.ndarray]:
-    doc_freq: dict[str, int] = {}
-    for feats in docs:
-        for feat in set(feats):
-            doc_freq[feat] = doc_freq.get(feat, 0) + 1
-    vocab = {feat: i for i, feat in enumerate(sorted(doc_freq))}
+    doc_freq = Counter(feat for feats in docs for feat in set(feats))
+    kept = sorted(feat for feat, n in doc_freq.items() if n >= MIN_COUNT)
+    vocab = {feat: i for i, feat in enumerate(kept)}
     total = len(docs)
-    idf = [math.log((1 + total) / (1 + doc_freq[f])) + 1.0 for f in sorted(doc_freq)]
+    idf = [math.log((1 + total) / (1 + doc_freq[f])) + 1.0 for f in kept]
     return vocab, np.asarray(idf, dtype=np.float64)
 
 
@@ -54,7 +57,9 @@ def _fit(
     if len(set(labels)) < 2:
         classes = max(labels, default=0) + 1
         return np.zeros((matrix.shape[1], classes), np.float32), np.zeros(classes, np.float32)
-    classifier = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
+    classifier = LogisticRegression(
+        C=c, solver=SOLVER, tol=TOLERANCE, max_iter=MAX_ITER, class_weight="balanced" if balanced else None
+    )
     classifier.fit(matrix, labels)
     coef, bias = classifier.coef_, classifier.intercept_
     if coef.shape[0] == 1:  # two classes: sklearn keeps one row; softmax([0, z]) == sigmoid(z)
@@ -103,9 +108,10 @@ def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
         words = [tok for tok, _, _ in analysis.tokens]
         token_rows.extend(token_features(words, analysis.token_flags, example.intent))
         token_labels.extend(bio_labels(example, analysis, skip))
-    vocab = {f: i for i, f in enumerate(sorted({f for row in token_rows for f in row}))}
-    rows = [i for i, feats in enumerate(token_rows) for _ in feats]
-    cols = [vocab[f] for feats in token_rows for f in feats]
+    counts = Counter(f for row in token_rows for f in row)
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_COUNT or f == "b"))}
+    rows = [i for i, feats in enumerate(token_rows) for f in feats if f in vocab]
+    cols = [vocab[f] for feats in token_rows for f in feats if f in vocab]
     matrix = sparse.csr_matrix(
         (np.ones(len(cols)), (rows, cols)), shape=(len(token_rows), len(vocab))
     )

@@ -25,9 +25,19 @@ def fixture_file() -> Path:
     return FOUNDRY if FOUNDRY.exists() else DEMO
 
 
-def _pg_url(worker: str) -> str:
-    schema = "t_" + re.sub(r"\W", "_", worker)
+def _pg_url(worker: str) -> tuple[str, str]:
+    safe = re.sub(r"\W", "_", worker)
+    schema = f"t_{safe}_{os.getpid()}"
     return f"{PG_URL}?options=-csearch_path%3D{schema}", schema
+
+
+def _drop_schema(schema: str) -> None:
+    from sqlalchemy import create_engine
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 _PG_DATABASES: dict[str, Database] = {}
@@ -44,6 +54,9 @@ def _postgres(worker: str) -> Database:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
         _PG_DATABASES[worker] = Database(url)
+        import atexit
+
+        atexit.register(_drop_schema, schema)
     return _PG_DATABASES[worker]
 
 
@@ -76,4 +89,17 @@ def foundry(database: Database) -> Database:
 
     with database.session() as session:
         load_property_file(session, fixture_file())
+    return database
+
+
+MAPLE = ROOT / "tests" / "fixtures" / "maple.yaml"
+
+
+@pytest.fixture
+def maple(database: Database) -> Database:
+    """A second property (other names, Pacific time) for generality tests."""
+    from access_core.loader import load_property_file
+
+    with database.session() as session:
+        load_property_file(session, MAPLE)
     return database

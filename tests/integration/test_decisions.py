@@ -37,12 +37,7 @@ FOUNDRY = SHARED / "fixtures" / "foundry.yaml"
 CASES = SHARED / "fixtures" / "cases.sample.jsonl"
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
-JANE, OMAR, LUCIA, BEN = (
-    "jane.park@example.com",
-    "omar.haddad@example.com",
-    "lucia.romero@example.com",
-    "ben.carter@harbor.example",
-)
+JANE, OMAR, LUCIA, BEN = ("jane.park@example.com", "omar.haddad@example.com", "lucia.romero@example.com", "ben.carter@harbor.example")
 ROSA, GUEST = "+17185550199", "+17185550123"
 
 
@@ -97,9 +92,7 @@ def check(session: Session, person: str, door: str, when: str) -> Decision:
 def keycard_decision(session: Session, serial: str, door: str, when: datetime) -> Decision:
     card = session.scalar(select(Keycard).where(Keycard.serial == serial))
     assert card is not None
-    return decide_person(
-        session, card.person, door_for(session, door, card.person), when, credential_live=card.active
-    )
+    return decide_person(session, card.person, door_for(session, door, card.person), when, credential_live=card.active)
 
 
 def doorcode_check(session: Session, code: str, door_name: str, when: str) -> Decision:
@@ -113,11 +106,7 @@ def doorcode_check(session: Session, code: str, door_name: str, when: str) -> De
     ).all()
     today = moment.astimezone(tz).date()
     rows.sort(key=lambda row: row[0].day != today)
-    source = (
-        doorcode_source(f"code {code}", rows[0][0].day, tz, parse_schedule(rows[0][1]), rows[0][0].active)
-        if rows
-        else None
-    )
+    source = doorcode_source(f"code {code}", rows[0][0].day, tz, parse_schedule(rows[0][1]), rows[0][0].active) if rows else None
     return doorcode_decision(source, moment, tz, door_activated=door.activated)
 
 
@@ -153,23 +142,10 @@ SESSION_OPS: dict[str, list[tuple[str, dict[str, Any]]]] = {
             },
         )
     ],
-    "session-02": [
-        (BEN, {"op": "revoke_key", "person": OMAR, "key": "Resident 4B", "at": None}),
-        (BEN, "undo"),
-    ],
+    "session-02": [(BEN, {"op": "revoke_key", "person": OMAR, "key": "Resident 4B", "at": None}), (BEN, "undo")],
     "session-03": [],
-    "session-04": [
-        (
-            BEN,
-            {"op": "set_schedule", "key": "Amenities Key", "door": "Gym", "schedule": "Mon-Sun 09:00-17:00"},
-        )
-    ],
-    "session-05": [
-        (
-            "carla.diaz@harbor.example",
-            {"op": "revoke_key", "person": OMAR, "key": "Common Door Key", "at": None},
-        )
-    ],
+    "session-04": [(BEN, {"op": "set_schedule", "key": "Amenities Key", "door": "Gym", "schedule": "Mon-Sun 09:00-17:00"})],
+    "session-05": [("carla.diaz@harbor.example", {"op": "revoke_key", "person": OMAR, "key": "Common Door Key", "at": None})],
 }
 
 
@@ -209,9 +185,7 @@ def test_sample_sessions_as_operations(session: Session, case: dict[str, Any]) -
         ("2026-03-08T22:00:00-04:00", ("outside_schedule",)),
     ],
 )
-def test_key_schedules_are_read_in_the_propertys_local_time(
-    session: Session, when: str, reasons: tuple[str, ...]
-) -> None:
+def test_key_schedules_are_read_in_the_propertys_local_time(session: Session, when: str, reasons: tuple[str, ...]) -> None:
     assert check(session, LUCIA, "Gym", when).reasons == reasons
 
 
@@ -225,12 +199,7 @@ def test_key_schedules_are_read_in_the_propertys_local_time(
         ("sam.okafor@example.com", "Unit 1A", "2026-10-31T23:59:00-04:00", ()),
         ("sam.okafor@example.com", "Unit 1A", "2026-11-01T00:00:00-04:00", ("grant_expired",)),
         (JANE, "Gym", "2027-02-01T23:00:00-05:00", ("grant_expired", "outside_schedule")),
-        (
-            "dev.shah@leasing.example",
-            "Unit 4A",
-            "2025-12-01T10:00:00-05:00",
-            ("grant_not_started", "door_not_activated"),
-        ),
+        ("dev.shah@leasing.example", "Unit 4A", "2025-12-01T10:00:00-05:00", ("grant_not_started", "door_not_activated")),
         (JANE, "Unit 4A", "2026-12-01T10:00:00-05:00", ("no_key_for_door", "door_not_activated")),
         (BEN, "Unit 1B", "2026-12-01T03:00:00-05:00", ()),
         ("max.weber@cleanco.example", "Boiler Room", "2026-12-05T10:00:00-05:00", ("outside_schedule",)),
@@ -238,9 +207,7 @@ def test_key_schedules_are_read_in_the_propertys_local_time(
         ("max.weber@cleanco.example", "Front Entrance", "2026-12-05T10:00:00-05:00", ()),
     ],
 )
-def test_grant_periods_and_reasons(
-    session: Session, person: str, door: str, when: str, reasons: tuple[str, ...]
-) -> None:
+def test_grant_periods_and_reasons(session: Session, person: str, door: str, when: str, reasons: tuple[str, ...]) -> None:
     decision = check(session, person, door, when)
     assert decision.reasons == reasons and decision.allowed is (reasons == ())
 
@@ -260,16 +227,12 @@ MIRROR = [
 
 
 @pytest.mark.parametrize(("serial", "holder", "door", "when"), MIRROR)
-def test_a_keycard_mirrors_its_holder(
-    session: Session, serial: str, holder: str, door: str, when: str
-) -> None:
+def test_a_keycard_mirrors_its_holder(session: Session, serial: str, holder: str, door: str, when: str) -> None:
     assert keycard_decision(session, serial, door, at(when)) == check(session, holder, door, when)
 
 
 @pytest.mark.parametrize(("serial", "holder", "door", "when"), MIRROR)
-def test_a_deactivated_keycard_is_an_inactive_credential(
-    session: Session, serial: str, holder: str, door: str, when: str
-) -> None:
+def test_a_deactivated_keycard_is_an_inactive_credential(session: Session, serial: str, holder: str, door: str, when: str) -> None:
     act(session, BEN, {"op": "deactivate_keycard", "serial": serial, "person": holder})
     person_alone = check(session, holder, door, when)
     card = keycard_decision(session, serial, door, at(when))
@@ -303,9 +266,7 @@ def test_a_keycard_follows_changes_to_its_holders_access(session: Session) -> No
         ("Front Entrance", "2026-11-30T10:00:00-05:00", ("no_key_for_door",)),
     ],
 )
-def test_the_foundry_doorcode_is_valid_on_its_local_day_only(
-    session: Session, door: str, when: str, reasons: tuple[str, ...]
-) -> None:
+def test_the_foundry_doorcode_is_valid_on_its_local_day_only(session: Session, door: str, when: str, reasons: tuple[str, ...]) -> None:
     assert doorcode_check(session, "481516", door, when).reasons == reasons
 
 
@@ -319,14 +280,8 @@ def test_the_foundry_doorcode_is_valid_on_its_local_day_only(
         ("Unit 4B", "2026-12-02T08:00:00-05:00", ("no_key_for_door",)),
     ],
 )
-def test_a_new_doorcode_opens_its_keys_doors_on_its_day(
-    session: Session, door: str, when: str, reasons: tuple[str, ...]
-) -> None:
-    outcome = act(
-        session,
-        JANE,
-        {"op": "create_doorcode", "granter": JANE, "key": "Common Door Key", "date": "2026-12-02"},
-    )
+def test_a_new_doorcode_opens_its_keys_doors_on_its_day(session: Session, door: str, when: str, reasons: tuple[str, ...]) -> None:
+    outcome = act(session, JANE, {"op": "create_doorcode", "granter": JANE, "key": "Common Door Key", "date": "2026-12-02"})
     assert doorcode_check(session, outcome.detail["code"], door, when).reasons == reasons
 
 
@@ -336,9 +291,7 @@ def test_a_revoked_doorcode_is_an_inactive_credential(session: Session) -> None:
     assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").allowed
     for undo in outcome.undo:
         act(session, JANE, undo)
-    assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").reasons == (
-        "credential_inactive",
-    )
+    assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").reasons == ("credential_inactive",)
 
 
 @pytest.mark.parametrize(
@@ -350,20 +303,10 @@ def test_a_revoked_doorcode_is_an_inactive_credential(session: Session) -> None:
         ("2026-12-03T12:00:00-05:00", ("credential_inactive",)),
     ],
 )
-def test_a_doorcode_follows_the_doors_schedule_in_its_key(
-    session: Session, when: str, reasons: tuple[str, ...]
-) -> None:
+def test_a_doorcode_follows_the_doors_schedule_in_its_key(session: Session, when: str, reasons: tuple[str, ...]) -> None:
     act(session, BEN, {"op": "create_key", "name": "Pool Key", "doors": ["Gym"], "shareable": True})
-    act(
-        session,
-        BEN,
-        {"op": "set_schedule", "key": "Pool Key", "door": "Gym", "schedule": "Mon-Sun 06:00-22:00"},
-    )
-    act(
-        session,
-        BEN,
-        {"op": "grant_key", "person": JANE, "key": "Pool Key", "resident": False, "may_share": True},
-    )
+    act(session, BEN, {"op": "set_schedule", "key": "Pool Key", "door": "Gym", "schedule": "Mon-Sun 06:00-22:00"})
+    act(session, BEN, {"op": "grant_key", "person": JANE, "key": "Pool Key", "resident": False, "may_share": True})
     outcome = act(session, JANE, {"op": "create_doorcode", "key": "Pool Key", "date": "2026-12-02"})
     assert doorcode_check(session, outcome.detail["code"], "Gym", when).reasons == reasons
 
@@ -384,9 +327,7 @@ def test_a_doorcode_follows_the_doors_schedule_in_its_key(
         ("Unit 2A", "2026-11-30T13:00:00-05:00", ("no_key_for_door",)),
     ],
 )
-def test_guest_shares_are_time_boxed(
-    session: Session, door: str, when: str, reasons: tuple[str, ...]
-) -> None:
+def test_guest_shares_are_time_boxed(session: Session, door: str, when: str, reasons: tuple[str, ...]) -> None:
     assert check(session, ROSA, door, when).reasons == reasons
 
 
@@ -417,12 +358,7 @@ def test_a_revoked_share_is_an_inactive_credential(session: Session) -> None:
 
 SHARER_CHANGES = {
     "revoked_now": {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": None},
-    "revoked_at_18h": {
-        "op": "revoke_key",
-        "person": JANE,
-        "key": "Resident 4B",
-        "at": "2026-12-01T18:00:00-05:00",
-    },
+    "revoked_at_18h": {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": "2026-12-01T18:00:00-05:00"},
     "may_share_withdrawn": {
         "op": "grant_key",
         "person": JANE,
@@ -473,9 +409,7 @@ SHARER_CHANGES = {
         ("start_moved_to_dec_2", "2026-12-02T09:00:00-05:00", True),
     ],
 )
-def test_a_share_lives_only_within_the_sharers_grant(
-    session: Session, change: str, when: str, allowed: bool
-) -> None:
+def test_a_share_lives_only_within_the_sharers_grant(session: Session, change: str, when: str, allowed: bool) -> None:
     _share_to_guest(session)
     act(session, BEN, SHARER_CHANGES[change])
     decision = check(session, GUEST, "Unit 4B", when)
@@ -485,11 +419,7 @@ def test_a_share_lives_only_within_the_sharers_grant(
 
 def test_a_share_does_not_outlive_a_sharer_who_lost_the_key_entirely(session: Session) -> None:
     _share_to_guest(session)
-    act(
-        session,
-        BEN,
-        {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": "2026-02-01T00:00:00-05:00"},
-    )
+    act(session, BEN, {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": "2026-02-01T00:00:00-05:00"})
     assert not check(session, GUEST, "Unit 4B", "2026-12-01T12:00:00-05:00").allowed
     assert check(session, OMAR, "Unit 4B", "2026-12-01T12:00:00-05:00").allowed
 
@@ -514,9 +444,7 @@ RESERVATION = {
         ("2026-12-06T19:00:00-05:00", ("grant_expired",)),
     ],
 )
-def test_a_reservation_opens_the_amenity_door_for_its_slot_only(
-    session: Session, when: str, reasons: tuple[str, ...]
-) -> None:
+def test_a_reservation_opens_the_amenity_door_for_its_slot_only(session: Session, when: str, reasons: tuple[str, ...]) -> None:
     assert check(session, OMAR, "Roof Deck", when).reasons == ("no_key_for_door",)
     act(session, OMAR, RESERVATION)
     assert check(session, OMAR, "Roof Deck", when).reasons == reasons
@@ -550,9 +478,7 @@ def test_a_reservation_adds_to_a_key_holders_access(session: Session) -> None:
         ("Gym", "2026-12-05T10:00:00-05:00", "2026-12-05T11:00:00-05:00", "can't be reserved"),
     ],
 )
-def test_reservations_respect_the_amenitys_rules(
-    session: Session, amenity: str, starts: str, ends: str, problem: str | None
-) -> None:
+def test_reservations_respect_the_amenitys_rules(session: Session, amenity: str, starts: str, ends: str, problem: str | None) -> None:
     op = {"op": "reserve_amenity", "amenity": amenity, "starts_at": starts, "ends_at": ends}
     if problem is None:
         act(session, LUCIA, op)

@@ -121,8 +121,7 @@ def run(session: Session, actor: str, action: Action) -> Any:
 def grant_of(session: Session, person: str, key: str) -> Grant | None:
     return session.scalar(
         select(Grant).where(
-            Grant.person_id == require_person(session, person).id,
-            Grant.key_id == key_in(session, foundry_property(session), key).id,
+            Grant.person_id == require_person(session, person).id, Grant.key_id == key_in(session, foundry_property(session), key).id
         )
     )
 
@@ -158,10 +157,7 @@ def low_batteries(ctx: Context) -> list[str]:
 def activity(door_name: str | None = None) -> Callable[[Context], list[str]]:
     def action(ctx: Context) -> list[str]:
         target = door(ctx, door_name) if door_name else None
-        return [
-            e.external_id
-            for e in ctx.session.scalars(activity_query(ctx.session, ctx.principal, door=target))
-        ]
+        return [e.external_id for e in ctx.session.scalars(activity_query(ctx.session, ctx.principal, door=target))]
 
     return action
 
@@ -230,9 +226,9 @@ def _key_doors(key: str, expected: list[str]) -> Callable[[Session, str, Any], N
 
 
 def _gym_schedule(session: Session, actor: str, _: Any) -> None:
-    assert queries.check_access(
-        session, ACTORS["lucia"], "Gym", datetime.fromisoformat("2026-12-01T18:00:00-05:00")
-    ).reasons == ("outside_schedule",)
+    assert queries.check_access(session, ACTORS["lucia"], "Gym", datetime.fromisoformat("2026-12-01T18:00:00-05:00")).reasons == (
+        "outside_schedule",
+    )
 
 
 def _keycard(serial: str, active: bool) -> Callable[[Session, str, Any], None]:
@@ -261,9 +257,7 @@ def _shared(session: Session, actor: str, _: Any) -> None:
 
 def _unlocked(door_name: str) -> Callable[[Session, str, Any], None]:
     def check(session: Session, actor: str, outcome: Any) -> None:
-        event = session.scalar(
-            select(ActivityEvent).where(ActivityEvent.external_id == outcome.detail["event"])
-        )
+        event = session.scalar(select(ActivityEvent).where(ActivityEvent.external_id == outcome.detail["event"]))
         assert event is not None and event.door.name == door_name and event.credential == "remote"
         assert event.actor_id == require_person(session, ACTORS[actor]).id
 
@@ -448,26 +442,14 @@ CASES = [
     ),
     Case(
         "share_key/resident_key",
-        {
-            "op": "share_key",
-            "granter": ACTORS["jane"],
-            "guest": "+17185550123",
-            "key": "Resident 4B",
-            **NEW_SHARE,
-        },
+        {"op": "share_key", "granter": ACTORS["jane"], "guest": "+17185550123", "key": "Resident 4B", **NEW_SHARE},
         {"jane": "ok", "omar": "sharing_not_allowed"},
         "must_hold_key",
         _shared,
     ),
     Case(
         "share_key/not_shareable_key",
-        {
-            "op": "share_key",
-            "granter": ACTORS["jane"],
-            "guest": "+17185550123",
-            "key": "Amenities Key",
-            **NEW_SHARE,
-        },
+        {"op": "share_key", "granter": ACTORS["jane"], "guest": "+17185550123", "key": "Amenities Key", **NEW_SHARE},
         {"jane": "key_not_shareable", "lucia": "key_not_shareable"},
         "must_hold_key",
     ),
@@ -527,12 +509,7 @@ CASES = [
     ),
     Case(
         "book_service",
-        {
-            "op": "book_service",
-            "service": "Dog Walking",
-            "person": None,
-            "starts_at": "2026-12-03T10:00:00-05:00",
-        },
+        {"op": "book_service", "service": "Dog Walking", "person": None, "starts_at": "2026-12-03T10:00:00-05:00"},
         WITH_ACTIVE_GRANT,
         "active_grant_required",
         _booked(Order),
@@ -579,8 +556,7 @@ CASES = [
         "activity_view_required",
         _returns([ACTORS["jane"], ACTORS["omar"]]),
         xfail={
-            r: "queries.who_has_access refuses residents about their own door; DOMAIN grants "
-            "'who has access' to R for their own doors"
+            r: "queries.who_has_access refuses residents about their own door; DOMAIN grants 'who has access' to R for their own doors"
             for r in ("jane", "omar")
         },
     ),
@@ -614,28 +590,14 @@ CASES = [
     Case(
         "activity/residence",
         activity("Unit 4B"),
-        {
-            **MANAGERS_PFL,
-            "jane": "ok",
-            "omar": "ok",
-            "S": "not_your_door",
-            "lucia": "not_your_door",
-            "sam": "not_your_door",
-        },
+        {**MANAGERS_PFL, "jane": "ok", "omar": "ok", "S": "not_your_door", "lucia": "not_your_door", "sam": "not_your_door"},
         "no_activity_view",
         _includes("e3", "e6", "e9"),
     ),
     Case(
         "activity/specific_managers_door",
         activity("Unit 3B"),
-        {
-            **MANAGERS_PFL,
-            "S": "ok",
-            "jane": "not_your_door",
-            "omar": "not_your_door",
-            "lucia": "not_your_door",
-            "sam": "not_your_door",
-        },
+        {**MANAGERS_PFL, "S": "ok", "jane": "not_your_door", "omar": "not_your_door", "lucia": "not_your_door", "sam": "not_your_door"},
         "no_activity_view",
         _returns(["e11"]),
     ),
@@ -669,9 +631,7 @@ def test_who_may_do_what(session: Session, case: Case, actor: str) -> None:
 # --- the same rules where time, selection or limits matter ------------------------------------
 
 
-def test_specific_key_manager_keeps_unlocking_their_keys_doors_without_holding_the_key(
-    session: Session,
-) -> None:
+def test_specific_key_manager_keeps_unlocking_their_keys_doors_without_holding_the_key(session: Session) -> None:
     run(session, "F", {"op": "revoke_key", "person": ACTORS["S"], "key": "Leasing Key", "at": None})
     run(session, "S", {"op": "unlock_door", "door": "Unit 3B", "reason": "viewing"})
     with pytest.raises(Refused) as refused:
@@ -679,10 +639,7 @@ def test_specific_key_manager_keeps_unlocking_their_keys_doors_without_holding_t
     assert refused.value.rule == "unlock_not_allowed"
 
 
-@pytest.mark.parametrize(
-    ("now", "rule"),
-    [("2026-12-01T21:59:00-05:00", None), ("2026-12-01T22:00:00-05:00", "unlock_not_allowed")],
-)
+@pytest.mark.parametrize(("now", "rule"), [("2026-12-01T21:59:00-05:00", None), ("2026-12-01T22:00:00-05:00", "unlock_not_allowed")])
 def test_a_resident_unlocks_only_what_they_may_open_now(session: Session, now: str, rule: str | None) -> None:
     ctx = context(session, "jane", datetime.fromisoformat(now))
     op = {"op": "unlock_door", "door": "Gym", "reason": "left my bag"}
@@ -695,15 +652,9 @@ def test_a_resident_unlocks_only_what_they_may_open_now(session: Session, now: s
 
 
 def test_an_agents_unlock_is_logged_with_its_call(session: Session) -> None:
-    outcome = run(
-        session, "A", {"op": "unlock_door", "door": "Front Entrance", "reason": "courier", "call": "CA-77"}
-    )
+    outcome = run(session, "A", {"op": "unlock_door", "door": "Front Entrance", "reason": "courier", "call": "CA-77"})
     entry = session.scalar(select(AuditEntry).where(AuditEntry.op == "unlock_door"))
-    assert (
-        entry is not None
-        and entry.detail["call"] == "CA-77"
-        and entry.detail["event"] == outcome.detail["event"]
-    )
+    assert entry is not None and entry.detail["call"] == "CA-77" and entry.detail["event"] == outcome.detail["event"]
 
 
 @pytest.mark.parametrize(
@@ -757,12 +708,7 @@ def test_a_sharer_whose_grant_ended_may_not_share(session: Session) -> None:
 @pytest.mark.parametrize("actor", ["sam", "priya", "P"])
 def test_only_people_with_an_active_grant_book(session: Session, actor: str) -> None:
     for op in (
-        {
-            "op": "reserve_amenity",
-            "amenity": "Roof Deck",
-            "starts_at": "2026-12-05T18:00:00-05:00",
-            "ends_at": "2026-12-05T20:00:00-05:00",
-        },
+        {"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": "2026-12-05T18:00:00-05:00", "ends_at": "2026-12-05T20:00:00-05:00"},
         {"op": "book_service", "service": "Dog Walking", "starts_at": "2026-12-03T10:00:00-05:00"},
     ):
         with pytest.raises(Refused) as refused:
@@ -787,11 +733,7 @@ def test_refusals_change_nothing(session: Session) -> None:
 
 @pytest.mark.parametrize(
     ("key", "resident", "field_name"),
-    [
-        ("Resident 3A", None, "resident"),
-        ("Leasing Key", None, "resident"),
-        ("Common Door Key", True, "resident"),
-    ],
+    [("Resident 3A", None, "resident"), ("Leasing Key", None, "resident"), ("Common Door Key", True, "resident")],
 )
 def test_the_resident_question_must_be_answered_where_it_means_something(
     session: Session, key: str, resident: bool | None, field_name: str
@@ -836,11 +778,4 @@ def test_giving_a_held_key_again_changes_its_period(session: Session) -> None:
 def test_a_doorcode_only_on_a_day_the_sharer_holds_the_key(session: Session, day: str) -> None:
     with pytest.raises((Refused, Invalid)):
         run(session, "jane", {"op": "create_doorcode", "key": "Resident 4B", "date": day})
-    assert (
-        session.scalar(
-            select(Doorcode).where(
-                Doorcode.day >= datetime.fromisoformat(day).date(), Doorcode.code != "481516"
-            )
-        )
-        is None
-    )
+    assert session.scalar(select(Doorcode).where(Doorcode.day >= datetime.fromisoformat(day).date(), Doorcode.code != "481516")) is None

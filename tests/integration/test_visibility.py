@@ -156,9 +156,7 @@ ALL_DOORS = {
 
 
 @pytest.mark.parametrize(("viewer", "expected"), list(ALL_DOORS.items()), ids=list(ALL_DOORS))
-def test_each_viewer_sees_exactly_their_share_of_the_log(
-    session: Session, viewer: str, expected: list[str]
-) -> None:
+def test_each_viewer_sees_exactly_their_share_of_the_log(session: Session, viewer: str, expected: list[str]) -> None:
     assert sorted(seen(session, viewer), key=lambda e: int(e[1:])) == expected
 
 
@@ -222,9 +220,7 @@ def test_sample_activity_cases(session: Session, case: dict[str, Any]) -> None:
         (JANE, "Boiler Room", "not_your_door"),
     ],
 )
-def test_no_view_is_a_refusal_not_an_empty_list(
-    session: Session, viewer: str, door: str | None, rule: str
-) -> None:
+def test_no_view_is_a_refusal_not_an_empty_list(session: Session, viewer: str, door: str | None, rule: str) -> None:
     with pytest.raises(Refused) as refused:
         seen(session, viewer, door)
     assert refused.value.rule == rule
@@ -236,24 +232,14 @@ def test_no_view_is_a_refusal_not_an_empty_list(
 @pytest.mark.parametrize(
     ("viewer", "door", "window", "expected"),
     [
-        (
-            BEN,
-            None,
-            {"since": "2026-11-30T12:00:00-05:00", "until": "2026-11-30T16:00:00-05:00"},
-            ["e4", "e3", "e6"],
-        ),
+        (BEN, None, {"since": "2026-11-30T12:00:00-05:00", "until": "2026-11-30T16:00:00-05:00"}, ["e4", "e3", "e6"]),
         (BEN, None, {"since": "2026-11-30T12:09:00-05:00", "until": "2026-11-30T12:10:00-05:00"}, ["e4"]),
         (BEN, None, {"since": "2026-11-30T17:09:00+00:00", "until": "2026-11-30T17:10:00Z"}, ["e4"]),
         (BEN, None, {"since": "2026-11-30T16:00:00-05:00", "until": "2026-11-30T16:20:00-05:00"}, []),
         (BEN, None, {"since": "2026-11-30T16:20:00-05:00"}, ["e12", "e7", "e8"]),
         (BEN, None, {"until": "2026-11-30T00:00:00-05:00"}, ["e13", "e11"]),
         (BEN, None, {}, ["e13", "e11", "e1", "e10", "e9", "e4", "e3", "e6", "e12", "e7", "e8"]),
-        (
-            JANE,
-            None,
-            {"since": "2026-11-30T00:00:00-05:00", "until": "2026-12-01T00:00:00-05:00"},
-            ["e1", "e2", "e9", "e3", "e6", "e8"],
-        ),
+        (JANE, None, {"since": "2026-11-30T00:00:00-05:00", "until": "2026-12-01T00:00:00-05:00"}, ["e1", "e2", "e9", "e3", "e6", "e8"]),
         (JANE, "Unit 4B", {"since": "2026-11-30T12:00:00-05:00"}, ["e3", "e6"]),
         (DEV, None, {"until": "2026-11-30T00:00:00-05:00"}, ["e11"]),
         (OMAR, None, {"since": "2026-12-01T00:00:00-05:00"}, []),
@@ -280,16 +266,7 @@ def test_since_is_inclusive_until_exclusive_oldest_first(
     ],
 )
 def test_photos_follow_their_events(session: Session, viewer: str, photos: set[str]) -> None:
-    record(
-        session,
-        "p1",
-        "Unit 4B",
-        None,
-        "2026-11-30T17:00:00-05:00",
-        credential="doorcode",
-        doorcode="481516",
-        photo="code-visitor.jpg",
-    )
+    record(session, "p1", "Unit 4B", None, "2026-11-30T17:00:00-05:00", credential="doorcode", doorcode="481516", photo="code-visitor.jpg")
     record(session, "p2", "Unit 4B", JANE, "2026-11-30T17:05:00-05:00", photo="jane-home.jpg")
     assert {e.photo for e in events(session, viewer) if e.photo} == photos
 
@@ -298,17 +275,7 @@ def test_photos_follow_their_events(session: Session, viewer: str, photos: set[s
 
 
 def _setup_manager_lives_on_site(session: Session) -> None:
-    act(
-        session,
-        ANA,
-        {
-            "op": "grant_key",
-            "person": DEV,
-            "key": "Resident 3B",
-            "starts_at": "2026-12-01T00:00:00-05:00",
-            "resident": True,
-        },
-    )
+    act(session, ANA, {"op": "grant_key", "person": DEV, "key": "Resident 3B", "starts_at": "2026-12-01T00:00:00-05:00", "resident": True})
     record(session, "x1", "Unit 3B", DEV, "2026-12-01T09:00:00-05:00")
 
 
@@ -316,13 +283,7 @@ def _setup_non_resident_granted_by_manager(session: Session) -> None:
     act(
         session,
         BEN,
-        {
-            "op": "grant_key",
-            "person": PRIYA,
-            "key": "Resident 3A",
-            "starts_at": "2026-11-01T00:00:00-04:00",
-            "resident": False,
-        },
+        {"op": "grant_key", "person": PRIYA, "key": "Resident 3A", "starts_at": "2026-11-01T00:00:00-04:00", "resident": False},
     )
     record(session, "x1", "Unit 3A", PRIYA, "2026-12-01T09:00:00-05:00")
 
@@ -347,49 +308,25 @@ def _setup_guest_of_a_non_resident_sharer(session: Session) -> None:
     act(
         session,
         LUCIA,
-        {
-            "op": "share_key",
-            "guest": PRIYA,
-            "key": "Resident 3A",
-            "starts_at": NOW.isoformat(),
-            "ends_at": "2026-12-02T10:00:00-05:00",
-        },
+        {"op": "share_key", "guest": PRIYA, "key": "Resident 3A", "starts_at": NOW.isoformat(), "ends_at": "2026-12-02T10:00:00-05:00"},
     )
     record(session, "x1", "Unit 3A", PRIYA, "2026-12-01T11:00:00-05:00")
 
 
 def _setup_doorcode_at_a_residence(session: Session) -> None:
-    act(
-        session, JANE, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-02", "code": "777111"}
-    )
-    record(
-        session, "x1", "Unit 4B", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode="777111"
-    )
+    act(session, JANE, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-02", "code": "777111"})
+    record(session, "x1", "Unit 4B", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode="777111")
 
 
 def _setup_doorcode_of_a_non_resident_sharer(session: Session) -> None:
     _lucia_may_share_3a(session)
-    act(
-        session,
-        LUCIA,
-        {"op": "create_doorcode", "key": "Resident 3A", "date": "2026-12-02", "code": "909090"},
-    )
-    record(
-        session, "x1", "Unit 3A", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode="909090"
-    )
+    act(session, LUCIA, {"op": "create_doorcode", "key": "Resident 3A", "date": "2026-12-02", "code": "909090"})
+    record(session, "x1", "Unit 3A", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode="909090")
 
 
 def _setup_former_and_new_residents(session: Session) -> None:
     act(
-        session,
-        BEN,
-        {
-            "op": "grant_key",
-            "person": PRIYA,
-            "key": "Resident 1A",
-            "starts_at": "2026-11-15T00:00:00-05:00",
-            "resident": True,
-        },
+        session, BEN, {"op": "grant_key", "person": PRIYA, "key": "Resident 1A", "starts_at": "2026-11-15T00:00:00-05:00", "resident": True}
     )
     record(session, "x0", "Unit 1A", BEN, "2026-10-15T09:00:00-04:00", credential="remote")
     record(session, "x1", "Unit 1A", BEN, "2026-12-01T09:00:00-05:00", credential="remote")
@@ -400,13 +337,7 @@ def _setup_manager_on_a_share(session: Session) -> None:
     act(
         session,
         LUCIA,
-        {
-            "op": "share_key",
-            "guest": DEV,
-            "key": "Resident 3A",
-            "starts_at": NOW.isoformat(),
-            "ends_at": "2026-12-02T10:00:00-05:00",
-        },
+        {"op": "share_key", "guest": DEV, "key": "Resident 3A", "starts_at": NOW.isoformat(), "ends_at": "2026-12-02T10:00:00-05:00"},
     )
     record(session, "x1", "Unit 3A", DEV, "2026-12-01T11:00:00-05:00")
 
@@ -420,10 +351,7 @@ GRANTER_OF_MANAGER = (
 SCENARIOS = {
     "manager_lives_on_site": (
         _setup_manager_lives_on_site,
-        {
-            "x1": {DEV: True, BEN: False, CARLA: False, ANA: False},
-            "e11": {BEN: True, CARLA: True, ANA: True, DEV: True},
-        },
+        {"x1": {DEV: True, BEN: False, CARLA: False, ANA: False}, "e11": {BEN: True, CARLA: True, ANA: True, DEV: True}},
     ),
     "non_resident_granted_by_manager": (
         _setup_non_resident_granted_by_manager,
@@ -435,18 +363,7 @@ SCENARIOS = {
     ),
     "doorcode_at_a_residence": (
         _setup_doorcode_at_a_residence,
-        {
-            "x1": {
-                JANE: True,
-                OMAR: True,
-                BEN: True,
-                CARLA: True,
-                ANA: True,
-                DEV: False,
-                LUCIA: False,
-                ROSA: False,
-            }
-        },
+        {"x1": {JANE: True, OMAR: True, BEN: True, CARLA: True, ANA: True, DEV: False, LUCIA: False, ROSA: False}},
     ),
     "doorcode_of_a_non_resident_sharer": (
         _setup_doorcode_of_a_non_resident_sharer,
@@ -456,10 +373,7 @@ SCENARIOS = {
         _setup_former_and_new_residents,
         {"x1": {SAM: False, PRIYA: True, BEN: True, CARLA: True}, "x0": {SAM: True, PRIYA: False, BEN: True}},
     ),
-    "manager_on_a_share": (
-        _setup_manager_on_a_share,
-        {"x1": {DEV: True, BEN: True, CARLA: True, LUCIA: True, OMAR: False}},
-    ),
+    "manager_on_a_share": (_setup_manager_on_a_share, {"x1": {DEV: True, BEN: True, CARLA: True, LUCIA: True, OMAR: False}}),
 }
 XFAIL = {("manager_on_a_share", "x1", LUCIA): GRANTER_OF_MANAGER}
 
@@ -471,23 +385,12 @@ def _scenario_params() -> list[Any]:
             for viewer, visible in viewers.items():
                 reason = XFAIL.get((name, event_id, viewer))
                 marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-                params.append(
-                    pytest.param(
-                        name,
-                        event_id,
-                        viewer,
-                        visible,
-                        marks=marks,
-                        id=f"{name}-{event_id}-{viewer.split('@')[0]}",
-                    )
-                )
+                params.append(pytest.param(name, event_id, viewer, visible, marks=marks, id=f"{name}-{event_id}-{viewer.split('@')[0]}"))
     return params
 
 
 @pytest.mark.parametrize(("scenario", "event_id", "viewer", "visible"), _scenario_params())
-def test_recorded_events_follow_the_table(
-    session: Session, scenario: str, event_id: str, viewer: str, visible: bool
-) -> None:
+def test_recorded_events_follow_the_table(session: Session, scenario: str, event_id: str, viewer: str, visible: bool) -> None:
     SCENARIOS[scenario][0](session)
     assert (event_id in seen(session, viewer)) is visible
 
@@ -502,9 +405,7 @@ def test_recorded_events_follow_the_table(
         ("former_and_new_residents", "manager", None),
     ],
 )
-def test_who_acted_is_judged_for_the_door_when_it_happened(
-    session: Session, scenario: str, role: str, granter: str | None
-) -> None:
+def test_who_acted_is_judged_for_the_door_when_it_happened(session: Session, scenario: str, role: str, granter: str | None) -> None:
     SCENARIOS[scenario][0](session)
     event = session.scalar(select(ActivityEvent).where(ActivityEvent.external_id == "x1"))
     assert event is not None and event.actor_role == role

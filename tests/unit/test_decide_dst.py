@@ -30,35 +30,18 @@ def open_key(schedule: str | None = None, *, live: bool = True) -> AccessSource:
 
 
 def reasons(sources: list[AccessSource], at: datetime, **kw: bool) -> tuple[str, ...]:
-    return decide(
-        sources,
-        at,
-        NY,
-        door_activated=kw.get("door_activated", True),
-        credential_live=kw.get("credential_live", True),
-    ).reasons
+    return decide(sources, at, NY, door_activated=kw.get("door_activated", True), credential_live=kw.get("credential_live", True)).reasons
 
 
 # --- schedules read in local wall time on and around the switch days ---------------------------
 
-SWITCH_DAYS = [
-    date(2026, 3, 7),
-    date(2026, 3, 8),
-    date(2026, 3, 9),
-    date(2026, 10, 31),
-    date(2026, 11, 1),
-    date(2026, 11, 2),
-]
+SWITCH_DAYS = [date(2026, 3, 7), date(2026, 3, 8), date(2026, 3, 9), date(2026, 10, 31), date(2026, 11, 1), date(2026, 11, 2)]
 WALL_EDGES = [((5, 59), False), ((6, 0), True), ((21, 59), True), ((22, 0), False)]
 
 
 @pytest.mark.parametrize("day", SWITCH_DAYS, ids=str)
-@pytest.mark.parametrize(
-    ("wall", "allowed"), WALL_EDGES, ids=lambda v: f"{v}" if isinstance(v, bool) else f"{v[0]:02d}:{v[1]:02d}"
-)
-def test_daily_window_follows_the_wall_clock_across_dst(
-    day: date, wall: tuple[int, int], allowed: bool
-) -> None:
+@pytest.mark.parametrize(("wall", "allowed"), WALL_EDGES, ids=lambda v: f"{v}" if isinstance(v, bool) else f"{v[0]:02d}:{v[1]:02d}")
+def test_daily_window_follows_the_wall_clock_across_dst(day: date, wall: tuple[int, int], allowed: bool) -> None:
     at = local(day.year, day.month, day.day, *wall)
     decision = decide([open_key("Mon-Sun 06:00-22:00")], at, NY, door_activated=True)
     assert decision.allowed is allowed
@@ -68,15 +51,9 @@ def test_daily_window_follows_the_wall_clock_across_dst(
 @pytest.mark.parametrize("offset_form", ["utc", "fixed_offset", "zoneinfo"])
 def test_the_instant_is_what_counts_not_the_zone_it_is_written_in(offset_form: str) -> None:
     at = local(2026, 11, 1, 6, 0)  # 06:00 EST = 11:00Z
-    written = {
-        "utc": at,
-        "fixed_offset": at.astimezone(timezone(timedelta(hours=-5))),
-        "zoneinfo": at.astimezone(NY),
-    }[offset_form]
+    written = {"utc": at, "fixed_offset": at.astimezone(timezone(timedelta(hours=-5))), "zoneinfo": at.astimezone(NY)}[offset_form]
     assert decide([open_key("Mon-Sun 06:00-22:00")], written, NY, door_activated=True).allowed
-    assert not decide(
-        [open_key("Mon-Sun 06:00-22:00")], written - timedelta(minutes=1), NY, door_activated=True
-    ).allowed
+    assert not decide([open_key("Mon-Sun 06:00-22:00")], written - timedelta(minutes=1), NY, door_activated=True).allowed
 
 
 @pytest.mark.parametrize(
@@ -138,9 +115,7 @@ FALL_END = datetime(2026, 11, 1, 1, 30, tzinfo=NY)  # the first 01:30 (EDT) = 05
         (local(2026, 11, 1, 1, 15, fold=1), None, local(2026, 11, 1, 1, 15, fold=1), ()),
     ],
 )
-def test_grant_boundaries_are_instants(
-    starts: datetime, ends: datetime | None, at: datetime, expected: tuple[str, ...]
-) -> None:
+def test_grant_boundaries_are_instants(starts: datetime, ends: datetime | None, at: datetime, expected: tuple[str, ...]) -> None:
     assert reasons([AccessSource("key K", starts, ends)], at) == expected
 
 
@@ -150,12 +125,7 @@ def test_grant_boundaries_are_instants(
         # 01:15 EST (fold=1, 06:15Z) is 45 minutes after 01:30 EDT (05:30Z): the grant has ended.
         (ALWAYS_FROM, FALL_END, datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY), ("grant_expired",)),
         # 01:45 EDT (05:45Z) is before 01:15 EST (06:15Z): the grant has not started.
-        (
-            datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY),
-            None,
-            datetime(2026, 11, 1, 1, 45, tzinfo=NY),
-            ("grant_not_started",),
-        ),
+        (datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NY), None, datetime(2026, 11, 1, 1, 45, tzinfo=NY), ("grant_not_started",)),
     ],
     ids=["ends_first_0130_checked_at_second_0115", "starts_second_0115_checked_at_first_0145"],
 )
@@ -197,12 +167,7 @@ NIGHT_ONLY = "Mon-Sun 22:00-06:00"
         ([open_key(live=False)], True, True, ("credential_inactive",)),
         ([open_key()], True, False, ("credential_inactive",)),
         ([open_key(live=False)], True, False, ("credential_inactive",)),
-        (
-            [AccessSource("k", ALWAYS_FROM, EARLIER, parse_schedule(NIGHT_ONLY))],
-            True,
-            True,
-            ("grant_expired", "outside_schedule"),
-        ),
+        ([AccessSource("k", ALWAYS_FROM, EARLIER, parse_schedule(NIGHT_ONLY))], True, True, ("grant_expired", "outside_schedule")),
         (
             [AccessSource("k", LATER, None, parse_schedule(NIGHT_ONLY), False)],
             False,
@@ -218,10 +183,7 @@ NIGHT_ONLY = "Mon-Sun 22:00-06:00"
         # several sources: any passing one opens; otherwise the closest one explains.
         ([AccessSource("old", ALWAYS_FROM, EARLIER), open_key()], True, True, ()),
         (
-            [
-                AccessSource("old", ALWAYS_FROM, EARLIER),
-                AccessSource("new", LATER, None, parse_schedule(NIGHT_ONLY)),
-            ],
+            [AccessSource("old", ALWAYS_FROM, EARLIER), AccessSource("new", LATER, None, parse_schedule(NIGHT_ONLY))],
             True,
             True,
             ("grant_expired",),
@@ -246,10 +208,7 @@ def test_reason_codes_and_their_order(
 
 def test_the_source_that_opened_is_named() -> None:
     decision = decide(
-        [AccessSource("key Old", ALWAYS_FROM, EARLIER), AccessSource("key New", EARLIER, None)],
-        NOON,
-        NY,
-        door_activated=True,
+        [AccessSource("key Old", ALWAYS_FROM, EARLIER), AccessSource("key New", EARLIER, None)], NOON, NY, door_activated=True
     )
     assert decision.allowed and decision.via == "key New"
 
@@ -284,22 +243,14 @@ def test_doorcode_is_valid_for_its_local_day_only(day: date, at: datetime, expec
     [
         ("Mon-Sun 06:00-22:00", True, local(2026, 12, 2, 21, 59), True, ()),
         ("Mon-Sun 06:00-22:00", True, local(2026, 12, 2, 22, 0), True, ("outside_schedule",)),
-        (
-            "Mon-Sun 06:00-22:00",
-            True,
-            local(2026, 12, 3, 23, 0),
-            True,
-            ("outside_schedule", "credential_inactive"),
-        ),
+        ("Mon-Sun 06:00-22:00", True, local(2026, 12, 3, 23, 0), True, ("outside_schedule", "credential_inactive")),
         ("Mon-Sun 06:00-22:00", True, local(2026, 12, 3, 12, 0), True, ("credential_inactive",)),
         (None, False, local(2026, 12, 2, 12, 0), True, ("credential_inactive",)),
         (None, True, local(2026, 12, 2, 12, 0), False, ("door_not_activated",)),
         (None, True, local(2026, 12, 3, 12, 0), False, ("door_not_activated", "credential_inactive")),
     ],
 )
-def test_doorcode_reasons(
-    schedule: str | None, live: bool, at: datetime, door_activated: bool, expected: tuple[str, ...]
-) -> None:
+def test_doorcode_reasons(schedule: str | None, live: bool, at: datetime, door_activated: bool, expected: tuple[str, ...]) -> None:
     source = doorcode_source("code 1234", date(2026, 12, 2), NY, parse_schedule(schedule), live)
     assert doorcode_decision(source, at, NY, door_activated=door_activated).reasons == expected
 

@@ -1,0 +1,51 @@
+"""`concierge serve` (the web app under uvicorn) and `concierge token` (a bearer token for the REST API)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+
+def asgi_app():  # type: ignore[no-untyped-def]
+    """The app for uvicorn's factory mode (several workers each build their own)."""
+    from bot.web.app import create_app
+
+    return create_app()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        db: Annotated[str | None, typer.Option("--db", help="Database URL.")] = None,
+        workers: Annotated[int, typer.Option(help="Worker processes (use REDIS_URL for shared state).")] = 1,
+    ) -> None:
+        """Serve the web app: the concierge page, the chat API, SMS, Slack, Rasa REST and the REST API."""
+        import uvicorn
+
+        from access_core.db import Database
+
+        if db:
+            os.environ["DATABASE_URL"] = db
+        Database(db)  # migrate once, before any worker starts
+        uvicorn.run("bot.cli_serve:asgi_app", factory=True, host=host, port=port, workers=workers,
+                    log_level=os.environ.get("LOG_LEVEL", "warning"), proxy_headers=True)
+
+    @app.command()
+    def token(
+        as_: Annotated[str, typer.Option("--as", help="Email or E.164 phone of the person the token acts as.")],
+        label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+        db: Annotated[str | None, typer.Option("--db", help="Database URL.")] = None,
+    ) -> None:
+        """Issue a bearer token for the REST API and the concierge page (shown once)."""
+        from access_core.db import Database
+        from bot.web.auth import issue_token
+
+        try:
+            typer.echo(issue_token(Database(db), as_, label))
+        except LookupError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None

@@ -1,0 +1,142 @@
+"""Slack through Bolt: DMs, mentions and `/concierge` go to the dialogue; confirmations become buttons.
+
+Every request is signature-checked by Bolt (401 when bad); listeners ack at once and do the work in lazy
+listeners (`process_before_response`); an event id is acted on once however often Slack retries it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from slack_bolt import App, BoltResponse
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk import WebClient
+from starlette.concurrency import run_in_threadpool
+
+from access_core.lookup import person_by_ref
+from bot.web.slack_home import home_view
+from bot.web.turns import Turns
+
+DESTRUCTIVE = {"revoke_key", "remove_door_from_key", "deactivate_keycard", "unlock_door", "cancel_reservation"}
+CACHE_SECONDS = 600
+
+
+def confirm_blocks(turn: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reply as Block Kit; a plan awaiting yes/no gets Confirm and Cancel buttons."""
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": turn["reply"][:2900]}}]
+    if turn["status"] != "confirm":
+        return blocks
+    confirm: dict[str, Any] = {"type": "button", "action_id": "concierge_confirm", "value": "yes", "style": "primary",
+                               "text": {"type": "plain_text", "text": "Confirm"}}
+    if any(op.get("op") in DESTRUCTIVE for op in turn["operations"]):
+        confirm["style"] = "danger"
+        confirm["confirm"] = {"title": {"type": "plain_text", "text": "Are you sure?"},
+                              "text": {"type": "mrkdwn", "text": turn["reply"][:300]},
+                              "confirm": {"type": "plain_text", "text": "Do it"},
+                              "deny": {"type": "plain_text", "text": "Back"}}
+    cancel = {"type": "button", "action_id": "concierge_cancel", "value": "no", "text": {"type": "plain_text", "text": "Cancel"}}
+    return [*blocks, {"type": "actions", "block_id": "concierge_plan", "elements": [confirm, cancel]}]
+
+
+class SlackPeople:
+    """Slack user id -> the person with the same profile email (users.info), cached for a while."""
+
+    def __init__(self, turns: Turns) -> None:
+        self.turns = turns
+        self.cache: dict[str, tuple[float, str | None]] = {}
+        self.lock = threading.Lock()
+
+    def handle(self, client: WebClient, user_id: str) -> str | None:
+        with self.lock:
+            hit = self.cache.get(user_id)
+        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+        email = (client.users_info(user=user_id).get("user") or {}).get("profile", {}).get("email")
+        handle = None
+        if email:
+            with self.turns.database.session() as session:
+                person = person_by_ref(session, email)
+                handle = person.handle if person else None
+        with self.lock:
+            self.cache[user_id] = (time.monotonic(), handle)
+        return handle
+
+
+NOT_KNOWN = "I couldn't match your Slack email to anyone at your buildings; ask your property manager to add you."
+
+
+def build_app(turns: Turns, *, token: str, signing_secret: str, api_url: str | None = None) -> App:
+    client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
+    app = App(client=client, signing_secret=signing_secret, process_before_response=True)
+    people = SlackPeople(turns)
+
+    @app.middleware
+    def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and event_id and not turns.first_time("slack", str(event_id)):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def just_ack(ack: Any) -> None:
+        ack()
+
+    def answer_message(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("bot_id") or event.get("subtype") or not event.get("user"):
+            return
+        if event.get("type") == "message" and event.get("channel_type") != "im":
+            return
+        text = " ".join(w for w in str(event.get("text", "")).split() if not w.startswith("<@"))
+        handle = people.handle(client, event["user"])
+        turn = turns.turn("slack", handle, text) if handle else {"status": "refused", "reply": NOT_KNOWN}
+        thread = event.get("thread_ts") if event.get("type") == "app_mention" else None
+        client.chat_postMessage(channel=event["channel"], text=turn["reply"], blocks=confirm_blocks(turn), thread_ts=thread)
+
+    def answer_command(command: dict[str, Any], client: WebClient, respond: Any) -> None:
+        handle = people.handle(client, command["user_id"])
+        turn = turns.turn("slack", handle, command.get("text", "")) if handle else {"status": "refused", "reply": NOT_KNOWN}
+        respond(text=turn["reply"], blocks=confirm_blocks(turn), response_type="ephemeral")
+
+    def answer_button(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        handle = people.handle(client, body["user"]["id"])
+        if handle is None:
+            return
+        turn = turns.turn("slack", handle, body["actions"][0]["value"])
+        message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
+        if message.get("ts") and channel:
+            client.chat_update(channel=channel, ts=message["ts"], text=turn["reply"], blocks=confirm_blocks(turn))
+        else:
+            respond(text=turn["reply"], blocks=confirm_blocks(turn), replace_original=True)
+
+    def publish_home(event: dict[str, Any], client: WebClient) -> None:
+        handle = people.handle(client, event["user"])
+        client.views_publish(user_id=event["user"], view=home_view(turns, handle))
+
+    app.event("message")(ack=just_ack, lazy=[answer_message])
+    app.event("app_mention")(ack=just_ack, lazy=[answer_message])
+    app.command("/concierge")(ack=just_ack, lazy=[answer_command])
+    app.action("concierge_confirm")(ack=just_ack, lazy=[answer_button])
+    app.action("concierge_cancel")(ack=just_ack, lazy=[answer_button])
+    app.event("app_home_opened")(ack=just_ack, lazy=[publish_home])
+    return app
+
+
+def router(turns: Turns, bolt: App | None = None) -> APIRouter:
+    """`POST /slack/events`; Socket Mode as well when SLACK_APP_TOKEN is set."""
+    bolt = bolt or build_app(turns, token=os.environ.get("SLACK_BOT_TOKEN", ""),
+                             signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""), api_url=os.environ.get("SLACK_API_URL"))
+    if os.environ.get("SLACK_APP_TOKEN"):
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(bolt, os.environ["SLACK_APP_TOKEN"]).connect()
+    api = APIRouter(include_in_schema=False)
+
+    @api.post("/slack/events")
+    async def events(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
+
+    return api

@@ -1,0 +1,42 @@
+"""The ASGI app behind `concierge serve`: every channel a thin entrypoint to the same dialogue."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from access_core.db import Database
+from bot.state import Store
+from bot.web import concierge, rasa
+from bot.web.turns import Turns
+
+
+def create_app(database: Database | None = None, *, store: Store | None = None, engine: Any = None,
+               slack: bool | None = None) -> FastAPI:
+    """Build the app; Slack is mounted when SLACK_SIGNING_SECRET is set (or ``slack=True``)."""
+    database = database or Database()
+    turns = Turns(database, store=store, engine=engine)
+    app = FastAPI(title="Concierge", version="0.1.0", docs_url="/docs", redoc_url=None)
+    app.state.turns = turns
+    secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
+                       same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(concierge.router(turns))
+    app.include_router(rasa.router(turns))
+    from bot import sms
+
+    app.include_router(sms.router(turns))
+    if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET")):
+        from bot import slack_app
+
+        app.include_router(slack_app.router(turns))
+    return app

@@ -1,0 +1,140 @@
+"""Conversations through the dialogue on two different properties: plans, questions, refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from access_core.db import Database
+from bot.dialogue import Dialogue
+from bot.state import Conversation
+
+FOUNDRY_NOW = "2026-12-01T10:00:00-05:00"
+MAPLE_NOW = "2026-12-01T10:00:00-08:00"
+
+
+def talk(db: Database, who: str, now: str, *turns: str, dry_run: bool = True) -> list[dict[str, Any]]:
+    dialogue = Dialogue(db, dry_run=dry_run)
+    conv = Conversation(person=who, now=now)
+    return [dialogue.turn(conv, text) for text in turns]
+
+
+def has_op(answer: dict[str, Any], **fields: Any) -> bool:
+    return any(all(op.get(k) == v for k, v in fields.items()) for op in answer["operations"])
+
+
+MAPLE_PLANS = [
+    ("marcus.lee@cedar.example", "give ivy chen access to apt 202 starting jan 15, she's moving in",
+     "confirm", {"op": "grant_key", "person": "ivy.chen@mail.example", "key": "Apt 202 Key",
+                 "starts_at": "2027-01-15T00:00:00-08:00", "resident": True}),
+    ("marcus.lee@cedar.example", "add leo grant to building access until dec 31",
+     "confirm", {"op": "grant_key", "person": "leo.grant@mail.example", "key": "Building Access",
+                 "ends_at": "2027-01-01T00:00:00-08:00", "resident": False}),
+    ("marcus.lee@cedar.example", "revoke diego's access to the common doors",
+     "confirm", {"op": "revoke_key", "person": "diego.alvarez@mail.example", "key": "Building Access"}),
+    ("marcus.lee@cedar.example", "remove the parking garage from building access",
+     "confirm", {"op": "remove_door_from_key", "key": "Building Access", "door": "Parking Garage"}),
+    ("marcus.lee@cedar.example", "set the pool in the pool key to weekdays 9-5",
+     "confirm", {"op": "set_schedule", "key": "Pool Key", "door": "Pool", "schedule": "Mon-Fri 09:00-17:00"}),
+    ("marcus.lee@cedar.example", "create a key called Roof Key with the pool and fitness center",
+     "confirm", {"op": "create_key", "name": "Roof Key", "shareable": False}),
+    ("marcus.lee@cedar.example", "issue keycard KC-7777 to Diego Alvarez",
+     "confirm", {"op": "issue_keycard", "serial": "KC-7777", "person": "diego.alvarez@mail.example"}),
+    ("marcus.lee@cedar.example", "unlock the main door for a plumber", "confirm", {"op": "unlock_door", "door": "Main Door"}),
+    ("nina.patel@cedar.example", "create a key called Roof Key with the pool", "refused", None),
+    ("tom.baker@vendor.example", "give Ivy Chen building access", "refused", None),
+    ("tom.baker@vendor.example", "give Ivy Chen the pool key until end of january",
+     "confirm", {"op": "grant_key", "key": "Pool Key", "ends_at": "2027-02-01T00:00:00-08:00"}),
+    ("hannah.s@mail.example", "send a door code for my apartment to my cleaner for friday",
+     "confirm", {"op": "create_doorcode", "granter": "hannah.s@mail.example", "key": "Apt 101 Key", "date": "2026-12-04"}),
+    ("hannah.s@mail.example", "can i get a code for the front door tomorrow",
+     "confirm", {"op": "create_doorcode", "key": "Building Access", "date": "2026-12-02"}),
+    ("hannah.s@mail.example", "let my sister +1 (503) 555-0199 into my place this weekend",
+     "confirm", {"op": "share_key", "key": "Apt 101 Key", "starts_at": "2026-12-05T00:00:00-08:00",
+                 "ends_at": "2026-12-07T00:00:00-08:00"}),
+    ("hannah.s@mail.example", "book the pool tomorrow 3-5pm",
+     "confirm", {"op": "reserve_amenity", "amenity": "Pool", "starts_at": "2026-12-02T15:00:00-08:00",
+                 "ends_at": "2026-12-02T17:00:00-08:00"}),
+    ("hannah.s@mail.example", "book the pool tomorrow 9pm to 10pm", "refused", None),
+    ("hannah.s@mail.example", "reserve the pool for saturday from 10am to 2pm", "refused", None),
+    ("diego.alvarez@mail.example", "give my friend a code for tomorrow", "refused", None),
+    ("zoe.martin@desk.example", "courier at the main door, please let them in", "confirm", {"op": "unlock_door", "door": "Main Door"}),
+    ("zoe.martin@desk.example", "open apt 101 for the delivery", "refused", None),
+    ("zoe.martin@desk.example", "who came in today", "refused", None),
+    ("ravi.kumar@locks.example", "who came in yesterday?", "refused", None),
+    ("grace.kim@mail.example", "book the pool tomorrow 3-4pm", "refused", None),
+]
+
+
+@pytest.mark.parametrize(("who", "text", "status", "op"), MAPLE_PLANS, ids=[p[1][:40] for p in MAPLE_PLANS])
+def test_plans_on_another_property(maple: Database, who: str, text: str, status: str, op: dict[str, Any] | None) -> None:
+    answer = talk(maple, who, MAPLE_NOW, text)[0]
+    assert answer["status"] == status, answer
+    if op is not None:
+        assert has_op(answer, **op), answer["operations"]
+
+
+MAPLE_QUESTIONS = [
+    ("marcus.lee@cedar.example", "who can get into the pool right now?", {"people": ["leo.grant@mail.example"]}),
+    ("marcus.lee@cedar.example", "why can't grace get into apt 201?", {"allowed": False, "reasons": ["grant_expired"]}),
+    ("marcus.lee@cedar.example", "what upgrades are available?", {"upgrades": ["latch_camera", "package_lockers"]}),
+    ("marcus.lee@cedar.example", "how do I import a bunch of tenants from a spreadsheet?", {"section": "CSV import"}),
+    ("ravi.kumar@locks.example", "any locks with low battery?", {"doors": ["Parking Garage", "Pool"]}),
+    ("hannah.s@mail.example", "who came into my apartment yesterday", {"events": ["m2"]}),
+    ("diego.alvarez@mail.example", "any activity at my place yesterday?", {"events": ["m3"]}),
+    ("hannah.s@mail.example", "why can't i get into the fitness center at 11:30pm", {"allowed": False, "reasons": ["outside_schedule"]}),
+]
+
+
+@pytest.mark.parametrize(("who", "text", "result"), MAPLE_QUESTIONS, ids=[q[1][:40] for q in MAPLE_QUESTIONS])
+def test_questions_on_another_property(maple: Database, who: str, text: str, result: dict[str, Any]) -> None:
+    answer = talk(maple, who, MAPLE_NOW, text)[0]
+    assert answer["status"] == "answer", answer
+    for key, value in result.items():
+        got = answer["result"][key]
+        assert (sorted(got) == sorted(value)) if isinstance(value, list) else got == value, answer
+
+
+def test_resident_status_is_asked_then_taken_from_yes(foundry: Database) -> None:
+    first, second = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW,
+                         "Give priya.shah@example.com the Resident 3B key", "yes")
+    assert first["status"] == "ask" and first["missing"] == ["resident"]
+    assert second["status"] == "confirm"
+    assert has_op(second, op="grant_key", key="Resident 3B", resident=True)
+
+
+def test_ambiguous_name_is_asked_not_guessed(foundry: Database) -> None:
+    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, "give Diaz the maintenance key")[0]
+    assert answer["status"] == "ask"
+    assert "carla.diaz@harbor.example" in answer["reply"] and "+17185550199" in answer["reply"]
+    assert answer["operations"] == []
+
+
+def test_executed_grant_then_undo(foundry: Database) -> None:
+    answers = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW,
+                   "give jo.new@example.com the maintenance key until dec 31", "yes", "undo that", "yes",
+                   dry_run=False)
+    assert [a["status"] for a in answers] == ["confirm", "done", "confirm", "done"]
+    from access_core.lookup import person_by_ref
+
+    with foundry.session() as session:
+        assert person_by_ref(session, "jo.new@example.com") is None
+
+
+def test_no_leaves_everything_unchanged(foundry: Database) -> None:
+    answers = talk(foundry, "carla.diaz@harbor.example", FOUNDRY_NOW,
+                   "revoke Omar Haddad's access to the common doors", "no", dry_run=False)
+    assert answers[0]["status"] == "confirm" and answers[1]["status"] == "answer"
+    from datetime import datetime
+
+    from access_core.queries import check_access
+
+    with foundry.session() as session:
+        decision = check_access(session, "omar.haddad@example.com", "Front Entrance", datetime.fromisoformat(FOUNDRY_NOW))
+    assert decision.allowed
+
+
+def test_unknown_speaker_gets_a_polite_refusal(foundry: Database) -> None:
+    answer = talk(foundry, "stranger@example.com", FOUNDRY_NOW, "give me the gym")[0]
+    assert answer["status"] == "refused" and answer["operations"] == []

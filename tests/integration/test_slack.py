@@ -1,0 +1,126 @@
+"""A real Bolt app on the ASGI app against a local fake of Slack's Web API, with signed requests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from fakes.http_fake import FakeServer
+from fakes.slack_api import event, fake_slack, interaction, signed
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from access_core.db import Database
+from access_core.models import Grant, Key, Person
+from bot.state import MemoryStore
+from bot.web.app import create_app
+
+SECRET = "slack-signing-secret"
+GRANT = "give Priya Shah the Resident 3A key from Jan 1 2027 as a resident"
+
+
+def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return check()
+
+
+@pytest.fixture
+def slack_api() -> Iterator[FakeServer]:
+    with fake_slack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def client(foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", slack_api.url + "/api/")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    with TestClient(create_app(foundry, store=MemoryStore())) as test_client:
+        yield test_client
+
+
+def dm(event_id: str, text: str, user: str = "UBEN") -> str:
+    return event(event_id, {"type": "message", "channel_type": "im", "channel": "D1", "user": user, "text": text,
+                            "ts": f"{time.time():.6f}"})
+
+
+def has_grant(database: Database) -> bool:
+    with database.session() as session:
+        return session.scalar(select(Grant.id).join(Person, Grant.person_id == Person.id).join(Key)
+                              .where(Person.email == "priya.shah@example.com", Key.name == "Resident 3A")) is not None
+
+
+def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api: FakeServer, foundry: Database) -> None:
+    started = time.monotonic()
+    response = client.post("/slack/events", **signed(SECRET, dm("Ev1", GRANT)))
+    assert response.status_code == 200 and time.monotonic() - started < 3
+    assert eventually(lambda: len(slack_api.named("chat.postMessage")) == 1)
+    posted = slack_api.named("chat.postMessage")[0].params
+    blocks = posted["blocks"] if isinstance(posted["blocks"], list) else __import__("json").loads(posted["blocks"])
+    buttons = blocks[-1]["elements"]
+    assert [b["action_id"] for b in buttons] == ["concierge_confirm", "concierge_cancel"]
+    assert not has_grant(foundry)
+
+    click = {"type": "block_actions", "user": {"id": "UBEN"}, "team": {"id": "T1"}, "channel": {"id": "D1"},
+             "message": {"ts": "111.222", "text": posted["text"]}, "response_url": slack_api.url + "/respond",
+             "trigger_id": "t1", "actions": [{"action_id": "concierge_confirm", "block_id": "concierge_plan",
+                                               "value": "yes", "type": "button"}]}
+    body = interaction(click)
+    response = client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
+    assert response.status_code == 200
+    assert eventually(lambda: len(slack_api.named("chat.update")) == 1)
+    update = slack_api.named("chat.update")[0].params
+    assert update["ts"] == "111.222" and update["text"].startswith("Gave Priya Shah")
+    assert has_grant(foundry)
+    assert len(slack_api.named("users.info")) == 1
+
+
+def test_a_retried_event_acts_once(client: TestClient, slack_api: FakeServer) -> None:
+    body = dm("Ev2", "help")
+    assert client.post("/slack/events", **signed(SECRET, body)).status_code == 200
+    assert client.post("/slack/events", **signed(SECRET, body, retry=1)).status_code == 200
+    assert client.post("/slack/events", **signed(SECRET, body, retry=2)).status_code == 200
+    assert eventually(lambda: len(slack_api.named("chat.postMessage")) >= 1)
+    time.sleep(0.3)
+    assert len(slack_api.named("chat.postMessage")) == 1
+
+
+def test_bad_or_stale_signatures_are_401(client: TestClient, slack_api: FakeServer) -> None:
+    body = dm("Ev3", GRANT)
+    assert client.post("/slack/events", **signed("wrong-secret", body)).status_code == 401
+    assert client.post("/slack/events", **signed(SECRET, body, timestamp=int(time.time()) - 3600)).status_code == 401
+    assert client.post("/slack/events", content=body, headers={"Content-Type": "application/json"}).status_code == 401
+    time.sleep(0.2)
+    assert slack_api.named("chat.postMessage") == []
+
+
+def test_slash_command_answers_through_the_response_url(client: TestClient, slack_api: FakeServer) -> None:
+    from urllib.parse import urlencode
+
+    body = urlencode({"command": "/concierge", "text": "help", "user_id": "UJANE", "channel_id": "C1", "team_id": "T1",
+                      "response_url": slack_api.url + "/respond", "trigger_id": "t2"})
+    response = client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
+    assert response.status_code == 200
+    assert eventually(lambda: len(slack_api.named("/respond")) == 1)
+    assert slack_api.named("/respond")[0].json["response_type"] == "ephemeral"
+
+
+def test_unknown_slack_users_are_told_politely(client: TestClient, slack_api: FakeServer) -> None:
+    client.post("/slack/events", **signed(SECRET, dm("Ev4", "help", user="USTRANGER")))
+    assert eventually(lambda: len(slack_api.named("chat.postMessage")) == 1)
+    assert "couldn't match" in slack_api.named("chat.postMessage")[0].params["text"]
+
+
+def test_app_home_lists_properties_and_low_battery_doors(client: TestClient, slack_api: FakeServer) -> None:
+    body = event("Ev5", {"type": "app_home_opened", "user": "UBEN", "channel": "D1", "tab": "home"})
+    client.post("/slack/events", **signed(SECRET, body))
+    assert eventually(lambda: len(slack_api.named("views.publish")) == 1)
+    view = slack_api.named("views.publish")[0].params["view"]
+    text = view if isinstance(view, str) else __import__("json").dumps(view)
+    assert "The Foundry" in text

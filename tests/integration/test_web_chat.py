@@ -1,0 +1,80 @@
+"""The web channel on the ASGI app: sign-in, /api/chat through confirm, Rasa's REST channel, tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from access_core.db import Database
+from access_core.models import Grant, Key, Person
+from bot.state import MemoryStore
+from bot.web.app import create_app
+from bot.web.auth import issue_token
+
+BEN = "ben.carter@harbor.example"
+GRANT = "give Priya Shah the Resident 3A key from Jan 1 2027 as a resident"
+
+
+@pytest.fixture
+def client(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("CONCIERGE_DEMO", "1")
+    monkeypatch.delenv("REST_CHANNEL_TOKEN", raising=False)
+    with TestClient(create_app(foundry, store=MemoryStore(), slack=False)) as test_client:
+        yield test_client
+
+
+def _has_grant(database: Database, email: str, key: str) -> bool:
+    with database.session() as session:
+        return session.scalar(select(Grant.id).join(Person, Grant.person_id == Person.id).join(Key)
+                              .where(Person.email == email, Key.name == key)) is not None
+
+
+def test_sign_in_ask_confirm_yes_makes_the_grant(client: TestClient, foundry: Database) -> None:
+    assert client.post("/api/chat", json={"message": "help"}).status_code == 401
+    people = client.get("/api/session").json()["people"]
+    assert BEN in [p["handle"] for p in people]
+    assert client.post("/api/session", json={"as": BEN}).json()["person"] == BEN
+
+    planned = client.post("/api/chat", json={"message": GRANT}).json()
+    assert planned["status"] == "confirm"
+    assert planned["operations"][0]["op"] == "grant_key"
+    assert not _has_grant(foundry, "priya.shah@example.com", "Resident 3A")
+
+    done = client.post("/api/chat", json={"message": "yes"}).json()
+    assert done["status"] == "done"
+    assert _has_grant(foundry, "priya.shah@example.com", "Resident 3A")
+
+
+def test_the_page_and_its_sections(client: TestClient) -> None:
+    page = client.get("/concierge")
+    assert page.status_code == 200 and "Submit a Request" in page.text and "/api/chat" in page.text
+    client.post("/api/session", json={"as": BEN})
+    sections = client.get("/api/concierge").json()
+    assert sections["property"] == "The Foundry"
+    assert "People" in [s["name"] for s in sections["help"]]
+    assert "latch_camera" in sections["upgrades"]
+    assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_demo_sign_in_is_refused_outside_demo_mode(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONCIERGE_DEMO", raising=False)
+    with TestClient(create_app(foundry, store=MemoryStore(), slack=False)) as client:
+        assert client.post("/api/session", json={"as": BEN}).status_code == 403
+        assert client.post("/api/chat", json={"message": "help", "as": BEN}).status_code == 401
+        assert client.post("/api/session", json={"token": "cgt_wrong"}).status_code == 403
+        token = issue_token(foundry, BEN)
+        assert client.post("/api/session", json={"token": token}).json()["person"] == BEN
+        assert client.post("/api/chat", json={"message": "help"}).json()["status"] == "answer"
+        assert client.post("/webhooks/rest/webhook", json={"sender": BEN, "message": "help"}).status_code == 403
+
+
+def test_rasa_rest_channel_keeps_a_conversation_per_sender(client: TestClient, foundry: Database) -> None:
+    out = client.post("/webhooks/rest/webhook", json={"sender": BEN, "message": GRANT}).json()
+    assert out[0]["recipient_id"] == BEN
+    assert [b["payload"] for b in out[0]["buttons"]] == ["yes", "no"]
+    done = client.post("/webhooks/rest/webhook", json={"sender": BEN, "message": "yes"}).json()
+    assert "buttons" not in done[0]
+    assert _has_grant(foundry, "priya.shah@example.com", "Resident 3A")
