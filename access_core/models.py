@@ -294,6 +294,7 @@ class ActivityEvent(Base):
         Index("ix_events_property_at", "property_id", "at"),
         Index("ix_events_actor_at", "actor_id", "at"),
         Index("ix_events_granter_at", "granter_id", "at"),
+        Index("ix_events_at_id", "at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, false, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from access_core.errors import Refused
@@ -51,32 +51,58 @@ class Scope:
 
 
 def scope_of(session: Session, principal: Principal) -> Scope:
-    props = session.scalars(select(Property)).all() if principal.portfolios or principal.levels else []
+    """The viewer's coverage, residencies and doors, in two queries at most (one for non-managers)."""
+    props = _managed_properties(session, principal)
     full = frozenset(
         p.id for p in props
         if principal.is_portfolio_manager(p) or principal.has(p, "full_key_management", "limited_key_management")
     )
     specific_keys = [k for p in props for k in principal.my_keys(p)]
-    key_doors = frozenset(
-        session.scalars(select(KeyDoor.door_id).where(KeyDoor.key_id.in_(specific_keys))) if specific_keys else []
+    key_doors: set[int] = set()
+    own: set[int] = set()
+    residencies = []
+    for kind, door_id, residency, starts, ends in session.execute(_doors_query(principal.person_id, specific_keys)):
+        if kind == "key":
+            key_doors.add(door_id)
+            continue
+        own.add(door_id)
+        if residency:
+            residencies.append((door_id, starts, ends))
+    return Scope(principal.person_id, full, frozenset(key_doors), tuple(residencies), frozenset(own))
+
+
+def _managed_properties(session: Session, principal: Principal) -> list[Property]:
+    """The properties the viewer holds a manager role at (through a portfolio or at the property)."""
+    if not principal.portfolios and not principal.levels:
+        return []
+    return list(session.scalars(select(Property).where(
+        or_(Property.portfolio_id.in_(principal.portfolios), Property.id.in_(principal.levels))
+    )))
+
+
+def _doors_query(person_id: int, specific_keys: list[int]) -> CompoundSelect:
+    """(kind, door, residency, from, until): doors of the viewer's grants and shares, and of their managed keys.
+
+    ``residency`` is true for a resident grant at a residence door.
+    """
+    grants = (
+        select(literal_column("'grant'").label("kind"), KeyDoor.door_id,
+               and_(Grant.resident.is_(True), Door.type == "residence").label("residency"),
+               Grant.starts_at, Grant.ends_at)
+        .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+        .join(Door, Door.id == KeyDoor.door_id)
+        .where(Grant.person_id == person_id)
     )
-    residencies = tuple(
-        (door_id, g.starts_at, g.ends_at)
-        for g, door_id in session.execute(
-            select(Grant, KeyDoor.door_id)
-            .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-            .join(Door, Door.id == KeyDoor.door_id)
-            .where(Grant.person_id == principal.person_id, Grant.resident.is_(True), Door.type == "residence")
-        )
+    shares = (
+        select(literal_column("'share'"), KeyDoor.door_id, false(), GuestShare.starts_at, GuestShare.ends_at)
+        .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
+        .where(GuestShare.guest_id == person_id)
     )
-    own = set(session.scalars(
-        select(KeyDoor.door_id).join(Grant, Grant.key_id == KeyDoor.key_id).where(Grant.person_id == principal.person_id)
-    ))
-    own |= set(session.scalars(
-        select(KeyDoor.door_id).join(GuestShare, GuestShare.key_id == KeyDoor.key_id)
-        .where(GuestShare.guest_id == principal.person_id)
-    ))
-    return Scope(principal.person_id, full, key_doors, residencies, frozenset(own))
+    keys = (
+        select(literal_column("'key'"), KeyDoor.door_id, false(), null(), null())
+        .where(KeyDoor.key_id.in_(specific_keys))
+    )
+    return union_all(grants, shares, keys) if specific_keys else union_all(grants, shares)
 
 
 def visible(scope: Scope) -> ColumnElement[bool]:

@@ -12,7 +12,9 @@ def asgi_app():  # type: ignore[no-untyped-def]
     """The app for uvicorn's factory mode (several workers each build their own)."""
     from bot.web.app import create_app
 
-    return create_app()
+    app = create_app()
+    app.state.turns.warm()
+    return app
 
 
 def register(app: typer.Typer) -> None:

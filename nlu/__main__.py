@@ -1,8 +1,8 @@
 """Command line of the NLU engine.
 
-    python -m nlu parse "give Sam the gym key"   # Rasa /model/parse JSON
-    python -m nlu train [--data FILE]            # (re)train and cache the model
-    python -m nlu evaluate FILE [-v]             # score a labelled Rasa NLU file
+python -m nlu parse "give Sam the gym key"   # Rasa /model/parse JSON
+python -m nlu train [--data FILE]            # (re)train and cache the model
+python -m nlu evaluate FILE [-v]             # score a labelled Rasa NLU file
 """
 
 from __future__ import annotations

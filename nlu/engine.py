@@ -14,6 +14,8 @@ import os
 import pickle
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,7 +38,11 @@ RANKING_SIZE = 10
 GIBBERISH_KEEP = 0.1
 """For unrecognisable input, the share of probability left to the classifier (rest: out_of_scope)."""
 _MODEL_SOURCES = (
-    "engine_train.py", "engine_augment.py", "engine_model.py", "engine_entities.py", "features.py",
+    "engine_train.py",
+    "engine_augment.py",
+    "engine_model.py",
+    "engine_entities.py",
+    "features.py",
     "training_data.py",
 )
 
@@ -100,6 +106,22 @@ def _write_cache(path: Path, model: Model) -> None:
         log.warning("could not cache the NLU model at %s: %s", path, exc)
 
 
+@contextmanager
+def _training_lock(target: Path) -> Iterator[None]:
+    """An exclusive lock beside the cache file; without one (no fcntl, read-only dir) go on unlocked."""
+    try:
+        import fcntl
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target.with_suffix(".lock"), "a")  # noqa: SIM115 - held across the yield
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def _train(content: bytes) -> Model:
     from nlu.engine_train import train_model  # sklearn is imported only to train
 
@@ -116,17 +138,18 @@ class Engine:
         self._out_of_scope = intents.index("out_of_scope") if "out_of_scope" in intents else None
 
     @classmethod
-    def load(
-        cls, data_path: str | Path | None = None, cache_dir: str | Path | None = None, *, retrain: bool = False
-    ) -> Engine:
+    def load(cls, data_path: str | Path | None = None, cache_dir: str | Path | None = None, *, retrain: bool = False) -> Engine:
         """The engine for a training file: from the cache when it matches, else trained now."""
         content = Path(data_path or DEFAULT_DATA_PATH).read_bytes()
         target = cache_file(content, cache_dir)
         model = None if retrain else _read_cache(target)
         if model is None:
-            log.info("training the NLU model from %s", data_path or DEFAULT_DATA_PATH)
-            model = _train(content)
-            _write_cache(target, model)
+            with _training_lock(target):  # parallel processes train once, the others wait and read
+                model = None if retrain else _read_cache(target)
+                if model is None:
+                    log.info("training the NLU model from %s", data_path or DEFAULT_DATA_PATH)
+                    model = _train(content)
+                    _write_cache(target, model)
         return cls(model)
 
     def parse(self, text: str) -> dict[str, Any]:
@@ -134,8 +157,7 @@ class Engine:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         if not text.strip():
-            return {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [],
-                    "intent_ranking": []}
+            return {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [], "intent_ranking": []}
         analysis = analyse(text[:MAX_CHARS], self.patterns)
         probs = intent_probabilities(self.model, analysis.intent_text, analysis.intent_flags)
         if self._out_of_scope is not None and self._unrecognisable(analysis):

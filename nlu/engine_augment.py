@@ -15,25 +15,164 @@ from nlu.training_data import Example, Span
 
 SLOT_ENTITIES = ("person", "door", "key", "name", "amenity")
 
-_FIRST = (
-    "Adele Bruno Celia Dmitri Edith Fabio Greta Hamza Imogen Jasper Kalinda Leon Magda Nuno Odile Piotr "
-    "Rania Stellan Thea Umar Vikram Wanda Yannick Zofia Anil Brigid Cosmin Dalia Emil Farid Gemma Hector "
-    "Ilse Jorge Kamala Luca Mirela Nasser Oona Pavel Renata Sipho Tomasz Ulla Viggo Wei Xiomara Yuki"
-).split()
-_LAST = (
-    "Abbott Brandt Castillo Dorsey Eklund Fonseca Galloway Horvat Iqbal Jensen Kowalski Lindgren Moreno "
-    "Nakamura Oyelaran Pellegrini Quist Rahman Sorensen Takahashi Urquhart Vasquez Whitfield Yilmaz Zeller "
-    "Achebe Baptiste Chowdhury Delacroix Engstrom"
-).split()
-_DOOR_MODIFIERS = (
-    "north south east west back side main upper lower kids teen dog bike ski golf music art game craft "
-    "study quiet chess billiards spin boxing tool package mail trash recycling storage utility electrical "
-    "mechanical supply laundry fitness yoga party garden tennis river lake staff service visitor"
-).split()
-_DOOR_NOUNS = (
-    "room gate door entrance lounge studio closet office terrace court garden hall deck cage shed library "
-    "annex corridor stairwell elevator vestibule patio yard dock center bay"
-).split()
+_FIRST = [
+    "Adele",
+    "Bruno",
+    "Celia",
+    "Dmitri",
+    "Edith",
+    "Fabio",
+    "Greta",
+    "Hamza",
+    "Imogen",
+    "Jasper",
+    "Kalinda",
+    "Leon",
+    "Magda",
+    "Nuno",
+    "Odile",
+    "Piotr",
+    "Rania",
+    "Stellan",
+    "Thea",
+    "Umar",
+    "Vikram",
+    "Wanda",
+    "Yannick",
+    "Zofia",
+    "Anil",
+    "Brigid",
+    "Cosmin",
+    "Dalia",
+    "Emil",
+    "Farid",
+    "Gemma",
+    "Hector",
+    "Ilse",
+    "Jorge",
+    "Kamala",
+    "Luca",
+    "Mirela",
+    "Nasser",
+    "Oona",
+    "Pavel",
+    "Renata",
+    "Sipho",
+    "Tomasz",
+    "Ulla",
+    "Viggo",
+    "Wei",
+    "Xiomara",
+    "Yuki",
+]
+_LAST = [
+    "Abbott",
+    "Brandt",
+    "Castillo",
+    "Dorsey",
+    "Eklund",
+    "Fonseca",
+    "Galloway",
+    "Horvat",
+    "Iqbal",
+    "Jensen",
+    "Kowalski",
+    "Lindgren",
+    "Moreno",
+    "Nakamura",
+    "Oyelaran",
+    "Pellegrini",
+    "Quist",
+    "Rahman",
+    "Sorensen",
+    "Takahashi",
+    "Urquhart",
+    "Vasquez",
+    "Whitfield",
+    "Yilmaz",
+    "Zeller",
+    "Achebe",
+    "Baptiste",
+    "Chowdhury",
+    "Delacroix",
+    "Engstrom",
+]
+_DOOR_MODIFIERS = [
+    "north",
+    "south",
+    "east",
+    "west",
+    "back",
+    "side",
+    "main",
+    "upper",
+    "lower",
+    "kids",
+    "teen",
+    "dog",
+    "bike",
+    "ski",
+    "golf",
+    "music",
+    "art",
+    "game",
+    "craft",
+    "study",
+    "quiet",
+    "chess",
+    "billiards",
+    "spin",
+    "boxing",
+    "tool",
+    "package",
+    "mail",
+    "trash",
+    "recycling",
+    "storage",
+    "utility",
+    "electrical",
+    "mechanical",
+    "supply",
+    "laundry",
+    "fitness",
+    "yoga",
+    "party",
+    "garden",
+    "tennis",
+    "river",
+    "lake",
+    "staff",
+    "service",
+    "visitor",
+]
+_DOOR_NOUNS = [
+    "room",
+    "gate",
+    "door",
+    "entrance",
+    "lounge",
+    "studio",
+    "closet",
+    "office",
+    "terrace",
+    "court",
+    "garden",
+    "hall",
+    "deck",
+    "cage",
+    "shed",
+    "library",
+    "annex",
+    "corridor",
+    "stairwell",
+    "elevator",
+    "vestibule",
+    "patio",
+    "yard",
+    "dock",
+    "center",
+    "bay",
+]
 _UNIT_WORDS = ("unit", "apt", "apartment", "suite", "#", "ph", "townhouse", "condo", "flat")
 
 
@@ -65,14 +204,13 @@ def _synthetic(entity: str, rng: random.Random) -> str:
         return f"{rng.choice(_DOOR_MODIFIERS)} {rng.choice(_DOOR_NOUNS)}"
     if entity == "key":
         modifier = rng.choice(_DOOR_MODIFIERS)
-        return rng.choice(
-            [f"{modifier.title()} Key", f"{modifier} key", f"Resident {_unit_number(rng)}", f"{modifier} access"]
-        )
+        return rng.choice([f"{modifier.title()} Key", f"{modifier} key", f"Resident {_unit_number(rng)}", f"{modifier} access"])
     if entity == "amenity":
         return f"{rng.choice(_DOOR_MODIFIERS)} {rng.choice(_DOOR_NOUNS)}"
     if entity == "name":
-        return rng.choice([f"{rng.choice(_DOOR_MODIFIERS).title()} {rng.choice(_DOOR_NOUNS).title()}",
-                           f"{rng.choice(_DOOR_MODIFIERS).title()} Key"])
+        return rng.choice(
+            [f"{rng.choice(_DOOR_MODIFIERS).title()} {rng.choice(_DOOR_NOUNS).title()}", f"{rng.choice(_DOOR_MODIFIERS).title()} Key"]
+        )
     return ""
 
 

@@ -14,8 +14,26 @@ TAGGER_EXTRACTOR = "LinearBIOTagger"
 FLAG_ENTITIES = {"resident_flag", "shareable"}
 """Entities whose value is `yes` or `no`."""
 _NEGATIONS = {
-    "not", "non", "no", "t", "isn", "isnt", "doesn", "doesnt", "don", "dont", "never", "cannot",
-    "cant", "nonresident", "visitor", "visiting", "guest", "unshareable", "nonshareable", "private",
+    "not",
+    "non",
+    "no",
+    "t",
+    "isn",
+    "isnt",
+    "doesn",
+    "doesnt",
+    "don",
+    "dont",
+    "never",
+    "cannot",
+    "cant",
+    "nonresident",
+    "visitor",
+    "visiting",
+    "guest",
+    "unshareable",
+    "nonshareable",
+    "private",
 }
 
 
@@ -36,9 +54,7 @@ class PatternSet:
 
     def __init__(self, regexes: dict[str, list[str]], lookups: dict[str, list[str]]) -> None:
         self.regexes = {
-            name: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-            for name, patterns in regexes.items()
-            if patterns
+            name: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) for name, patterns in regexes.items() if patterns
         }
         self.lookups = {name: _phrase_pattern(phrases) for name, phrases in lookups.items() if phrases}
 
@@ -52,11 +68,7 @@ class PatternSet:
         return _longest_first(spans)
 
     def lookup_spans(self, text: str) -> list[Span]:
-        return [
-            Span(m.start(), m.end(), name, m.group())
-            for name, pattern in self.lookups.items()
-            for m in pattern.finditer(text)
-        ]
+        return [Span(m.start(), m.end(), name, m.group()) for name, pattern in self.lookups.items() for m in pattern.finditer(text)]
 
 
 def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -132,7 +144,7 @@ def analyse(text: str, patterns: PatternSet) -> Analysis:
     pieces: list[str] = []
     cursor = 0
     for span in regex_spans:
-        pieces.append(f"{text[cursor:span.start]} zz{span.entity} ")
+        pieces.append(f"{text[cursor : span.start]} zz{span.entity} ")
         cursor = span.end
     pieces.append(text[cursor:])
     flags = sorted({f"rx_{s.entity}" for s in regex_spans} | {f"lk_{s.entity}" for s in lookup_spans})

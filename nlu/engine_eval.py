@@ -78,10 +78,10 @@ def evaluate(parser: _Parser, examples: Iterable[Example]) -> EvalReport:
             report.true_pos[key[2]] += 1
         for key in found - gold:
             report.false_pos[key[2]] += 1
-            problems.append(f"extra {key[2]}={example.text[key[0]:key[1]]!r}")
+            problems.append(f"extra {key[2]}={example.text[key[0] : key[1]]!r}")
         for key in gold - found:
             report.false_neg[key[2]] += 1
-            problems.append(f"missed {key[2]}={example.text[key[0]:key[1]]!r}")
+            problems.append(f"missed {key[2]}={example.text[key[0] : key[1]]!r}")
         if problems:
             report.misses.append(f"{example.text!r}: {'; '.join(problems)}")
     return report

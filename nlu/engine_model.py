@@ -93,9 +93,7 @@ def bio_transitions(labels: Sequence[str]) -> np.ndarray:
     return allowed
 
 
-def tag_tokens(
-    model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str
-) -> list[tuple[str, float]]:
+def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[tuple[str, float]]:
     """The best BIO label sequence (constrained Viterbi) with each label's probability."""
     if not words:
         return []

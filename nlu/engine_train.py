@@ -6,11 +6,13 @@ Imported only when a model has to be (re)built; the result is a plain `Model`.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from nlu.engine_augment import augment
@@ -23,14 +25,15 @@ INTENT_C = 20.0
 TAGGER_C = 4.0
 AUGMENT_COPIES = 2
 SOLVER = "saga"
-TOLERANCE = 1e-2
+TOLERANCE = 3e-3
 MAX_ITER = 500
-MIN_COUNT = 2
+TAGGER_MIN_COUNT = 2
+"""Token features seen fewer times are dropped (mostly one-off conjunctions)."""
 
 
 def _vocabulary(docs: Sequence[Iterable[str]]) -> tuple[dict[str, int], np.ndarray]:
     doc_freq = Counter(feat for feats in docs for feat in set(feats))
-    kept = sorted(feat for feat, n in doc_freq.items() if n >= MIN_COUNT)
+    kept = sorted(doc_freq)
     vocab = {feat: i for i, feat in enumerate(kept)}
     total = len(docs)
     idf = [math.log((1 + total) / (1 + doc_freq[f])) + 1.0 for f in kept]
@@ -51,16 +54,21 @@ def _tfidf_matrix(docs: Sequence[list[str]], vocab: dict[str, int], idf: np.ndar
     )
 
 
-def _fit(
-    matrix: sparse.csr_matrix, labels: list[int], c: float, balanced: bool
-) -> tuple[np.ndarray, np.ndarray]:
+def _fit(matrix: sparse.csr_matrix, labels: list[int], c: float, balanced: bool) -> tuple[np.ndarray, np.ndarray]:
     if len(set(labels)) < 2:
         classes = max(labels, default=0) + 1
         return np.zeros((matrix.shape[1], classes), np.float32), np.zeros(classes, np.float32)
     classifier = LogisticRegression(
-        C=c, solver=SOLVER, tol=TOLERANCE, max_iter=MAX_ITER, class_weight="balanced" if balanced else None
+        C=c,
+        solver=SOLVER,
+        tol=TOLERANCE,
+        max_iter=MAX_ITER,
+        random_state=0,
+        class_weight="balanced" if balanced else None,
     )
-    classifier.fit(matrix, labels)
+    with warnings.catch_warnings():  # a loose tolerance is deliberate: it trains in seconds
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(matrix, labels)
     coef, bias = classifier.coef_, classifier.intercept_
     if coef.shape[0] == 1:  # two classes: sklearn keeps one row; softmax([0, z]) == sigmoid(z)
         coef, bias = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], bias])
@@ -72,15 +80,18 @@ def _intent_part(data: TrainingData, analyses: list[Analysis]) -> dict[str, obje
     chars = [intent_chars(a.intent_text) for a in analyses]
     word_vocab, word_idf = _vocabulary(words)
     char_vocab, char_idf = _vocabulary(chars)
-    matrix = sparse.hstack(
-        [_tfidf_matrix(words, word_vocab, word_idf), _tfidf_matrix(chars, char_vocab, char_idf)]
-    ).tocsr()
+    matrix = sparse.hstack([_tfidf_matrix(words, word_vocab, word_idf), _tfidf_matrix(chars, char_vocab, char_idf)]).tocsr()
     intents = data.intents
     index = {name: i for i, name in enumerate(intents)}
     coef, bias = _fit(matrix, [index[ex.intent] for ex in data.examples], INTENT_C, True)
     return {
-        "intents": intents, "word_vocab": word_vocab, "word_idf": word_idf,
-        "char_vocab": char_vocab, "char_idf": char_idf, "intent_coef": coef, "intent_bias": bias,
+        "intents": intents,
+        "word_vocab": word_vocab,
+        "word_idf": word_idf,
+        "char_vocab": char_vocab,
+        "char_idf": char_idf,
+        "intent_coef": coef,
+        "intent_bias": bias,
     }
 
 
@@ -90,9 +101,7 @@ def bio_labels(example: Example, analysis: Analysis, skip: set[str]) -> list[str
     for span in example.entities:
         if span.entity in skip:
             continue
-        inside = [
-            i for i, (_, start, end) in enumerate(analysis.tokens) if start < span.end and end > span.start
-        ]
+        inside = [i for i, (_, start, end) in enumerate(analysis.tokens) if start < span.end and end > span.start]
         for n, i in enumerate(inside):
             labels[i] = f"{'B' if n == 0 else 'I'}-{span.entity}"
     return labels
@@ -109,18 +118,19 @@ def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
         token_rows.extend(token_features(words, analysis.token_flags, example.intent))
         token_labels.extend(bio_labels(example, analysis, skip))
     counts = Counter(f for row in token_rows for f in row)
-    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_COUNT or f == "b"))}
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= TAGGER_MIN_COUNT or f == "b"))}
     rows = [i for i, feats in enumerate(token_rows) for f in feats if f in vocab]
     cols = [vocab[f] for feats in token_rows for f in feats if f in vocab]
-    matrix = sparse.csr_matrix(
-        (np.ones(len(cols)), (rows, cols)), shape=(len(token_rows), len(vocab))
-    )
-    labels = sorted(set(token_labels) | {"O"})
+    matrix = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(token_rows), len(vocab)))
+    labels = sorted(set(token_labels))
     index = {name: i for i, name in enumerate(labels)}
     coef, bias = _fit(matrix, [index[label] for label in token_labels], TAGGER_C, False)
     coef = np.vstack([coef, np.zeros((1, coef.shape[1]), coef.dtype)])  # the row of unknown features
     return {
-        "tag_labels": labels, "tag_vocab": vocab, "tag_coef": coef, "tag_bias": bias,
+        "tag_labels": labels,
+        "tag_vocab": vocab,
+        "tag_coef": coef,
+        "tag_bias": bias,
         "tag_transitions": bio_transitions(labels),
     }
 

@@ -81,11 +81,25 @@ def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent:
     for i, w in enumerate(lows):
         prev, prev2, nxt, sh = low[i + 1], low[i], low[i + 3], shapes[i]
         feats = [
-            "b", f"w={w}", f"sh={sh}", f"p3={w[:3]}", f"s3={w[-3:]}", f"s2={w[-2:]}",
-            f"w-1={prev}", f"w+1={nxt}", f"w-2={prev2}", f"w+2={low[i + 4]}",
-            f"sh-1={shp[i]}", f"sh+1={shp[i + 2]}", f"sh-1|sh={shp[i]}|{sh}",
-            f"w-1|w={prev}|{w}", f"w|w+1={w}|{nxt}", f"w-2|w-1={prev2}|{prev}",
-            f"i={intent}", f"i|w={intent}|{w}", f"i|w-1={intent}|{prev}",
+            "b",
+            f"w={w}",
+            f"sh={sh}",
+            f"p3={w[:3]}",
+            f"s3={w[-3:]}",
+            f"s2={w[-2:]}",
+            f"w-1={prev}",
+            f"w+1={nxt}",
+            f"w-2={prev2}",
+            f"w+2={low[i + 4]}",
+            f"sh-1={shp[i]}",
+            f"sh+1={shp[i + 2]}",
+            f"sh-1|sh={shp[i]}|{sh}",
+            f"w-1|w={prev}|{w}",
+            f"w|w+1={w}|{nxt}",
+            f"w-2|w-1={prev2}|{prev}",
+            f"i={intent}",
+            f"i|w={intent}|{w}",
+            f"i|w-1={intent}|{prev}",
         ]
         if words[i][:1].isupper():
             feats.append("title")

@@ -50,9 +50,7 @@ class RasaClient:
 
     def _post(self, text: str) -> dict[str, Any]:
         body = json.dumps({"text": text}).encode("utf-8")
-        request = urllib.request.Request(
-            self.endpoint, data=body, method="POST", headers={"Content-Type": "application/json"}
-        )
+        request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 payload = json.loads(response.read().decode("utf-8"))

@@ -12,9 +12,7 @@ import yaml
 
 DEFAULT_DATA_PATH = Path(__file__).parent / "data" / "nlu.yml"
 
-_ANNOTATION = re.compile(
-    r"\[(?P<text>[^\]]+)\](?:\((?P<short>[^)]+)\)|(?P<json>\{[^}]*\}))"
-)
+_ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<short>[^)]+)\)|(?P<json>\{[^}]*\}))")
 
 
 class TrainingDataError(ValueError):
@@ -123,9 +121,7 @@ def _example_lines(block: Any, where: str) -> list[str]:
     return lines
 
 
-def _add_item(
-    data: TrainingData, item: dict[str, Any], index: int, pending: list[tuple[str, list[str]]]
-) -> None:
+def _add_item(data: TrainingData, item: dict[str, Any], index: int, pending: list[tuple[str, list[str]]]) -> None:
     where = f"nlu item {index}"
     lines = _example_lines(item.get("examples", ""), where)
     if "intent" in item:

@@ -34,6 +34,10 @@ class Turns:
             dialogue = self._local.dialogue = Dialogue(self.database, engine=self.engine)
         return dialogue
 
+    def warm(self) -> None:
+        """Load the language model now rather than on the first message."""
+        self._dialogue()
+
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:
             if len(self._locks) > 10_000:

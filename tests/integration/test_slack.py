@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 
@@ -62,7 +63,7 @@ def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api:
     assert response.status_code == 200 and time.monotonic() - started < 3
     assert eventually(lambda: len(slack_api.named("chat.postMessage")) == 1)
     posted = slack_api.named("chat.postMessage")[0].params
-    blocks = posted["blocks"] if isinstance(posted["blocks"], list) else __import__("json").loads(posted["blocks"])
+    blocks = posted["blocks"] if isinstance(posted["blocks"], list) else json.loads(posted["blocks"])
     buttons = blocks[-1]["elements"]
     assert [b["action_id"] for b in buttons] == ["concierge_confirm", "concierge_cancel"]
     assert not has_grant(foundry)
@@ -122,5 +123,5 @@ def test_app_home_lists_properties_and_low_battery_doors(client: TestClient, sla
     client.post("/slack/events", **signed(SECRET, body))
     assert eventually(lambda: len(slack_api.named("views.publish")) == 1)
     view = slack_api.named("views.publish")[0].params["view"]
-    text = view if isinstance(view, str) else __import__("json").dumps(view)
+    text = view if isinstance(view, str) else json.dumps(view)
     assert "The Foundry" in text

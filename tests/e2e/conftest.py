@@ -1,0 +1,60 @@
+"""End-to-end fixtures: `concierge serve` in a subprocess on a free local port, over a loaded database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fixture_file() -> Path:
+    shared = ROOT.parent / "shared" / "fixtures" / "foundry.yaml"
+    return shared if shared.exists() else ROOT / "demo" / "foundry.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: end-to-end through a real server (and a real browser)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """The base URL of `concierge serve` in demo mode over the foundry property."""
+    db = f"sqlite:///{tmp_path / 'e2e.db'}"
+    concierge = [sys.executable, "-m", "bot.cli"]
+    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "e2e-secret"}
+    for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
+        env.pop(name, None)
+    subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("concierge serve did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
