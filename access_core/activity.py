@@ -89,7 +89,7 @@ def classify(session: Session, door: Door, actor: Actor, at: datetime) -> tuple[
     if not actor.agent and _resident_at(session, person_id, door.id, at):
         return ActorRole.resident, None
     if not actor.agent and load_principal(session, actor.person).is_manager_at(door.property):
-        return ActorRole.manager, None
+        return ActorRole.manager, _granter_of(session, person_id, door.id, at)
     return ActorRole.nonresident, _granter_of(session, person_id, door.id, at)
 
 

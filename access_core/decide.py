@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from access_core.schedule import Schedule
@@ -35,10 +35,12 @@ class AccessSource:
     """False when the credential itself was revoked or deactivated."""
 
     def failures(self, at: datetime, tz: ZoneInfo) -> tuple[str, ...]:
+        # Compared in UTC: two times in one zone compare by wall clock, wrong in the repeated DST hour.
         reasons = []
-        if at < self.starts_at:
+        instant = at.astimezone(UTC)
+        if instant < self.starts_at.astimezone(UTC):
             reasons.append("grant_not_started")
-        if self.ends_at is not None and at >= self.ends_at:
+        if self.ends_at is not None and instant >= self.ends_at.astimezone(UTC):
             reasons.append("grant_expired")
         if self.schedule is not None and not self.schedule.allows(at.astimezone(tz)):
             reasons.append("outside_schedule")
@@ -106,6 +108,8 @@ def doorcode_decision(source: AccessSource | None, at: datetime, tz: ZoneInfo, *
     """A code used on another day than its own is an inactive credential, not an expired grant."""
     if source is None:
         return decide((), at, tz, door_activated=door_activated)
-    outside_day = at < source.starts_at or (source.ends_at is not None and at >= source.ends_at)
+    instant = at.astimezone(UTC)
+    outside_day = instant < source.starts_at.astimezone(UTC) or (
+        source.ends_at is not None and instant >= source.ends_at.astimezone(UTC))
     inner = AccessSource(source.via, at, None, source.schedule, source.live and not outside_day)
     return decide((inner,), at, tz, door_activated=door_activated)

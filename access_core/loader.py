@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from access_core import loader_sections as sections
 from access_core.file_fields import Fields, FileError, FileErrors
-from access_core.models import ManagerRole, Person, Portfolio, Property, Role
+from access_core.models import Grant, Key, ManagerRole, Person, Portfolio, Property, Role
 from access_core.phones import normalize_email, normalize_phone
 from access_core.yaml_lines import YamlError, load_yaml
 
@@ -125,6 +126,7 @@ def _property(
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise f.error("timezone", f"{tz_name!r} is not an IANA time zone (like America/New_York)") from None
+    previous = _previous_starts(session, name)
     session.execute(delete(Property).where(Property.name == name))
     prop = Property(
         portfolio_id=portfolio.id, name=name, address=f.text("address", ""), timezone=tz_name,
@@ -132,7 +134,7 @@ def _property(
     )
     session.add(prop)
     session.flush()
-    ctx = sections.Context(session, prop, tz, people)
+    ctx = sections.Context(session, prop, tz, people, previous_starts=previous)
     sections.members(ctx, f)
     sections.doors(ctx, f)
     sections.keys(ctx, f)
@@ -146,6 +148,14 @@ def _property(
     for kind, count in ctx.counts.items():
         report.counts[kind] = report.counts.get(kind, 0) + count
     return prop
+
+
+def _previous_starts(session: Session, name: str) -> dict[tuple[int, str], datetime]:
+    """Starts of the grants a property had, so a reload keeps grants whose file gives no start."""
+    rows = session.execute(
+        select(Grant.person_id, Key.name, Grant.starts_at).join(Key, Key.id == Grant.key_id)
+        .join(Property, Property.id == Key.property_id).where(Property.name == name))
+    return {(person_id, key_name.lower()): starts for person_id, key_name, starts in rows}
 
 
 def _managers(

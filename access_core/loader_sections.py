@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,7 +13,6 @@ from access_core.activity import Actor, record_event
 from access_core.file_fields import Fields, FileError
 from access_core.lookup import remember_member
 from access_core.models import (
-    ActivityEvent,
     Amenity,
     CatalogItem,
     DeviceModel,
@@ -42,6 +42,9 @@ class Context:
     doors: dict[str, Door] = field(default_factory=dict)
     keys: dict[str, Key] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    event_ids: set[str] = field(default_factory=set)
+    previous_starts: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    """(person id, lower-case key name) -> start of that grant before this reload."""
 
     def count(self, kind: str) -> None:
         self.counts[kind] = self.counts.get(kind, 0) + 1
@@ -170,9 +173,8 @@ def grants(ctx: Context, pf: Fields) -> None:
         if resident and not key.has_residence:
             raise f.error("resident", f"{key.name!r} has no residence door, so no one is its resident")
         resident = bool(resident)
-        from datetime import UTC, datetime
-
-        starts = f.moment("starts", ctx.tz, None) or datetime.now(UTC)
+        starts = (f.moment("starts", ctx.tz, None) or ctx.previous_starts.get((person.id, key.name.lower()))
+                  or datetime.now(UTC))
         ends = f.moment("ends", ctx.tz, None)
         if ends is not None and ends <= starts:
             raise f.error("ends", "a grant must end after it starts")
@@ -226,8 +228,6 @@ def doorcodes(ctx: Context, pf: Fields) -> None:
         if not code.isdigit() or not 4 <= len(code) <= 10:
             raise f.error("code", f"{code!r} must be 4 to 10 digits")
         granter, key, day = known_person(ctx.session, ctx.people, f, "granter"), ctx.key(f), f.day("date")
-        from datetime import datetime, time, timedelta
-
         starts = datetime.combine(day, time(0), tzinfo=ctx.tz)
         problem = share_problem(ctx.session, granter, key, starts, starts + timedelta(days=1), whole_period=False)
         if problem:
@@ -253,8 +253,9 @@ def activity(ctx: Context, pf: Fields) -> None:
         f = Fields(item, line, "event")
         f.check_known({"id", "at", "door", "by", "credential", "result", "photo"})
         external_id = f.text("id")
-        if ctx.session.scalar(select(ActivityEvent.id).where(ActivityEvent.external_id == external_id)):
-            raise f.error("id", f"event id {external_id!r} is used twice")
+        if external_id in ctx.event_ids:
+            raise f.error("id", f"event id {external_id!r} is used twice in {ctx.prop.name}")
+        ctx.event_ids.add(external_id)
         door, at = ctx.door(f, "door"), f.moment("at", ctx.tz)
         record_event(
             ctx.session, external_id=external_id, door=door, actor=_actor(ctx, f), at=at,

@@ -290,6 +290,7 @@ class ActivityEvent(Base):
 
     __tablename__ = "activity_events"
     __table_args__ = (
+        UniqueConstraint("property_id", "external_id"),
         Index("ix_events_door_at", "door_id", "at"),
         Index("ix_events_property_at", "property_id", "at"),
         Index("ix_events_actor_at", "actor_id", "at"),
@@ -297,7 +298,8 @@ class ActivityEvent(Base):
         Index("ix_events_at_id", "at", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    external_id: Mapped[str] = mapped_column(String(64))
+    """The event's id from its file or device, unique within its property."""
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
     door_id: Mapped[int] = mapped_column(ForeignKey("doors.id", ondelete="CASCADE"))
     at: Mapped[datetime]

@@ -116,6 +116,19 @@ def require_activity_view(session: Session, principal: Principal, door: Door, *,
         raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
 
 
+def require_holder_view(session: Session, principal: Principal, door: Door, at: datetime) -> None:
+    """Who has access to a door: covering managers; a resident about their own residence door."""
+    if covers_door(session, principal, door):
+        return
+    if door.is_residence:
+        grants = session.scalars(
+            select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+            .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Grant.resident.is_(True)))
+        if any(g.active_at(at) for g in grants):
+            return
+    raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
+
+
 def require_explaining(session: Session, principal: Principal, person: Person, door: Door) -> None:
     """Why can't X open Y: covering managers; anyone about themselves."""
     if person.id == principal.person_id or covers_door(session, principal, door):

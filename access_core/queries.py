@@ -12,9 +12,9 @@ from access_core import policy
 from access_core.decide import Decision
 from access_core.errors import Ambiguous, NotFound
 from access_core.lookup import doors_named, require_person
-from access_core.models import ActivityEvent, Door, Grant, GuestShare, Key, KeyDoor, Person, Property
+from access_core.models import ActivityEvent, Door, Grant, GuestShare, KeyDoor, Person, Property
 from access_core.principal import Principal
-from access_core.sources import decide_person
+from access_core.sources import candidates_for_door, decide_doorcode, decide_keycard, decide_person, holds_access
 from access_core.visibility import activity_query
 
 LOW_BATTERY = 20
@@ -42,6 +42,13 @@ def _relates(session: Session, person: Person, door: Door) -> bool:
 
 
 def check_access(session: Session, person_ref: str, door_name: str, at: datetime) -> Decision:
+    """A person (email, phone, name), or a credential: ``keycard:SERIAL`` or ``doorcode:CODE``."""
+    kind, _, value = person_ref.partition(":")
+    if kind in ("keycard", "doorcode") and value and "@" not in person_ref:
+        door = door_for(session, door_name)
+        if kind == "keycard":
+            return decide_keycard(session, value, door, at)
+        return decide_doorcode(session, value, door, at)
     person = require_person(session, person_ref)
     return decide_person(session, person, door_for(session, door_name, person), at)
 
@@ -65,23 +72,22 @@ class Holder:
 
 def who_has_access(session: Session, principal: Principal, door: Door, at: datetime) -> list[Holder]:
     """Everyone who may open the door at ``at`` (grants and shares active then)."""
-    policy.require_activity_view(session, principal, door, about_others=True)
-    holders: dict[int, Holder] = {}
-    rows = session.execute(
-        select(Grant, Key).join(Key, Key.id == Grant.key_id)
-        .join(KeyDoor, KeyDoor.key_id == Key.id).where(KeyDoor.door_id == door.id)
-    )
-    for grant, key in rows:
-        if grant.active_at(at):
-            holders.setdefault(grant.person_id, Holder(grant.person, key.name, grant.resident))
-    shares = session.execute(
-        select(GuestShare, Key).join(Key, Key.id == GuestShare.key_id)
-        .join(KeyDoor, KeyDoor.key_id == Key.id).where(KeyDoor.door_id == door.id)
-    )
-    for share, key in shares:
-        if share.active and share.starts_at <= at < share.ends_at:
-            holders.setdefault(share.guest_id, Holder(share.guest, f"share of {key.name}", False))
-    return sorted(holders.values(), key=lambda h: h.person.label.lower())
+    policy.require_holder_view(session, principal, door, at)
+    holders = []
+    for person_id in candidates_for_door(session, door.id):
+        source = holds_access(session, person_id, door.id, at)
+        if source is not None:
+            person = session.get(Person, person_id)
+            assert person is not None
+            holders.append(Holder(person, source.via, _resident_of(session, person_id, door.id, at)))
+    return sorted(holders, key=lambda h: h.person.label.lower())
+
+
+def _resident_of(session: Session, person_id: int, door_id: int, at: datetime) -> bool:
+    grants = session.scalars(
+        select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+        .where(Grant.person_id == person_id, KeyDoor.door_id == door_id, Grant.resident.is_(True)))
+    return any(g.active_at(at) for g in grants)
 
 
 def device_doors(session: Session, principal: Principal, prop: Property, *, low_battery: bool) -> list[Door]:

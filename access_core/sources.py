@@ -46,19 +46,23 @@ def share_sources(session: Session, person_id: int, door_id: int) -> list[Access
     )
     sources = []
     for share, key_name, schedule in rows:
-        live = share.active and sharer_still_may_share(session, share)
-        sources.append(
-            AccessSource(f"share of {key_name}", share.starts_at, share.ends_at, cached_schedule(schedule), live)
-        )
+        starts, ends, live = share_window(session, share)
+        sources.append(AccessSource(f"share of {key_name}", starts, ends, cached_schedule(schedule), live))
     return sources
 
 
-def sharer_still_may_share(session: Session, share: GuestShare) -> bool:
-    """A share dies with the sharer's right to share that key."""
+def share_window(session: Session, share: GuestShare) -> tuple[datetime, datetime, bool]:
+    """A share's effective period and liveness: never beyond the sharer's own grant, dead when
+    the sharer may no longer share that key or the share was revoked."""
     grant = session.scalar(
         select(Grant).where(Grant.person_id == share.granter_id, Grant.key_id == share.key_id)
     )
-    return grant is not None and grant.may_share and grant.ends_at_or_max() >= share.ends_at
+    if grant is None or not grant.may_share:
+        return share.starts_at, share.ends_at, False
+    starts = max(share.starts_at, grant.starts_at)
+    ends = min(share.ends_at, grant.ends_at_or_max())
+    return starts, max(ends, starts), share.active
+
 
 
 def reservation_sources(session: Session, person_id: int, door_id: int) -> list[AccessSource]:
@@ -84,3 +88,53 @@ def decide_person(session: Session, person: Person, door: Door, at: datetime, *,
         sources_for(session, person.id, door.id), at, tz,
         door_activated=door.activated, credential_live=credential_live,
     )
+
+
+def candidates_for_door(session: Session, door_id: int) -> set[int]:
+    """Everyone with any grant, share or reservation that includes the door."""
+    keys = select(KeyDoor.key_id).where(KeyDoor.door_id == door_id)
+    people = set(session.scalars(select(Grant.person_id).where(Grant.key_id.in_(keys))))
+    people |= set(session.scalars(select(GuestShare.guest_id).where(GuestShare.key_id.in_(keys))))
+    people |= set(session.scalars(
+        select(Reservation.person_id).join(Amenity, Amenity.id == Reservation.amenity_id)
+        .where(Amenity.door_id == door_id, Reservation.cancelled.is_(False))))
+    return people
+
+
+def holds_access(session: Session, person_id: int, door_id: int, at: datetime) -> AccessSource | None:
+    """The source through which a person holds access to the door at ``at`` (schedules aside)."""
+    for source in sources_for(session, person_id, door_id):
+        failed = set(source.failures(at, ZoneInfo("UTC"))) - {"outside_schedule"}
+        if not failed:
+            return source
+    return None
+
+
+def decide_keycard(session: Session, serial: str, door: Door, at: datetime) -> Decision:
+    """A keycard mirrors its holder exactly; a deactivated card opens nothing."""
+    from access_core.errors import NotFound
+    from access_core.models import Keycard
+
+    card = session.scalar(select(Keycard).where(Keycard.serial == serial.strip().upper()))
+    if card is None:
+        raise NotFound("keycard", serial)
+    return decide_person(session, card.person, door, at, credential_live=card.active)
+
+
+def decide_doorcode(session: Session, code: str, door: Door, at: datetime) -> Decision:
+    """A daily doorcode: valid on its own local day, on the doors of its key, within their schedules."""
+    from access_core.decide import doorcode_decision, doorcode_source
+    from access_core.models import Doorcode
+
+    tz = zone(door.property.timezone)
+    rows = session.execute(
+        select(Doorcode, KeyDoor.schedule)
+        .join(KeyDoor, and_(KeyDoor.key_id == Doorcode.key_id, KeyDoor.door_id == door.id))
+        .where(Doorcode.code == code.strip())
+    ).all()
+    if not rows:
+        return doorcode_decision(None, at, tz, door_activated=door.activated)
+    local_day = at.astimezone(tz).date()
+    doorcode, schedule = min(rows, key=lambda row: (row[0].day != local_day, not row[0].active))
+    source = doorcode_source(f"doorcode {doorcode.code}", doorcode.day, tz, cached_schedule(schedule), doorcode.active)
+    return doorcode_decision(source, at, tz, door_activated=door.activated)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, false, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.types import String
 
 from access_core.errors import Refused
 from access_core.models import ActivityEvent, ActorRole, Door, Grant, GuestShare, KeyDoor, Property
@@ -80,13 +82,13 @@ def _managed_properties(session: Session, principal: Principal) -> list[Property
     )))
 
 
-def _doors_query(person_id: int, specific_keys: list[int]) -> CompoundSelect:
+def _doors_query(person_id: int, specific_keys: list[int]) -> CompoundSelect[Any]:
     """(kind, door, residency, from, until): doors of the viewer's grants and shares, and of their managed keys.
 
     ``residency`` is true for a resident grant at a residence door.
     """
     grants = (
-        select(literal_column("'grant'").label("kind"), KeyDoor.door_id,
+        select(literal_column("'grant'", String).label("kind"), KeyDoor.door_id,
                and_(Grant.resident.is_(True), Door.type == "residence").label("residency"),
                Grant.starts_at, Grant.ends_at)
         .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
@@ -94,12 +96,12 @@ def _doors_query(person_id: int, specific_keys: list[int]) -> CompoundSelect:
         .where(Grant.person_id == person_id)
     )
     shares = (
-        select(literal_column("'share'"), KeyDoor.door_id, false(), GuestShare.starts_at, GuestShare.ends_at)
+        select(literal_column("'share'", String), KeyDoor.door_id, false(), GuestShare.starts_at, GuestShare.ends_at)
         .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
         .where(GuestShare.guest_id == person_id)
     )
     keys = (
-        select(literal_column("'key'"), KeyDoor.door_id, false(), null(), null())
+        select(literal_column("'key'", String), KeyDoor.door_id, false(), null(), null())
         .where(KeyDoor.key_id.in_(specific_keys))
     )
     return union_all(grants, shares, keys) if specific_keys else union_all(grants, shares)

@@ -120,7 +120,7 @@ def create_manager(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     values["person"] = who.value
     text = slots.text.lower()
     if "portfolio" in text:
-        role, permissions = Role.portfolio_manager.value, []
+        role, permissions = Role.portfolio_manager.value, list[str]()
     elif "agent" in text or "concierge" in text:
         role, permissions = Role.concierge_agent.value, []
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
+DENIED = re.compile(r"\b(?:denied|den(?:y|ies)|failed|fail|rejected|refused|unsuccessful|blocked|couldn'?t get in)\b", re.I)
 REASON_TEXT = {
     "no_key_for_door": "no key of theirs includes that door",
     "grant_not_started": "their access hasn't started yet",
@@ -68,11 +70,13 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         else:
             since = match.starts_at or since
             until = match.ends_at or until
-    doors = [_door(ctx, n) for n in _doors_asked(ctx, slots)] or [None]
+    doors: list[Door | None] = [_door(ctx, n) for n in _doors_asked(ctx, slots)] or [None]
     events: list[ActivityEvent] = []
     for door in doors:
         events += visible_event_ids(ctx.session, ctx.principal, door=door, since=since, until=until)
     events.sort(key=lambda e: (e.at, e.id))
+    if DENIED.search(slots.text):
+        events = [e for e in events if not e.granted]
     ids = [e.external_id for e in events]
     where = " at " + " and ".join(d.name for d in doors if d) if doors != [None] else ""
     if not events:

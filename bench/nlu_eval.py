@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from nlu.engine import Engine
@@ -31,6 +34,32 @@ def assert_held_out(test: list[Example], train: list[Example]) -> None:
         raise SystemExit(f"{len(leaked)} test utterances are also training data: {leaked[:5]}")
 
 
+def warm_latency_ms(engine: Engine, texts: list[str], rounds: int = 3) -> tuple[float, float]:
+    """p50 and p99 of `engine.parse` over the texts, after one warm-up pass."""
+    for text in texts:
+        engine.parse(text)
+    timings = []
+    for _ in range(rounds):
+        for text in texts:
+            started = time.perf_counter()
+            engine.parse(text)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return timings[len(timings) // 2], timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+
+
+def cold_load_seconds(train: Path) -> float:
+    """Imports plus loading the cached model, in a fresh interpreter."""
+    script = (
+        "import time; t = time.perf_counter(); from nlu.engine import Engine; "
+        f"Engine.load({str(train)!r}).parse('hello'); print(time.perf_counter() - t)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    return float(out.stdout.split()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.nlu_eval", description=__doc__)
     parser.add_argument("--test", type=Path, default=TEST_PATH, help="held-out Rasa NLU file")
@@ -40,10 +69,13 @@ def main(argv: list[str] | None = None) -> int:
 
     test = load_training_data(args.test).examples
     assert_held_out(test, load_training_data(args.train).examples)
-    report = evaluate(Engine.load(args.train), test)
+    engine = Engine.load(args.train)
+    report = evaluate(engine, test)
     if args.verbose:
         print("\n".join(report.misses))
     print("\n".join(format_report(report)))
+    p50, p99 = warm_latency_ms(engine, [ex.text for ex in test])
+    print(f"parse latency (warm): p50 {p50:.3f} ms, p99 {p99:.3f} ms; cold import+load {cold_load_seconds(args.train):.2f} s")
     _, _, f1 = report.entity_scores()
     summary = {"intent_accuracy": round(report.intent_accuracy, 4), "entity_f1": round(f1, 4), "n": report.n}
     print(json.dumps(summary))

@@ -125,6 +125,7 @@ from bot.cli_serve import register as _register_serve; _register_serve(app)  # n
 from bot.cli_import import register as _register_import  # noqa: E402
 
 _register_import(app)
+from bot.cli_devices import register as _register_devices; _register_devices(app)  # noqa: E402, E702, I001
 
 
 def main() -> None:

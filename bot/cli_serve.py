@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Annotated
 
 import typer
@@ -32,6 +33,7 @@ def register(app: typer.Typer) -> None:
 
         if db:
             os.environ["DATABASE_URL"] = db
+        os.environ.setdefault("CONCIERGE_SECRET", secrets.token_hex(32))  # one session key for every worker
         Database(db)  # migrate once, before any worker starts
         uvicorn.run("bot.cli_serve:asgi_app", factory=True, host=host, port=port, workers=workers,
                     log_level=os.environ.get("LOG_LEVEL", "warning"), proxy_headers=True)

@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 
 from access_core.db import Database
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
-from access_core.lookup import person_by_ref
 from access_core.models import Person
-from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from actions.describe import question
@@ -55,6 +53,7 @@ class Dialogue:
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])
         with self.database.session() as session:
+            self.places.begin(session)
             try:
                 reply, intent = self._turn(session, conversation, text, intent, confidence)
             except Refused as exc:
@@ -69,7 +68,7 @@ class Dialogue:
         }
 
     def _turn(self, session: Session, conv: Conversation, text: str, intent: str, confidence: float) -> tuple[Reply, str]:
-        person = person_by_ref(session, conv.person)
+        person = self.places.person(session, conv.person)
         if person is None:
             return Reply("refused", "I don't know who you are here; ask your property manager to add you."), intent
         if conv.pending is not None:
@@ -104,7 +103,7 @@ class Dialogue:
         now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
         tz = self.places.zone(prop)
         lexicon, layout = self.places.views(session, prop)
-        return TurnContext(session, load_principal(session, person), person, prop, now, tz, lexicon, layout)
+        return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
 
     def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
               values: dict[str, Any], follow_up: str | None = None) -> Reply:

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from access_core.errors import CoreError
 from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
+from access_core.principal import Principal, load_principal
 from access_core.sources import zone
 from actions.layout import Layout, build_layout
 from bot.state import Conversation
@@ -37,10 +39,12 @@ class Places:
         self._cache: dict[int, tuple[tuple[int, int], Lexicon, Layout]] = {}
         self._people: dict[tuple[int, tuple[int, int]], list[int]] = {}
         self.turn_version: tuple[int, int] | None = None
+        self._speakers: dict[str, int] = {}
+        self._principals: dict[tuple[int, tuple[int, int]], Principal] = {}
 
     def property_for(self, session: Session, conv: Conversation, person: Person, text: str) -> Property | str:
         """The property, or the question to ask when it is not clear."""
-        version = self.turn_version = self.version(session)
+        version = self.turn_version or self.version(session)
         ids = self._people.get((person.id, version))
         if ids is None:
             ids = [p.id for p in properties_of(session, person)]
@@ -67,6 +71,10 @@ class Places:
     def zone(prop: Property) -> ZoneInfo:
         return zone(prop.timezone)
 
+    def begin(self, session: Session) -> None:
+        """Read the data version once for the turn about to be answered."""
+        self.turn_version = self.version(session)
+
     @staticmethod
     def version(session: Session) -> tuple[int, int]:
         """Changes through the core write the audit log; loads make new properties."""
@@ -76,12 +84,39 @@ class Places:
 
     def views(self, session: Session, prop: Property) -> tuple[Lexicon, Layout]:
         version = self.turn_version or self.version(session)
-        self.turn_version = None
         cached = self._cache.get(prop.id)
         if cached is None or cached[0] != version:
             cached = (version, build_lexicon(session, prop), build_layout(session, prop))
             self._cache[prop.id] = cached
         return cached[1], cached[2]
+
+    def person(self, session: Session, handle: str) -> Person | None:
+        """The speaker, looked up once per handle (people are never renamed to another's handle)."""
+        person_id = self._speakers.get(handle)
+        if person_id is not None:
+            person = session.get(Person, person_id)
+            if person is not None and handle in (person.email, person.phone):
+                return person
+        from access_core.lookup import person_by_ref
+
+        try:
+            person = person_by_ref(session, handle)
+        except CoreError:
+            return None
+        if person is not None and len(self._speakers) < 100_000:
+            self._speakers[handle] = person.id
+        return person
+
+    def principal(self, session: Session, person: Person) -> Principal:
+        """The speaker's roles, reloaded whenever the data changed."""
+        version = self.turn_version or self.version(session)
+        key = (person.id, version)
+        cached = self._principals.get(key)
+        if cached is None:
+            if len(self._principals) > 50_000:
+                self._principals.clear()
+            cached = self._principals[key] = load_principal(session, person)
+        return cached
 
     def changed(self, property_id: int) -> None:
         self._cache.pop(property_id, None)

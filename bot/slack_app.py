@@ -6,6 +6,8 @@ listeners (`process_before_response`); an event id is acted on once however ofte
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 import time
@@ -30,7 +32,8 @@ def confirm_blocks(turn: dict[str, Any]) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": turn["reply"][:2900]}}]
     if turn["status"] != "confirm":
         return blocks
-    confirm: dict[str, Any] = {"type": "button", "action_id": "concierge_confirm", "value": "yes", "style": "primary",
+    confirm: dict[str, Any] = {"type": "button", "action_id": "concierge_confirm", "value": plan_digest(turn["operations"]),
+                               "style": "primary",
                                "text": {"type": "plain_text", "text": "Confirm"}}
     if any(op.get("op") in DESTRUCTIVE for op in turn["operations"]):
         confirm["style"] = "danger"
@@ -38,8 +41,17 @@ def confirm_blocks(turn: dict[str, Any]) -> list[dict[str, Any]]:
                               "text": {"type": "mrkdwn", "text": turn["reply"][:300]},
                               "confirm": {"type": "plain_text", "text": "Do it"},
                               "deny": {"type": "plain_text", "text": "Back"}}
-    cancel = {"type": "button", "action_id": "concierge_cancel", "value": "no", "text": {"type": "plain_text", "text": "Cancel"}}
+    cancel = {"type": "button", "action_id": "concierge_cancel", "value": plan_digest(turn["operations"]),
+              "text": {"type": "plain_text", "text": "Cancel"}}
     return [*blocks, {"type": "actions", "block_id": "concierge_plan", "elements": [confirm, cancel]}]
+
+
+def plan_digest(operations: list[dict[str, Any]]) -> str:
+    """Names the plan a button belongs to, so a stale button never confirms a newer plan."""
+    return hashlib.sha256(json.dumps(operations, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+EXPIRED = {"status": "answer", "reply": "That request is no longer waiting for an answer; nothing was changed."}
 
 
 class SlackPeople:
@@ -104,7 +116,12 @@ def build_app(turns: Turns, *, token: str, signing_secret: str, api_url: str | N
         handle = people.handle(client, body["user"]["id"])
         if handle is None:
             return
-        turn = turns.turn("slack", handle, body["actions"][0]["value"])
+        action = body["actions"][0]
+        pending = turns.pending("slack", handle)
+        if pending is None or plan_digest(pending["operations"]) != action.get("value"):
+            turn: dict[str, Any] = EXPIRED
+        else:
+            turn = turns.turn("slack", handle, "yes" if action["action_id"] == "concierge_confirm" else "no")
         message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
         if message.get("ts") and channel:
             client.chat_update(channel=channel, ts=message["ts"], text=turn["reply"], blocks=confirm_blocks(turn))

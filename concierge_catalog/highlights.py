@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,13 +22,13 @@ class Highlight:
     """How to start."""
 
 
-def _count(session: Session, query) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, query: Any) -> int:
     return int(session.scalar(query) or 0)
 
 
 def highlights(session: Session, prop: Property) -> list[Highlight]:
     keys = select(Key.id).where(Key.property_id == prop.id)
-    checks = {
+    checks: dict[str, tuple[Callable[[], bool], str, str]] = {
         "keycards": (lambda: _count(session, select(func.count(Keycard.id)).where(Keycard.property_id == prop.id)) == 0,
                      "Residents who prefer a card get the same access as their phone.",
                      "Issue the first keycard under Keycards."),

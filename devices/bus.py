@@ -48,7 +48,7 @@ class RedisBus:
         self.redis = redis.Redis.from_url(url)
 
     def publish(self, stream: str, message: dict[str, Any]) -> str:
-        return self.redis.xadd(stream, {"m": json.dumps(message)}).decode()
+        return str(self.redis.xadd(stream, {"m": json.dumps(message)}))
 
     def publish_many(self, stream: str, messages: list[dict[str, Any]]) -> None:
         pipe = self.redis.pipeline(transaction=False)
@@ -66,7 +66,7 @@ class RedisBus:
                 raise
 
     def read(self, stream: str, group: str, consumer: str, count: int = 500, block_ms: int = 100) -> list[Entry]:
-        found = self.redis.xreadgroup(group, consumer, {stream: ">"}, count=count, block=block_ms or None)
+        found: Any = self.redis.xreadgroup(group, consumer, {stream: ">"}, count=count, block=block_ms or None)
         return [_decode(entry) for _, entries in found or [] for entry in entries]
 
     def ack(self, stream: str, group: str, ids: list[str]) -> None:
@@ -74,7 +74,8 @@ class RedisBus:
             self.redis.xack(stream, group, *ids)
 
     def reclaim(self, stream: str, group: str, consumer: str, min_idle_ms: int, count: int = 500) -> list[Entry]:
-        _next, claimed, *_ = self.redis.xautoclaim(stream, group, consumer, min_idle_time=min_idle_ms, count=count)
+        reply: Any = self.redis.xautoclaim(stream, group, consumer, min_idle_time=min_idle_ms, count=count)
+        claimed = reply[1]
         return [_decode(entry) for entry in claimed if entry[1]]
 
     def close(self, *, drop: bool = False) -> None:

@@ -3,7 +3,8 @@
 A door's store holds, per person, the sources of access to that door (grants, then
 shares, then reservations, each in id order, exactly as ``access_core.sources`` reads
 them); the property's keycards; the doorcodes of keys containing the door; and the
-door's own state. A source travels as ``[via, starts_ts, ends_ts|None, schedule|None, live]``.
+door's own state. A source travels as ``[via, starts_ts, ends_ts|None, schedule|None, live]``, once per
+message in a ``sources`` table that each person's entry points into.
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ from sqlalchemy.orm import Session
 from access_core.models import Amenity, Door, Doorcode, Grant, GuestShare, Key, Keycard, KeyDoor, Property, Reservation
 from access_core.sources import zone
 
-Encoded = list[Any]
+Encoded = tuple[Any, ...]
 PeopleEntries = dict[int, dict[str, list[Encoded]]]
 """door id -> person id (as text) -> encoded sources."""
 CODE_DAYS_KEPT = 2
 
 
-def _ts(moment: datetime | None) -> float | None:
-    return None if moment is None else moment.timestamp()
+def _ts(moment: datetime | None) -> float | int | None:
+    if moment is None:
+        return None
+    stamp = moment.timestamp()
+    return int(stamp) if stamp.is_integer() else stamp
 
 
-def _filter(query: Any, column: Any, ids: Collection[int] | None) -> Any:
+def _filter(query: Any, column: Any, ids: Collection[Any] | None) -> Any:
     return query if ids is None else query.where(column.in_(list(ids)))
 
 
@@ -41,12 +45,17 @@ def people_entries(
     def add(door_id: int, person_id: int, source: Encoded) -> None:
         found.setdefault(door_id, {}).setdefault(str(person_id), []).append(source)
 
-    grants = (select(Grant.person_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Grant.starts_at, Grant.ends_at)
-              .join(Key, Key.id == Grant.key_id).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-              .where(Key.property_id == prop_id).order_by(Grant.id))
-    grants = _filter(_filter(grants, KeyDoor.door_id, door_ids), Grant.person_id, person_ids)
-    for person_id, door_id, key_name, schedule, starts, ends in session.execute(grants):
-        add(door_id, person_id, [f"key {key_name}", _ts(starts), _ts(ends), schedule, True])
+    key_doors: dict[int, list[tuple[int, str, str | None]]] = {}
+    doors_query = (select(KeyDoor.key_id, KeyDoor.door_id, Key.name, KeyDoor.schedule)
+                   .join(Key, Key.id == KeyDoor.key_id).where(Key.property_id == prop_id))
+    for key_id, door_id, key_name, schedule in session.execute(_filter(doors_query, KeyDoor.door_id, door_ids)):
+        key_doors.setdefault(key_id, []).append((door_id, key_name, schedule))
+    grants = (select(Grant.person_id, Grant.key_id, Grant.starts_at, Grant.ends_at)
+              .where(Grant.key_id.in_(list(key_doors))).order_by(Grant.id))
+    for person_id, key_id, starts, ends in session.execute(_filter(grants, Grant.person_id, person_ids)):
+        window = _ts(starts), _ts(ends)
+        for door_id, key_name, schedule in key_doors[key_id]:
+            add(door_id, person_id, (f"key {key_name}", *window, schedule, True))
     shares = (select(GuestShare, KeyDoor.door_id, Key.name, KeyDoor.schedule)
               .join(Key, Key.id == GuestShare.key_id).join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
               .where(Key.property_id == prop_id).order_by(GuestShare.id))
@@ -55,14 +64,14 @@ def people_entries(
     for share, door_id, key_name, schedule in rows:
         grant = sharers.get((share.granter_id, share.key_id))
         live = share.active and grant is not None and grant[0] and grant[1] >= share.ends_at
-        add(door_id, share.guest_id, [f"share of {key_name}", _ts(share.starts_at), _ts(share.ends_at), schedule, live])
+        add(door_id, share.guest_id, (f"share of {key_name}", _ts(share.starts_at), _ts(share.ends_at), schedule, live))
     reservations = (select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
                     .join(Amenity, Amenity.id == Reservation.amenity_id)
                     .where(Amenity.property_id == prop_id, Amenity.door_id.is_not(None), Reservation.cancelled.is_(False))
                     .order_by(Reservation.id))
     reservations = _filter(_filter(reservations, Amenity.door_id, door_ids), Reservation.person_id, person_ids)
     for person_id, door_id, name, starts, ends in session.execute(reservations):
-        add(door_id, person_id, [f"reservation of {name}", _ts(starts), _ts(ends), None, True])
+        add(door_id, person_id, (f"reservation of {name}", _ts(starts), _ts(ends), None, True))
     return found
 
 
@@ -71,6 +80,15 @@ def _sharer_grants(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[
         return {}
     grants = session.scalars(select(Grant).where(Grant.key_id.in_({key for _, key in pairs})))
     return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max()) for g in grants if (g.person_id, g.key_id) in pairs}
+
+
+def pack(entries: dict[str, list[Encoded]]) -> dict[str, Any]:
+    """People's sources as a table of distinct sources and, per person, indices into it (many share one)."""
+    table: dict[tuple[Any, ...], int] = {}
+    people = {}
+    for person, sources in entries.items():
+        people[person] = [table.setdefault(tuple(source), len(table)) for source in sources]
+    return {"sources": [list(source) for source in table], "people": people}
 
 
 def cards(session: Session, prop_id: int, serials: Collection[str] | None = None) -> dict[str, list[Any]]:
@@ -92,7 +110,7 @@ def codes(
     found: dict[int, dict[str, list[Encoded]]] = {}
     for doorcode, door_id, schedule in session.execute(query):
         found.setdefault(door_id, {}).setdefault(doorcode.code, []).append(
-            [f"code {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active])
+            (f"code {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active))
     return found
 
 
@@ -112,5 +130,5 @@ def snapshots(session: Session, prop_id: int, now: datetime, door_ids: Collectio
     people = people_entries(session, prop_id, door_ids)
     door_codes = codes(session, prop_id, today, door_ids)
     all_cards = cards(session, prop_id)
-    return {door_id: {"full": True, "door": state, "people": people.get(door_id, {}), "cards": all_cards,
+    return {door_id: {"full": True, "door": state, **pack(people.get(door_id, {})), "cards": all_cards,
                       "codes": door_codes.get(door_id, {})} for door_id, state in states.items()}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,14 +26,22 @@ class Harness:
     def __init__(self, database: Database, bus: Bus, property_id: int, clock: Callable[[], datetime] = utcnow) -> None:
         self.database, self.bus, self.property_id, self.clock = database, bus, property_id, clock
         with database.session() as session:
-            doors = session.execute(select(Door.id, Door.device).where(Door.property_id == property_id).order_by(Door.id))
-            devices = [SimDevice(door_id, model or "latch_m") for door_id, model in doors]
+            doors = session.execute(select(Door.id, Door.device, Door.battery, Door.firmware)
+                                    .where(Door.property_id == property_id).order_by(Door.id))
+            devices = [SimDevice(door_id, model or "latch_m", battery=100 if battery is None else battery,
+                                 firmware=firmware or "1.0.0") for door_id, model, battery, firmware in doors]
         self.relay = Relay(database, bus, clock)
         self.ingest = Ingest(database, bus, clock=clock)
         self.fleet = Fleet(bus, property_id, devices)
+        if database.url.startswith("sqlite"):
+            self.relay.guard = self.ingest.guard = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.errors: list[Exception] = []
+
+    def writing(self) -> AbstractContextManager[Any]:
+        """Hold while writing to the core from another thread: SQLite takes one writer at a time."""
+        return self.relay.guard
 
     def device(self, door_id: int) -> SimDevice:
         return self.fleet.devices[door_id]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core.activity import Actor, record_event
@@ -55,6 +57,7 @@ class Ingest:
     def __init__(self, database: Database, bus: Bus, consumer: str = "core-1", clock: Clock = utcnow) -> None:
         self.database, self.bus, self.consumer, self.clock = database, bus, consumer, clock
         self.stream = events_stream(bus.prefix)
+        self.guard: AbstractContextManager[Any] = nullcontext()
         bus.ensure_group(self.stream, GROUP)
 
     def pump(self, block_ms: int = 100, reclaim_idle_ms: int = 5000) -> int:
@@ -67,11 +70,14 @@ class Ingest:
     def handle(self, entry: Entry) -> None:
         entry_id, event = entry
         replies: list[tuple[int, dict[str, Any]]] = []
-        with self.database.session() as session:
-            session.info[FROM_DEVICES] = True
-            if session.get(DeviceInbox, event["id"]) is None:
-                session.add(DeviceInbox(event_id=event["id"], processed_at=self.clock()))
-                replies = self.apply(session, event)
+        try:
+            with self.guard, self.database.session() as session:
+                session.info[FROM_DEVICES] = True
+                if session.get(DeviceInbox, event["id"]) is None:
+                    session.add(DeviceInbox(event_id=event["id"], processed_at=self.clock()))
+                    replies = self.apply(session, event)
+        except IntegrityError:  # another consumer applied it at the same moment
+            replies = []
         for property_id, message in replies:
             self.bus.publish(commands_stream(self.bus.prefix, property_id), message)
         self.bus.ack(self.stream, GROUP, [entry_id])

@@ -4,6 +4,9 @@
 flush it looks at the grants, shares, doorcodes, keycards, key doors, doors,
 reservations and remote-unlock events being written, and inserts one ``device_changes``
 row naming them by id, on the same connection: it commits or rolls back with them.
+ORM bulk statements (``session.execute(insert(Grant), rows)``) bypass the flush, so a
+``do_orm_execute`` listener reads their rows from the parameters; a bulk update or
+delete of those tables, whose rows it cannot see, asks for a full resync.
 The relay later turns it into device messages. Sessions marked with
 ``session.info[FROM_DEVICES] = True`` (the event ingestion) report no commands back.
 """
@@ -15,13 +18,14 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from access_core.models import ActivityEvent, Door, Doorcode, Grant, GuestShare, Keycard, KeyDoor, Reservation
 from devices.models import DeviceChange
 
 FROM_DEVICES = "devices_origin"
-KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands")
+KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands", "everything")
+WATCHED = (Grant, GuestShare, Doorcode, Keycard, KeyDoor, Door, Reservation)
 
 
 def _changed(obj: Any, name: str) -> bool:
@@ -60,6 +64,41 @@ def describe(obj: Any, from_devices: bool, found: dict[str, list[Any]]) -> None:
         found["commands"].append({"door": obj.door_id, "type": "unlock", "event": obj.external_id})
 
 
+BULK_FIELDS: dict[type, tuple[str, tuple[str, ...]]] = {
+    Grant: ("grants", ("person_id", "key_id")),
+    GuestShare: ("shares", ("guest_id", "key_id")),
+    Doorcode: ("codes", ("key_id", "code")),
+    Keycard: ("cards", ("serial", "property_id")),
+    Reservation: ("reservations", ("person_id", "amenity_id")),
+}
+
+
+def _record(session: Session, found: dict[str, list[Any]]) -> None:
+    payload = {kind: items for kind, items in found.items() if items}
+    if payload:
+        table: Any = DeviceChange.__table__
+        session.connection().execute(insert(table).values(payload=payload, created_at=datetime.now(UTC)))
+
+
+def _bulk(state: ORMExecuteState) -> None:
+    """ORM bulk statements skip the flush: read the inserted rows from their parameters."""
+    if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    entity = state.bind_mapper.class_
+    if entity not in WATCHED:
+        return
+    found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    rows: list[Any] = list(state.parameters) if isinstance(state.parameters, list) else [state.parameters or {}]
+    if state.is_insert and entity in BULK_FIELDS and all(f in row for row in rows for f in BULK_FIELDS[entity][1]):
+        kind, fields = BULK_FIELDS[entity]
+        found[kind] = [[row[f] for f in fields] for row in rows]
+    elif state.is_insert and entity is KeyDoor:
+        found["full_doors"] = [row["door_id"] for row in rows if "door_id" in row]
+    else:
+        found["everything"] = [True]
+    _record(state.session, found)
+
+
 def _after_flush(session: Session, _context: Any) -> None:
     found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
     from_devices = bool(session.info.get(FROM_DEVICES))
@@ -67,17 +106,17 @@ def _after_flush(session: Session, _context: Any) -> None:
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
         describe(obj, from_devices, found)
-    payload = {kind: items for kind, items in found.items() if items}
-    if payload:
-        session.connection().execute(insert(DeviceChange.__table__).values(payload=payload, created_at=datetime.now(UTC)))
+    _record(session, found)
 
 
 def install() -> None:
     """Start writing device changes for every session of this process (idempotent)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _bulk)
 
 
 def uninstall() -> None:
     if event.contains(Session, "after_flush", _after_flush):
         event.remove(Session, "after_flush", _after_flush)
+        event.remove(Session, "do_orm_execute", _bulk)

@@ -43,6 +43,8 @@ class Plan:
 
 def plan_changes(session: Session, payloads: Iterable[dict[str, Any]]) -> Plan:
     plan, merged = Plan(), _merge(payloads)
+    if merged["everything"]:
+        merged["full_doors"] = set(session.scalars(select(Door.id)))
     key_doors = _key_doors(session, {k for _, k in merged["grants"] | merged["shares"]} | {k for k, _ in merged["codes"]})
     guests = _guests_of(session, merged["grants"])
     for person, key in merged["grants"] | merged["shares"]:
@@ -74,13 +76,13 @@ def plan_changes(session: Session, payloads: Iterable[dict[str, Any]]) -> Plan:
 
 def _merge(payloads: Iterable[dict[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {kind: set() for kind in ("grants", "shares", "codes", "cards", "reservations",
-                                                       "doors", "full_doors")}
+                                                       "doors", "full_doors", "everything")}
     merged["commands"] = []
     for payload in payloads:
         for kind, items in payload.items():
             if kind == "commands":
                 merged[kind].extend(items)
-            elif kind in ("doors", "full_doors"):
+            elif kind in ("doors", "full_doors", "everything"):
                 merged[kind].update(items)
             elif kind in merged:
                 merged[kind].update(tuple(item) for item in items)

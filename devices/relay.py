@@ -11,11 +11,13 @@ read from the database on demand and never stored.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from access_core.db import Database
@@ -28,6 +30,7 @@ from devices.plan import DoorWork, plan_changes
 
 Clock = Callable[[], datetime]
 MAX_CATCH_UP = 200
+PRUNE_EVERY_S = 60.0
 
 
 def utcnow() -> datetime:
@@ -66,7 +69,7 @@ def _deltas(session: Session, property_id: int, work: dict[int, DoorWork], now: 
         payload: dict[str, Any] = {}
         if w.people:
             found = people.get(door_id, {})
-            payload["people"] = {str(p): found.get(str(p), []) for p in w.people}
+            payload.update(wire.pack({str(p): found.get(str(p), []) for p in w.people}))
         if w.codes:
             payload["codes"] = {c: codes.get(door_id, {}).get(c, []) for c in w.codes}
         if w.cards:
@@ -83,6 +86,8 @@ class Relay:
 
     def __init__(self, database: Database, bus: Bus, clock: Clock = utcnow) -> None:
         self.database, self.bus, self.clock = database, bus, clock
+        self.guard: AbstractContextManager[Any] = nullcontext()
+        """Held around each step; a lock shared with the ingestion keeps SQLite's single writer free."""
 
     def compile_pending(self, limit: int = 500) -> int:
         now = self.clock()
@@ -131,12 +136,28 @@ class Relay:
             with self.database.session() as session:
                 session.execute(update(DeviceMessage).where(DeviceMessage.id.in_(ids)).values(published_at=self.clock()))
 
+    def prune(self, keep: int = MAX_CATCH_UP, commands_for: timedelta = timedelta(days=1)) -> int:
+        """Forget published deltas a device could no longer catch up with (it gets a snapshot) and old commands."""
+        newest = select(DeviceDoor.version).where(DeviceDoor.door_id == DeviceMessage.door_id).scalar_subquery()
+        with self.database.session() as session:
+            deltas = session.execute(delete(DeviceMessage).where(
+                DeviceMessage.kind == "delta", DeviceMessage.published_at.is_not(None),
+                DeviceMessage.version <= newest - keep))
+            commands = session.execute(delete(DeviceMessage).where(
+                DeviceMessage.kind == "command", DeviceMessage.published_at < self.clock() - commands_for))
+            return int(deltas.rowcount or 0) + int(commands.rowcount or 0)  # type: ignore[attr-defined]
+
     def step(self) -> int:
-        return self.compile_pending() + self.publish_pending()
+        with self.guard:
+            return self.compile_pending() + self.publish_pending()
 
     def run(self, stop: threading.Event, interval: float = 0.02, on_error: Callable[[Exception], None] | None = None) -> None:
+        pruned_at = 0.0
         while not stop.is_set():
             try:
+                if time.monotonic() - pruned_at > PRUNE_EVERY_S:
+                    self.prune()
+                    pruned_at = time.monotonic()
                 busy = self.step()
             except Exception as exc:  # a dead Redis or database: keep the work, try again
                 if on_error:

@@ -77,12 +77,15 @@ class SimDevice:
     def tap(self, at: datetime, *, person: int | None = None, card: str | None = None, code: str | None = None) -> Decision:
         """Someone presents a credential: decide from the store, record the event."""
         if card is not None:
-            decision, credential, who = self.store.decide_card(card, at), "keycard", {"card": card}
+            who: dict[str, Any] = {"card": card}
+            decision, credential = self.store.decide_card(card, at), "keycard"
         elif code is not None:
-            decision, credential, who = self.store.decide_code(code, at), "doorcode", {"code": code}
+            who = {"code": code}
+            decision, credential = self.store.decide_code(code, at), "doorcode"
         else:
             assert person is not None
-            decision, credential, who = self.store.decide_person(person, at), "app", {"person": person}
+            who = {"person": person}
+            decision, credential = self.store.decide_person(person, at), "app"
         self.emit("access", at, credential=credential, granted=decision.allowed, **who)
         return decision
 
@@ -116,8 +119,8 @@ class Fleet:
             if message["kind"] == "versions":
                 for device in self.devices.values():
                     device.receive(message, now)
-            elif (device := self.devices.get(message["door"])) is not None:
-                device.receive(message, now)
+            elif (addressed := self.devices.get(message["door"])) is not None:
+                addressed.receive(message, now)
         self.flush()
         self.bus.ack(self.commands, GROUP, [entry_id for entry_id, _ in entries])
         return len(entries)

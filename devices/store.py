@@ -20,24 +20,25 @@ from access_core.sources import cached_schedule, zone
 NO_END = float("inf")
 
 
-@dataclass(frozen=True, slots=True)
 class Compiled:
-    """One source twice: as the core's ``AccessSource`` and as plain numbers for the fast path."""
+    """One source as plain numbers for the fast path; ``source`` is the core's ``AccessSource`` for explanations."""
 
-    source: AccessSource
-    starts: float
-    ends: float
-    schedule: Schedule | None
-    live: bool
-    allowed: Decision
+    __slots__ = ("via", "starts", "ends", "schedule", "live", "allowed", "_source")
 
+    def __init__(self, encoded: list[Any]) -> None:
+        via, starts, ends, schedule_text, live = encoded
+        self.via, self.starts, self.live = via, starts, bool(live)
+        self.ends = NO_END if ends is None else ends
+        self.schedule: Schedule | None = cached_schedule(schedule_text)
+        self.allowed = Decision(True, (), via)
+        self._source: AccessSource | None = None
 
-def _compile(encoded: list[Any]) -> Compiled:
-    via, starts, ends, schedule_text, live = encoded
-    schedule = cached_schedule(schedule_text)
-    source = AccessSource(via, datetime.fromtimestamp(starts, UTC),
-                          None if ends is None else datetime.fromtimestamp(ends, UTC), schedule, bool(live))
-    return Compiled(source, starts, NO_END if ends is None else ends, schedule, bool(live), Decision(True, (), via))
+    @property
+    def source(self) -> AccessSource:
+        if self._source is None:
+            ends = None if self.ends == NO_END else datetime.fromtimestamp(self.ends, UTC)
+            self._source = AccessSource(self.via, datetime.fromtimestamp(self.starts, UTC), ends, self.schedule, self.live)
+        return self._source
 
 
 @dataclass(slots=True)
@@ -76,9 +77,13 @@ class DoorStore:
         if "door" in payload:
             self.activated = bool(payload["door"]["activated"])
             self.tz = zone(payload["door"]["tz"])
-        for person, sources in payload.get("people", {}).items():
-            if sources:
-                self.people[int(person)] = tuple(_compile(s) for s in sources)
+        table = [Compiled(source) for source in payload.get("sources", ())]
+        singles = [(c,) for c in table]
+        for person, indices in payload.get("people", {}).items():
+            if len(indices) == 1:
+                self.people[int(person)] = singles[indices[0]]
+            elif indices:
+                self.people[int(person)] = tuple(table[i] for i in indices)
             else:
                 self.people.pop(int(person), None)
         for serial, card in payload.get("cards", {}).items():

@@ -28,15 +28,19 @@ from nlu.engine_entities import (
     analyse,
     canonical_value,
     select,
+    unambiguous,
 )
-from nlu.engine_model import Model, intent_probabilities, tag_tokens
+from nlu.engine_model import Model, intent_probabilities, tag_tokens, text_vector
 from nlu.features import MAX_CHARS, normal_word
 from nlu.training_data import DEFAULT_DATA_PATH, Span, parse_training_yaml
 
 ENGINE_VERSION = "1"
 RANKING_SIZE = 10
+KEEP_CACHED = 4
+GIBBERISH_MAX = 0.4
+"""Input with no known word whose best intent is less sure than this is out of scope..."""
 GIBBERISH_KEEP = 0.1
-"""For unrecognisable input, the share of probability left to the classifier (rest: out_of_scope)."""
+"""...keeping this share of probability for the classifier's ranking."""
 _MODEL_SOURCES = (
     "engine_train.py",
     "engine_augment.py",
@@ -65,7 +69,10 @@ def _engine_fingerprint() -> bytes:
     here = Path(__file__).parent
     digest = hashlib.sha256(ENGINE_VERSION.encode())
     for name in _MODEL_SOURCES:
-        digest.update((here / name).read_bytes())
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:  # installed without sources: the version alone decides
+            digest.update(name.encode())
     return digest.digest()
 
 
@@ -98,12 +105,26 @@ def _write_cache(path: Path, model: Model) -> None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         log.warning("could not cache the NLU model at %s: %s", path, exc)
+        return
+    _prune(path.parent)
+
+
+def _prune(directory: Path) -> None:
+    """Keep the few newest models of a cache folder; older data or code left the rest behind."""
+    try:
+        models = sorted(directory.glob("nlu-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in models[KEEP_CACHED:]:
+            stale.unlink(missing_ok=True)
+            stale.with_suffix(".lock").unlink(missing_ok=True)
+    except OSError as exc:  # another process pruning at the same time, or a read-only folder
+        log.debug("could not prune %s: %s", directory, exc)
 
 
 @contextmanager
@@ -159,14 +180,19 @@ class Engine:
         if not text.strip():
             return {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [], "intent_ranking": []}
         analysis = analyse(text[:MAX_CHARS], self.patterns)
-        probs = intent_probabilities(self.model, analysis.intent_text, analysis.intent_flags)
-        if self._out_of_scope is not None and self._unrecognisable(analysis):
+        vector = text_vector(self.model, analysis.intent_words, analysis.intent_flags)
+        guess = self.model.intents[int(intent_probabilities(self.model, vector).argmax())]
+        found = self._found(text, analysis, guess)
+        probs = intent_probabilities(self.model, vector, [f.span.entity for f in found])
+        if self._out_of_scope is not None and probs.max() < GIBBERISH_MAX and self._unrecognisable(analysis):
             probs = GIBBERISH_KEEP * probs
             probs[self._out_of_scope] += 1.0 - GIBBERISH_KEEP
-        order = probs.argsort()[::-1][:RANKING_SIZE]
-        ranking = [{"name": self.model.intents[i], "confidence": float(probs[i])} for i in order]
-        entities = self._entities(text, analysis, ranking[0]["name"])
-        return {"text": text, "intent": dict(ranking[0]), "entities": entities, "intent_ranking": ranking}
+        order = probs.argsort()[::-1][:RANKING_SIZE].tolist()
+        confidences = probs.tolist()
+        ranking = [{"name": self.model.intents[i], "confidence": confidences[i]} for i in order]
+        if ranking[0]["name"] != guess:  # the tagger reads the intent: tag again with the final one
+            found = self._found(text, analysis, ranking[0]["name"])
+        return {"text": text, "intent": dict(ranking[0]), "entities": self._as_json(found), "intent_ranking": ranking}
 
     def _unrecognisable(self, analysis: Analysis) -> bool:
         """No known word, no name-like or numbered token, no regex entity: junk like `zxcvbnm`."""
@@ -179,9 +205,13 @@ class Engine:
                 return False
         return True
 
-    def _entities(self, text: str, analysis: Analysis, intent: str) -> list[dict[str, Any]]:
+    def _found(self, text: str, analysis: Analysis, intent: str) -> list[Found]:
+        """Entities, overlaps settled: regexes first, then the tagger, then unambiguous lookups."""
         rules = [Found(span, 1.0, REGEX_EXTRACTOR) for span in analysis.regex_spans]
-        chosen = select([rules, self._tagged(text, analysis, intent)])
+        lookups = [Found(span, 1.0, REGEX_EXTRACTOR) for span in unambiguous(analysis.lookup_spans)]
+        return select([rules, self._tagged(text, analysis, intent), lookups])
+
+    def _as_json(self, chosen: list[Found]) -> list[dict[str, Any]]:
         synonyms = self.model.synonyms
         return [
             {
@@ -221,7 +251,7 @@ class Engine:
         return found
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _engine: Engine | None = None
 _parser: Parser | None = None
 
@@ -238,13 +268,13 @@ def embedded_engine() -> Engine:
 def get_engine() -> Parser:
     """The parser to use: a Rasa server's client when `RASA_URL` is set, else the embedded engine."""
     global _parser
-    if _parser is not None:
-        return _parser
-    url = os.environ.get("RASA_URL")
-    if url:
-        from nlu.rasa_client import RasaClient
+    with _lock:
+        if _parser is None:
+            url = os.environ.get("RASA_URL")
+            if url:
+                from nlu.rasa_client import RasaClient
 
-        _parser = RasaClient(url, fallback=embedded_engine)
-    else:
-        _parser = embedded_engine()
-    return _parser
+                _parser = RasaClient(url, fallback=embedded_engine)
+            else:
+                _parser = embedded_engine()
+        return _parser

@@ -15,164 +15,32 @@ from nlu.training_data import Example, Span
 
 SLOT_ENTITIES = ("person", "door", "key", "name", "amenity")
 
-_FIRST = [
-    "Adele",
-    "Bruno",
-    "Celia",
-    "Dmitri",
-    "Edith",
-    "Fabio",
-    "Greta",
-    "Hamza",
-    "Imogen",
-    "Jasper",
-    "Kalinda",
-    "Leon",
-    "Magda",
-    "Nuno",
-    "Odile",
-    "Piotr",
-    "Rania",
-    "Stellan",
-    "Thea",
-    "Umar",
-    "Vikram",
-    "Wanda",
-    "Yannick",
-    "Zofia",
-    "Anil",
-    "Brigid",
-    "Cosmin",
-    "Dalia",
-    "Emil",
-    "Farid",
-    "Gemma",
-    "Hector",
-    "Ilse",
-    "Jorge",
-    "Kamala",
-    "Luca",
-    "Mirela",
-    "Nasser",
-    "Oona",
-    "Pavel",
-    "Renata",
-    "Sipho",
-    "Tomasz",
-    "Ulla",
-    "Viggo",
-    "Wei",
-    "Xiomara",
-    "Yuki",
-]
-_LAST = [
-    "Abbott",
-    "Brandt",
-    "Castillo",
-    "Dorsey",
-    "Eklund",
-    "Fonseca",
-    "Galloway",
-    "Horvat",
-    "Iqbal",
-    "Jensen",
-    "Kowalski",
-    "Lindgren",
-    "Moreno",
-    "Nakamura",
-    "Oyelaran",
-    "Pellegrini",
-    "Quist",
-    "Rahman",
-    "Sorensen",
-    "Takahashi",
-    "Urquhart",
-    "Vasquez",
-    "Whitfield",
-    "Yilmaz",
-    "Zeller",
-    "Achebe",
-    "Baptiste",
-    "Chowdhury",
-    "Delacroix",
-    "Engstrom",
-]
-_DOOR_MODIFIERS = [
-    "north",
-    "south",
-    "east",
-    "west",
-    "back",
-    "side",
-    "main",
-    "upper",
-    "lower",
-    "kids",
-    "teen",
-    "dog",
-    "bike",
-    "ski",
-    "golf",
-    "music",
-    "art",
-    "game",
-    "craft",
-    "study",
-    "quiet",
-    "chess",
-    "billiards",
-    "spin",
-    "boxing",
-    "tool",
-    "package",
-    "mail",
-    "trash",
-    "recycling",
-    "storage",
-    "utility",
-    "electrical",
-    "mechanical",
-    "supply",
-    "laundry",
-    "fitness",
-    "yoga",
-    "party",
-    "garden",
-    "tennis",
-    "river",
-    "lake",
-    "staff",
-    "service",
-    "visitor",
-]
-_DOOR_NOUNS = [
-    "room",
-    "gate",
-    "door",
-    "entrance",
-    "lounge",
-    "studio",
-    "closet",
-    "office",
-    "terrace",
-    "court",
-    "garden",
-    "hall",
-    "deck",
-    "cage",
-    "shed",
-    "library",
-    "annex",
-    "corridor",
-    "stairwell",
-    "elevator",
-    "vestibule",
-    "patio",
-    "yard",
-    "dock",
-    "center",
-    "bay",
-]
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_FIRST = _words(
+    "Adele Bruno Celia Dmitri Edith Fabio Greta Hamza Imogen Jasper Kalinda Leon Magda Nuno Odile "
+    "Piotr Rania Stellan Thea Umar Vikram Wanda Yannick Zofia Anil Brigid Cosmin Dalia Emil Farid "
+    "Gemma Hector Ilse Jorge Kamala Luca Mirela Nasser Oona Pavel Renata Sipho Tomasz Ulla Viggo Wei "
+    "Xiomara Yuki"
+)
+_LAST = _words(
+    "Abbott Brandt Castillo Dorsey Eklund Fonseca Galloway Horvat Iqbal Jensen Kowalski Lindgren "
+    "Moreno Nakamura Oyelaran Pellegrini Quist Rahman Sorensen Takahashi Urquhart Vasquez Whitfield "
+    "Yilmaz Zeller Achebe Baptiste Chowdhury Delacroix Engstrom"
+)
+_DOOR_MODIFIERS = _words(
+    "north south east west back side main upper lower kids teen dog bike ski golf music art game "
+    "craft study quiet chess billiards spin boxing tool package mail trash recycling storage utility "
+    "electrical mechanical supply laundry fitness yoga party garden tennis river lake staff service "
+    "visitor"
+)
+_DOOR_NOUNS = _words(
+    "room gate door entrance lounge studio closet office terrace court garden hall deck cage shed "
+    "library annex corridor stairwell elevator vestibule patio yard dock center bay"
+)
 _UNIT_WORDS = ("unit", "apt", "apartment", "suite", "#", "ph", "townhouse", "condo", "flat")
 
 

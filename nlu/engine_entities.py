@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlu.features import Token, tokenize
+from nlu.features import Token, normal_words, tokenize
 from nlu.training_data import Span
 
 REGEX_EXTRACTOR = "RegexEntityExtractor"
@@ -13,28 +13,13 @@ TAGGER_EXTRACTOR = "LinearBIOTagger"
 
 FLAG_ENTITIES = {"resident_flag", "shareable"}
 """Entities whose value is `yes` or `no`."""
-_NEGATIONS = {
-    "not",
-    "non",
-    "no",
-    "t",
-    "isn",
-    "isnt",
-    "doesn",
-    "doesnt",
-    "don",
-    "dont",
-    "never",
-    "cannot",
-    "cant",
-    "nonresident",
-    "visitor",
-    "visiting",
-    "guest",
-    "unshareable",
-    "nonshareable",
-    "private",
-}
+LOOKUP_ENTITIES = {"door", "amenity", "service", "experience", "permission", "door_type", "resident_flag", "shareable"}
+"""Lookup tables whose unambiguous matches are entities even where the tagger saw none (roles and
+upgrades are left to the tagger: "guests" or "lockers" in a question are often no entity)."""
+_NEGATIONS = frozenset(
+    "not non no t isn isnt doesn doesnt don dont never cannot cant nonresident visitor visiting guest "  # noqa: SIM905
+    "unshareable nonshareable private".split()
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -50,13 +35,19 @@ class Found:
 
 
 class PatternSet:
-    """Compiled regexes (one per entity) and lookup tables (one per table name)."""
+    """Compiled regexes (one per entity) and lookup tables (phrases as lower-case token tuples)."""
 
     def __init__(self, regexes: dict[str, list[str]], lookups: dict[str, list[str]]) -> None:
         self.regexes = {
             name: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) for name, patterns in regexes.items() if patterns
         }
-        self.lookups = {name: _phrase_pattern(phrases) for name, phrases in lookups.items() if phrases}
+        self.phrases: dict[tuple[str, ...], list[str]] = {}
+        for name, lines in lookups.items():
+            for line in lines:
+                words = tuple(tok.lower() for tok, _, _ in tokenize(line))
+                if words and name not in self.phrases.setdefault(words, []):
+                    self.phrases[words].append(name)
+        self.longest = max(map(len, self.phrases), default=0)
 
     def regex_spans(self, text: str) -> list[Span]:
         spans = [
@@ -67,13 +58,19 @@ class PatternSet:
         ]
         return _longest_first(spans)
 
-    def lookup_spans(self, text: str) -> list[Span]:
-        return [Span(m.start(), m.end(), name, m.group()) for name, pattern in self.lookups.items() for m in pattern.finditer(text)]
-
-
-def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
-    alternatives = sorted({re.escape(p.strip()) for p in phrases if p.strip()}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    def lookup_spans(self, text: str, tokens: list[Token]) -> list[Span]:
+        """Lookup-table phrases on whole tokens, case-insensitive; per table the longest, left to right."""
+        lows = [tok.lower() for tok, _, _ in tokens]
+        free: dict[str, int] = {}  # per table, the first token a new match may start at
+        spans: list[Span] = []
+        for i in range(len(lows)):
+            for n in range(min(self.longest, len(lows) - i), 0, -1):
+                for name in self.phrases.get(tuple(lows[i : i + n]), ()):
+                    if free.get(name, 0) <= i:
+                        start, end = tokens[i][1], tokens[i + n - 1][2]
+                        spans.append(Span(start, end, name, text[start:end]))
+                        free[name] = i + n
+        return spans
 
 
 def _longest_first(spans: list[Span]) -> list[Span]:
@@ -107,6 +104,14 @@ def select(groups: list[list[Found]]) -> list[Found]:
     return sorted(chosen, key=lambda f: f.span.start)
 
 
+def unambiguous(spans: list[Span]) -> list[Span]:
+    """Lookup matches that only one table claims (not `gym`, both a door and an amenity)."""
+    tables: dict[tuple[int, int], set[str]] = {}
+    for span in spans:
+        tables.setdefault((span.start, span.end), set()).add(span.entity)
+    return [span for span in spans if len(tables[(span.start, span.end)]) == 1 and span.entity in LOOKUP_ENTITIES]
+
+
 def canonical_value(entity: str, surface: str, synonyms: dict[str, dict[str, str]]) -> str:
     """The synonym's value for this entity type, else yes/no for flags, else the text itself."""
     low = surface.lower()
@@ -129,8 +134,8 @@ class Analysis:
     """Non-overlapping regex entities (email, phone, serial)."""
     lookup_spans: list[Span]
     """Every lookup-table match, possibly overlapping."""
-    intent_text: str
-    """The text with regex entities replaced by placeholder words."""
+    intent_words: list[str]
+    """Normalised words of the text, regex entities replaced by placeholder words."""
     intent_flags: list[str]
     """Which regexes and lookup tables matched anywhere."""
     token_flags: list[list[str]]
@@ -140,7 +145,7 @@ class Analysis:
 def analyse(text: str, patterns: PatternSet) -> Analysis:
     tokens = tokenize(text)
     regex_spans = patterns.regex_spans(text)
-    lookup_spans = patterns.lookup_spans(text)
+    lookup_spans = patterns.lookup_spans(text, tokens)
     pieces: list[str] = []
     cursor = 0
     for span in regex_spans:
@@ -152,7 +157,7 @@ def analyse(text: str, patterns: PatternSet) -> Analysis:
         tokens=tokens,
         regex_spans=regex_spans,
         lookup_spans=lookup_spans,
-        intent_text="".join(pieces),
+        intent_words=normal_words("".join(pieces)),
         intent_flags=flags,
         token_flags=token_flags(tokens, regex_spans + lookup_spans),
     )

@@ -43,7 +43,10 @@ class EvalReport:
 
     def entity_scores(self, entity: str | None = None) -> tuple[float, float, float]:
         """Micro precision, recall and F1 (of one type, or of all)."""
-        pick = (lambda c: c[entity]) if entity else (lambda c: sum(c.values()))
+
+        def pick(counts: Counter[str]) -> int:
+            return counts[entity] if entity else sum(counts.values())
+
         tp, fp, fn = pick(self.true_pos), pick(self.false_pos), pick(self.false_neg)
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0

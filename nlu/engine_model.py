@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlu.features import intent_chars, intent_words, token_features
+from nlu.features import entity_features, intent_chars, intent_words, token_features
 
 
 @dataclass(slots=True)
@@ -35,6 +35,12 @@ class Model:
     """(word + char columns) x intents weights."""
     intent_bias: np.ndarray
     """Per-intent intercept."""
+    entity_vocab: dict[str, int]
+    """Entity-type feature to column (after the word and char columns) of the second stage."""
+    intent2_coef: np.ndarray
+    """Second stage: (word + char + entity-type columns) x intents weights."""
+    intent2_bias: np.ndarray
+    """Second stage per-intent intercept."""
     tag_labels: list[str]
     """BIO labels: `O`, `B-person`, `I-person`, ..."""
     tag_vocab: dict[str, int]
@@ -43,6 +49,8 @@ class Model:
     """Token features x labels weights, plus a last all-zero row for unknown features."""
     tag_bias: np.ndarray
     """Per-label intercept."""
+    tag_previous: np.ndarray
+    """(labels + start) x labels: weight of the previous token's label on this one's."""
     tag_transitions: np.ndarray
     """labels x labels: 0 where a BIO transition is allowed, -inf where not."""
     regexes: dict[str, list[str]]
@@ -66,16 +74,27 @@ def tfidf_vector(feats: Iterable[str], vocab: dict[str, int], idf: np.ndarray) -
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = shifted / shifted.sum(axis=-1, keepdims=True)
+    return probs
 
 
-def intent_probabilities(model: Model, text: str, flags: Sequence[str]) -> np.ndarray:
-    """Probability of every intent for an already-normalised text."""
-    word_idx, word_val = tfidf_vector(intent_words(text, flags), model.word_vocab, model.word_idf)
-    char_idx, char_val = tfidf_vector(intent_chars(text), model.char_vocab, model.char_idf)
+def text_vector(model: Model, words: Sequence[str], flags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values of a text's word and character features (both stages share them)."""
+    word_idx, word_val = tfidf_vector(intent_words(words, flags), model.word_vocab, model.word_idf)
+    char_idx, char_val = tfidf_vector(intent_chars(words), model.char_vocab, model.char_idf)
     indices = np.concatenate([word_idx, char_idx + len(model.word_idf)])
-    values = np.concatenate([word_val, char_val]).astype(np.float32)
-    return _softmax(values @ model.intent_coef[indices] + model.intent_bias)
+    return indices, np.concatenate([word_val, char_val]).astype(np.float32)
+
+
+def intent_probabilities(model: Model, vector: tuple[np.ndarray, np.ndarray], entity_types: Sequence[str] | None = None) -> np.ndarray:
+    """Probability of every intent: from the text alone, or (second stage) with its entities' types."""
+    indices, values = vector
+    if entity_types is None:
+        return _softmax(values @ model.intent_coef[indices] + model.intent_bias)
+    offset = len(model.word_idf) + len(model.char_idf)
+    extra = [offset + model.entity_vocab[f] for f in entity_features(entity_types) if f in model.entity_vocab]
+    logits = values @ model.intent2_coef[indices] + model.intent2_coef[extra].sum(axis=0) + model.intent2_bias
+    return _softmax(logits)
 
 
 def bio_transitions(labels: Sequence[str]) -> np.ndarray:
@@ -94,7 +113,12 @@ def bio_transitions(labels: Sequence[str]) -> np.ndarray:
 
 
 def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[tuple[str, float]]:
-    """The best BIO label sequence (constrained Viterbi) with each label's probability."""
+    """The best BIO label sequence with each label's probability.
+
+    A maximum-entropy Markov model: P(label | previous label, features) is a softmax of
+    the token's feature scores plus the previous label's weights; Viterbi finds the
+    best path among the allowed BIO transitions.
+    """
     if not words:
         return []
     unknown = len(model.tag_coef) - 1
@@ -103,25 +127,31 @@ def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]
     starts = np.cumsum([0] + [len(row) for row in rows[:-1]])
     indices = [get(f, unknown) for row in rows for f in row]
     logits = np.add.reduceat(model.tag_coef[indices], starts, axis=0) + model.tag_bias
-    probs = _softmax(logits)
-    path = _viterbi(np.log(probs + 1e-12), model.tag_transitions)
-    return [(model.tag_labels[label], float(probs[t, label])) for t, label in enumerate(path)]
+    # log of the softmax normaliser for every (token, previous label), without a 3-D array
+    previous = model.tag_previous
+    token_max, previous_max = logits.max(axis=1), previous.max(axis=1)
+    norm = np.exp(logits - token_max[:, None]) @ np.exp(previous - previous_max[:, None]).T
+    log_norm = np.log(norm) + token_max[:, None] + previous_max[None, :]
+    path = _viterbi(logits, log_norm, previous + model.tag_transitions)
+    before = [len(model.tag_labels), *path[:-1]]
+    steps = np.arange(len(path))
+    sure = np.exp(logits[steps, path] + previous[before, path] - log_norm[steps, before])
+    return [(model.tag_labels[label], float(p)) for label, p in zip(path, sure, strict=True)]
 
 
-def _viterbi(logp: np.ndarray, transitions: np.ndarray) -> list[int]:
-    greedy = logp.argmax(axis=1)
-    previous = np.concatenate([[-1], greedy[:-1]])
-    if np.isfinite(transitions[previous, greedy]).all():
-        return [int(label) for label in greedy]  # already allowed, so it is the best allowed path
-    steps, size = logp.shape
-    score = transitions[-1] + logp[0]
-    back = np.zeros((steps, size), dtype=np.intp)
-    body = transitions[:-1]
-    for t in range(1, steps):
-        total = score[:, None] + body
+def _viterbi(logits: np.ndarray, log_norm: np.ndarray, chain: np.ndarray) -> list[int]:
+    """Best path where log P(label_t | previous) = logits[t] + chain[previous] - log_norm[t, previous].
+
+    The last row of `chain` and column of `log_norm` stand for the start of the text.
+    """
+    score = logits[0] + chain[-1] - log_norm[0, -1]
+    back = np.zeros(logits.shape, dtype=np.intp)
+    body = chain[:-1]
+    for t in range(1, len(logits)):
+        total = (score - log_norm[t, :-1])[:, None] + body
         back[t] = total.argmax(axis=0)
-        score = total.max(axis=0) + logp[t]
+        score = total[back[t], np.arange(total.shape[1])] + logits[t]
     best = [int(score.argmax())]
-    for t in range(steps - 1, 0, -1):
+    for t in range(len(logits) - 1, 0, -1):
         best.append(int(back[t, best[-1]]))
     return best[::-1]

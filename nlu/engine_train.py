@@ -18,15 +18,16 @@ from sklearn.linear_model import LogisticRegression
 from nlu.engine_augment import augment
 from nlu.engine_entities import Analysis, PatternSet, analyse
 from nlu.engine_model import Model, bio_transitions, tfidf_vector
-from nlu.features import intent_chars, intent_words, token_features
+from nlu.features import entity_features, intent_chars, intent_words, token_features
 from nlu.training_data import Example, TrainingData
 
-INTENT_C = 20.0
+INTENT_C = 60.0
 TAGGER_C = 4.0
 AUGMENT_COPIES = 2
 SOLVER = "saga"
 TOLERANCE = 3e-3
 MAX_ITER = 500
+START = "<s>"
 TAGGER_MIN_COUNT = 2
 """Token features seen fewer times are dropped (mostly one-off conjunctions)."""
 
@@ -76,14 +77,22 @@ def _fit(matrix: sparse.csr_matrix, labels: list[int], c: float, balanced: bool)
 
 
 def _intent_part(data: TrainingData, analyses: list[Analysis]) -> dict[str, object]:
-    words = [intent_words(a.intent_text, a.intent_flags) for a in analyses]
-    chars = [intent_chars(a.intent_text) for a in analyses]
+    words = [intent_words(a.intent_words, a.intent_flags) for a in analyses]
+    chars = [intent_chars(a.intent_words) for a in analyses]
     word_vocab, word_idf = _vocabulary(words)
     char_vocab, char_idf = _vocabulary(chars)
     matrix = sparse.hstack([_tfidf_matrix(words, word_vocab, word_idf), _tfidf_matrix(chars, char_vocab, char_idf)]).tocsr()
     intents = data.intents
     index = {name: i for i, name in enumerate(intents)}
-    coef, bias = _fit(matrix, [index[ex.intent] for ex in data.examples], INTENT_C, True)
+    labels = [index[ex.intent] for ex in data.examples]
+    coef, bias = _fit(matrix, labels, INTENT_C, True)
+    # the second stage also reads the (gold, here) entity types
+    entity_rows = [entity_features([s.entity for s in ex.entities]) for ex in data.examples]
+    entity_vocab = {f: i for i, f in enumerate(sorted({f for row in entity_rows for f in row}))}
+    rows = [i for i, row in enumerate(entity_rows) for _ in row]
+    cols = [entity_vocab[f] for row in entity_rows for f in row]
+    entities = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(entity_rows), len(entity_vocab)))
+    coef2, bias2 = _fit(sparse.hstack([matrix, entities]).tocsr(), labels, INTENT_C, True)
     return {
         "intents": intents,
         "word_vocab": word_vocab,
@@ -92,6 +101,9 @@ def _intent_part(data: TrainingData, analyses: list[Analysis]) -> dict[str, obje
         "char_idf": char_idf,
         "intent_coef": coef,
         "intent_bias": bias,
+        "entity_vocab": entity_vocab,
+        "intent2_coef": coef2,
+        "intent2_bias": bias2,
     }
 
 
@@ -107,16 +119,25 @@ def bio_labels(example: Example, analysis: Analysis, skip: set[str]) -> list[str
     return labels
 
 
-def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
-    skip = set(data.regexes)
-    examples = data.examples + augment(data.examples, AUGMENT_COPIES)
-    token_rows: list[list[str]] = []
-    token_labels: list[str] = []
+def _token_rows(examples: list[Example], patterns: PatternSet, skip: set[str]) -> tuple[list[list[str]], list[str]]:
+    """Every token's features (with its gold previous label, as the MEMM needs) and gold label."""
+    rows: list[list[str]] = []
+    labels: list[str] = []
     for example in examples:
         analysis = analyse(example.text, patterns)
         words = [tok for tok, _, _ in analysis.tokens]
-        token_rows.extend(token_features(words, analysis.token_flags, example.intent))
-        token_labels.extend(bio_labels(example, analysis, skip))
+        gold = bio_labels(example, analysis, skip)
+        for row, before in zip(token_features(words, analysis.token_flags, example.intent), [START, *gold], strict=False):
+            if before not in ("O", START):  # only entity labels carry over; "after O" is the baseline
+                row.append(f"prev={before}")
+            rows.append(row)
+        labels.extend(gold)
+    return rows, labels
+
+
+def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
+    examples = data.examples + augment(data.examples, AUGMENT_COPIES)
+    token_rows, token_labels = _token_rows(examples, patterns, skip=set(data.regexes))
     counts = Counter(f for row in token_rows for f in row)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= TAGGER_MIN_COUNT or f == "b"))}
     rows = [i for i, feats in enumerate(token_rows) for f in feats if f in vocab]
@@ -125,12 +146,14 @@ def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
     labels = sorted(set(token_labels))
     index = {name: i for i, name in enumerate(labels)}
     coef, bias = _fit(matrix, [index[label] for label in token_labels], TAGGER_C, False)
+    previous = np.stack([coef[vocab[f"prev={p}"]] if f"prev={p}" in vocab else np.zeros_like(bias) for p in [*labels, START]])
     coef = np.vstack([coef, np.zeros((1, coef.shape[1]), coef.dtype)])  # the row of unknown features
     return {
         "tag_labels": labels,
         "tag_vocab": vocab,
         "tag_coef": coef,
         "tag_bias": bias,
+        "tag_previous": previous,
         "tag_transitions": bio_transitions(labels),
     }
 

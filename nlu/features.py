@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 MAX_CHARS = 600
 """Longer input is cut to this many characters before featurising."""
@@ -24,11 +25,13 @@ def tokenize(text: str) -> list[Token]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
+@lru_cache(maxsize=8192)
 def normal_word(word: str) -> str:
     """Lower case with digit runs collapsed: `4B` and `12C` both become `0b`/`0c`."""
     return _DIGITS.sub("0", word.lower())
 
 
+@lru_cache(maxsize=8192)
 def shape(word: str) -> str:
     """A compressed character-class pattern: `Priya` -> `Xx`, `4B` -> `dX`."""
     out: list[str] = []
@@ -46,25 +49,38 @@ def shape(word: str) -> str:
     return "".join(out)
 
 
-def intent_words(text: str, flags: Iterable[str]) -> list[str]:
+def normal_words(text: str) -> list[str]:
+    """The normalised tokens of a text, as the intent features read them."""
+    return [normal_word(tok) for tok, _, _ in tokenize(text)]
+
+
+def intent_words(words: Sequence[str], flags: Iterable[str]) -> list[str]:
     """Word unigrams and bigrams (with sentence bounds) plus lookup/regex flags."""
-    words = [normal_word(tok) for tok, _, _ in tokenize(text)]
     padded = ["<s>", *words, "</s>"]
-    feats = words + [f"{a} {b}" for a, b in zip(padded, padded[1:], strict=False)]
+    feats = [*words, *(f"{a} {b}" for a, b in zip(padded, padded[1:], strict=False))]
     feats.extend(f"__{flag}__" for flag in flags)
     return feats
 
 
-def intent_chars(text: str) -> list[str]:
-    """Character 2- to 5-grams inside word bounds (sklearn's `char_wb`)."""
+def intent_chars(words: Sequence[str]) -> list[str]:
+    """Character 2- to 5-grams inside word bounds (sklearn's `char_wb`) of normalised words."""
     feats: list[str] = []
-    for word, _, _ in tokenize(text):
+    for word in words:
         if len(word) == 1 and not word.isalnum():
             continue
-        padded = f" {normal_word(word)} "
+        padded = f" {word} "
         size = len(padded)
         feats += [padded[i : i + n] for n in (2, 3, 4, 5) for i in range(size - n + 1)]
     return feats
+
+
+def entity_features(types: Sequence[str]) -> list[str]:
+    """What the second intent stage knows of the entities: each type, and their order (first three)."""
+    order: list[str] = []
+    for kind in types:
+        if not order or order[-1] != kind:
+            order.append(kind)
+    return [*(f"has={kind}" for kind in sorted(set(types))), "order=" + ">".join(order[:3])]
 
 
 def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[list[str]]:

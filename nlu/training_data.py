@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 DEFAULT_DATA_PATH = Path(__file__).parent / "data" / "nlu.yml"
 
 _ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<short>[^)]+)\)|(?P<json>\{[^}]*\}))")
@@ -145,6 +143,8 @@ def _add_item(data: TrainingData, item: dict[str, Any], index: int, pending: lis
 
 def parse_training_yaml(content: str) -> TrainingData:
     """Parse the text of a Rasa 3 NLU YAML file."""
+    import yaml  # only training reads YAML; parsing messages must not pay for the import
+
     try:
         document = yaml.safe_load(content) or {}
     except yaml.YAMLError as exc:

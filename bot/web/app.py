@@ -6,7 +6,10 @@ import os
 import secrets
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from access_core.db import Database
@@ -27,16 +30,26 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
                        same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
 
     @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> Response:
+        try:
+            with database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
 
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
-    from bot import sms
+    from bot import rest_api, sms
 
     app.include_router(sms.router(turns))
+    app.include_router(rest_api.router(database))
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET")):
         from bot import slack_app
 
         app.include_router(slack_app.router(turns))
+    else:
+        @app.post("/slack/events", include_in_schema=False)
+        def slack_not_configured() -> Response:
+            return Response("Slack is not configured (SLACK_SIGNING_SECRET)", status_code=401)
     return app

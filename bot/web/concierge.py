@@ -8,11 +8,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from access_core.lookup import person_by_ref
 from access_core.models import Person
 from bot.places import properties_of
-from bot.web.auth import demo_mode, person_for_token, signed_in
+from bot.web.auth import bearer, demo_mode, person_for_token, signed_in
 from bot.web.page import PAGE
 from bot.web.turns import Turns
 from concierge_catalog.help import SECTIONS
@@ -80,8 +81,18 @@ def router(turns: Turns) -> APIRouter:
             }
 
     @api.post("/api/chat")
-    def chat(request: Request, body: ChatIn) -> dict[str, Any]:
-        return turns.turn("web", _caller(request, body.as_), body.message)
+    async def chat(request: Request, body: ChatIn) -> dict[str, Any]:
+        """One message from the signed-in person (or a bearer token's); the CONTRACT turn back."""
+        token = bearer(request)
+        caller = await run_in_threadpool(_token_holder, token) if token else _caller(request, body.as_)
+        return await turns.aturn("web", caller, body.message)
+
+    def _token_holder(token: str) -> str:
+        with database.session() as session:
+            person = person_for_token(session, token)
+            if person is None:
+                raise HTTPException(401, "invalid bearer token", headers={"WWW-Authenticate": "Bearer"})
+            return person.handle
 
     return api
 

@@ -24,9 +24,9 @@ def router(turns: Turns) -> APIRouter:
     api = APIRouter()
 
     @api.post("/webhooks/rest/webhook")
-    def webhook(request: Request, body: RasaMessage) -> list[dict[str, Any]]:
+    async def webhook(request: Request, body: RasaMessage) -> list[dict[str, Any]]:
         _authorise(request)
-        turn = turns.turn("rest", body.sender, body.message)
+        turn = await turns.aturn("rest", body.sender, body.message)
         out: dict[str, Any] = {"recipient_id": body.sender, "text": turn["reply"]}
         if turn["status"] == "confirm":
             out["buttons"] = CONFIRM_BUTTONS

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import random
 import threading
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from access_core.db import Database
 from bot.state import Conversation, Store, default_store
 from bot.web.models import HandledEvent
 
-FAILED = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [], "result": None}
+FAILED: dict[str, Any] = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [], "result": None}
 
 
 class Turns:
@@ -25,6 +30,8 @@ class Turns:
         self._local = threading.local()
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._async_locks: dict[str, asyncio.Lock] = {}
+        self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "4")), thread_name_prefix="turn")
 
     def _dialogue(self) -> Any:
         dialogue = getattr(self._local, "dialogue", None)
@@ -56,6 +63,17 @@ class Turns:
             self.store.save(key, conversation)
         return answer
 
+    async def aturn(self, channel: str, sender: str, text: str) -> dict[str, Any]:
+        """`turn` on the few dialogue threads, so a burst of messages never starves the event loop or the acks."""
+        key = f"{channel}:{sender}"
+        lock = self._async_locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                return await asyncio.wrap_future(self.executor.submit(self.turn, channel, sender, text))
+        finally:
+            if not lock.locked() and len(self._async_locks) > 10_000:
+                self._async_locks = {k: v for k, v in self._async_locks.items() if v.locked()}
+
     def pending(self, channel: str, sender: str) -> dict[str, Any] | None:
         conversation = self.store.load(f"{channel}:{sender}")
         return conversation.pending if conversation else None
@@ -65,9 +83,12 @@ class Turns:
 
     def first_time(self, channel: str, event_id: str) -> bool:
         """Record an inbound event id; False when it was already handled (a retry)."""
+        now = datetime.now(UTC)
         try:
             with self.database.session() as session:
-                session.add(HandledEvent(channel=channel, event_id=event_id[:100], at=datetime.now(UTC)))
+                if random.random() < 0.01:
+                    session.execute(delete(HandledEvent).where(HandledEvent.at < now - timedelta(days=2)))
+                session.add(HandledEvent(channel=channel, event_id=event_id[:100], at=now))
         except IntegrityError:
             return False
         return True

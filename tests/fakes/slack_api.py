@@ -7,8 +7,9 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from fakes.http_fake import Call, FakeServer
 from slack_sdk.signature import SignatureVerifier
+
+from fakes.http_fake import Call, FakeServer
 
 USERS = {"UBEN": "ben.carter@harbor.example", "UJANE": "jane.park@example.com", "USTRANGER": "nobody@else.example"}
 

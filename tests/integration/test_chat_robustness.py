@@ -15,6 +15,7 @@ from access_core.db import Database
 from access_core.loader import load_property_file
 from bot.dialogue import Dialogue
 from bot.state import Conversation
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -44,7 +44,7 @@ ROSA, GUEST = "+17185550199", "+17185550123"
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The foundry in a database of its own for this module (an SQLite file or a PostgreSQL schema)."""
-    schema = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_decisions"
+    schema = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}_decisions"
     if request.param == "sqlite":
         db = Database(f"sqlite:///{tmp_path_factory.mktemp('decisions') / 'foundry.db'}")
     else:
@@ -389,22 +389,12 @@ SHARER_CHANGES = {
             "revoked_at_18h",
             "2026-12-01T12:00:00-05:00",
             True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="sources.sharer_still_may_share kills the whole share once the sharer's grant "
-                "ends before the share does, instead of cutting it at the sharer's end",
-            ),
         ),
         ("may_share_withdrawn", "2026-12-01T12:00:00-05:00", False),
         pytest.param(
             "start_moved_to_dec_2",
             "2026-12-01T12:00:00-05:00",
             False,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="sources.sharer_still_may_share checks only the end of the sharer's grant; a "
-                "share before the sharer's (moved) start still opens the door",
-            ),
         ),
         ("start_moved_to_dec_2", "2026-12-02T09:00:00-05:00", True),
     ],
@@ -517,11 +507,6 @@ def test_who_has_access_lists_holders_and_guests_of_the_moment(session: Session)
     assert who_has(session, "Unit 4B", "2026-12-01T12:00:00-05:00") == [GUEST, JANE, OMAR]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="queries.who_has_access lists a guest whose share is dead because the sharer lost the key "
-    "(it ignores sources.sharer_still_may_share), while check_access denies that guest",
-)
 def test_who_has_access_leaves_out_guests_of_a_sharer_who_lost_the_key(session: Session) -> None:
     _share_to_guest(session)
     act(session, BEN, {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": None})
@@ -529,11 +514,6 @@ def test_who_has_access_leaves_out_guests_of_a_sharer_who_lost_the_key(session: 
     assert who_has(session, "Unit 4B", "2026-12-01T12:00:00-05:00") == [OMAR]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="queries.who_has_access ignores reservations, though DOMAIN says a reservation gives access "
-    "to the amenity's door for the slot (and check_access allows it)",
-)
 def test_who_has_access_includes_a_reservation_during_its_slot(session: Session) -> None:
     act(session, OMAR, RESERVATION)
     assert check(session, OMAR, "Roof Deck", "2026-12-05T19:00:00-05:00").allowed

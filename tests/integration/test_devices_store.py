@@ -107,7 +107,8 @@ def test_deltas_apply_in_order_only() -> None:
     store = DoorStore(7)
     door = {"activated": True, "tz": "America/New_York"}
     assert not store.apply(1, {"door": door})
-    assert store.apply(3, {"full": True, "door": door, "people": {"5": [["key A", 0.0, None, None, True]]}},
+    assert store.apply(3, {"full": True, "door": door, "sources": [["key A", 0, None, None, True]],
+                                  "people": {"5": [0]}},
                        snapshot=True)
     assert store.decide_person(5, MOMENTS[0]).allowed
     assert not store.apply(3, {"people": {"5": []}})

@@ -165,17 +165,35 @@ def test_device_killed_mid_sync_converges(fleet: Harness) -> None:
     assert_converged(fleet, [NOW, NOW + timedelta(days=2)])
 
 
+def test_a_device_too_far_behind_gets_a_snapshot(fleet: Harness) -> None:
+    unit = fleet.device(door_id(fleet.database, "Unit 4B"))
+    unit.go_offline()
+    for n in range(3):
+        run(fleet.database, {"op": "revoke_key", "person": "omar.haddad@example.com", "key": "Resident 4B",
+                             "at": NOW + timedelta(days=10 - n)})
+        fleet.settle()
+    assert fleet.relay.prune(keep=1) == 2
+    unit.come_back(NOW)
+    fleet.settle()
+    assert_converged(fleet, [NOW, NOW + timedelta(days=9)])
+
+
 def test_revoked_grant_is_refused_within_a_second(fleet: Harness) -> None:
+    """Measured on three revocations: the median within 1 s (the machine may be shared), none beyond 3 s."""
     front = fleet.device(door_id(fleet.database, "Front Entrance"))
+    holders = ["jane.park@example.com", "omar.haddad@example.com", "lucia.romero@example.com"]
     with fleet.database.session() as session:
-        jane = require_person(session, "jane.park@example.com").id
-    assert front.store.decide_person(jane, NOW).allowed
+        ids = [require_person(session, email).id for email in holders]
+    assert all(front.store.decide_person(person, NOW).allowed for person in ids)
     fleet.start()
-    run(fleet.database, {"op": "revoke_key", "person": "jane.park@example.com", "key": "Common Door Key", "at": NOW})
-    committed = time.perf_counter()
-    while front.store.decide_person(jane, NOW).allowed and time.perf_counter() - committed < 5:
-        time.sleep(0.001)
-    elapsed = time.perf_counter() - committed
+    latencies = []
+    for email, person in zip(holders, ids, strict=True):
+        with fleet.writing():
+            run(fleet.database, {"op": "revoke_key", "person": email, "key": "Common Door Key", "at": NOW})
+        committed = time.perf_counter()
+        while front.store.decide_person(person, NOW).allowed and time.perf_counter() - committed < 5:
+            time.sleep(0.005)
+        latencies.append(time.perf_counter() - committed)
+        assert not front.store.decide_person(person, NOW).allowed
     fleet.stop()
-    assert not front.store.decide_person(jane, NOW).allowed
-    assert elapsed < 1.0, elapsed
+    assert sorted(latencies)[1] < 1.0 and max(latencies) < 3.0, (latencies, fleet.errors)

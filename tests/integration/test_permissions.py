@@ -51,7 +51,7 @@ NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The foundry in a database of its own for this module (an SQLite file or a PostgreSQL schema)."""
-    schema = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_permissions"
+    schema = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}_permissions"
     if request.param == "sqlite":
         db = Database(f"sqlite:///{tmp_path_factory.mktemp('permissions') / 'foundry.db'}")
     else:
@@ -555,10 +555,6 @@ CASES = [
         {**MANAGERS_PFL, "jane": "ok", "omar": "ok"},
         "activity_view_required",
         _returns([ACTORS["jane"], ACTORS["omar"]]),
-        xfail={
-            r: "queries.who_has_access refuses residents about their own door; DOMAIN grants 'who has access' to R for their own doors"
-            for r in ("jane", "omar")
-        },
     ),
     Case(
         "who_has_access/specific_managers_door",

@@ -21,7 +21,7 @@ SECRET = "slack-signing-secret"
 GRANT = "give Priya Shah the Resident 3A key from Jan 1 2027 as a resident"
 
 
-def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
+def eventually(check: Callable[[], bool], seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():
@@ -71,7 +71,7 @@ def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api:
     click = {"type": "block_actions", "user": {"id": "UBEN"}, "team": {"id": "T1"}, "channel": {"id": "D1"},
              "message": {"ts": "111.222", "text": posted["text"]}, "response_url": slack_api.url + "/respond",
              "trigger_id": "t1", "actions": [{"action_id": "concierge_confirm", "block_id": "concierge_plan",
-                                               "value": "yes", "type": "button"}]}
+                                               "value": buttons[0]["value"], "type": "button"}]}
     body = interaction(click)
     response = client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
     assert response.status_code == 200
@@ -79,6 +79,10 @@ def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api:
     update = slack_api.named("chat.update")[0].params
     assert update["ts"] == "111.222" and update["text"].startswith("Gave Priya Shah")
     assert has_grant(foundry)
+
+    client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
+    assert eventually(lambda: len(slack_api.named("chat.update")) == 2)
+    assert "no longer waiting" in slack_api.named("chat.update")[1].params["text"]
     assert len(slack_api.named("users.info")) == 1
 
 
@@ -125,3 +129,13 @@ def test_app_home_lists_properties_and_low_battery_doors(client: TestClient, sla
     view = slack_api.named("views.publish")[0].params["view"]
     text = view if isinstance(view, str) else json.dumps(view)
     assert "The Foundry" in text
+
+
+def test_destructive_plans_ask_again_in_a_confirm_dialog() -> None:
+    from bot.slack_app import confirm_blocks
+
+    revoke = {"status": "confirm", "reply": "Revoke?", "operations": [{"op": "revoke_key", "person": "x", "key": "y"}]}
+    grant = {"status": "confirm", "reply": "Grant?", "operations": [{"op": "grant_key", "person": "x", "key": "y"}]}
+    assert confirm_blocks(revoke)[-1]["elements"][0]["confirm"]["title"]["text"] == "Are you sure?"
+    assert "confirm" not in confirm_blocks(grant)[-1]["elements"][0]
+    assert len(confirm_blocks({"status": "done", "reply": "Done.", "operations": []})) == 1

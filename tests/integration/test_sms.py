@@ -133,3 +133,10 @@ def test_long_replies_are_split_at_words() -> None:
     assert len(parts) > 1 and all(len(p) <= 153 for p in parts)
     assert " ".join(parts) == ("word " * 100).strip()
     assert split_sms("short") == ["short"]
+
+
+def test_an_opted_out_guest_is_not_texted(client: TestClient, twilio_api: FakeServer) -> None:
+    messages(text(client, ROSA, "STOP"))
+    messages(text(client, JANE, SHARE))
+    assert messages(text(client, JANE, "yes"))[0].startswith("Shared")
+    assert twilio_api.calls == []

@@ -57,6 +57,7 @@ def test_the_page_and_its_sections(client: TestClient) -> None:
     assert "People" in [s["name"] for s in sections["help"]]
     assert "latch_camera" in sections["upgrades"]
     assert client.get("/health").json() == {"status": "ok"}
+    assert client.post("/slack/events", json={}).status_code == 401
 
 
 def test_demo_sign_in_is_refused_outside_demo_mode(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,3 +79,21 @@ def test_rasa_rest_channel_keeps_a_conversation_per_sender(client: TestClient, f
     done = client.post("/webhooks/rest/webhook", json={"sender": BEN, "message": "yes"}).json()
     assert "buttons" not in done[0]
     assert _has_grant(foundry, "priya.shah@example.com", "Resident 3A")
+
+
+@pytest.mark.redis
+def test_two_workers_share_the_conversation_through_redis(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uuid
+
+    from bot.state import RedisStore
+
+    monkeypatch.setenv("CONCIERGE_DEMO", "1")
+    prefix = f"concierge:test:{uuid.uuid4().hex}:"
+    store = RedisStore("redis://127.0.0.1:6379/0", prefix=prefix)
+    first = TestClient(create_app(foundry, store=store, slack=False))
+    second = TestClient(create_app(foundry, store=RedisStore("redis://127.0.0.1:6379/0", prefix=prefix), slack=False))
+    with first, second:
+        assert first.post("/api/chat", json={"message": GRANT, "as": BEN}).json()["status"] == "confirm"
+        assert second.post("/api/chat", json={"message": "yes", "as": BEN}).json()["status"] == "done"
+    assert _has_grant(foundry, "priya.shah@example.com", "Resident 3A")
+    store.redis.delete(*store.redis.keys(prefix + "*") or ["none"])

@@ -129,13 +129,6 @@ def test_grant_boundaries_are_instants(starts: datetime, ends: datetime | None, 
     ],
     ids=["ends_first_0130_checked_at_second_0115", "starts_second_0115_checked_at_first_0145"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "decide.AccessSource.failures compares aware datetimes with < / >=; when both carry the same "
-        "ZoneInfo Python compares wall times and ignores fold, so the repeated hour of 1 Nov is misjudged"
-    ),
-)
 def test_grant_boundaries_written_in_the_property_zone_during_the_repeated_hour(
     starts: datetime, ends: datetime | None, at: datetime, expected: tuple[str, ...]
 ) -> None:

@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-28 13:10:10.264036
 """
-from alembic import op
 import sqlalchemy as sa
-import access_core.types
+from alembic import op
 
+import access_core.types
 
 revision = '0001'
 down_revision = None
@@ -176,7 +176,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['granter_id'], ['people.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['property_id'], ['properties.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('external_id')
+    sa.UniqueConstraint('property_id', 'external_id')
     )
     with op.batch_alter_table('activity_events', schema=None) as batch_op:
         batch_op.create_index('ix_events_actor_at', ['actor_id', 'at'], unique=False)

@@ -1,0 +1,191 @@
+"""Device fleet benchmark: one property's full sync to its simulated devices, offline decisions, revoke-to-deny.
+
+    python -m bench.devices [--quick] [--db URL] [--schema NAME] [--redis URL]
+
+Full size: 500 doors (20 common, 480 units) and 5,000 people; ``--quick`` the same
+property with fewer revocations and decisions. The bus is Redis with ``--redis`` or
+``REDIS_URL``, else the in-process bus. Progress lines first, the last line one JSON
+object. Targets: full sync <= 10 s, >= 100,000 decisions/s on one device's store,
+revoke-to-deny p99 <= 1,000 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from access_core.db import Database
+from access_core.models import Door, Doorcode, Grant, Key, Keycard, KeyDoor, Person, Portfolio, Property
+from bench.core import DEFAULT_DB, fresh_database
+from devices import outbox
+from devices.bus import Bus, MemoryBus, RedisBus, unique_prefix
+from devices.harness import Harness
+
+TARGETS = {"full_sync_s": 10, "decisions_per_s": 100_000, "revoke_to_deny_p99_ms": 1000}
+COMMON = 20
+UNITS = 480
+PEOPLE = 5000
+SCHEDULES = [None, None, "Mon-Sun 06:00-23:00", "Mon-Fri 08:00-18:00"]
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def build_property(db: Database) -> int:
+    """One portfolio, one property: common doors on one key, a key per unit, residents, cards and codes."""
+    started = datetime(2026, 1, 1, tzinfo=UTC)
+    with db.engine.begin() as connection:
+        portfolio = connection.execute(insert(Portfolio).values(name="Bench Devices").returning(Portfolio.id)).scalar_one()
+        prop = connection.execute(insert(Property).values(
+            portfolio_id=portfolio, name="Bench Tower", address="1 Bench St", timezone="America/New_York",
+            features=["keycards", "doorcodes"], upgrades=[]).returning(Property.id)).scalar_one()
+        doors = [{"property_id": prop, "name": f"Common {n}", "type": "building_entrance", "device": "latch_r",
+                  "serial": f"R-{n}", "activated": True, "delivery": False, "battery": 90} for n in range(COMMON)]
+        doors += [{"property_id": prop, "name": f"Unit {n}", "type": "residence", "device": "latch_m",
+                   "serial": f"M-{n}", "activated": True, "delivery": False, "battery": 80} for n in range(UNITS)]
+        door_ids = list(connection.execute(insert(Door).returning(Door.id, sort_by_parameter_order=True), doors).scalars())
+        keys = [{"property_id": prop, "name": "Common Key", "shareable": True}]
+        keys += [{"property_id": prop, "name": f"Unit {n} Key", "shareable": True} for n in range(UNITS)]
+        key_ids = list(connection.execute(insert(Key).returning(Key.id, sort_by_parameter_order=True), keys).scalars())
+        key_doors = [{"key_id": key_ids[0], "door_id": door_ids[n], "schedule": SCHEDULES[n % 4], "position": n}
+                     for n in range(COMMON)]
+        key_doors += [{"key_id": key_ids[1 + n], "door_id": door_ids[COMMON + n], "schedule": None, "position": 0}
+                      for n in range(UNITS)]
+        connection.execute(insert(KeyDoor), key_doors)
+        people = [{"name": f"Person {n}", "email": f"person{n}@bench.example", "phone": None} for n in range(PEOPLE)]
+        person_ids = list(connection.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                                             people).scalars())
+        grants = []
+        for n, person in enumerate(person_ids):
+            ends = None if n % 3 else started + timedelta(days=400 + n % 300)
+            grants.append({"person_id": person, "key_id": key_ids[0], "starts_at": started, "ends_at": ends,
+                           "resident": False, "may_share": True, "granted_by_id": None})
+            grants.append({"person_id": person, "key_id": key_ids[1 + n % UNITS], "starts_at": started, "ends_at": ends,
+                           "resident": True, "may_share": True, "granted_by_id": None})
+        connection.execute(insert(Grant), grants)
+        connection.execute(insert(Keycard), [{"serial": f"KC-{n:05d}", "person_id": person_ids[n * 10],
+                                              "property_id": prop, "active": True} for n in range(PEOPLE // 10)])
+        today = datetime.now(UTC).date()
+        connection.execute(insert(Doorcode), [{"code": f"{n:06d}", "key_id": key_ids[1 + n], "granter_id": person_ids[n],
+                                               "day": today + timedelta(days=n % 2), "active": True} for n in range(200)])
+    return prop
+
+
+def full_sync(harness: Harness) -> float:
+    began = time.perf_counter()
+    harness.relay.full_sync(harness.property_id)
+    devices = list(harness.fleet.devices.values())
+    while any(d.store.version < 0 for d in devices):
+        if not harness.fleet.pump(harness.clock(), block_ms=100) and time.perf_counter() - began > 120:
+            raise RuntimeError("full sync did not complete")
+    return time.perf_counter() - began
+
+
+def decisions_per_s(harness: Harness, count: int) -> float:
+    store = harness.device(min(harness.fleet.devices)).store
+    rng = random.Random(7)
+    people = list(store.people) + [10**9 + n for n in range(len(store.people) // 10)]
+    now = datetime.now(UTC)
+    asks = [(rng.choice(people), now + timedelta(minutes=rng.randrange(-5000, 5000))) for _ in range(10_000)]
+    began = time.perf_counter()
+    done = 0
+    while done < count:
+        for person, at in asks:
+            store.decide_person(person, at)
+        done += len(asks)
+    return done / (time.perf_counter() - began)
+
+
+def revoke_to_deny(harness: Harness, revocations: int) -> list[float]:
+    rng = random.Random(11)
+    front = harness.device(min(harness.fleet.devices))
+    with harness.database.session() as session:
+        common = session.scalar(select(Key.id).where(Key.name == "Common Key"))
+        holders = list(session.scalars(select(Grant.person_id).where(Grant.key_id == common, Grant.ends_at.is_(None))))
+    latencies = []
+    harness.start()
+    try:
+        for person in rng.sample(holders, revocations):
+            now = datetime.now(UTC)
+            if not front.store.decide_person(person, now).allowed:
+                continue
+            with harness.writing(), harness.database.session() as session:
+                grant = session.scalar(select(Grant).where(Grant.person_id == person, Grant.key_id == common))
+                assert grant is not None
+                grant.ends_at = now
+            committed = time.perf_counter()
+            while front.store.decide_person(person, now).allowed:
+                if time.perf_counter() - committed > 10:
+                    break
+                time.sleep(0.0005)
+            latencies.append((time.perf_counter() - committed) * 1000)
+    finally:
+        harness.stop()
+    return latencies
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def run(db: Database, bus: Bus, quick: bool) -> dict[str, Any]:
+    say(f"building a property of {COMMON + UNITS} doors and {PEOPLE:,} people ...")
+    began = time.perf_counter()
+    prop = build_property(db)
+    say(f"  built in {time.perf_counter() - began:.1f} s")
+    outbox.install()
+    harness = Harness(db, bus, prop)
+    say(f"full sync to {len(harness.fleet.devices)} simulated devices ({type(bus).__name__}) ...")
+    sync_s = full_sync(harness)
+    entries = sum(len(d.store.people) for d in harness.fleet.devices.values())
+    say(f"  {sync_s:.2f} s ({entries:,} person-door entries)")
+    harness.settle(max_rounds=1000)
+    say("decisions on one device's store ...")
+    rate = decisions_per_s(harness, 200_000 if quick else 1_000_000)
+    say(f"  {rate:,.0f} decisions/s")
+    revocations = 30 if quick else 200
+    say(f"revoke-to-deny, {revocations} revocations with the fleet online ...")
+    latencies = revoke_to_deny(harness, revocations)
+    say(f"  p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms")
+    outbox.uninstall()
+    return {"size": "quick" if quick else "full", "doors": COMMON + UNITS, "people": PEOPLE, "devices":
+            len(harness.fleet.devices), "bus": type(bus).__name__, "full_sync_s": round(sync_s, 2),
+            "store_entries": entries, "decisions_per_s": round(rate),
+            "revoke_to_deny_p50_ms": round(percentile(latencies, 0.5), 1),
+            "revoke_to_deny_p99_ms": round(percentile(latencies, 0.99), 1), "revocations": len(latencies),
+            "errors": len(harness.errors)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.devices", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer revocations and decisions (under a minute)")
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"PostgreSQL URL (default {DEFAULT_DB}); sqlite:///… works too")
+    parser.add_argument("--schema", default="bench_devices", help="PostgreSQL schema to drop, recreate and fill")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL"), help="Redis URL (default REDIS_URL; else in-process)")
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    db = Database(args.db) if args.db.startswith("sqlite") else fresh_database(args.db, args.schema)
+    bus: Bus = RedisBus(args.redis, unique_prefix("bench")) if args.redis else MemoryBus(unique_prefix("bench"))
+    try:
+        result = run(db, bus, args.quick)
+    finally:
+        bus.close(drop=True)
+    result["total_s"] = round(time.perf_counter() - began, 1)
+    result["missed_targets"] = [name for name, target in TARGETS.items()
+                                if (result[name] < target if name == "decisions_per_s" else result[name] > target)]
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

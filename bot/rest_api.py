@@ -1,0 +1,178 @@
+"""The REST API under /api/v1: bearer-token callers, reads scoped to them, every change through the core services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from access_core.db import Database
+from access_core.errors import Ambiguous, CoreError, NotFound, Refused
+from access_core.lookup import door_in, property_by_name
+from access_core.models import Property
+from access_core.principal import Principal, load_principal
+from access_core.queries import visible_event_ids
+from access_core.services.context import Context
+from access_core.services.dispatch import HANDLERS, execute
+from bot.places import properties_of
+from bot.web import rest_reads
+from bot.web.auth import require_person
+
+PropertyName = Query(default=None, alias="property", description="Property name (default: the caller's first).")
+
+
+class Operation(BaseModel):
+    """One operation of the CONTRACT vocabulary, e.g. {"op": "grant_key", "person": …, "key": …}."""
+
+    model_config = ConfigDict(extra="allow")
+    op: str
+
+
+class GrantIn(BaseModel):
+    person: str
+    key: str
+    starts_at: str | None = None
+    ends_at: str | None = None
+    resident: bool | None = None
+    may_share: bool | None = None
+
+
+class RevokeIn(BaseModel):
+    person: str
+    key: str
+    at: str | None = None
+
+
+class PersonIn(BaseModel):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+class KeyIn(BaseModel):
+    name: str
+    doors: list[str]
+    shareable: bool = False
+
+
+class ReservationIn(BaseModel):
+    amenity: str
+    starts_at: str
+    ends_at: str
+    person: str | None = None
+
+
+def _status(exc: CoreError) -> int:
+    return 403 if isinstance(exc, Refused) else 404 if isinstance(exc, NotFound) else 422
+
+
+class Api:
+    """Resolves the caller and the property, then runs a read or an operation in one unit of work."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @contextmanager
+    def scope(self, request: Request, property_name: str | None) -> Iterator[tuple[Session, Principal, Property]]:
+        with self.database.session() as session:
+            person = require_person(request, session)
+            mine = properties_of(session, person)
+            prop = property_by_name(session, property_name) if property_name else (mine[0] if mine else None)
+            if prop is None or prop.id not in {p.id for p in mine}:
+                raise HTTPException(404, f"no property {property_name!r} of yours" if property_name else "you have no property")
+            try:
+                yield session, load_principal(session, person), prop
+            except CoreError as exc:
+                raise HTTPException(_status(exc), exc.message) from exc
+
+    def read(self, request: Request, property_name: str | None, reader: Callable[..., Any]) -> Any:
+        with self.scope(request, property_name) as (session, principal, prop):
+            return reader(session, principal, prop)
+
+    def run(self, request: Request, property_name: str | None, op: dict[str, Any]) -> dict[str, Any]:
+        if op.get("op") not in HANDLERS:
+            raise HTTPException(422, f"{op.get('op')!r} is not an operation")
+        with self.scope(request, property_name) as (session, principal, prop):
+            outcome = execute(Context(session, principal, datetime.now(UTC), prop), op)
+            return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}
+
+
+def router(database: Database) -> APIRouter:
+    api = APIRouter(prefix="/api/v1", tags=["REST API"])
+    core = Api(database)
+
+    @api.get("/people")
+    def list_people(request: Request, prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        return core.read(request, prop, rest_reads.people)  # type: ignore[no-any-return]
+
+    @api.post("/people", status_code=201)
+    def invite(request: Request, body: PersonIn, prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "invite_person", **body.model_dump()})
+
+    @api.get("/keys")
+    def list_keys(request: Request, prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        return core.read(request, prop, rest_reads.keys)  # type: ignore[no-any-return]
+
+    @api.post("/keys", status_code=201)
+    def create_key(request: Request, body: KeyIn, prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "create_key", **body.model_dump()})
+
+    @api.get("/doors")
+    def list_doors(request: Request, prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        return core.read(request, prop, rest_reads.doors)  # type: ignore[no-any-return]
+
+    @api.post("/doors/{door}/unlock")
+    def unlock(request: Request, door: str, reason: str = "", prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "unlock_door", "door": door, "reason": reason or None})
+
+    @api.get("/grants")
+    def list_grants(request: Request, prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        return core.read(request, prop, rest_reads.grants)  # type: ignore[no-any-return]
+
+    @api.post("/grants", status_code=201)
+    def grant(request: Request, body: GrantIn, prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "grant_key", **body.model_dump()})
+
+    @api.post("/grants/revoke")
+    def revoke(request: Request, body: RevokeIn, prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "revoke_key", **body.model_dump()})
+
+    @api.get("/reservations")
+    def list_reservations(request: Request, prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        return core.read(request, prop, rest_reads.reservations)  # type: ignore[no-any-return]
+
+    @api.post("/reservations", status_code=201)
+    def reserve(request: Request, body: ReservationIn, prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "reserve_amenity", **body.model_dump()})
+
+    @api.post("/reservations/cancel")
+    def cancel(request: Request, body: ReservationIn, prop: str | None = PropertyName) -> dict[str, Any]:
+        return core.run(request, prop, {"op": "cancel_reservation", **body.model_dump()})
+
+    @api.post("/operations")
+    def operation(request: Request, body: Operation, prop: str | None = PropertyName) -> dict[str, Any]:
+        """Any operation of the CONTRACT vocabulary, with the same permission checks as the dialogue."""
+        return core.run(request, prop, body.model_dump())
+
+    @api.get("/activity")
+    def activity(request: Request, door: str | None = None, since: datetime | None = None, until: datetime | None = None,
+                 prop: str | None = PropertyName) -> dict[str, list[str]]:
+        """The events the caller may see (the DOMAIN visibility table)."""
+        with core.scope(request, prop) as (session, principal, place):
+            try:
+                target = door_in(session, place, door) if door else None
+            except (NotFound, Ambiguous) as exc:
+                raise HTTPException(404, exc.message) from exc
+            events = visible_event_ids(session, principal, door=target, since=_aware(since), until=_aware(until))
+            return {"events": [e.external_id for e in events]}
+
+    return api
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
