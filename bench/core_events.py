@@ -5,7 +5,8 @@ blueprint, a whole category of events at a time:
 
 - a resident at their own unit: ``resident``, no granter;
 - a resident at a common door (keys held as non-resident): ``nonresident``, granted by the full manager;
-- a manager (full, limited, specific) anywhere, a remote unlock at a unit: ``manager``, no granter;
+- a manager (full, limited, specific): ``manager``, granted by whoever gave the key they used
+  (the full manager), no granter for a remote unlock at a unit no key of theirs opens;
 - the maintenance vendor: ``nonresident``, granted by the full manager;
 - a guest on a share: ``nonresident``, granted by the sharer;
 - a daily doorcode (no person): ``nonresident``, granted by the code's creator.
@@ -95,14 +96,14 @@ class SiteEvents:
         actor = self.rng.choice(np.array([staff["full"], staff["limited"]]), n)
         names = ("Front Entrance", "Management Office", "Package Room", "Boiler Room")
         door = self.rng.choice(np.array([common[name] for name in names]), n)
-        return _block(n, door=door, actor=actor, at=self._times(n), role=MANAGER)
+        return _block(n, door=door, actor=actor, at=self._times(n), role=MANAGER, granter=staff["full"])
 
     def leasing(self, n: int) -> Columns:
         common = self.site.common
         doors = np.array([common["Front Entrance"], common["Management Office"], *self.site.units[:10]])
         door = self.rng.choice(doors, n)
         return _block(n, door=door, actor=self.site.staff["specific_a"], at=self._times(n), role=MANAGER,
-                      residence=np.isin(door, self.site.units))
+                      granter=self.site.staff["full"], residence=np.isin(door, self.site.units))
 
     def vendor(self, n: int) -> Columns:
         common = self.site.common

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.access_index import AccessIndex
-from access_core.activity import classify, Actor
+from access_core.activity import Actor, classify
 from access_core.csv_import import import_csv
 from access_core.db import Database
 from access_core.models import ActivityEvent, Door, Grant, Key, Person, Property
@@ -121,18 +121,24 @@ def _differs(session: Session, index: AccessIndex, case: tuple[int, int, datetim
     return decide_person(session, person, door, at) != index.decide(person_id, door_id, at)
 
 
-def classification_check(db: Database, samples: int = 200) -> int:
-    """How many of a sample of loaded events ``classify`` would judge otherwise (should be 0)."""
+def classification_check(db: Database, plan: Blueprint, samples: int = 400) -> tuple[int, int]:
+    """Of a sample of loaded events (random ones, plus doorcode and guest events), how many ``classify``
+    would judge otherwise (should be none); and the sample's size."""
     rng = random.Random(3)
+    guests = [guest for site in plan.sites for guest, *_ in site.shares]
     wrong = 0
     with db.sessions() as session:
         last = session.scalar(select(ActivityEvent.id).order_by(ActivityEvent.id.desc()).limit(1)) or 0
-        for event_id in rng.sample(range(1, last + 1), min(samples, last)):
+        ids = rng.sample(range(1, last + 1), min(samples, last))
+        for rare in (ActivityEvent.doorcode.is_not(None), ActivityEvent.actor_id.in_(guests)):
+            ids += session.scalars(select(ActivityEvent.id).where(rare).limit(25)).all()
+        for event_id in ids:
             event = session.get(ActivityEvent, event_id)
             assert event is not None
             actor = Actor(event.actor, doorcode=event.doorcode)
             wrong += classify(session, event.door, actor, event.at) != (event.actor_role, event.granter_id)
-    return wrong
+            session.expunge_all()
+    return wrong, len(ids)
 
 
 def csv_rows(count: int) -> str:

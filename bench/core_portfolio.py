@@ -16,7 +16,17 @@ from typing import Any
 from sqlalchemy import Connection, insert, text
 
 from access_core.models import (
-    Door, Doorcode, Grant, GuestShare, Key, KeyDoor, ManagerRole, Membership, Person, Portfolio, Property,
+    Door,
+    Doorcode,
+    Grant,
+    GuestShare,
+    Key,
+    KeyDoor,
+    ManagerRole,
+    Membership,
+    Person,
+    Portfolio,
+    Property,
 )
 
 SPAN_START = datetime(2026, 6, 1, tzinfo=UTC)

@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 
 from access_core.db import Database
 from access_core.models import Door, Doorcode, Grant, Key, Keycard, KeyDoor, Person, Portfolio, Property
+from access_core.sources import decide_person
 from bench.core import DEFAULT_DB, fresh_database
 from devices import outbox
 from devices.bus import Bus, MemoryBus, RedisBus, unique_prefix
@@ -105,6 +106,21 @@ def decisions_per_s(harness: Harness, count: int) -> float:
     return done / (time.perf_counter() - began)
 
 
+def mismatches(harness: Harness, samples: int) -> int:
+    """Device answers that differ from the database's, on a sample of people, doors and times."""
+    rng = random.Random(3)
+    now = datetime.now(UTC)
+    with harness.database.session() as session:
+        people = session.scalars(select(Person).order_by(Person.id)).all()
+        doors = session.scalars(select(Door).where(Door.property_id == harness.property_id)).all()
+        differ = 0
+        for _ in range(samples):
+            person, door = rng.choice(people), rng.choice(doors)
+            at = now + timedelta(hours=rng.randrange(-2000, 2000))
+            differ += harness.device(door.id).store.decide_person(person.id, at) != decide_person(session, person, door, at)
+    return differ
+
+
 def revoke_to_deny(harness: Harness, revocations: int) -> list[float]:
     rng = random.Random(11)
     front = harness.device(min(harness.fleet.devices))
@@ -150,6 +166,8 @@ def run(db: Database, bus: Bus, quick: bool) -> dict[str, Any]:
     entries = sum(len(d.store.people) for d in harness.fleet.devices.values())
     say(f"  {sync_s:.2f} s ({entries:,} person-door entries)")
     harness.settle(max_rounds=1000)
+    differ = mismatches(harness, 300)
+    say(f"  {differ} of 300 sampled device decisions differ from the database's")
     say("decisions on one device's store ...")
     rate = decisions_per_s(harness, 200_000 if quick else 1_000_000)
     say(f"  {rate:,.0f} decisions/s")
@@ -160,7 +178,7 @@ def run(db: Database, bus: Bus, quick: bool) -> dict[str, Any]:
     outbox.uninstall()
     return {"size": "quick" if quick else "full", "doors": COMMON + UNITS, "people": PEOPLE, "devices":
             len(harness.fleet.devices), "bus": type(bus).__name__, "full_sync_s": round(sync_s, 2),
-            "store_entries": entries, "decisions_per_s": round(rate),
+            "store_entries": entries, "decisions_per_s": round(rate), "decision_mismatches": differ,
             "revoke_to_deny_p50_ms": round(percentile(latencies, 0.5), 1),
             "revoke_to_deny_p99_ms": round(percentile(latencies, 0.99), 1), "revocations": len(latencies),
             "errors": len(harness.errors)}
@@ -184,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     result["missed_targets"] = [name for name, target in TARGETS.items()
                                 if (result[name] < target if name == "decisions_per_s" else result[name] > target)]
     print(json.dumps(result), flush=True)
-    return 0
+    return 1 if result["decision_mismatches"] or result["errors"] else 0
 
 
 if __name__ == "__main__":

@@ -81,63 +81,73 @@ class SlackPeople:
 NOT_KNOWN = "I couldn't match your Slack email to anyone at your buildings; ask your property manager to add you."
 
 
-def build_app(turns: Turns, *, token: str, signing_secret: str, api_url: str | None = None) -> App:
-    client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
-    app = App(client=client, signing_secret=signing_secret, process_before_response=True)
-    people = SlackPeople(turns)
+class Listeners:
+    """What the bot does with each kind of Slack request, once acked; each is a Bolt lazy listener."""
 
-    @app.middleware
-    def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+    def __init__(self, turns: Turns) -> None:
+        self.turns = turns
+        self.people = SlackPeople(turns)
+
+    def once_per_event(self, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 - Bolt's name
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id and not turns.first_time("slack", str(event_id)):
+        if body.get("type") == "event_callback" and event_id and not self.turns.first_time("slack", str(event_id)):
             return BoltResponse(status=200, body="")
         return next()
 
-    def just_ack(ack: Any) -> None:
-        ack()
+    def _turn(self, client: WebClient, user_id: str, text: str) -> dict[str, Any]:
+        handle = self.people.handle(client, user_id)
+        return self.turns.turn("slack", handle, text) if handle else {"status": "refused", "reply": NOT_KNOWN}
 
-    def answer_message(event: dict[str, Any], client: WebClient) -> None:
+    def answer_message(self, event: dict[str, Any], client: WebClient) -> None:
         if event.get("bot_id") or event.get("subtype") or not event.get("user"):
             return
         if event.get("type") == "message" and event.get("channel_type") != "im":
             return
         text = " ".join(w for w in str(event.get("text", "")).split() if not w.startswith("<@"))
-        handle = people.handle(client, event["user"])
-        turn = turns.turn("slack", handle, text) if handle else {"status": "refused", "reply": NOT_KNOWN}
+        turn = self._turn(client, event["user"], text)
         thread = event.get("thread_ts") if event.get("type") == "app_mention" else None
         client.chat_postMessage(channel=event["channel"], text=turn["reply"], blocks=confirm_blocks(turn), thread_ts=thread)
 
-    def answer_command(command: dict[str, Any], client: WebClient, respond: Any) -> None:
-        handle = people.handle(client, command["user_id"])
-        turn = turns.turn("slack", handle, command.get("text", "")) if handle else {"status": "refused", "reply": NOT_KNOWN}
+    def answer_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
+        turn = self._turn(client, command["user_id"], command.get("text", ""))
         respond(text=turn["reply"], blocks=confirm_blocks(turn), response_type="ephemeral")
 
-    def answer_button(body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        handle = people.handle(client, body["user"]["id"])
+    def answer_button(self, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        handle = self.people.handle(client, body["user"]["id"])
         if handle is None:
             return
         action = body["actions"][0]
-        pending = turns.pending("slack", handle)
+        pending = self.turns.pending("slack", handle)
         if pending is None or plan_digest(pending["operations"]) != action.get("value"):
             turn: dict[str, Any] = EXPIRED
         else:
-            turn = turns.turn("slack", handle, "yes" if action["action_id"] == "concierge_confirm" else "no")
+            turn = self.turns.turn("slack", handle, "yes" if action["action_id"] == "concierge_confirm" else "no")
         message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
         if message.get("ts") and channel:
             client.chat_update(channel=channel, ts=message["ts"], text=turn["reply"], blocks=confirm_blocks(turn))
         else:
             respond(text=turn["reply"], blocks=confirm_blocks(turn), replace_original=True)
 
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
-        handle = people.handle(client, event["user"])
-        client.views_publish(user_id=event["user"], view=home_view(turns, handle))
+    def publish_home(self, event: dict[str, Any], client: WebClient) -> None:
+        handle = self.people.handle(client, event["user"])
+        client.views_publish(user_id=event["user"], view=home_view(self.turns, handle))
 
-    app.event("message")(ack=just_ack, lazy=[answer_message])
-    app.event("app_mention")(ack=just_ack, lazy=[answer_message])
-    app.command("/concierge")(ack=just_ack, lazy=[answer_command])
-    app.action("concierge_confirm")(ack=just_ack, lazy=[answer_button])
-    app.action("concierge_cancel")(ack=just_ack, lazy=[answer_button])
-    app.event("app_home_opened")(ack=just_ack, lazy=[publish_home])
+
+def just_ack(ack: Any) -> None:
+    ack()
+
+
+def build_app(turns: Turns, *, token: str, signing_secret: str, api_url: str | None = None) -> App:
+    client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
+    app = App(client=client, signing_secret=signing_secret, process_before_response=True)
+    listeners = Listeners(turns)
+    app.middleware(listeners.once_per_event)
+    app.event("message")(ack=just_ack, lazy=[listeners.answer_message])
+    app.event("app_mention")(ack=just_ack, lazy=[listeners.answer_message])
+    app.command("/concierge")(ack=just_ack, lazy=[listeners.answer_command])
+    app.action("concierge_confirm")(ack=just_ack, lazy=[listeners.answer_button])
+    app.action("concierge_cancel")(ack=just_ack, lazy=[listeners.answer_button])
+    app.event("app_home_opened")(ack=just_ack, lazy=[listeners.publish_home])
     return app
 
 

@@ -24,6 +24,8 @@ from access_core.models import ActivityEvent, Door, Doorcode, Grant, GuestShare,
 from devices.models import DeviceChange
 
 FROM_DEVICES = "devices_origin"
+LIVE_UNLOCK = "unlock-"
+"""How ``access_core.services.doors.unlock_door`` names its events; loaded history unlocks nothing."""
 KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands", "everything")
 WATCHED = (Grant, GuestShare, Doorcode, Keycard, KeyDoor, Door, Reservation)
 
@@ -37,7 +39,7 @@ def _old(obj: Any, name: str) -> Any:
     return history.deleted[0] if history.deleted else None
 
 
-def describe(obj: Any, from_devices: bool, found: dict[str, list[Any]]) -> None:
+def describe(obj: Any, from_devices: bool, found: dict[str, list[Any]], *, new: bool = False) -> None:
     """Add what this written object means for devices to ``found``."""
     if isinstance(obj, Grant):
         found["grants"].append([obj.person_id, obj.key_id])
@@ -58,9 +60,10 @@ def describe(obj: Any, from_devices: bool, found: dict[str, list[Any]]) -> None:
     elif isinstance(obj, Door):
         if _changed(obj, "activated"):
             found["doors"].append(obj.id)
-        if not from_devices and _changed(obj, "firmware") and obj.firmware:
+        if not from_devices and not new and _changed(obj, "firmware") and obj.firmware:
             found["commands"].append({"door": obj.id, "type": "firmware", "version": obj.firmware})
-    elif isinstance(obj, ActivityEvent) and obj.credential == "remote" and obj.granted and not from_devices:
+    elif isinstance(obj, ActivityEvent) and obj.credential == "remote" and obj.granted and not from_devices \
+            and new and obj.external_id.startswith(LIVE_UNLOCK):
         found["commands"].append({"door": obj.door_id, "type": "unlock", "event": obj.external_id})
 
 
@@ -105,7 +108,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
-        describe(obj, from_devices, found)
+        describe(obj, from_devices, found, new=obj in session.new)
     _record(session, found)
 
 

@@ -31,6 +31,7 @@ from devices.plan import DoorWork, plan_changes
 Clock = Callable[[], datetime]
 MAX_CATCH_UP = 200
 PRUNE_EVERY_S = 60.0
+TICK_EVERY_S = 5.0
 
 
 def utcnow() -> datetime:
@@ -152,12 +153,15 @@ class Relay:
             return self.compile_pending() + self.publish_pending()
 
     def run(self, stop: threading.Event, interval: float = 0.02, on_error: Callable[[Exception], None] | None = None) -> None:
-        pruned_at = 0.0
+        pruned_at = ticked_at = 0.0
         while not stop.is_set():
             try:
                 if time.monotonic() - pruned_at > PRUNE_EVERY_S:
                     self.prune()
                     pruned_at = time.monotonic()
+                if time.monotonic() - ticked_at > TICK_EVERY_S:
+                    self.tick_all()
+                    ticked_at = time.monotonic()
                 busy = self.step()
             except Exception as exc:  # a dead Redis or database: keep the work, try again
                 if on_error:
@@ -176,6 +180,12 @@ class Relay:
         messages = [snapshot_message(d, versions[d], payload) for d, payload in stores.items()]
         self.bus.publish_many(commands_stream(self.bus.prefix, property_id), messages)
         return len(messages)
+
+    def tick_all(self) -> None:
+        with self.database.session() as session:
+            properties = list(session.scalars(select(DeviceDoor.property_id).distinct()))
+        for property_id in properties:
+            self.tick(property_id)
 
     def tick(self, property_id: int) -> None:
         """Tell the fleet each door's newest version: a device behind asks to catch up."""

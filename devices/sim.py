@@ -40,6 +40,7 @@ class SimDevice:
     applied_commands: list[dict[str, Any]] = field(default_factory=list)
     unlocked: int = 0
     _seen: deque[str] = field(default_factory=lambda: deque(maxlen=SEEN_COMMANDS))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.store = DoorStore(self.door_id)
@@ -71,8 +72,17 @@ class SimDevice:
             self.emit("firmware", now, version=self.firmware)
 
     def emit(self, kind: str, at: datetime, **fields: Any) -> None:
-        self.outbox.append({"id": f"dev-{uuid.uuid4().hex}", "type": kind, "door": self.door_id,
-                            "at": at.isoformat(), **fields})
+        with self._lock:
+            self.outbox.append({"id": f"dev-{uuid.uuid4().hex}", "type": kind, "door": self.door_id,
+                                "at": at.isoformat(), **fields})
+
+    def take_outbox(self) -> list[dict[str, Any]]:
+        """The events to send now (none while offline), in the order they happened."""
+        with self._lock:
+            if not self.online:
+                return []
+            taken, self.outbox = self.outbox, []
+            return taken
 
     def tap(self, at: datetime, *, person: int | None = None, card: str | None = None, code: str | None = None) -> Decision:
         """Someone presents a credential: decide from the store, record the event."""
@@ -128,9 +138,7 @@ class Fleet:
     def flush(self) -> int:
         sent: list[dict[str, Any]] = []
         for device in self.devices.values():
-            if device.online and device.outbox:
-                sent.extend(device.outbox)
-                device.outbox.clear()
+            sent.extend(device.take_outbox())
         if sent:
             self.bus.publish_many(self.events, sent)
         return len(sent)
@@ -153,5 +161,9 @@ class Fleet:
                 device.tap(now, person=rng.choice(people))
             elif roll < 0.5 and cards:
                 device.tap(now, card=rng.choice(cards))
-            elif roll < 0.55:
+            elif roll < 0.52 and device.store.codes:
+                device.tap(now, code=rng.choice(sorted(device.store.codes)))
+            elif roll < 0.57:
                 device.drain(now, rng.randint(1, 5))
+            elif roll < 0.575:
+                device.emit(rng.choice(("held_open", "tamper")), now)

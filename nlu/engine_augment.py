@@ -119,12 +119,22 @@ def _substitute(example: Example, pools: dict[str, list[str]], rng: random.Rando
     return Example(text, example.intent, tuple(spans))
 
 
-def augment(examples: Sequence[Example], copies: int, seed: int = 13) -> list[Example]:
-    """`copies` variants of every example that has a slot entity (deterministic for a seed)."""
+def augment(examples: Sequence[Example], copies: int, seed: int = 13, intent_noise: float = 0.0) -> list[Example]:
+    """`copies` variants of every example that has a slot entity (deterministic for a seed).
+
+    With `intent_noise`, that share of the variants carries a random intent: the tagger
+    reads the predicted intent, and must not follow a wrong guess blindly ("take Marcus
+    off the pool key" guessed as removing a door should still tag Marcus a person).
+    """
     rng = random.Random(seed)
     pools = value_pools(examples)
+    intents = sorted({example.intent for example in examples})
     out: list[Example] = []
     for example in examples:
         if any(span.entity in SLOT_ENTITIES for span in example.entities):
-            out.extend(_substitute(example, pools, rng) for _ in range(copies))
+            for _ in range(copies):
+                variant = _substitute(example, pools, rng)
+                if rng.random() < intent_noise:
+                    variant = Example(variant.text, rng.choice(intents), variant.entities)
+                out.append(variant)
     return out

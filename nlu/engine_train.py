@@ -24,6 +24,11 @@ from nlu.training_data import Example, TrainingData
 INTENT_C = 60.0
 TAGGER_C = 4.0
 AUGMENT_COPIES = 2
+INTENT_NOISE = 0.2
+ENTITY_FEATURE_VALUE = 0.3
+"""Value of an entity-type feature in the second intent stage: small, so it must earn large weights
+against the regulariser. Trained on gold types but fed predicted ones, it is best trusted a little
+(4-fold cross-validation: 1.0 -> 75.5 %, 0.3 -> 77.8 %, text only 74.2 %)."""
 SOLVER = "saga"
 TOLERANCE = 3e-3
 MAX_ITER = 500
@@ -91,8 +96,9 @@ def _intent_part(data: TrainingData, analyses: list[Analysis]) -> dict[str, obje
     entity_vocab = {f: i for i, f in enumerate(sorted({f for row in entity_rows for f in row}))}
     rows = [i for i, row in enumerate(entity_rows) for _ in row]
     cols = [entity_vocab[f] for row in entity_rows for f in row]
-    entities = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(entity_rows), len(entity_vocab)))
+    entities = sparse.csr_matrix((np.full(len(cols), ENTITY_FEATURE_VALUE), (rows, cols)), shape=(len(entity_rows), len(entity_vocab)))
     coef2, bias2 = _fit(sparse.hstack([matrix, entities]).tocsr(), labels, INTENT_C, True)
+    coef2[matrix.shape[1] :] *= ENTITY_FEATURE_VALUE  # prediction then simply adds the rows of the types found
     return {
         "intents": intents,
         "word_vocab": word_vocab,
@@ -136,7 +142,7 @@ def _token_rows(examples: list[Example], patterns: PatternSet, skip: set[str]) -
 
 
 def _tagger_part(data: TrainingData, patterns: PatternSet) -> dict[str, object]:
-    examples = data.examples + augment(data.examples, AUGMENT_COPIES)
+    examples = data.examples + augment(data.examples, AUGMENT_COPIES, intent_noise=INTENT_NOISE)
     token_rows, token_labels = _token_rows(examples, patterns, skip=set(data.regexes))
     counts = Counter(f for row in token_rows for f in row)
     vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= TAGGER_MIN_COUNT or f == "b"))}

@@ -41,10 +41,12 @@ def served(tmp_path: Path) -> Iterator[str]:
         env.pop(name, None)
     subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
     port = free_port()
-    server = subprocess.Popen([*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db], cwd=ROOT, env=env)
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen([*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(base + "/health", timeout=1).status_code == 200:
@@ -57,4 +59,9 @@ def served(tmp_path: Path) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from test_devices_sync import NOW, bus, door_id, fleet, run  # noqa: F401
 
 from access_core.lookup import require_person
@@ -88,8 +88,8 @@ def test_battery_firmware_and_alarms_reach_door_status(fleet: Harness) -> None: 
         alerts = session.scalars(select(DeviceAlert).order_by(DeviceAlert.id)).all()
         assert [(a.kind, a.level) for a in alerts] == [("low_battery", 19), ("held_open", None)]
         assert alerts[0].notify == ["ana.lopez@harbor.example", "eli.novak@installers.example"]
-        commands = session.scalar(select(func.count()).select_from(DeviceMessage).where(DeviceMessage.kind == "command"))
-        assert commands == 1
+        commands = session.scalars(select(DeviceMessage).where(DeviceMessage.kind == "command")).all()
+        assert [c.payload["type"] for c in commands if c.door_id == gym.door_id] == ["firmware"]
     assert [e.credential for e in events_at(fleet, gym.door_id)] == ["held_open"]
 
 
