@@ -30,6 +30,7 @@ def grant_sources(session: Session, person_id: int, door_id: int) -> list[Access
         .join(Key, Key.id == Grant.key_id)
         .join(KeyDoor, and_(KeyDoor.key_id == Grant.key_id, KeyDoor.door_id == door_id))
         .where(Grant.person_id == person_id)
+        .order_by(Grant.id)
     )
     return [
         AccessSource(f"key {key_name}", grant.starts_at, grant.ends_at, cached_schedule(schedule))
@@ -43,6 +44,7 @@ def share_sources(session: Session, person_id: int, door_id: int) -> list[Access
         .join(Key, Key.id == GuestShare.key_id)
         .join(KeyDoor, and_(KeyDoor.key_id == GuestShare.key_id, KeyDoor.door_id == door_id))
         .where(GuestShare.guest_id == person_id)
+        .order_by(GuestShare.id)
     )
     sources = []
     for share, key_name, schedule in rows:
@@ -70,6 +72,7 @@ def reservation_sources(session: Session, person_id: int, door_id: int) -> list[
         select(Reservation)
         .join(Amenity, Amenity.id == Reservation.amenity_id)
         .where(Reservation.person_id == person_id, Amenity.door_id == door_id, Reservation.cancelled.is_(False))
+        .order_by(Reservation.id)
     )
     return [AccessSource(f"reservation of {r.amenity.name}", r.starts_at, r.ends_at) for r in rows]
 

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import psycopg
 from numpy.typing import NDArray
 from sqlalchemy import Engine
 
@@ -184,11 +185,13 @@ def copy_events(engine: Engine, events: Columns, codes: list[str]) -> int:
         connection = raw.driver_connection
         assert connection is not None
         cursor = connection.cursor()
-        rebuild = _drop_secondary_indexes(cursor)
+        replica = True
         try:
             cursor.execute("SET session_replication_role = replica")  # the rows are consistent by construction
-        except Exception:  # noqa: BLE001 - not a superuser: the foreign keys are checked, only slower
+        except psycopg.errors.InsufficientPrivilege:  # not a superuser: foreign keys are checked, only slower
             connection.rollback()
+            replica = False
+        rebuild = _drop_secondary_indexes(cursor)
         total = 0
         with cursor.copy(f"COPY activity_events ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(list(TYPES))
@@ -196,7 +199,8 @@ def copy_events(engine: Engine, events: Columns, codes: list[str]) -> int:
                 for row in chunk:
                     copy.write_row(row)
                 total += len(chunk)
-        cursor.execute("SET session_replication_role = DEFAULT")
+        if replica:
+            cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("SET maintenance_work_mem = '512MB'")
         for statement in rebuild:
             cursor.execute(statement)
