@@ -78,20 +78,24 @@ def _shares(session: Session, prop: Property, sources: Sources) -> None:
     sharers = _sharer_grants(session, {(share.granter_id, share.key_id) for share, *_ in rows})
     for share, door_id, key_name, schedule in rows:
         grant = sharers.get((share.granter_id, share.key_id))
-        still_may_share = grant is not None and grant[0] and grant[1] >= share.ends_at
-        source = AccessSource(f"share of {key_name}", share.starts_at, share.ends_at,
-                              cached_schedule(schedule), share.active and still_may_share)
+        if grant is None or not grant[0]:
+            starts, ends, live = share.starts_at, share.ends_at, False
+        else:
+            starts = max(share.starts_at, grant[2])
+            ends = max(min(share.ends_at, grant[1]), starts)
+            live = share.active
+        source = AccessSource(f"share of {key_name}", starts, ends, cached_schedule(schedule), live)
         sources.setdefault((share.guest_id, door_id), []).append(source)
 
 
 def _sharer_grants(
     session: Session, pairs: set[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[bool, datetime]]:
-    """(person, key) -> (may_share, end or the end of time) of the sharers' own grants."""
+) -> dict[tuple[int, int], tuple[bool, datetime, datetime]]:
+    """(person, key) -> (may_share, end or the end of time, start) of the sharers' own grants (sources.share_window)."""
     if not pairs:
         return {}
     grants = session.scalars(select(Grant).where(Grant.key_id.in_({key for _, key in pairs})))
-    return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max()) for g in grants
+    return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max(), g.starts_at) for g in grants
             if (g.person_id, g.key_id) in pairs}
 
 

@@ -62,9 +62,8 @@ def people_entries(
     rows = session.execute(_filter(_filter(shares, KeyDoor.door_id, door_ids), GuestShare.guest_id, person_ids)).all()
     sharers = _sharer_grants(session, {(share.granter_id, share.key_id) for share, *_ in rows})
     for share, door_id, key_name, schedule in rows:
-        grant = sharers.get((share.granter_id, share.key_id))
-        live = share.active and grant is not None and grant[0] and grant[1] >= share.ends_at
-        add(door_id, share.guest_id, (f"share of {key_name}", _ts(share.starts_at), _ts(share.ends_at), schedule, live))
+        starts, ends, live = _share_window(share, sharers.get((share.granter_id, share.key_id)))
+        add(door_id, share.guest_id, (f"share of {key_name}", _ts(starts), _ts(ends), schedule, live))
     reservations = (select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
                     .join(Amenity, Amenity.id == Reservation.amenity_id)
                     .where(Amenity.property_id == prop_id, Amenity.door_id.is_not(None), Reservation.cancelled.is_(False))
@@ -75,11 +74,20 @@ def people_entries(
     return found
 
 
-def _sharer_grants(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[bool, datetime]]:
+def _sharer_grants(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], Grant]:
     if not pairs:
         return {}
     grants = session.scalars(select(Grant).where(Grant.key_id.in_({key for _, key in pairs})))
-    return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max()) for g in grants if (g.person_id, g.key_id) in pairs}
+    return {(g.person_id, g.key_id): g for g in grants if (g.person_id, g.key_id) in pairs}
+
+
+def _share_window(share: GuestShare, grant: Grant | None) -> tuple[datetime, datetime, bool]:
+    """As ``access_core.sources.share_window``: within the sharer's grant, dead when they may not share."""
+    if grant is None or not grant.may_share:
+        return share.starts_at, share.ends_at, False
+    starts = max(share.starts_at, grant.starts_at)
+    ends = min(share.ends_at, grant.ends_at_or_max())
+    return starts, max(ends, starts), share.active
 
 
 def pack(entries: dict[str, list[Encoded]]) -> dict[str, Any]:
@@ -110,7 +118,7 @@ def codes(
     found: dict[int, dict[str, list[Encoded]]] = {}
     for doorcode, door_id, schedule in session.execute(query):
         found.setdefault(door_id, {}).setdefault(doorcode.code, []).append(
-            (f"code {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active))
+            (f"doorcode {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active))
     return found
 
 

@@ -115,17 +115,17 @@ class DoorStore:
 
     def decide_card(self, serial: str, at: datetime) -> Decision:
         """A keycard mirrors its holder's access; a deactivated or unknown one opens nothing."""
-        card = self.cards.get(serial)
+        card = self.cards.get(serial.strip().upper())
         if card is None:
             return decide((), at, self.tz, door_activated=self.activated)
         return self.decide_person(card[0], at, credential_live=card[1])
 
     def decide_code(self, code: str, at: datetime) -> Decision:
         """A daily doorcode: valid on its own local day, under the key's schedule for this door."""
-        rows = self.codes.get(code, ())
+        rows = self.codes.get(code.strip(), ())
         if not rows:
             return doorcode_decision(None, at, self.tz, door_activated=self.activated)
         today = at.astimezone(self.tz).date()
-        via, day, schedule, active = sorted(rows, key=lambda row: row[1] != today)[0]
+        via, day, schedule, active = min(rows, key=lambda row: (row[1] != today, not row[3]))
         source = doorcode_source(via, day, self.tz, schedule, active)
         return doorcode_decision(source, at, self.tz, door_activated=self.activated)

@@ -30,7 +30,7 @@ from nlu.engine_entities import (
     select,
     unambiguous,
 )
-from nlu.engine_model import Model, intent_probabilities, tag_tokens, text_vector
+from nlu.engine_model import Model, Runtime, intent_probabilities, tag_tokens, text_vector
 from nlu.features import MAX_CHARS, normal_word
 from nlu.training_data import DEFAULT_DATA_PATH, Span, parse_training_yaml
 
@@ -155,6 +155,7 @@ class Engine:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.patterns = PatternSet(model.regexes, model.lookups)
+        self.runtime = Runtime(model)
         intents = model.intents
         self._out_of_scope = intents.index("out_of_scope") if "out_of_scope" in intents else None
 
@@ -180,7 +181,7 @@ class Engine:
         if not text.strip():
             return {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": [], "intent_ranking": []}
         analysis = analyse(text[:MAX_CHARS], self.patterns)
-        vector = text_vector(self.model, analysis.intent_words, analysis.intent_flags)
+        vector = text_vector(self.model, analysis.intent_words, analysis.intent_flags, self.runtime)
         guess = self.model.intents[int(intent_probabilities(self.model, vector).argmax())]
         found = self._found(text, analysis, guess)
         probs = intent_probabilities(self.model, vector, [f.span.entity for f in found])
@@ -227,7 +228,7 @@ class Engine:
 
     def _tagged(self, text: str, analysis: Analysis, intent: str) -> list[Found]:
         tokens = analysis.tokens
-        labels = tag_tokens(self.model, [t for t, _, _ in tokens], analysis.token_flags, intent)
+        labels = tag_tokens(self.model, [t for t, _, _ in tokens], analysis.token_flags, intent, self.runtime)
         found: list[Found] = []
         current: list[int] = []
 

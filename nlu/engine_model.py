@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlu.features import entity_features, intent_chars, intent_words, token_features
+from nlu.features import context_features, entity_features, intent_chars, intent_words, word_features
 
 
 @dataclass(slots=True)
@@ -61,10 +61,53 @@ class Model:
     """Entity type (`""` for any) to lower-cased surface text to canonical value."""
 
 
+CACHE_LIMIT = 50_000
+"""Words whose feature columns a FeatureCache keeps before it starts afresh."""
+
+
+class Runtime:
+    """What prediction derives from a model once: tagger constants, and per-word feature columns
+    (most words of a message were seen before)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.chars: dict[str, tuple[int, ...]] = {}
+        self.tokens: dict[str, tuple[int, ...]] = {}
+        previous = model.tag_previous
+        self.chain = previous + model.tag_transitions
+        self.previous_max = previous.max(axis=1)
+        self.previous_exp_t = np.exp(previous - self.previous_max[:, None]).T
+        self.label_columns = np.arange(len(model.tag_labels))
+
+    def char_columns(self, word: str) -> tuple[int, ...]:
+        """Columns of a normalised word's character n-grams (known ones only)."""
+        hit = self.chars.get(word)
+        if hit is None:
+            get = self.model.char_vocab.get
+            hit = self.chars[word] = tuple(c for c in map(get, intent_chars([word])) if c is not None)
+            if len(self.chars) > CACHE_LIMIT:
+                self.chars.clear()
+        return hit
+
+    def token_rows(self, word: str) -> tuple[int, ...]:
+        """Rows of `tag_coef` for a token's own features (unknown ones: the zero row)."""
+        hit = self.tokens.get(word)
+        if hit is None:
+            get, unknown = self.model.tag_vocab.get, len(self.model.tag_coef) - 1
+            hit = self.tokens[word] = tuple(get(f, unknown) for f in word_features(word))
+            if len(self.tokens) > CACHE_LIMIT:
+                self.tokens.clear()
+        return hit
+
+
 def tfidf_vector(feats: Iterable[str], vocab: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Columns and l2-normalised sublinear tf-idf weights of the features known to `vocab`."""
     counts = Counter(map(vocab.get, feats))
     counts.pop(None, None)
+    return _tfidf(counts, idf)
+
+
+def _tfidf(counts: Counter[int | None], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not counts:
         return np.empty(0, np.intp), np.empty(0, np.float64)
     columns = np.fromiter(counts.keys(), np.intp, len(counts))
@@ -78,10 +121,13 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return probs
 
 
-def text_vector(model: Model, words: Sequence[str], flags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def text_vector(model: Model, words: Sequence[str], flags: Sequence[str], cache: Runtime) -> tuple[np.ndarray, np.ndarray]:
     """Columns and values of a text's word and character features (both stages share them)."""
     word_idx, word_val = tfidf_vector(intent_words(words, flags), model.word_vocab, model.word_idf)
-    char_idx, char_val = tfidf_vector(intent_chars(words), model.char_vocab, model.char_idf)
+    chars: Counter[int | None] = Counter()
+    for word in words:
+        chars.update(cache.char_columns(word))
+    char_idx, char_val = _tfidf(chars, model.char_idf)
     indices = np.concatenate([word_idx, char_idx + len(model.word_idf)])
     return indices, np.concatenate([word_val, char_val]).astype(np.float32)
 
@@ -112,7 +158,7 @@ def bio_transitions(labels: Sequence[str]) -> np.ndarray:
     return allowed
 
 
-def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[tuple[str, float]]:
+def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str, cache: Runtime) -> list[tuple[str, float]]:
     """The best BIO label sequence with each label's probability.
 
     A maximum-entropy Markov model: P(label | previous label, features) is a softmax of
@@ -123,23 +169,25 @@ def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]
         return []
     unknown = len(model.tag_coef) - 1
     get = model.tag_vocab.get
-    rows = token_features(words, flags, intent)
-    starts = np.cumsum([0] + [len(row) for row in rows[:-1]])
-    indices = [get(f, unknown) for row in rows for f in row]
+    indices: list[int] = []
+    starts: list[int] = []
+    for word, context in zip(words, context_features(words, flags, intent), strict=True):
+        starts.append(len(indices))
+        indices += cache.token_rows(word)
+        indices += [get(f, unknown) for f in context]
     logits = np.add.reduceat(model.tag_coef[indices], starts, axis=0) + model.tag_bias
     # log of the softmax normaliser for every (token, previous label), without a 3-D array
-    previous = model.tag_previous
-    token_max, previous_max = logits.max(axis=1), previous.max(axis=1)
-    norm = np.exp(logits - token_max[:, None]) @ np.exp(previous - previous_max[:, None]).T
-    log_norm = np.log(norm) + token_max[:, None] + previous_max[None, :]
-    path = _viterbi(logits, log_norm, previous + model.tag_transitions)
+    token_max = logits.max(axis=1)
+    norm = np.exp(logits - token_max[:, None]) @ cache.previous_exp_t
+    log_norm = np.log(norm) + token_max[:, None] + cache.previous_max[None, :]
+    path = _viterbi(logits, log_norm, cache.chain, cache.label_columns)
     before = [len(model.tag_labels), *path[:-1]]
     steps = np.arange(len(path))
-    sure = np.exp(logits[steps, path] + previous[before, path] - log_norm[steps, before])
+    sure = np.exp(logits[steps, path] + model.tag_previous[before, path] - log_norm[steps, before])
     return [(model.tag_labels[label], float(p)) for label, p in zip(path, sure, strict=True)]
 
 
-def _viterbi(logits: np.ndarray, log_norm: np.ndarray, chain: np.ndarray) -> list[int]:
+def _viterbi(logits: np.ndarray, log_norm: np.ndarray, chain: np.ndarray, columns: np.ndarray) -> list[int]:
     """Best path where log P(label_t | previous) = logits[t] + chain[previous] - log_norm[t, previous].
 
     The last row of `chain` and column of `log_norm` stand for the start of the text.
@@ -150,7 +198,7 @@ def _viterbi(logits: np.ndarray, log_norm: np.ndarray, chain: np.ndarray) -> lis
     for t in range(1, len(logits)):
         total = (score - log_norm[t, :-1])[:, None] + body
         back[t] = total.argmax(axis=0)
-        score = total[back[t], np.arange(total.shape[1])] + logits[t]
+        score = total[back[t], columns] + logits[t]
     best = [int(score.argmax())]
     for t in range(len(logits) - 1, 0, -1):
         best.append(int(back[t, best[-1]]))

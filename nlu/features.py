@@ -83,8 +83,17 @@ def entity_features(types: Sequence[str]) -> list[str]:
     return [*(f"has={kind}" for kind in sorted(set(types))), "order=" + ">".join(order[:3])]
 
 
-def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[list[str]]:
-    """Features of every token for the BIO tagger.
+def word_features(word: str) -> list[str]:
+    """The tagger's features of a token on its own (cacheable per word)."""
+    w = normal_word(word)
+    feats = ["b", f"w={w}", f"sh={shape(word)}", f"p3={w[:3]}", f"s3={w[-3:]}", f"s2={w[-2:]}"]
+    if word[:1].isupper():
+        feats.append("title")
+    return feats
+
+
+def context_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[list[str]]:
+    """The tagger's features of every token in its context: neighbours, rule flags, intent.
 
     `words` are the surface tokens, `flags[i]` the lookup/regex tags covering token i
     (e.g. `door:B`), `intent` the utterance's intent.
@@ -95,21 +104,15 @@ def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent:
     shp = ["_", *shapes, "_"]  # shp[i + 1] is token i
     out: list[list[str]] = []
     for i, w in enumerate(lows):
-        prev, prev2, nxt, sh = low[i + 1], low[i], low[i + 3], shapes[i]
+        prev, prev2, nxt = low[i + 1], low[i], low[i + 3]
         feats = [
-            "b",
-            f"w={w}",
-            f"sh={sh}",
-            f"p3={w[:3]}",
-            f"s3={w[-3:]}",
-            f"s2={w[-2:]}",
             f"w-1={prev}",
             f"w+1={nxt}",
             f"w-2={prev2}",
             f"w+2={low[i + 4]}",
             f"sh-1={shp[i]}",
             f"sh+1={shp[i + 2]}",
-            f"sh-1|sh={shp[i]}|{sh}",
+            f"sh-1|sh={shp[i]}|{shapes[i]}",
             f"w-1|w={prev}|{w}",
             f"w|w+1={w}|{nxt}",
             f"w-2|w-1={prev2}|{prev}",
@@ -117,8 +120,6 @@ def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent:
             f"i|w={intent}|{w}",
             f"i|w-1={intent}|{prev}",
         ]
-        if words[i][:1].isupper():
-            feats.append("title")
         for flag in flags[i]:
             feats += (f"f={flag}", f"i|f={intent}|{flag}")
         if i > 0:
@@ -127,3 +128,8 @@ def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent:
             feats += [f"f+1={flag}" for flag in flags[i + 1]]
         out.append(feats)
     return out
+
+
+def token_features(words: Sequence[str], flags: Sequence[Sequence[str]], intent: str) -> list[list[str]]:
+    """All the tagger's features of every token: its own and its context's."""
+    return [word_features(word) + context for word, context in zip(words, context_features(words, flags, intent), strict=True)]

@@ -1,6 +1,7 @@
 from alembic import context
 
 from access_core.models import Base
+from devices.models import DeviceBase
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -10,7 +11,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=[Base.metadata, DeviceBase.metadata],
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():

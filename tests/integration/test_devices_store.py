@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, select
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.db import Database
-from access_core.decide import Decision, doorcode_decision, doorcode_source
-from access_core.lookup import property_by_name
-from access_core.models import Door, Doorcode, Keycard, KeyDoor, Person, Property
-from access_core.schedule import parse_schedule
-from access_core.sources import decide_person, zone
+from access_core.lookup import property_by_name, require_person
+from access_core.models import Door, Grant, GuestShare, Key, Keycard, Person, Property
+from access_core.sources import decide_doorcode, decide_keycard, decide_person
 from devices.compile import snapshots
 from devices.store import DoorStore
 
@@ -22,6 +21,7 @@ MOMENTS = [datetime.fromisoformat(t) for t in (
     "2026-03-08T02:30:00-05:00",
     "2026-11-28T10:00:00-05:00",
     "2026-11-30T12:30:00-05:00",
+    "2026-11-30T15:00:00-05:00",
     "2026-11-30T23:30:00-05:00",
     "2026-12-01T10:00:00-05:00",
     "2027-06-01T09:00:00-04:00",
@@ -43,9 +43,25 @@ def _foundry(session: Session) -> Property:
     return prop
 
 
-def test_store_decides_people_as_the_database_does(foundry: Database) -> None:
+def _shares_bounded_and_dead(session: Session, prop: Property) -> None:
+    """Jane's unit grant ends mid-share (the share is clipped); she may no longer share the common key (it dies)."""
+    jane = require_person(session, "jane.park@example.com")
+    for grant in session.scalars(select(Grant).join(Key, Key.id == Grant.key_id).where(
+            Grant.person_id == jane.id, Key.property_id == prop.id)):
+        if grant.key.name == "Resident 4B":
+            grant.ends_at = datetime.fromisoformat("2026-11-30T14:00:00-05:00")
+        if grant.key.name == "Common Door Key":
+            grant.may_share = False
+    assert session.scalars(select(GuestShare)).all()
+    session.flush()
+
+
+@pytest.mark.parametrize("variety", [False, True])
+def test_store_decides_people_as_the_database_does(foundry: Database, variety: bool) -> None:
     with foundry.session() as session:
         prop = _foundry(session)
+        if variety:
+            _shares_bounded_and_dead(session, prop)
         stores = _stores(session, prop)
         people = session.scalars(select(Person).order_by(Person.id)).all()
         doors = session.scalars(select(Door).where(Door.property_id == prop.id)).all()
@@ -71,21 +87,8 @@ def test_store_decides_keycards_as_the_database_does(foundry: Database) -> None:
         for card in cards:
             for door in prop.doors:
                 for at in MOMENTS:
-                    expected = decide_person(session, card.person, door, at, credential_live=card.active)
-                    assert stores[door.id].decide_card(card.serial, at) == expected
+                    assert stores[door.id].decide_card(card.serial, at) == decide_keycard(session, card.serial, door, at)
         assert stores[prop.doors[0].id].decide_card("NO-SUCH-CARD", MOMENTS[0]).reasons == ("no_key_for_door",)
-
-
-def _reference_code(session: Session, prop: Property, door: Door, code: str, at: datetime) -> Decision:
-    tz = zone(prop.timezone)
-    rows = session.execute(select(Doorcode, KeyDoor.schedule)
-                           .join(KeyDoor, and_(KeyDoor.key_id == Doorcode.key_id, KeyDoor.door_id == door.id))
-                           .where(Doorcode.code == code).order_by(Doorcode.id)).all()
-    today = at.astimezone(tz).date()
-    rows.sort(key=lambda row: row[0].day != today)
-    source = doorcode_source(f"code {code}", rows[0][0].day, tz, parse_schedule(rows[0][1]), rows[0][0].active) \
-        if rows else None
-    return doorcode_decision(source, at, tz, door_activated=door.activated)
 
 
 def test_store_decides_doorcodes_as_the_database_does(foundry: Database) -> None:
@@ -96,7 +99,7 @@ def test_store_decides_doorcodes_as_the_database_does(foundry: Database) -> None
         for door in prop.doors:
             for code in ("481516", "000000"):
                 for at in MOMENTS + [datetime.fromisoformat("2026-11-30T10:00:00-05:00")]:
-                    assert stores[door.id].decide_code(code, at) == _reference_code(session, prop, door, code, at)
+                    assert stores[door.id].decide_code(code, at) == decide_doorcode(session, code, door, at)
                     checked += 1
         unit = next(d for d in prop.doors if d.name == "Unit 4B")
         assert stores[unit.id].decide_code("481516", datetime.fromisoformat("2026-11-30T10:00:00-05:00")).allowed
