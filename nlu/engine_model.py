@@ -121,12 +121,12 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return probs
 
 
-def text_vector(model: Model, words: Sequence[str], flags: Sequence[str], cache: Runtime) -> tuple[np.ndarray, np.ndarray]:
+def text_vector(model: Model, words: Sequence[str], flags: Sequence[str], runtime: Runtime) -> tuple[np.ndarray, np.ndarray]:
     """Columns and values of a text's word and character features (both stages share them)."""
     word_idx, word_val = tfidf_vector(intent_words(words, flags), model.word_vocab, model.word_idf)
     chars: Counter[int | None] = Counter()
     for word in words:
-        chars.update(cache.char_columns(word))
+        chars.update(runtime.char_columns(word))
     char_idx, char_val = _tfidf(chars, model.char_idf)
     indices = np.concatenate([word_idx, char_idx + len(model.word_idf)])
     return indices, np.concatenate([word_val, char_val]).astype(np.float32)
@@ -158,7 +158,9 @@ def bio_transitions(labels: Sequence[str]) -> np.ndarray:
     return allowed
 
 
-def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str, cache: Runtime) -> list[tuple[str, float]]:
+def tag_tokens(
+    model: Model, words: Sequence[str], flags: Sequence[Sequence[str]], intent: str, runtime: Runtime
+) -> list[tuple[str, float]]:
     """The best BIO label sequence with each label's probability.
 
     A maximum-entropy Markov model: P(label | previous label, features) is a softmax of
@@ -173,14 +175,14 @@ def tag_tokens(model: Model, words: Sequence[str], flags: Sequence[Sequence[str]
     starts: list[int] = []
     for word, context in zip(words, context_features(words, flags, intent), strict=True):
         starts.append(len(indices))
-        indices += cache.token_rows(word)
+        indices += runtime.token_rows(word)
         indices += [get(f, unknown) for f in context]
     logits = np.add.reduceat(model.tag_coef[indices], starts, axis=0) + model.tag_bias
     # log of the softmax normaliser for every (token, previous label), without a 3-D array
     token_max = logits.max(axis=1)
-    norm = np.exp(logits - token_max[:, None]) @ cache.previous_exp_t
-    log_norm = np.log(norm) + token_max[:, None] + cache.previous_max[None, :]
-    path = _viterbi(logits, log_norm, cache.chain, cache.label_columns)
+    norm = np.exp(logits - token_max[:, None]) @ runtime.previous_exp_t
+    log_norm = np.log(norm) + token_max[:, None] + runtime.previous_max[None, :]
+    path = _viterbi(logits, log_norm, runtime.chain, runtime.label_columns)
     before = [len(model.tag_labels), *path[:-1]]
     steps = np.arange(len(path))
     sure = np.exp(logits[steps, path] + model.tag_previous[before, path] - log_norm[steps, before])
