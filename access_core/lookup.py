@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from access_core.errors import Ambiguous, NotFound
-from access_core.models import Door, Key, Membership, Person, Property
+from access_core.models import Door, Key, KeyDoor, Membership, Person, Property
 from access_core.phones import normalize_email, normalize_phone
 
 
@@ -38,6 +38,7 @@ def property_by_name(session: Session, name: str) -> Property | None:
 def key_in(session: Session, prop: Property, name: str) -> Key:
     key = session.scalar(
         select(Key).where(Key.property_id == prop.id, func.lower(Key.name) == name.strip().lower())
+        .options(selectinload(Key.doors).selectinload(KeyDoor.door))
     )
     if key is None:
         raise NotFound("key", name)

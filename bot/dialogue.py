@@ -53,7 +53,7 @@ class Dialogue:
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])
         with self.database.session() as session:
-            self.places.begin(session)
+            self.places.begin(session, fresh=conversation.pending is not None)
             try:
                 reply, intent = self._turn(session, conversation, text, intent, confidence)
             except Refused as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -15,6 +16,8 @@ from actions.layout import Layout, build_layout
 from bot.state import Conversation
 from nlu.property_lexicon import build_lexicon
 from nlu.resolve import Lexicon
+
+VERSION_TTL = 0.5
 
 
 def properties_of(session: Session, person: Person) -> list[Property]:
@@ -39,6 +42,7 @@ class Places:
         self._cache: dict[int, tuple[tuple[int, int], Lexicon, Layout]] = {}
         self._people: dict[tuple[int, tuple[int, int]], list[int]] = {}
         self.turn_version: tuple[int, int] | None = None
+        self._version_read = 0.0
         self._speakers: dict[str, int] = {}
         self._principals: dict[tuple[int, tuple[int, int]], Principal] = {}
 
@@ -71,9 +75,16 @@ class Places:
     def zone(prop: Property) -> ZoneInfo:
         return zone(prop.timezone)
 
-    def begin(self, session: Session) -> None:
-        """Read the data version once for the turn about to be answered."""
-        self.turn_version = self.version(session)
+    def begin(self, session: Session, *, fresh: bool = False) -> None:
+        """Read the data version for the turn about to be answered.
+
+        Another process's change is noticed within ``VERSION_TTL`` seconds; this process's own
+        changes, and every turn that executes a plan (``fresh``), read it at once.
+        """
+        now = time.monotonic()
+        if fresh or self.turn_version is None or now - self._version_read > VERSION_TTL:
+            self.turn_version = self.version(session)
+            self._version_read = now
 
     @staticmethod
     def version(session: Session) -> tuple[int, int]:
@@ -119,4 +130,5 @@ class Places:
         return cached
 
     def changed(self, property_id: int) -> None:
+        self.turn_version = None
         self._cache.pop(property_id, None)
