@@ -146,7 +146,7 @@ def activity_query(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int | None = None,
-) -> Select[tuple[ActivityEvent]]:
+) -> Select[Any]:
     """The viewer's events, oldest first; refused when they have no view at all (or of that door)."""
     scope = scope_of(session, principal)
     if not scope.has_any_view:
