@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from access_core import policy
 from access_core.decide import Decision
-from access_core.errors import Ambiguous, NotFound
+from access_core.errors import Ambiguous, NotFound, Refused
 from access_core.lookup import doors_named, require_person
-from access_core.models import ActivityEvent, Door, Grant, GuestShare, KeyDoor, Person, Property
+from access_core.models import ActivityEvent, Door, Grant, GuestShare, Key, KeyDoor, Person, Property
 from access_core.principal import Principal
 from access_core.sources import candidates_for_door, decide_doorcode, decide_keycard, decide_person, holds_access
 from access_core.visibility import activity_query
@@ -96,3 +96,13 @@ def device_doors(session: Session, principal: Principal, prop: Property, *, low_
     if low_battery:
         return [d for d in doors if d.battery is not None and d.battery <= LOW_BATTERY]
     return list(doors)
+
+
+def key_holders(session: Session, principal: Principal, key: Key, at: datetime) -> list[Holder]:
+    """Who holds a key at ``at``: for managers who cover every door of the key."""
+    for entry in key.doors:
+        if not policy.covers_door(session, principal, entry.door):
+            raise Refused("activity_view_required", f"You can't see who holds {key.name}.")
+    grants = session.scalars(select(Grant).where(Grant.key_id == key.id))
+    holders = [Holder(g.person, f"key {key.name}", g.resident) for g in grants if g.active_at(at)]
+    return sorted(holders, key=lambda h: h.person.label.lower())

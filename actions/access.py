@@ -36,10 +36,12 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     who = choose.person(slots, values, what="Who should get access? (name, email or phone)")
     if who.ok:
         values["person"] = who.value
-    key = choose.key(ctx, slots, values)
+    held = choose.held_keys(ctx, values.get("person")) if not slots.found.get("key") and not slots.found.get("door") else []
+    key = choose.key(ctx, slots, values, among=held or None)
     if key.ok:
         values["key"] = key.value
     _period(slots, values)
+    _keep_existing_terms(ctx, values)
     for flag in ("resident", "may_share"):
         if getattr(slots, flag) is not None:
             values[flag] = getattr(slots, flag)
@@ -59,6 +61,26 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         "may_share": values.get("may_share", bool(values["resident"] and grant_key and grant_key.shareable)),
     }
     return confirm([op], values=values)
+
+
+def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any]) -> None:
+    """Giving a key someone holds changes that grant's period: unsaid terms stay as they are."""
+    if not isinstance(values.get("person"), str) or "key" not in values:
+        return
+    from sqlalchemy import select
+
+    from access_core.lookup import person_by_ref
+    from access_core.models import Grant, Key
+
+    person = person_by_ref(ctx.session, values["person"])
+    grant = person and ctx.session.scalar(
+        select(Grant).join(Key, Key.id == Grant.key_id)
+        .where(Grant.person_id == person.id, Key.property_id == ctx.prop.id, Key.name == values["key"]))
+    if not grant or (grant.ends_at is not None and grant.ends_at <= ctx.now):
+        return
+    values.setdefault("starts_at", grant.starts_at.astimezone(ctx.tz).isoformat())
+    values.setdefault("resident", grant.resident)
+    values.setdefault("may_share", grant.may_share)
 
 
 def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from access_core import policy
-from access_core.lookup import person_by_ref
+from access_core.lookup import key_in, person_by_ref
 from access_core.models import ActivityEvent, Door
-from access_core.queries import visible_event_ids, who_has_access
+from access_core.queries import key_holders, visible_event_ids, who_has_access
 from access_core.sources import decide_person
 from access_core.timefmt import moment_text
 from actions import choose
@@ -89,12 +89,11 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
 
 def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     names = _doors_asked(ctx, slots)
+    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
     if not names and slots.found.get("key"):
-        view = ctx.layout.key(slots.found["key"][0])
-        names = list(view.doors[:1]) if view else []
+        return _key_holders(ctx, slots.found["key"][0], at)
     if not names:
         return ask(["door"], "Which door?", values)
-    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
     door = _door(ctx, names[0])
     holders = who_has_access(ctx.session, ctx.principal, door, at)
     people = [h.person.handle for h in holders]
@@ -102,6 +101,16 @@ def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
         return answer({"people": []}, f"No one has access to {door.name} at {moment_text(at, ctx.tz)}.")
     lines = [f"{h.person.label} ({h.via}{', resident' if h.resident else ''})" for h in holders]
     return answer({"people": people}, f"{len(holders)} with access to {door.name}: " + "; ".join(lines) + ".")
+
+
+def _key_holders(ctx: TurnContext, key_name: str, at: datetime) -> Reply:
+    key = key_in(ctx.session, ctx.prop, key_name)
+    holders = key_holders(ctx.session, ctx.principal, key, at)
+    people = [h.person.handle for h in holders]
+    if not holders:
+        return answer({"people": []}, f"No one holds {key.name} at {moment_text(at, ctx.tz)}.")
+    lines = [f"{h.person.label}{' (resident)' if h.resident else ''}" for h in holders]
+    return answer({"people": people}, f"{len(holders)} hold {key.name}: " + "; ".join(lines) + ".")
 
 
 def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

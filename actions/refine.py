@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from actions.slots import Slots
 
 KEY_EDITS = {"revoke_access": "remove_door_from_key", "grant_access": "add_door_to_key"}
@@ -9,8 +11,14 @@ SCHEDULE_HOSTS = {"revoke_access", "grant_access", "add_door_to_key", "remove_do
                   "create_key", "ask_who_has_access"}
 
 
+EXTEND = re.compile(r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep .* until|change .* to end|"
+                    r"should (?:now )?(?:end|last))\b", re.I)
+
+
 def refine(intent: str, slots: Slots) -> str:
     """A more fitting intent when the slots contradict the classifier, else the same one."""
+    if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
+        return "grant_access"
     nobody = not slots.people and not slots.new_people and "person" not in slots.ambiguous
     doors = bool(slots.found.get("door") or slots.found.get("amenity"))
     said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""
