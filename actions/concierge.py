@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -80,8 +81,11 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
         values["amenity"] = names[0]
     match = slots.time
     if match is not None and match.starts_at is not None:
-        values["starts_at"] = match.starts_at.isoformat()
-        values["ends_at"] = match.ends_at.isoformat() if match.ends_at and match.kind == "range" else None
+        if match.kind == "range" and match.ends_at is not None:
+            starts, ends = _on_day_said_before(ctx, values.get("day"), match.starts_at, match.ends_at)
+            values["starts_at"], values["ends_at"] = starts.isoformat(), ends.isoformat()
+        else:
+            values["day"] = match.starts_at.astimezone(ctx.tz).date().isoformat()
     if not values.get("amenity"):
         bookable = [a.name for a in ctx.session.scalars(select(Amenity).where(
             Amenity.property_id == ctx.prop.id, Amenity.reservable.is_(True)))]
@@ -91,6 +95,19 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
     op = {"op": "reserve_amenity", "amenity": values["amenity"], "person": ctx.person.handle,
           "starts_at": values["starts_at"], "ends_at": values["ends_at"]}
     return confirm([op], values=values)
+
+
+def _on_day_said_before(ctx: TurnContext, day: str | None, starts: datetime, ends: datetime) -> tuple[datetime, datetime]:
+    """"tomorrow" then "from 2 to 4": hours said alone land on the day said a turn earlier."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    local_start = starts.astimezone(ctx.tz)
+    if day is None or local_start.date() != today or date.fromisoformat(day) == today:
+        return starts, ends
+    shift = date.fromisoformat(day) - today
+    moved_start = datetime.combine(local_start.date() + shift, local_start.time(), tzinfo=ctx.tz)
+    local_end = ends.astimezone(ctx.tz)
+    moved_end = datetime.combine(local_end.date() + shift, local_end.time(), tzinfo=ctx.tz)
+    return moved_start, moved_end
 
 
 def _amenity(ctx: TurnContext, name: str) -> Amenity | None:
