@@ -21,6 +21,9 @@ from bot.web.turns import Turns
 def create_app(database: Database | None = None, *, store: Store | None = None, engine: Any = None,
                slack: bool | None = None) -> FastAPI:
     """Build the app; Slack is mounted when SLACK_SIGNING_SECRET is set (or ``slack=True``)."""
+    from devices import outbox
+
+    outbox.install()  # every change made through the web reaches the doors (transactional outbox)
     database = database or Database()
     turns = Turns(database, store=store, engine=engine)
     app = FastAPI(title="Concierge", version="0.1.0", docs_url="/docs", redoc_url=None)
