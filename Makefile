@@ -13,3 +13,5 @@ bench: ## full-size benchmarks (slow; by hand)
 	.venv/bin/python -m bench.core
 	.venv/bin/python -m bench.nlu_eval
 	.venv/bin/python -m bench.chat
+	.venv/bin/python -m bench.devices
+	.venv/bin/python -m bench.web
