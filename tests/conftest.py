@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from access_core.db import Database
 
@@ -103,3 +104,44 @@ def maple(database: Database) -> Database:
     with database.session() as session:
         load_property_file(session, MAPLE)
     return database
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The foundry in a database of the test module's own (an SQLite file or a PostgreSQL schema),
+    loaded once; pair it with ``session`` to roll every test back."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path_factory.mktemp(name) / 'foundry.db'}")
+    else:
+        url, schema = _pg_url(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{name}")
+        _drop_schema(schema)
+        _admin(f"CREATE SCHEMA {schema}")
+        db = Database(url)
+    from access_core.loader import load_property_file
+
+    with db.session() as session:
+        load_property_file(session, fixture_file())
+    yield db
+    db.engine.dispose()
+    if request.param == "postgres":
+        _drop_schema(schema)
+
+
+def _admin(sql: str) -> None:
+    from sqlalchemy import create_engine
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(sql))
+    admin.dispose()
+
+
+@pytest.fixture
+def session(loaded: Database) -> Iterator[Session]:
+    """A session inside a transaction that is always rolled back."""
+    with loaded.engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+            yield s
+        outer.rollback()

@@ -9,20 +9,16 @@ entry point that starts from a keycard serial or a doorcode, so ``keycard_decisi
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import and_, create_engine, select, text
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from access_core.db import Database
 from access_core.decide import Decision, doorcode_decision, doorcode_source
 from access_core.errors import Invalid
-from access_core.loader import load_property_file
 from access_core.lookup import door_in, require_person
 from access_core.models import Doorcode, GuestShare, Keycard, KeyDoor, Property, Reservation
 from access_core.principal import load_principal
@@ -35,44 +31,9 @@ from access_core.sources import decide_person, zone
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 FOUNDRY = SHARED / "fixtures" / "foundry.yaml"
 CASES = SHARED / "fixtures" / "cases.sample.jsonl"
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 JANE, OMAR, LUCIA, BEN = ("jane.park@example.com", "omar.haddad@example.com", "lucia.romero@example.com", "ben.carter@harbor.example")
 ROSA, GUEST = "+17185550199", "+17185550123"
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The foundry in a database of its own for this module (an SQLite file or a PostgreSQL schema)."""
-    schema = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}_decisions"
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path_factory.mktemp('decisions') / 'foundry.db'}")
-    else:
-        _run_admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-        db = Database(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    with db.session() as session:
-        load_property_file(session, FOUNDRY)
-    yield db
-    db.engine.dispose()
-    if request.param == "postgres":
-        _run_admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-
-def _run_admin(sql: str) -> None:
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(sql))
-    admin.dispose()
-
-
-@pytest.fixture
-def session(loaded: Database) -> Iterator[Session]:
-    """A session inside a transaction that is always rolled back."""
-    with loaded.engine.connect() as conn:
-        outer = conn.begin()
-        with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
-            yield s
-        outer.rollback()
 
 
 def at(text_: str) -> datetime:

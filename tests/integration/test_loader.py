@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, create_engine, select, text
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from access_core.db import Database
@@ -23,31 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FOUNDRY = ROOT.parent / "shared" / "fixtures" / "foundry.yaml"
 FOUNDRY_TEXT = FOUNDRY.read_text(encoding="utf-8") if FOUNDRY.exists() else ""
 CONCIERGE = Path(sys.executable).parent / "concierge"
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    """The foundry in a database of its own for this module (an SQLite file or a PostgreSQL schema)."""
-    schema = f"t_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}_loader"
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path_factory.mktemp('loader') / 'foundry.db'}")
-    else:
-        _run_admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-        db = Database(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    with db.session() as session:
-        load_property_file(session, FOUNDRY)
-    yield db
-    db.engine.dispose()
-    if request.param == "postgres":
-        _run_admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-
-
-def _run_admin(sql: str) -> None:
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(sql))
-    admin.dispose()
 
 
 # --- a dump of every table, ids replaced by what they point at ---------------------------------
