@@ -24,6 +24,8 @@ from pathlib import Path
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from bot.web.readiness import wait_until_serving
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = next(p for p in (ROOT.parent / "shared" / "fixtures" / "foundry.yaml", ROOT / "demo" / "foundry.yaml") if p.exists())
 SECRET = "bench-signing-secret"
@@ -124,16 +126,7 @@ def main() -> None:
                                   cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(base + "/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("concierge serve did not start")
-                time.sleep(0.3)
+            wait_until_serving(base, server)
             result = asyncio.run(_bench(base, args.concurrency, count))
         finally:
             server.terminate()

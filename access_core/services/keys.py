@@ -112,6 +112,7 @@ def delete_door(ctx: Context, op: dict[str, Any]) -> Outcome:
     door = ctx.door(op.get("door"))
     ctx.session.delete(door)
     ctx.session.flush()
+    ctx.audit("delete_door", door=door.name)
     return Outcome(f"Deleted the door {door.name}.")
 
 

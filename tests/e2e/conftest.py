@@ -6,12 +6,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from bot.web.readiness import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,16 +46,7 @@ def served(tmp_path: Path) -> Iterator[str]:
                               stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("concierge serve did not start")
-            time.sleep(0.2)
+        wait_until_serving(base, server)
         yield base
     finally:
         server.terminate()
