@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from access_core.errors import Ambiguous, NotFound
 from access_core.models import Door, Key, KeyDoor, Membership, Person, Property
@@ -36,10 +36,10 @@ def property_by_name(session: Session, name: str) -> Property | None:
 
 
 def key_in(session: Session, prop: Property, name: str) -> Key:
-    key = session.scalar(
+    key = session.execute(
         select(Key).where(Key.property_id == prop.id, func.lower(Key.name) == name.strip().lower())
-        .options(selectinload(Key.doors).selectinload(KeyDoor.door))
-    )
+        .options(joinedload(Key.doors).joinedload(KeyDoor.door))
+    ).unique().scalars().first()
     if key is None:
         raise NotFound("key", name)
     return key

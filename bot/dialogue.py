@@ -35,10 +35,10 @@ def clean(text: str) -> str:
 class Dialogue:
     """Turns messages into plans, questions' answers and executed changes, through the core."""
 
-    def __init__(self, database: Database, *, dry_run: bool = False, engine: Any = None) -> None:
+    def __init__(self, database: Database, *, dry_run: bool = False, engine: Any = None, places: Places | None = None) -> None:
         self.database = database
         self.dry_run = dry_run
-        self.places = Places()
+        self.places = places or Places()
         if engine is None:
             from nlu.engine import get_engine
 
@@ -53,7 +53,8 @@ class Dialogue:
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])
         with self.database.session() as session:
-            self.places.begin(session, fresh=conversation.pending is not None)
+            # a turn that executes a plan sees every change made so far, by any process
+            self.places.begin(session, fresh=conversation.pending is not None and intent == "affirm")
             try:
                 reply, intent = self._turn(session, conversation, text, intent, confidence)
             except Refused as exc:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from access_core.errors import CoreError
 from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
@@ -18,6 +20,7 @@ from nlu.property_lexicon import build_lexicon
 from nlu.resolve import Lexicon
 
 VERSION_TTL = 0.5
+Row = TypeVar("Row", Person, Property)
 
 
 def properties_of(session: Session, person: Person) -> list[Property]:
@@ -36,15 +39,44 @@ def properties_of(session: Session, person: Person) -> list[Property]:
 
 
 class Places:
-    """Per-process cache of lexicons, rebuilt when the property's data changes."""
+    """Per-process cache of lexicons, rebuilt when the property's data changes.
+
+    One instance may serve several dialogue threads: the caches are shared (whole values replaced,
+    never mutated in place), and the data version a turn works with is the thread's own.
+    """
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[tuple[int, int], Lexicon, Layout]] = {}
         self._people: dict[tuple[int, tuple[int, int]], list[int]] = {}
-        self.turn_version: tuple[int, int] | None = None
-        self._version_read = 0.0
+        self._latest: tuple[tuple[int, int], float] | None = None
         self._speakers: dict[str, int] = {}
         self._principals: dict[tuple[int, tuple[int, int]], Principal] = {}
+        self._turn = threading.local()
+        self._rows: dict[tuple[type, int], tuple[tuple[int, int] | None, dict[str, Any]]] = {}
+
+    def row(self, session: Session, cls: type[Row], ident: int) -> Row | None:
+        """``session.get(cls, ident)``, from a copy of the row's columns kept while the data version holds."""
+        version = self.turn_version
+        cached = self._rows.get((cls, ident))
+        if version is not None and cached is not None and cached[0] == version:
+            copy = cls(**cached[1])
+            make_transient_to_detached(copy)
+            return session.merge(copy, load=False)
+        found = session.get(cls, ident)
+        if found is not None and version is not None:
+            if len(self._rows) > 100_000:
+                self._rows.clear()
+            self._rows[(cls, ident)] = (version, {a.key: getattr(found, a.key) for a in inspect(cls).column_attrs})
+        return found
+
+    @property
+    def turn_version(self) -> tuple[int, int] | None:
+        """The data version of the turn this thread is answering."""
+        return getattr(self._turn, "version", None)
+
+    @turn_version.setter
+    def turn_version(self, version: tuple[int, int] | None) -> None:
+        self._turn.version = version
 
     def property_for(self, session: Session, conv: Conversation, person: Person, text: str) -> Property | str:
         """The property, or the question to ask when it is not clear."""
@@ -55,7 +87,7 @@ class Places:
             if len(self._people) > 50_000:
                 self._people.clear()
             self._people[(person.id, version)] = ids
-        candidates = [p for p in (session.get(Property, i) for i in ids) if p is not None]
+        candidates = [p for p in (self.row(session, Property, i) for i in ids) if p is not None]
         if not candidates:
             return "You have no access or role at any property yet."
         lowered = text.lower()
@@ -82,9 +114,10 @@ class Places:
         changes, and every turn that executes a plan (``fresh``), read it at once.
         """
         now = time.monotonic()
-        if fresh or self.turn_version is None or now - self._version_read > VERSION_TTL:
-            self.turn_version = self.version(session)
-            self._version_read = now
+        latest = self._latest
+        if fresh or latest is None or now - latest[1] > VERSION_TTL:
+            latest = self._latest = (self.version(session), now)
+        self.turn_version = latest[0]
 
     @staticmethod
     def version(session: Session) -> tuple[int, int]:
@@ -105,7 +138,7 @@ class Places:
         """The speaker, looked up once per handle (people are never renamed to another's handle)."""
         person_id = self._speakers.get(handle)
         if person_id is not None:
-            person = session.get(Person, person_id)
+            person = self.row(session, Person, person_id)
             if person is not None and handle in (person.email, person.phone):
                 return person
         from access_core.lookup import person_by_ref
@@ -131,4 +164,5 @@ class Places:
 
     def changed(self, property_id: int) -> None:
         self.turn_version = None
+        self._latest = None
         self._cache.pop(property_id, None)

@@ -28,17 +28,20 @@ class Turns:
         self.store = store if store is not None else default_store()
         self.engine = engine
         self._local = threading.local()
+        from bot.places import Places
+
+        self.places = Places()  # one cache per process, shared by the dialogue threads
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._async_locks: dict[str, asyncio.Lock] = {}
-        self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "4")), thread_name_prefix="turn")
+        self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "1")), thread_name_prefix="turn")
 
     def _dialogue(self) -> Any:
         dialogue = getattr(self._local, "dialogue", None)
         if dialogue is None:
             from bot.dialogue import Dialogue
 
-            dialogue = self._local.dialogue = Dialogue(self.database, engine=self.engine)
+            dialogue = self._local.dialogue = Dialogue(self.database, engine=self.engine, places=self.places)
         return dialogue
 
     def warm(self) -> None:

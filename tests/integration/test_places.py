@@ -1,0 +1,77 @@
+"""The dialogue's per-process cache of rows: no query while the data version holds, a fresh read once it moves."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from access_core.db import Database
+from access_core.models import AuditEntry, Person, Property
+from bot.places import Places
+from tests.conftest import NOW
+
+
+@contextmanager
+def counted(database: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+
+
+def _ben_id(database: Database) -> int:
+    with database.session() as session:
+        return int(session.scalar(select(Person.id).where(Person.email == "ben.carter@harbor.example")) or 0)
+
+
+def test_rows_come_from_the_cache_while_the_version_holds(foundry: Database) -> None:
+    places, ben = Places(), _ben_id(foundry)
+    with foundry.session() as session:
+        places.begin(session)
+        first = places.row(session, Person, ben)
+        assert first is not None and first.email == "ben.carter@harbor.example"
+    with foundry.session() as session, counted(foundry) as statements:
+        places.begin(session)
+        again = places.row(session, Person, ben)
+        assert again is not None and again in session and again.name == first.name
+        assert not [s for s in statements if "FROM people" in s]
+        assert again.id == ben and places.person(session, "ben.carter@harbor.example") is again
+
+
+def test_a_change_through_the_core_is_read_at_once(foundry: Database) -> None:
+    places, ben = Places(), _ben_id(foundry)
+    with foundry.session() as session:
+        places.begin(session)
+        assert places.row(session, Person, ben) is not None
+        prop_id = session.scalar(select(Property.id))
+        assert prop_id is not None and places.row(session, Property, prop_id) is not None
+    with foundry.session() as session:  # a change made elsewhere: the audit log moves the version
+        person = session.get(Person, ben)
+        assert person is not None
+        person.name = "Benjamin Carter"
+        session.add(AuditEntry(at=NOW, actor_id=ben, op="rename", detail={}))
+    with foundry.session() as session:
+        places.begin(session, fresh=True)
+        renamed = places.row(session, Person, ben)
+        assert renamed is not None and renamed.name == "Benjamin Carter"
+
+
+def test_the_turn_version_is_each_threads_own(foundry: Database) -> None:
+    places = Places()
+    with foundry.session() as session:
+        places.begin(session)
+        mine = places.turn_version
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(places.turn_version))
+    worker.start()
+    worker.join()
+    assert mine is not None and seen == [None]
