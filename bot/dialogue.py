@@ -137,7 +137,10 @@ class Dialogue:
         """Ask the core whether the plan may be made, before proposing it."""
         core = Context(ctx.session, ctx.principal, ctx.now, ctx.prop)
         try:
-            try_operations(core, reply.operations)
+            try:
+                try_operations(core, reply.operations)
+            finally:
+                self._end_dry_run(ctx.session)
         except Refused as exc:
             return Reply("refused", exc.message, operations=reply.operations)
         except Invalid as exc:
@@ -150,6 +153,16 @@ class Dialogue:
             return Reply("ask", exc.message, missing=[exc.kind])
         conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id}
         return Reply("confirm", question(ctx.session, reply.operations, ctx.tz), operations=reply.operations)
+
+    def _end_dry_run(self, session: Session) -> None:
+        """End the transaction once the rolled-back dry run is over, when the turn has written nothing.
+
+        The dry run's writes took the database's write lock (SQLite locks the whole file); keeping the
+        transaction open until the turn ends would make every other writer (other workers' turns, Slack's
+        retry bookkeeping) wait for the reply to be worded. The session's objects stay loaded.
+        """
+        if not self.dry_run and not (session.new or session.dirty or session.deleted):
+            session.commit()
 
     def _answer_pending(self, session: Session, conv: Conversation, person: Person, intent: str) -> Reply | None:
         pending, conv.pending = conv.pending, None

@@ -75,3 +75,33 @@ def test_the_turn_version_is_each_threads_own(foundry: Database) -> None:
     worker.start()
     worker.join()
     assert mine is not None and seen == [None]
+
+
+def test_a_proposed_plan_leaves_no_write_lock_while_the_reply_is_worded(foundry: Database, monkeypatch: object) -> None:
+    """The dry run writes inside a rolled-back savepoint; other writers must not wait for the rest of the turn."""
+    import pytest
+
+    from bot import dialogue as dialogue_module
+    from bot.dialogue import Dialogue
+    from bot.state import Conversation
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    other_writer_ok: list[bool] = []
+    real_question = dialogue_module.question
+
+    def question_while_another_writes(session: object, ops: object, tz: object) -> str:
+        other = Database(foundry.url, auto_migrate=False)
+        if other.url.startswith("sqlite"):
+            with other.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+                connection.execute(AuditEntry.__table__.insert().values(at=NOW, op="probe", detail={}))
+                connection.commit()
+        other.engine.dispose()
+        other_writer_ok.append(True)
+        return real_question(session, ops, tz)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dialogue_module, "question", question_while_another_writes)
+    answer = Dialogue(foundry).turn(Conversation(person="ben.carter@harbor.example", now=NOW.isoformat()),
+                                    "give Omar Haddad the maintenance key")
+    assert answer["status"] == "confirm", answer
+    assert other_writer_ok == [True]
