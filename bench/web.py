@@ -157,6 +157,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="A short run (fewer requests).")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn workers.")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--db", help="Database URL (default: a fresh SQLite file); PostgreSQL for the production path.")
+    parser.add_argument("--redis", help="REDIS_URL for conversation state shared by the workers (default: in process).")
     parser.add_argument("--mix", choices=("full", "light"), default="full",
                         help="full: the chat benchmark's conversation mix (plans, questions, activity); light: help and thanks.")
     args = parser.parse_args()
@@ -164,10 +166,13 @@ def main() -> None:
     fake = ThreadingHTTPServer(("127.0.0.1", 0), _FakeSlack)
     threading.Thread(target=fake.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "bench", "SLACK_SIGNING_SECRET": SECRET,
                "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_API_URL": f"http://127.0.0.1:{fake.server_address[1]}/api/"}
         env.pop("SLACK_APP_TOKEN", None)
+        env.pop("REDIS_URL", None)
+        if args.redis:
+            env["REDIS_URL"] = args.redis
         concierge = [sys.executable, "-m", "bot.cli"]
         subprocess.run([*concierge, "load", str(FIXTURE), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
         port = _free_port()
@@ -182,7 +187,8 @@ def main() -> None:
             server.wait(timeout=20)
             fake.shutdown()
     print(f"chat: {result['chat_rps']} msg/s, p50 {result['chat_p50_ms']} ms, p99 {result['chat_p99_ms']} ms "
-          f"({result['requests']} requests, {args.mix} mix, {args.workers} workers, concurrency {args.concurrency}); "
+          f"({result['requests']} requests, {args.mix} mix, {'PostgreSQL' if args.db and 'postgres' in args.db else 'SQLite'}"
+          f"{' + Redis' if args.redis else ''}, {args.workers} workers, concurrency {args.concurrency}); "
           f"slack ack p99 {result['slack_ack_p99_ms']} ms; errors {result['errors']}; CPU per message: "
           f"server {result['server_cpu_ms_per_msg']} ms, load client {result['client_cpu_ms_per_msg']} ms")
     print(json.dumps(result), flush=True)
