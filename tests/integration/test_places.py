@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from sqlalchemy import event, select
 
 from access_core.db import Database
 from access_core.models import AuditEntry, Person, Property
 from bot.places import Places
-from tests.conftest import NOW
+
+NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 
 
 @contextmanager
