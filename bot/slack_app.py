@@ -2,26 +2,35 @@
 
 Every request is signature-checked by Bolt (401 when bad); listeners ack at once and do the work in lazy
 listeners (`process_before_response`); an event id is acted on once however often Slack retries it.
+One workspace with SLACK_BOT_TOKEN, or many through the OAuth install (`bot.slack_install`) when
+SLACK_CLIENT_ID/SECRET are set; Socket Mode as well while the web app runs when SLACK_APP_TOKEN is set.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
 from starlette.concurrency import run_in_threadpool
 
 from access_core.lookup import person_by_ref
+from bot.slack_install import InstallSettings, install_routes, oauth_settings
 from bot.web.slack_home import home_view
 from bot.web.turns import Turns
+
+log = logging.getLogger(__name__)
 
 DESTRUCTIVE = {"revoke_key", "remove_door_from_key", "deactivate_keycard", "unlock_door", "cancel_reservation"}
 CACHE_SECONDS = 600
@@ -55,16 +64,16 @@ EXPIRED = {"status": "answer", "reply": "That request is no longer waiting for a
 
 
 class SlackPeople:
-    """Slack user id -> the person with the same profile email (users.info), cached for a while."""
+    """Slack user -> the person with the same profile email (users.info with that workspace's token), cached a while."""
 
     def __init__(self, turns: Turns) -> None:
         self.turns = turns
-        self.cache: dict[str, tuple[float, str | None]] = {}
+        self.cache: dict[tuple[str | None, str], tuple[float, str | None]] = {}
         self.lock = threading.Lock()
 
-    def handle(self, client: WebClient, user_id: str) -> str | None:
+    def handle(self, client: WebClient, team_id: str | None, user_id: str) -> str | None:
         with self.lock:
-            hit = self.cache.get(user_id)
+            hit = self.cache.get((team_id, user_id))
         if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
             return hit[1]
         email = (client.users_info(user=user_id).get("user") or {}).get("profile", {}).get("email")
@@ -74,7 +83,7 @@ class SlackPeople:
                 person = person_by_ref(session, email)
                 handle = person.handle if person else None
         with self.lock:
-            self.cache[user_id] = (time.monotonic(), handle)
+            self.cache[(team_id, user_id)] = (time.monotonic(), handle)
         return handle
 
 
@@ -94,26 +103,26 @@ class Listeners:
             return BoltResponse(status=200, body="")
         return next()
 
-    def _turn(self, client: WebClient, user_id: str, text: str) -> dict[str, Any]:
-        handle = self.people.handle(client, user_id)
+    def _turn(self, context: BoltContext, client: WebClient, user_id: str, text: str) -> dict[str, Any]:
+        handle = self.people.handle(client, context.team_id, user_id)
         return self.turns.turn("slack", handle, text) if handle else {"status": "refused", "reply": NOT_KNOWN}
 
-    def answer_message(self, event: dict[str, Any], client: WebClient) -> None:
+    def answer_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("bot_id") or event.get("subtype") or not event.get("user"):
             return
         if event.get("type") == "message" and event.get("channel_type") != "im":
             return
         text = " ".join(w for w in str(event.get("text", "")).split() if not w.startswith("<@"))
-        turn = self._turn(client, event["user"], text)
+        turn = self._turn(context, client, event["user"], text)
         thread = event.get("thread_ts") if event.get("type") == "app_mention" else None
         client.chat_postMessage(channel=event["channel"], text=turn["reply"], blocks=confirm_blocks(turn), thread_ts=thread)
 
-    def answer_command(self, command: dict[str, Any], client: WebClient, respond: Any) -> None:
-        turn = self._turn(client, command["user_id"], command.get("text", ""))
+    def answer_command(self, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Any) -> None:
+        turn = self._turn(context, client, command["user_id"], command.get("text", ""))
         respond(text=turn["reply"], blocks=confirm_blocks(turn), response_type="ephemeral")
 
-    def answer_button(self, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        handle = self.people.handle(client, body["user"]["id"])
+    def answer_button(self, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Any) -> None:
+        handle = self.people.handle(client, context.team_id, body["user"]["id"])
         if handle is None:
             return
         action = body["actions"][0]
@@ -128,8 +137,8 @@ class Listeners:
         else:
             respond(text=turn["reply"], blocks=confirm_blocks(turn), replace_original=True)
 
-    def publish_home(self, event: dict[str, Any], client: WebClient) -> None:
-        handle = self.people.handle(client, event["user"])
+    def publish_home(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        handle = self.people.handle(client, context.team_id, event["user"])
         client.views_publish(user_id=event["user"], view=home_view(self.turns, handle))
 
 
@@ -137,9 +146,15 @@ def just_ack(ack: Any) -> None:
     ack()
 
 
-def build_app(turns: Turns, *, token: str, signing_secret: str, api_url: str | None = None) -> App:
-    client = WebClient(token=token, base_url=api_url) if api_url else WebClient(token=token)
-    app = App(client=client, signing_secret=signing_secret, process_before_response=True)
+def build_app(turns: Turns, *, token: str | None, signing_secret: str, api_url: str | None = None,
+              install: InstallSettings | None = None) -> App:
+    """The Bolt app: with ``install``, tokens come per workspace from the installation store, else ``token``."""
+    client = WebClient(token=None if install else token, base_url=api_url or WebClient.BASE_URL)
+    if install:
+        app = App(client=client, signing_secret=signing_secret, process_before_response=True,
+                  oauth_settings=oauth_settings(install, turns.database.engine))
+    else:
+        app = App(client=client, signing_secret=signing_secret, process_before_response=True)
     listeners = Listeners(turns)
     app.middleware(listeners.once_per_event)
     app.event("message")(ack=just_ack, lazy=[listeners.answer_message])
@@ -151,19 +166,70 @@ def build_app(turns: Turns, *, token: str, signing_secret: str, api_url: str | N
     return app
 
 
-def router(turns: Turns, bolt: App | None = None) -> APIRouter:
-    """`POST /slack/events`; Socket Mode as well when SLACK_APP_TOKEN is set."""
-    bolt = bolt or build_app(turns, token=os.environ.get("SLACK_BOT_TOKEN", ""),
-                             signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""), api_url=os.environ.get("SLACK_API_URL"))
-    if os.environ.get("SLACK_APP_TOKEN"):
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+def app_from_env(turns: Turns) -> App:
+    """SLACK_SIGNING_SECRET, SLACK_API_URL, and SLACK_CLIENT_ID/SECRET (OAuth install) or SLACK_BOT_TOKEN (one workspace)."""
+    return build_app(turns, token=os.environ.get("SLACK_BOT_TOKEN"), signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
+                     api_url=os.environ.get("SLACK_API_URL"), install=InstallSettings.from_env())
 
-        SocketModeHandler(bolt, os.environ["SLACK_APP_TOKEN"]).connect()
-    api = APIRouter(include_in_schema=False)
+
+class SocketMode:
+    """Bolt's Socket Mode handler for the life of the web app: connects in a background thread, closed on shutdown."""
+
+    def __init__(self, bolt: App, app_token: str, *, retry_seconds: float = 5) -> None:
+        self.bolt, self.app_token, self.retry_seconds = bolt, app_token, retry_seconds
+        self.stopping = threading.Event()
+        self.handler: SocketModeHandler | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.stopping.clear()
+        self.handler = SocketModeHandler(self.bolt, self.app_token)  # its client starts its own worker threads here
+        self.thread = threading.Thread(target=self._connect, args=(self.handler,), name="slack-socket-mode", daemon=True)
+        self.thread.start()
+
+    def _connect(self, handler: SocketModeHandler) -> None:
+        connect = handler.connect
+        while not self.stopping.is_set():
+            try:
+                connect()
+                return
+            except Exception:  # Slack unreachable at start-up: keep trying, with a fresh URL, until the app stops
+                log.exception("Slack Socket Mode could not connect; retrying in %ss", self.retry_seconds)
+                connect = handler.client.connect_to_new_endpoint
+                self.stopping.wait(self.retry_seconds)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        if self.handler is not None:
+            self.handler.close()
+        self.handler = self.thread = None
+
+    @asynccontextmanager
+    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
+        self.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(self.stop)
+
+
+def router(turns: Turns, bolt: App | None = None) -> APIRouter:
+    """`POST /slack/events`; `GET /slack/install` and `/slack/oauth_redirect` with the OAuth install;
+    Socket Mode while the app runs when SLACK_APP_TOKEN is set."""
+    bolt = bolt or app_from_env(turns)
+    app_token = os.environ.get("SLACK_APP_TOKEN")
+    api = APIRouter(include_in_schema=False, lifespan=SocketMode(bolt, app_token).lifespan if app_token else None)
+    verifiable = bool(os.environ.get("SLACK_SIGNING_SECRET"))
 
     @api.post("/slack/events")
     async def events(request: Request) -> Response:
+        if not verifiable:  # Socket Mode alone: no HTTP request can be verified, so none is taken
+            return Response("Slack is not configured (SLACK_SIGNING_SECRET)", status_code=401)
         bolt_request = to_bolt_request(request, await request.body())
         return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
 
+    if bolt.oauth_flow is not None:
+        install_routes(api, bolt.oauth_flow)
     return api

@@ -20,7 +20,7 @@ from bot.web.turns import Turns
 
 def create_app(database: Database | None = None, *, store: Store | None = None, engine: Any = None,
                slack: bool | None = None) -> FastAPI:
-    """Build the app; Slack is mounted when SLACK_SIGNING_SECRET is set (or ``slack=True``)."""
+    """Build the app; Slack is mounted when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or ``slack=True``)."""
     from devices import outbox
 
     outbox.install()  # every change made through the web reaches the doors (transactional outbox)
@@ -47,10 +47,10 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
 
     app.include_router(sms.router(turns))
     app.include_router(rest_api.router(database))
-    if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET")):
+    if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 
-        app.include_router(slack_app.router(turns))
+        app.include_router(slack_app.router(turns))  # its lifespan runs Socket Mode when SLACK_APP_TOKEN is set
     else:
         @app.post("/slack/events", include_in_schema=False)
         def slack_not_configured() -> Response:

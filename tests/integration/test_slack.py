@@ -41,7 +41,8 @@ def client(foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_API_URL", slack_api.url + "/api/")
-    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    for name in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
     with TestClient(create_app(foundry, store=MemoryStore())) as test_client:
         yield test_client
 
@@ -129,6 +130,12 @@ def test_app_home_lists_properties_and_low_battery_doors(client: TestClient, sla
     view = slack_api.named("views.publish")[0].params["view"]
     text = view if isinstance(view, str) else json.dumps(view)
     assert "The Foundry" in text
+
+
+def test_one_workspace_has_no_install_routes(client: TestClient, slack_api: FakeServer) -> None:
+    assert client.get("/slack/install", follow_redirects=False).status_code == 404
+    assert client.get("/slack/oauth_redirect?code=code-t1&state=x", follow_redirects=False).status_code == 404
+    assert slack_api.named("oauth.v2.access") == []
 
 
 def test_destructive_plans_ask_again_in_a_confirm_dialog() -> None:
