@@ -48,7 +48,7 @@ class Dialogue:
 
     def turn(self, conversation: Conversation, text: str) -> dict[str, Any]:
         text = clean(text)
-        parsed = self.engine.parse(text) if text else {"intent": {"name": "out_of_scope", "confidence": 1.0}}
+        parsed: dict[str, Any] = self.engine.parse(text) if text else {"intent": {"name": "out_of_scope", "confidence": 1.0}}
         intent = parsed["intent"]["name"] or "out_of_scope"
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])

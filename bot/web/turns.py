@@ -8,7 +8,7 @@ import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from access_core.db import Database
 from bot.state import Conversation, Store, default_store
 from bot.web.models import HandledEvent
+
+if TYPE_CHECKING:
+    from bot.dialogue import Dialogue
 
 FAILED: dict[str, Any] = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [], "result": None}
 
@@ -36,8 +39,8 @@ class Turns:
         self._async_locks: dict[str, asyncio.Lock] = {}
         self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "1")), thread_name_prefix="turn")
 
-    def _dialogue(self) -> Any:
-        dialogue = getattr(self._local, "dialogue", None)
+    def _dialogue(self) -> Dialogue:
+        dialogue: Dialogue | None = getattr(self._local, "dialogue", None)
         if dialogue is None:
             from bot.dialogue import Dialogue
 
