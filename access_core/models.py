@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from access_core.types import UTCDateTime
@@ -265,24 +265,80 @@ class CatalogItem(Base):
 
 
 class Order(Base):
+    """A booked service or a bought experience: its price as it was then, its receipt and its state."""
+
     __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("property_id", "sequence", name="uq_orders_property_id_sequence"),)
+    TRANSITIONS = {
+        "requested": frozenset({"confirmed", "cancelled"}),
+        "confirmed": frozenset({"fulfilled", "cancelled"}),
+        "fulfilled": frozenset(),
+        "cancelled": frozenset(),
+    }
+    """Legal state changes; fulfilled and cancelled are final."""
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("catalog_items.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime | None]
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     state: Mapped[str] = mapped_column(String(16), default="requested")
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    """1, 2, 3 … per property, in order of purchase."""
+    receipt_no: Mapped[str] = mapped_column(String(40), unique=True)
+    """R-<property id>-<sequence>: stable, shown on the receipt and used to name the order."""
+    item_name: Mapped[str] = mapped_column(String(200), default="")
+    vendor: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    unit_cents: Mapped[int] = mapped_column(Integer, default=0)
+    """The item's price when ordered, in cents; later catalog changes do not touch it."""
+    total_cents: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    requested_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    fulfilled_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
     item: Mapped[CatalogItem] = relationship()
+    person: Mapped[Person] = relationship()
+
+    def can_become(self, state: str) -> bool:
+        return state in self.TRANSITIONS.get(self.state, frozenset())
+
+    def move_to(self, state: str, at: datetime) -> None:
+        """Take a legal transition and stamp its time (check ``can_become`` first)."""
+        if not self.can_become(state):
+            raise ValueError(f"order {self.receipt_no} can't go from {self.state} to {state}")
+        self.state = state
+        setattr(self, f"{state}_at", at)
 
 
 class UpgradeRequest(Base):
+    """A property's request for a product it has not enabled, for the sales team.
+
+    ``state`` is the sales side (open, in_progress, closed); routing to sales is tracked apart:
+    ``routed_at`` is set once it reached its route (``slack:<channel>`` or ``stored-only``).
+    """
+
     __tablename__ = "upgrade_requests"
+    __table_args__ = (
+        Index("uq_upgrade_requests_one_open", "property_id", "upgrade", unique=True,
+              sqlite_where=text("state != 'closed'"), postgresql_where=text("state != 'closed'")),
+    )
+    STATES = ("open", "in_progress", "closed")
     id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
     upgrade: Mapped[str] = mapped_column(String(64))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    route: Mapped[str | None] = mapped_column(String(120))
+    routed_at: Mapped[datetime | None]
+    route_error: Mapped[str | None] = mapped_column(String(400))
+    route_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    route_claimed_at: Mapped[datetime | None]
+    """Set while one process sends it, so two senders never post it twice."""
+    requested_by: Mapped[Person] = relationship()
 
 
 class ActivityEvent(Base):
@@ -325,3 +381,105 @@ class AuditEntry(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     op: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CallState(enum.StrEnum):
+    """The life of a Concierge Pro intercom call."""
+
+    ringing = "ringing"
+    queued = "queued"
+    answered = "answered"
+    resolved = "resolved"
+    abandoned = "abandoned"
+
+
+class IntercomCall(Base):
+    """One call from a property's intercom: its purpose, its agent and the time of each stage."""
+
+    __tablename__ = "intercom_calls"
+    __table_args__ = (Index("ix_intercom_calls_property_state", "property_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sid: Mapped[str] = mapped_column(String(64), unique=True)
+    """Twilio's CallSid: retried webhooks of the same call find this row."""
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    door_id: Mapped[int | None] = mapped_column(ForeignKey("doors.id", ondelete="SET NULL"))
+    """The intercom's door."""
+    caller: Mapped[str] = mapped_column(String(32), default="")
+    state: Mapped[str] = mapped_column(String(16), default=CallState.ringing.value)
+    purpose: Mapped[str | None] = mapped_column(String(16))
+    """delivery, visit or unknown; None while the caller is being greeted."""
+    heard: Mapped[str | None] = mapped_column(String(400))
+    """What the caller said or keyed."""
+    visiting_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    prompts: Mapped[int] = mapped_column(Integer, default=1)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    snapshot: Mapped[str | None] = mapped_column(String(200))
+    """The name of the camera snapshot taken when the call started."""
+    ringing_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    """When it was resolved or abandoned."""
+    caller_left_at: Mapped[datetime | None]
+    note: Mapped[str] = mapped_column(String(1000), default="")
+
+    @property
+    def open(self) -> bool:
+        return self.state in (CallState.ringing, CallState.queued, CallState.answered)
+
+    @property
+    def seconds_to_answer(self) -> float | None:
+        if self.queued_at is None or self.answered_at is None:
+            return None
+        return (self.answered_at - self.queued_at).total_seconds()
+
+    property: Mapped[Property] = relationship()
+    door: Mapped[Door | None] = relationship()
+    visiting: Mapped[Person | None] = relationship(foreign_keys=[visiting_id])
+    agent: Mapped[Person | None] = relationship(foreign_keys=[agent_id])
+
+
+Index("uq_intercom_calls_one_per_agent", IntercomCall.agent_id, unique=True,
+      sqlite_where=IntercomCall.state == "answered", postgresql_where=IntercomCall.state == "answered")
+
+
+class IntercomCallEvent(Base):
+    """The call's log: one row per change of state and per action of its agent (unlocks included)."""
+
+    __tablename__ = "intercom_call_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("intercom_calls.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    door_id: Mapped[int | None] = mapped_column(ForeignKey("doors.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor: Mapped[Person | None] = relationship()
+    door: Mapped[Door | None] = relationship()
+
+
+class IntercomCallSummary(Base):
+    """What the property's managers are told once a call ends; kept whether or not sending worked."""
+
+    __tablename__ = "intercom_call_summaries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("intercom_calls.id", ondelete="CASCADE"), unique=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(String(4000))
+    notify: Mapped[list[str]] = mapped_column(default=list)
+    """Handles of the managers it is for."""
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sent_at: Mapped[datetime | None]
+    send_error: Mapped[str | None] = mapped_column(String(400))
+
+
+class IntercomSnapshot(Base):
+    """The intercom camera's picture of the caller, taken when the call started."""
+
+    __tablename__ = "intercom_snapshots"
+    call_id: Mapped[int] = mapped_column(ForeignKey("intercom_calls.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes]
+    taken_at: Mapped[datetime]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.errors import Refused
-from access_core.models import Door, Grant, Key, KeyDoor, Permission, Person, Property
+from access_core.models import CallState, Door, Grant, IntercomCall, Key, KeyDoor, Permission, Person, Property
 from access_core.principal import Principal
 
 FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full, Permission.limited, Permission.specific, Permission.device)
@@ -159,3 +159,65 @@ def require_sales(principal: Principal, prop: Property) -> None:
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
     raise Refused("full_key_management_required", f"Upgrades for {_where(prop)} are handled by its full managers.")
+
+
+def require_order_view(principal: Principal, prop: Property) -> None:
+    """The property's orders and receipts: P, F (everyone sees their own)."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required", f"Orders at {_where(prop)} are seen by its full managers.")
+
+
+def require_own_order_or_view(principal: Principal, prop: Property, buyer_id: int) -> None:
+    """One order's receipt: its buyer; P, F."""
+    if buyer_id == principal.person_id:
+        return
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("own_orders_only", "You can only see your own orders.")
+
+
+def require_order_handling(principal: Principal, prop: Property) -> None:
+    """confirm_order, fulfill_order (and declining an order): P, F, L of the property."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return
+    raise Refused("order_handling_required", f"Orders at {_where(prop)} are confirmed and fulfilled by its managers.")
+
+
+def require_order_cancelling(principal: Principal, prop: Property, buyer_id: int) -> None:
+    """cancel_order: its buyer; P, F, L of the property (declining it)."""
+    if buyer_id == principal.person_id:
+        return
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return
+    raise Refused("own_orders_only", "You can only cancel your own orders.")
+
+
+def require_call_answering(principal: Principal, prop: Property) -> None:
+    """Answer an intercom call (Concierge Pro): A at the property; P, F, L, who may open its doors anyway."""
+    if prop.id in principal.agent_at or principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return
+    raise Refused("concierge_agent_required", f"Only the concierge agents and managers of {_where(prop)} answer its intercom calls.")
+
+
+def require_one_call_at_a_time(session: Session, principal: Principal, call: IntercomCall) -> None:
+    """Agents take one call at a time: no other answered, unresolved call of theirs."""
+    other = session.scalar(select(IntercomCall).where(
+        IntercomCall.agent_id == principal.person_id, IntercomCall.state == CallState.answered, IntercomCall.id != call.id))
+    if other is not None:
+        raise Refused("one_call_at_a_time", f"You are still on call #{other.id}; resolve it before answering another.")
+
+
+def require_call_agent(principal: Principal, call: IntercomCall) -> None:
+    """Acting on a call (ring the resident, unlock, resolve): only its answering agent, while it is answered."""
+    if call.agent_id != principal.person_id:
+        raise Refused("not_your_call", f"Call #{call.id} is not answered by you.")
+    if call.state != CallState.answered:
+        raise Refused("call_not_live", f"Call #{call.id} is {call.state}.")
+
+
+def require_call_unlock(principal: Principal, call: IntercomCall, door: Door) -> None:
+    """An unlock for an intercom call: by its answering agent, while answered, and only a delivery door of its property."""
+    require_call_agent(principal, call)
+    if door.property_id != call.property_id or not door.delivery:
+        raise Refused("delivery_doors_only", f"During an intercom call only the delivery doors can be unlocked; {door.name} is not one.")

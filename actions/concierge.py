@@ -1,17 +1,20 @@
-"""The concierge: help, highlights, upgrades, the catalog and bookings."""
+"""The concierge: help, highlights, upgrades, the catalog, bookings and orders."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from access_core import policy
-from access_core.models import Amenity, CatalogItem
+from access_core.lookup import person_by_ref
+from access_core.models import Amenity, CatalogItem, Order
 from access_core.timefmt import moment_text
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
+from concierge_catalog import orders
 from concierge_catalog.help import rank
 from concierge_catalog.highlights import highlights
 
@@ -115,6 +118,8 @@ def _amenity(ctx: TurnContext, name: str) -> Amenity | None:
 
 
 def cancel_reservation(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if not slots.found.get("amenity") and (_order_item(slots) or orders.receipt_in(slots.text) or values.get("order_item")):
+        return cancel_order(ctx, slots, values)
     names = slots.found.get("amenity") or slots.found.get("door") or []
     if not names:
         return ask(["amenity"], "Which reservation should I cancel?", values)
@@ -138,13 +143,38 @@ def book_service(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
 
 
 def buy_experience(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    if slots.found.get("experience"):
-        values["experience"] = slots.found["experience"][0]
+    named = slots.first("experience") or _named_in(slots.text, [i.name for i in _catalog(ctx, "experience")])
+    if named:
+        values["experience"] = named
+    values["quantity"] = _quantity(slots.text) or values.get("quantity") or 1
     if not values.get("experience"):
         names = ", ".join(i.name for i in _catalog(ctx, "experience"))
         return ask(["experience"], f"Which experience? {names}".strip(), values)
     return confirm([{"op": "buy_experience", "experience": values["experience"], "person": ctx.person.handle,
-                     "quantity": 1}], values=values)
+                     "quantity": values["quantity"]}], values=values)
+
+
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+QUANTITY = re.compile(r"\b(\d{1,2}|" + "|".join(NUMBERS) + r")\s+(?:tickets?|tix|seats?|spots?|places?|passes?|people|of us)\b"
+                      r"|\bx\s?(\d{1,2})\b", re.I)
+GENERIC_WORDS = {"the", "and", "for", "with", "pickup", "service", "services", "class", "night", "show"}
+
+
+def _quantity(text: str) -> int | None:
+    match = QUANTITY.search(text)
+    if match is None:
+        return None
+    said = (match.group(1) or match.group(2)).lower()
+    return NUMBERS.get(said) or int(said)
+
+
+def _named_in(text: str, names: list[str]) -> str | None:
+    """The one name whose distinctive words the text uses most ("wine tasting" for Rooftop Wine Tasting)."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    scores = {n: len({w for w in n.lower().split() if w not in GENERIC_WORDS and len(w) > 2} & words) for n in names}
+    best = max(scores.values(), default=0)
+    winners = [n for n, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
 
 
 def submit_request(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -162,3 +192,92 @@ def _slot_start(slots: Slots) -> str | None:
     if match is not None and match.starts_at is not None and match.kind == "range":
         return match.starts_at.isoformat()
     return None
+
+
+MINE = re.compile(r"\b(?:my|mine|i|i've)\b", re.I)
+EVERYONE = re.compile(r"\b(?:all|every|everyone|everybody|building|property|residents?'?s?|pending|open)\b", re.I)
+RECEIPT_WORDS = re.compile(r"\b(?:receipts?|invoice|proof of purchase)\b", re.I)
+TARGET_STATE = {"cancel_order": "cancelled", "confirm_order": "confirmed", "fulfill_order": "fulfilled"}
+
+
+def _order_item(slots: Slots) -> str | None:
+    return slots.first("service") or slots.first("experience")
+
+
+def _said_about(slots: Slots, found: list[Order]) -> list[Order]:
+    """Orders whose item the words name, when the names did not resolve exactly ("the cleaning booking")."""
+    named = _named_in(slots.text, sorted({o.item_name for o in found}))
+    return [o for o in found if o.item_name == named] if named else found
+
+
+def ask_orders(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    """"show my orders", "receipt for my dog walking", "receipt R-1-3"; the property's orders for P and F."""
+    ref = orders.receipt_in(slots.text)
+    if ref:
+        order = orders.order_by_ref(ctx.session, ctx.principal, ctx.prop, ref)
+        return answer({"receipt": orders.receipt(order, ctx.prop)}, orders.receipt_text(order, ctx.prop))
+    item = _order_item(slots)
+    everyone = bool(EVERYONE.search(slots.text)) and not MINE.search(slots.text) or \
+        not MINE.search(slots.text) and orders.may_view_all(ctx.principal, ctx.prop)
+    found = (orders.property_orders if everyone else orders.my_orders)(ctx.session, ctx.principal, ctx.prop, item=item)
+    if not item:
+        found = _said_about(slots, found)
+    what = f"{item} orders" if item else "orders"
+    if not found:
+        return answer({"orders": []}, f"There are no {what} at {ctx.prop.name}." if everyone else f"You have no {what}.")
+    if RECEIPT_WORDS.search(slots.text):
+        return answer({"receipt": orders.receipt(found[0], ctx.prop)}, orders.receipt_text(found[0], ctx.prop))
+    lines = [orders.line(o, ctx.prop) for o in found]
+    title = f"Orders at {ctx.prop.name}" if everyone else "Your orders"
+    return answer({"orders": [orders.receipt(o, ctx.prop) for o in found]}, f"{title}:\n" + "\n".join(lines))
+
+
+def cancel_order(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    if slots.found.get("amenity") and not _order_item(slots) and not orders.receipt_in(slots.text):
+        return cancel_reservation(ctx, slots, values)
+    return _order_change(ctx, slots, values, "cancel_order")
+
+
+def confirm_order(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    return _order_change(ctx, slots, values, "confirm_order")
+
+
+def fulfill_order(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    return _order_change(ctx, slots, values, "fulfill_order")
+
+
+def _order_change(ctx: TurnContext, slots: Slots, values: dict[str, Any], op: str) -> Reply:
+    """The one order a message means (by receipt number, item, buyer, day), planned for a state change."""
+    ref = orders.receipt_in(slots.text) or values.get("order")
+    if ref:
+        return confirm([{"op": op, "order": ref}], values=values)
+    values["order_item"] = _order_item(slots) or values.get("order_item")
+    buyer = next((h for h in slots.people if h != ctx.person.handle), None) or values.get("buyer")
+    values["buyer"] = buyer
+    found = _candidates(ctx, op, values["order_item"], buyer)
+    found = _said_about(slots, found) if not values["order_item"] else found
+    candidates = _on_the_day(ctx, slots, [o for o in found if o.state in orders.OPEN_STATES])
+    candidates = [o for o in candidates if o.can_become(TARGET_STATE[op])] or candidates
+    if not candidates:
+        closed = "; ".join(f"{o.receipt_no} ({o.item_name}) is {o.state}" for o in found[:3])
+        return answer({"orders": [orders.receipt(o, ctx.prop) for o in found]},
+                      f"I found no open order like that{': ' + closed if closed else ''}.")
+    if len(candidates) > 1:
+        choices = "; ".join(orders.line(o, ctx.prop) for o in candidates[:8])
+        return ask(["order"], f"Which order? {choices}", values)
+    return confirm([{"op": op, "order": candidates[0].receipt_no}], values=values)
+
+
+def _candidates(ctx: TurnContext, op: str, item: str | None, buyer: str | None) -> list[Order]:
+    if op == "cancel_order" and buyer is None:
+        return orders.my_orders(ctx.session, ctx.principal, ctx.prop, item=item)
+    person = person_by_ref(ctx.session, buyer) if buyer else None
+    return orders.orders_to_handle(ctx.session, ctx.principal, ctx.prop, item=item, buyer_id=person.id if person else None)
+
+
+def _on_the_day(ctx: TurnContext, slots: Slots, found: list[Order]) -> list[Order]:
+    if slots.time is None or slots.time.starts_at is None or len(found) < 2:
+        return found
+    day = slots.time.starts_at.astimezone(ctx.tz).date()
+    same = [o for o in found if o.starts_at is not None and o.starts_at.astimezone(ctx.tz).date() == day]
+    return same or found

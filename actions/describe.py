@@ -94,8 +94,23 @@ WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
     "revoke_share": lambda s, op, tz: "cancel that share",
     "forget_person": lambda s, op, tz: f"remove {_person(s, op.get('person'))}",
     "remove_manager": lambda s, op, tz: "remove that manager role",
-    "cancel_order": lambda s, op, tz: f"cancel order #{op.get('order_id')}",
+    "cancel_order": lambda s, op, tz: _order(s, op, tz, "cancel order {}"),
+    "confirm_order": lambda s, op, tz: _order(s, op, tz, "confirm order {}"),
+    "fulfill_order": lambda s, op, tz: _order(s, op, tz, "mark order {} fulfilled"),
 }
+
+
+def _order(session: Session, op: dict[str, Any], tz: ZoneInfo, clause: str) -> str:
+    """ "cancel order R-1-3 (Dog Walking for Jane Park, Thu 3 Dec 2026 10:00)"."""
+    from access_core.models import Order
+
+    ref = op.get("order") or op.get("order_id")
+    column = Order.id if isinstance(ref, int) else Order.receipt_no
+    order = session.scalar(select(Order).where(column == ref)) if ref is not None else None
+    if order is None:
+        return clause.format(ref)
+    when = f", {moment_text(order.starts_at, tz)}" if order.starts_at else ""
+    return clause.format(f"{order.receipt_no} ({order.item_name} for {order.person.label}{when})")
 
 
 def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo) -> str:

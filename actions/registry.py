@@ -43,6 +43,9 @@ INTENTS: dict[str, IntentSpec] = {
     "book_service": IntentSpec(concierge.book_service),
     "buy_experience": IntentSpec(concierge.buy_experience),
     "submit_request": IntentSpec(concierge.submit_request),
+    "cancel_order": IntentSpec(concierge.cancel_order),
+    "confirm_order": IntentSpec(concierge.confirm_order),
+    "fulfill_order": IntentSpec(concierge.fulfill_order),
     "activate_device": IntentSpec(devices.activate_device),
     "deactivate_device": IntentSpec(devices.deactivate_device),
     "upgrade_firmware": IntentSpec(devices.upgrade_firmware),
@@ -57,6 +60,7 @@ INTENTS: dict[str, IntentSpec] = {
     "ask_amenities": IntentSpec(concierge.ask_amenities, "future", False),
     "ask_services": IntentSpec(concierge.ask_services, "future", False),
     "ask_experiences": IntentSpec(concierge.ask_experiences, "future", False),
+    "ask_orders": IntentSpec(concierge.ask_orders, "future", False),
 }
 
 SMALL_TALK = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict
@@ -22,6 +22,7 @@ from access_core.services.dispatch import HANDLERS, execute
 from bot.places import properties_of
 from bot.web import rest_reads
 from bot.web.auth import require_person
+from concierge_catalog import orders, sales
 
 PropertyName = Query(default=None, alias="property", description="Property name (default: the caller's first).")
 
@@ -153,6 +154,23 @@ def router(database: Database) -> APIRouter:
     @api.post("/reservations/cancel")
     def cancel(request: Request, body: ReservationIn, prop: str | None = PropertyName) -> dict[str, Any]:
         return core.run(request, prop, {"op": "cancel_reservation", **body.model_dump()})
+
+    @api.get("/orders")
+    def list_orders(request: Request, scope: Literal["mine", "property"] | None = None,
+                    prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        """The caller's orders; the property's for its full and portfolio managers (the default for them)."""
+        everyone = None if scope is None else scope == "property"
+        return core.read(request, prop, lambda s, p, place: orders.listing(s, p, place, everyone=everyone))  # type: ignore[no-any-return]
+
+    @api.get("/orders/{order}/receipt")
+    def receipt(request: Request, order: str, prop: str | None = PropertyName) -> dict[str, Any]:
+        """One receipt by receipt number (R-1-3) or order id: for its buyer and the property's full managers."""
+        return core.read(request, prop, lambda s, p, place: orders.order_receipt(s, p, place, order))  # type: ignore[no-any-return]
+
+    @api.get("/upgrade-requests")
+    def list_upgrade_requests(request: Request, prop: str | None = PropertyName) -> list[dict[str, Any]]:
+        """The property's upgrade requests, their sales state and routing: full and portfolio managers."""
+        return core.read(request, prop, sales.upgrade_requests)  # type: ignore[no-any-return]
 
     @api.post("/operations")
     def operation(request: Request, body: Operation, prop: str | None = PropertyName) -> dict[str, Any]:

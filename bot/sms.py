@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request, Response
-from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from access_core.lookup import person_by_ref
 from access_core.phones import normalize_phone
 from bot.state import Conversation
+from bot.twilio_auth import signed_by_twilio as _verified
 from bot.web.models import SmsOptOut
 from bot.web.ratelimit import RateLimiter
 from bot.web.turns import Turns
@@ -50,16 +50,6 @@ def twiml(*texts: str) -> Response:
         for part in split_sms(text):
             response.message(part)
     return Response(str(response), media_type="application/xml")
-
-
-def _verified(request: Request, form: dict[str, str]) -> bool:
-    token = os.environ.get("TWILIO_AUTH_TOKEN")
-    signature = request.headers.get("x-twilio-signature")
-    if not token or not signature:
-        return False
-    public = os.environ.get("PUBLIC_URL", "").rstrip("/")
-    url = public + request.url.path + (f"?{request.url.query}" if request.url.query else "") if public else str(request.url)
-    return bool(RequestValidator(token).validate(url, form, signature))
 
 
 class SmsChannel:

@@ -1,14 +1,16 @@
-"""Amenity reservations, service bookings, experiences and upgrade requests."""
+"""Amenity reservations; service bookings and experiences as orders with states and receipts; upgrade requests."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from access_core import policy
 from access_core.errors import Invalid, NotFound
-from access_core.models import Amenity, CatalogItem, Order, Reservation, UpgradeRequest
+from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome, moment
 from access_core.timefmt import moment_text, when
@@ -104,58 +106,137 @@ def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
     return item
 
 
+def money(cents: int) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+def _next_sequence(ctx: Context) -> int:
+    """The property's next receipt number; its row is locked so two orders never share one (PostgreSQL)."""
+    ctx.session.execute(select(Property.id).where(Property.id == ctx.prop.id).with_for_update())
+    last = ctx.session.scalar(select(func.max(Order.sequence)).where(Order.property_id == ctx.prop.id))
+    return int(last or 0) + 1
+
+
+def _place(ctx: Context, item: CatalogItem, *, quantity: int, starts: datetime | None, state: str) -> Order:
+    """An order with the item's price as it is now and the property's next receipt number."""
+    sequence = _next_sequence(ctx)
+    unit_cents = round(item.price * 100)
+    order = Order(item_id=item.id, person_id=ctx.principal.person_id, property_id=ctx.prop.id, starts_at=starts,
+                  quantity=quantity, state="requested", sequence=sequence, receipt_no=f"R-{ctx.prop.id}-{sequence}",
+                  item_name=item.name, vendor=item.vendor, unit=item.unit, unit_cents=unit_cents,
+                  total_cents=unit_cents * quantity, currency="USD", requested_at=ctx.now)
+    if state != "requested":
+        order.move_to(state, ctx.now)
+    ctx.session.add(order)
+    ctx.session.flush()
+    return order
+
+
 def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
+    """A service booking starts ``requested``; a manager (or the vendor) confirms it."""
     policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
     item = _item(ctx, "service", op.get("service"))
     starts = moment(op.get("starts_at"), "starts_at")
     if starts is not None and starts < ctx.now:
         raise Invalid("starts_at", "That time has already passed.")
-    order = Order(item_id=item.id, person_id=ctx.principal.person_id, starts_at=starts)
-    ctx.session.add(order)
-    ctx.session.flush()
-    ctx.audit("book_service", service=item.name, order=order.id)
+    order = _place(ctx, item, quantity=1, starts=starts, state="requested")
+    ctx.audit("book_service", service=item.name, order=order.id, receipt=order.receipt_no)
     at = f" for {moment_text(starts, ctx.tz)}" if starts else ""
-    return Outcome(f"Requested {item.name} from {item.vendor}{at} (${item.price:.2f} per {item.unit}); order #{order.id}.",
-                   [{"op": "cancel_order", "order_id": order.id}], {"order": order.id})
+    return Outcome(f"Requested {item.name} from {item.vendor}{at} ({money(order.unit_cents)} per {item.unit}); "
+                   f"receipt {order.receipt_no}, waiting for confirmation.",
+                   [{"op": "cancel_order", "order": order.receipt_no}], {"order": order.id, "receipt": order.receipt_no})
 
 
 def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
+    """Places are taken under a lock on the experience, so it never sells past its capacity; confirmed at once."""
     policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
     item = _item(ctx, "experience", op.get("experience"))
     quantity = int(op.get("quantity") or 1)
+    if quantity < 1:
+        raise Invalid("quantity", "How many places?")
     sold = ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
         Order.item_id == item.id, Order.state != "cancelled")) or 0
     if item.capacity is not None and sold + quantity > item.capacity:
         raise Invalid("quantity", f"{item.name} has {max(item.capacity - sold, 0)} places left.")
-    order = Order(item_id=item.id, person_id=ctx.principal.person_id, starts_at=item.starts_at,
-                  quantity=quantity, state="confirmed")
-    ctx.session.add(order)
+    order = _place(ctx, item, quantity=quantity, starts=item.starts_at, state="confirmed")
+    ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
+    return Outcome(f"Booked {quantity} for {item.name}; {money(order.total_cents)}, receipt {order.receipt_no}.",
+                   [{"op": "cancel_order", "order": order.receipt_no}], {"order": order.id, "receipt": order.receipt_no})
+
+
+def order_named(ctx: Context, op: dict[str, Any]) -> Order:
+    """The order an operation names: ``order`` (its receipt number) or ``order_id``, at this property."""
+    ref = op.get("order") or op.get("order_id")
+    query = select(Order).where(Order.property_id == ctx.prop.id).with_for_update()
+    if isinstance(ref, int) or str(ref or "").isdigit():
+        order = ctx.session.scalar(query.where(Order.id == int(str(ref))))
+    else:
+        order = ctx.session.scalar(query.where(func.upper(Order.receipt_no) == str(ref or "").strip().upper()))
+    if order is None:
+        raise Invalid("order", f"There is no order {ref or ''} here.".replace("  ", " "))
+    return order
+
+
+def _move(ctx: Context, order: Order, state: str) -> None:
+    if not order.can_become(state):
+        raise Invalid("order", f"Order {order.receipt_no} is {order.state}; it can't be {state} now.")
+    order.move_to(state, ctx.now)
     ctx.session.flush()
-    return Outcome(f"Booked {quantity} for {item.name}; ${item.price * quantity:.2f}, order #{order.id}.",
-                   [{"op": "cancel_order", "order_id": order.id}], {"order": order.id})
+    ctx.audit(f"{state}_order", order=order.id, receipt=order.receipt_no)
 
 
 def cancel_order(ctx: Context, op: dict[str, Any]) -> Outcome:
-    order = ctx.session.get(Order, op.get("order_id"))
-    if order is None or order.person_id != ctx.principal.person_id:
-        raise Invalid("order", "You have no such order.")
-    order.state = "cancelled"
-    ctx.session.flush()
-    return Outcome(f"Cancelled order #{order.id}.")
+    """The buyer, until it is fulfilled; or a manager who handles orders, declining it."""
+    order = order_named(ctx, op)
+    policy.require_order_cancelling(ctx.principal, ctx.prop, order.person_id)
+    _move(ctx, order, "cancelled")
+    return Outcome(f"Cancelled order {order.receipt_no} ({order.item_name}).", [], {"receipt": order.receipt_no})
+
+
+def confirm_order(ctx: Context, op: dict[str, Any]) -> Outcome:
+    order = order_named(ctx, op)
+    policy.require_order_handling(ctx.principal, ctx.prop)
+    _move(ctx, order, "confirmed")
+    return Outcome(f"Confirmed order {order.receipt_no} ({order.item_name} for {order.person.label}).", [],
+                   {"receipt": order.receipt_no})
+
+
+def fulfill_order(ctx: Context, op: dict[str, Any]) -> Outcome:
+    order = order_named(ctx, op)
+    policy.require_order_handling(ctx.principal, ctx.prop)
+    _move(ctx, order, "fulfilled")
+    return Outcome(f"Marked order {order.receipt_no} ({order.item_name} for {order.person.label}) fulfilled.", [],
+                   {"receipt": order.receipt_no})
+
+
+def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
+    return ctx.session.scalar(select(UpgradeRequest).where(
+        UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state != "closed"))
 
 
 def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
+    """Stored once per open request (a unique index holds under concurrency); sent to sales after the commit."""
+    from concierge_catalog.sales import route_after_commit
+
     policy.require_sales(ctx.principal, ctx.prop)
     upgrade = str(op.get("upgrade") or "")
     if upgrade not in ctx.prop.upgrades:
         raise Invalid("upgrade", f"{upgrade or 'That'} is not an upgrade available for {ctx.prop.name}.")
-    open_request = ctx.session.scalar(select(UpgradeRequest).where(
-        UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state == "open"))
+    open_request = _open_request(ctx, upgrade)
+    if open_request is None:
+        request = UpgradeRequest(property_id=ctx.prop.id, upgrade=upgrade, requested_by_id=ctx.principal.person_id,
+                                 created_at=ctx.now, state="open")
+        try:
+            with ctx.session.begin_nested():
+                ctx.session.add(request)
+                ctx.session.flush()
+        except IntegrityError:
+            open_request = _open_request(ctx, upgrade)
+            if open_request is None:
+                raise
     if open_request is not None:
-        return Outcome(f"A request for {upgrade} is already open (#{open_request.id}); the sales team has it.")
-    request = UpgradeRequest(property_id=ctx.prop.id, upgrade=upgrade, requested_by_id=ctx.principal.person_id,
-                             created_at=ctx.now)
-    ctx.session.add(request)
-    ctx.session.flush()
-    ctx.audit("submit_request", upgrade=upgrade)
+        return Outcome(f"A request for {upgrade} is already open (#{open_request.id}); the sales team has it.",
+                       [], {"request": open_request.id})
+    ctx.audit("submit_request", upgrade=upgrade, request=request.id)
+    route_after_commit(ctx.session, request.id)
     return Outcome(f"Sent your request for {upgrade} to the sales team (#{request.id}).", [], {"request": request.id})

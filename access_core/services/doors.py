@@ -7,12 +7,16 @@ from typing import Any
 
 from access_core import policy
 from access_core.activity import Actor, record_event
-from access_core.errors import Invalid
+from access_core.errors import Invalid, NotFound
+from access_core.models import IntercomCall
 from access_core.services.context import Context, Outcome
 
 
 def unlock_door(ctx: Context, op: dict[str, Any]) -> Outcome:
     door = ctx.door(op.get("door"))
+    call = _intercom_call(ctx, op)
+    if call is not None:
+        policy.require_call_unlock(ctx.principal, call, door)
     policy.require_unlock(ctx.session, ctx.principal, door, ctx.now)
     if not door.activated:
         raise Invalid("door", f"{door.name} has no installed lock yet.")
@@ -21,10 +25,22 @@ def unlock_door(ctx: Context, op: dict[str, Any]) -> Outcome:
     event = record_event(
         ctx.session, external_id=f"unlock-{uuid.uuid4().hex[:12]}", door=door,
         actor=Actor(ctx.me(), agent=agent), at=ctx.now, credential="remote", granted=True,
+        photo=call.snapshot if call is not None else None,
     )
     ctx.session.flush()
-    ctx.audit("unlock_door", door=door.name, reason=reason, event=event.external_id, call=op.get("call"))
+    linked = {"call_id": call.id} if call is not None else {}
+    ctx.audit("unlock_door", door=door.name, reason=reason, event=event.external_id, call=op.get("call"), **linked)
     return Outcome(f"Unlocked {door.name} ({reason}).", [], {"event": event.external_id})
+
+
+def _intercom_call(ctx: Context, op: dict[str, Any]) -> IntercomCall | None:
+    """The intercom call an unlock is made for (``call_id``), whose rules then apply too."""
+    if op.get("call_id") is None:
+        return None
+    call = ctx.session.get(IntercomCall, int(op["call_id"]))
+    if call is None:
+        raise NotFound("call", str(op["call_id"]))
+    return call
 
 
 def _device_op(ctx: Context, op: dict[str, Any], activated: bool) -> Outcome:

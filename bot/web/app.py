@@ -46,6 +46,11 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     from bot import rest_api, sms
 
     app.include_router(sms.router(turns))
+    from bot import voice
+    from bot.web import agent_console
+
+    app.include_router(voice.router(database))
+    app.include_router(agent_console.router(database))
     app.include_router(rest_api.router(database))
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app

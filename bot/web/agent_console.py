@@ -1,0 +1,120 @@
+"""The Concierge Pro agent console: `GET /concierge/agent` and its JSON under `/api/agent/calls`.
+
+Signed-in people (page session or bearer token) who answer calls at a property see its open calls with the
+caller's snapshot; every action goes to ``concierge_catalog.calls``, where the rules are checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from access_core.db import Database
+from access_core.errors import CoreError, NotFound, Refused
+from bot.voice import redirect_to_phone
+from bot.web.agent_page import AGENT_PAGE
+from bot.web.auth import require_person
+from concierge_catalog.call_summary import send_summary
+from concierge_catalog.calls import ActionResult, CallDesk, desk_for
+
+T = TypeVar("T")
+
+
+class RingIn(BaseModel):
+    person: str | None = Field(default=None, max_length=320)
+
+
+class UnlockIn(BaseModel):
+    door: str = Field(max_length=200)
+
+
+class ResolveIn(BaseModel):
+    note: str = Field(default="", max_length=1000)
+
+
+def _status(exc: CoreError) -> int:
+    return 403 if isinstance(exc, Refused) else 404 if isinstance(exc, NotFound) else 422
+
+
+class Console:
+    def __init__(self, database: Database, desk: CallDesk) -> None:
+        self.database, self.desk = database, desk
+
+    def caller(self, request: Request) -> str:
+        with self.database.session() as session:
+            return require_person(request, session).handle
+
+    def run(self, request: Request, work: Callable[[str], T]) -> T:
+        handle = self.caller(request)
+        try:
+            return work(handle)
+        except CoreError as exc:
+            raise HTTPException(_status(exc), {"message": exc.message, "rule": getattr(exc, "rule", None)}) from exc
+
+    def act(self, request: Request, call_id: int, action: Callable[[str], ActionResult],
+            after: Callable[[ActionResult], None] | None = None) -> Response:
+        """Every action answers {ok, message, rule, detail, call}; a refusal names its rule, whichever layer refused."""
+        handle = self.caller(request)
+        try:
+            result = action(handle)
+            view = self.desk.view(handle, call_id)
+        except CoreError as exc:
+            rule = getattr(exc, "rule", None) or getattr(exc, "field", None) or getattr(exc, "kind", None)
+            return JSONResponse({"ok": False, "message": exc.message, "rule": rule, "detail": {}, "call": None},
+                                status_code=_status(exc))
+        if result.ok and after is not None:
+            after(result)
+        status = 200 if result.ok else 502 if result.rule == "twilio_failed" else 403
+        return JSONResponse({"ok": result.ok, "message": result.message, "rule": result.rule, "detail": result.detail,
+                             "call": view}, status_code=status)
+
+
+def router(database: Database) -> APIRouter:
+    api = APIRouter(tags=["Concierge Pro"])
+    console = Console(database, desk_for(database))
+    desk = console.desk
+
+    @api.get("/concierge/agent", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> str:
+        return AGENT_PAGE
+
+    @api.get("/api/agent/calls")
+    def calls(request: Request) -> dict[str, Any]:
+        return {"calls": console.run(request, desk.calls_for)}
+
+    @api.get("/api/agent/calls/{call_id}")
+    def one(request: Request, call_id: int) -> dict[str, Any]:
+        return console.run(request, lambda who: desk.view(who, call_id))
+
+    @api.get("/api/agent/calls/{call_id}/snapshot")
+    def snapshot(request: Request, call_id: int) -> Response:
+        picture = console.run(request, lambda who: desk.snapshot(who, call_id))
+        if picture is None:
+            raise HTTPException(404, "no snapshot for this call")
+        return Response(picture.data, media_type=picture.content_type,
+                        headers={"cache-control": "private, max-age=3600", "x-snapshot-name": picture.name})
+
+    @api.post("/api/agent/calls/{call_id}/answer")
+    def answer(request: Request, call_id: int) -> Response:
+        return console.act(request, call_id, lambda who: desk.answer(who, call_id))
+
+    @api.post("/api/agent/calls/{call_id}/ring")
+    def ring(request: Request, call_id: int, body: RingIn) -> Response:
+        return console.act(request, call_id, lambda who: desk.ring_resident(who, call_id, body.person, redirect_to_phone))
+
+    @api.post("/api/agent/calls/{call_id}/unlock")
+    def unlock(request: Request, call_id: int, body: UnlockIn) -> Response:
+        return console.act(request, call_id, lambda who: desk.unlock(who, call_id, body.door))
+
+    @api.post("/api/agent/calls/{call_id}/resolve")
+    def resolve(request: Request, call_id: int, body: ResolveIn, background: BackgroundTasks) -> Response:
+        def send(result: ActionResult) -> None:
+            background.add_task(send_summary, database, int(result.detail["summary"]))
+
+        return console.act(request, call_id, lambda who: desk.resolve(who, call_id, body.note), after=send)
+
+    return api
