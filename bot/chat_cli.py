@@ -56,7 +56,7 @@ def _lines(interactive: bool) -> Iterator[str]:
     from prompt_toolkit.history import FileHistory
 
     history = Path.home() / ".concierge_history"
-    prompt = PromptSession(history=FileHistory(str(history)))
+    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(history)))
     while True:
         try:
             yield prompt.prompt("you> ")

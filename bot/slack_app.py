@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -101,7 +101,8 @@ class Listeners:
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and event_id and not self.turns.first_time("slack", str(event_id)):
             return BoltResponse(status=200, body="")
-        return next()
+        answer: BoltResponse | None = next()
+        return answer
 
     def _turn(self, context: BoltContext, client: WebClient, user_id: str, text: str) -> dict[str, Any]:
         handle = self.people.handle(client, context.team_id, user_id)
@@ -188,7 +189,7 @@ class SocketMode:
         self.thread.start()
 
     def _connect(self, handler: SocketModeHandler) -> None:
-        connect = handler.connect
+        connect: Callable[[], None] = handler.connect
         while not self.stopping.is_set():
             try:
                 connect()
@@ -203,7 +204,7 @@ class SocketMode:
         if self.thread is not None:
             self.thread.join(timeout=10)
         if self.handler is not None:
-            self.handler.close()
+            self.handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         self.handler = self.thread = None
 
     @asynccontextmanager
