@@ -89,5 +89,6 @@ class RedisStore:
 
 
 def default_store() -> Store:
+    """Redis when REDIS_URL is set (keys under CONCIERGE_REDIS_PREFIX, for deployments sharing one Redis), else in process."""
     url = os.environ.get("REDIS_URL")
-    return RedisStore(url) if url else MemoryStore()
+    return RedisStore(url, prefix=os.environ.get("CONCIERGE_REDIS_PREFIX", "concierge:conv:")) if url else MemoryStore()
