@@ -14,7 +14,7 @@ main{max-width:72rem;margin:auto;padding:1rem}
 img{width:320px;height:240px;background:#2b3140;border-radius:6px}
 button{cursor:pointer;border:0;border-radius:6px;padding:.35rem .8rem;background:#3159d6;color:#fff;margin:.15rem}
 button.open{background:#1f8a4c}button.cancel{background:#888}
-ol{font-size:.85rem;color:#555;max-height:10rem;overflow-y:auto}.msg{min-height:1.2rem;color:#a11}
+ol{font-size:.85rem;color:#555;max-height:10rem;overflow-y:auto}.msg{min-height:1.2rem}.msg.error{color:#a11}
 input,select{padding:.35rem}#signin{max-width:30rem;margin:3rem auto;background:#fff;padding:1rem;border-radius:8px}
 </style></head>
 <body>
@@ -22,7 +22,7 @@ input,select{padding:.35rem}#signin{max-width:30rem;margin:3rem auto;background:
 <div id="signin" hidden><h2>Sign in</h2>
 <form id="demo-form" hidden><select id="people" aria-label="person"></select><button type="submit">Sign in</button></form>
 <form id="token-form"><input id="token" placeholder="Access token (concierge token --as you)" aria-label="token">
-<button type="submit">Sign in</button></form><p id="signin-error" class="msg"></p></div>
+<button type="submit">Sign in</button></form><p id="signin-error" class="msg error"></p></div>
 <main id="app" hidden><p id="status" class="msg" aria-live="polite"></p><div id="calls"></div></main>
 <script>
 const $ = (s) => document.querySelector(s);
@@ -36,8 +36,8 @@ function el(tag, text, cls) { const e = document.createElement(tag); if (text) e
 function button(label, action, cls) {
   const b = el("button", label, cls);
   b.onclick = async () => {
-    try { const r = await action(); $("#status").textContent = r.message || ""; }
-    catch (e) { $("#status").textContent = e.message; }
+    try { const r = await action(); $("#status").className = "msg"; $("#status").textContent = r.message || ""; }
+    catch (e) { $("#status").className = "msg error"; $("#status").textContent = e.message; }
     refresh();
   };
   return b;

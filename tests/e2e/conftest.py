@@ -14,6 +14,8 @@ import pytest
 from bot.web.readiness import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
+TWILIO_TOKEN = "e2e-twilio-token"
+"""The served app checks Twilio's signatures with this token, against PUBLIC_URL = the served base URL."""
 
 
 def fixture_file() -> Path:
@@ -36,11 +38,12 @@ def served(tmp_path: Path) -> Iterator[str]:
     """The base URL of `concierge serve` in demo mode over the foundry property."""
     db = f"sqlite:///{tmp_path / 'e2e.db'}"
     concierge = [sys.executable, "-m", "bot.cli"]
-    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "e2e-secret"}
-    for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
+    port = free_port()
+    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "e2e-secret", "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+           "TWILIO_ACCOUNT_SID": "AC-e2e", "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "DATABASE_URL", "TWILIO_API_URL"):
         env.pop(name, None)
     subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
-    port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen([*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
