@@ -5,16 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import select
+
 from access_core import policy
 from access_core.activity import Actor, record_event
 from access_core.errors import Invalid, NotFound
-from access_core.models import IntercomCall
+from access_core.models import CallState, Door, IntercomCall, IntercomCallEvent
 from access_core.services.context import Context, Outcome
 
 
 def unlock_door(ctx: Context, op: dict[str, Any]) -> Outcome:
     door = ctx.door(op.get("door"))
     call = _intercom_call(ctx, op)
+    logged_here = call is None and (call := _agents_live_call(ctx, door)) is not None
     if call is not None:
         policy.require_call_unlock(ctx.principal, call, door)
     policy.require_unlock(ctx.session, ctx.principal, door, ctx.now)
@@ -30,7 +33,19 @@ def unlock_door(ctx: Context, op: dict[str, Any]) -> Outcome:
     ctx.session.flush()
     linked = {"call_id": call.id} if call is not None else {}
     ctx.audit("unlock_door", door=door.name, reason=reason, event=event.external_id, call=op.get("call"), **linked)
+    if call is not None and logged_here:  # the console logs its own unlocks; one asked for in chat is logged here
+        ctx.session.add(IntercomCallEvent(call_id=call.id, at=ctx.now, kind="unlock", actor_id=ctx.principal.person_id,
+                                          door_id=door.id, detail={"door": door.name, "event": event.external_id, "via": "chat"}))
     return Outcome(f"Unlocked {door.name} ({reason}).", [], {"event": event.external_id})
+
+
+def _agents_live_call(ctx: Context, door: Door) -> IntercomCall | None:
+    """The call a concierge agent is on at the door's property: an unlock asked for elsewhere (chat) belongs to it."""
+    if door.property_id not in ctx.principal.agent_at:
+        return None
+    return ctx.session.scalar(select(IntercomCall).where(
+        IntercomCall.property_id == door.property_id, IntercomCall.agent_id == ctx.principal.person_id,
+        IntercomCall.state == CallState.answered).order_by(IntercomCall.id.desc()).limit(1))
 
 
 def _intercom_call(ctx: Context, op: dict[str, Any]) -> IntercomCall | None:

@@ -387,3 +387,33 @@ def test_the_console_page_and_the_demo_sign_in_of_an_agent(voice: Voice, monkeyp
     assert voice.client.post("/api/session", json={"as": KIM}).status_code == 200
     voice.queued("CA-browser")
     assert [c["state"] for c in voice.client.get("/api/agent/calls").json()["calls"]] == ["queued"]
+
+
+def test_an_unlock_asked_for_in_chat_belongs_to_the_agents_live_call(voice: Voice) -> None:
+    """Kim answers a courier's call, then types the unlock in chat: it is logged with that call, snapshot and all."""
+    from bot.dialogue import Dialogue
+    from bot.state import Conversation
+
+    twiml(voice.ring("CA-chat"))
+    twiml(voice.say("CA-chat", "delivery"))
+    call_id = voice.call("CA-chat").id
+    assert voice.act(KIM, call_id, "answer").status_code == 200
+    now = voice.clock.now.isoformat()
+    conversation = Conversation(person=KIM, now=now)
+    dialogue = Dialogue(voice.database)
+    proposed = dialogue.turn(conversation, "let the courier into the package room")
+    assert proposed["status"] == "confirm", proposed
+    done = dialogue.turn(conversation, "yes")
+    assert done["status"] == "done", done
+    refused = dialogue.turn(conversation, "unlock unit 4B for the courier")
+    assert refused["status"] == "refused", refused
+
+    assert voice.log("CA-chat") == ["ringing", "queued", "answered", "unlock"]
+    with voice.database.session() as session:
+        unlock = session.scalar(select(IntercomCallEvent).where(IntercomCallEvent.call_id == call_id,
+                                                                IntercomCallEvent.kind == "unlock"))
+        assert unlock is not None and unlock.detail["via"] == "chat" and unlock.detail["door"] == "Package Room"
+        event = session.scalar(select(ActivityEvent).where(ActivityEvent.external_id == unlock.detail["event"]))
+        assert event is not None and event.photo == "snap-CA-chat.svg"
+        audit = session.scalars(select(AuditEntry).where(AuditEntry.op == "unlock_door")).all()
+        assert [a.detail.get("call_id") for a in audit] == [call_id]
