@@ -162,17 +162,17 @@ def require_sales(principal: Principal, prop: Property) -> None:
 
 
 def require_order_view(principal: Principal, prop: Property) -> None:
-    """The property's orders and receipts: P, F (everyone sees their own)."""
-    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+    """The property's orders and receipts: P, F, L, who confirm and fulfil them (everyone sees their own)."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
-    raise Refused("full_key_management_required", f"Orders at {_where(prop)} are seen by its full managers.")
+    raise Refused("order_handling_required", f"Orders at {_where(prop)} are seen by its key managers.")
 
 
 def require_own_order_or_view(principal: Principal, prop: Property, buyer_id: int) -> None:
-    """One order's receipt: its buyer; P, F."""
+    """One order's receipt: its buyer; P, F, L."""
     if buyer_id == principal.person_id:
         return
-    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
     raise Refused("own_orders_only", "You can only see your own orders.")
 

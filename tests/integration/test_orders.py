@@ -146,7 +146,7 @@ def test_another_resident_can_neither_see_nor_cancel_my_order(session: Session) 
 
 
 @pytest.mark.parametrize(("who", "sees_all", "handles"), [
-    (ANA, True, True), (BEN, True, True), (CARLA, False, True), (DEV, False, False), ("eli.novak@installers.example", False, False),
+    (ANA, True, True), (BEN, True, True), (CARLA, True, True), (DEV, False, False), ("eli.novak@installers.example", False, False),
     ("kim.tran@callcenter.example", False, False), (OMAR, False, False),
 ])
 def test_who_sees_the_propertys_orders_and_who_handles_them(session: Session, who: str, sees_all: bool, handles: bool) -> None:
@@ -208,16 +208,18 @@ def test_orders_from_chat(foundry: Database) -> None:
         assert order(session, walk).state == "cancelled" and order(session, cleaning).state == "fulfilled"
 
 
-def test_a_limited_manager_confirms_but_does_not_list_every_order(foundry: Database) -> None:
+def test_a_limited_manager_lists_and_confirms_orders_a_device_manager_does_not(foundry: Database) -> None:
     dialogue = Dialogue(foundry)
     jane = Conversation(person=JANE, now=NOW.isoformat())
     walk = talk(dialogue, jane, "book dog walking for thursday at 10am", "yes")[1]["result"]["receipt"]
     carla = Conversation(person=CARLA, now=NOW.isoformat())
-    assert talk(dialogue, carla, "show all orders")[0]["status"] == "refused"
+    listed = talk(dialogue, carla, "show all orders")[0]
+    assert listed["status"] == "answer" and walk in str(listed["result"]), listed
     plan = talk(dialogue, carla, "approve the dog walking request from Jane")[0]
     assert (plan["status"], plan["operations"]) == ("confirm", [{"op": "confirm_order", "order": walk}])
     dev = Conversation(person=DEV, now=NOW.isoformat())
     assert talk(dialogue, dev, f"confirm order {walk}")[0]["status"] == "refused"
+    assert talk(dialogue, dev, "show all orders")[0]["status"] == "refused"
 
 
 # --- REST --------------------------------------------------------------------------------
@@ -242,8 +244,8 @@ def test_rest_orders_receipts_and_upgrade_requests(client: TestClient, foundry: 
 
     assert [o["receipt"] for o in client.get("/api/v1/orders", headers=jane).json()] == [walk]
     assert [o["receipt"] for o in client.get("/api/v1/orders", headers=ben).json()] == [wine, walk]
-    assert client.get("/api/v1/orders", headers=carla).json() == []
-    assert client.get("/api/v1/orders?scope=property", headers=carla).status_code == 403
+    assert [o["receipt"] for o in client.get("/api/v1/orders?scope=property", headers=carla).json()] == [wine, walk]
+    assert client.get("/api/v1/orders?scope=property", headers=omar).status_code == 403
 
     assert client.get(f"/api/v1/orders/{walk}/receipt", headers=jane).json()["total"] == "25.00"
     assert client.get(f"/api/v1/orders/{walk}/receipt", headers=ben).json()["buyer"] == JANE
