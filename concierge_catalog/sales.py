@@ -1,8 +1,9 @@
 """Upgrade requests to the sales team: always stored, then posted to a Slack channel when one is configured.
 
 A request is routed only after the transaction that stored it commits (a dry run, rolled back, sends
-nothing). ``route_pending`` sends every request not yet routed, each claimed first so two senders never
-post it twice; a failure (Slack down, channel missing) is kept on the request and retried on the next
+nothing), on a thread of its own so a slow Slack never holds up the conversation (``wait_for_routing``
+waits for those threads; the process waits for them before it exits). ``route_pending`` sends every
+request not yet routed, each claimed first so two senders never post it twice; a failure (Slack down, channel missing) is kept on the request and retried on the next
 call. Settings: ``SLACK_SALES_CHANNEL`` and ``SLACK_BOT_TOKEN`` (``SLACK_API_URL`` for another base URL).
 Without them a request is routed ``stored-only``: sales read it from ``GET /api/v1/upgrade-requests``.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -136,11 +138,38 @@ def route_after_commit(session: Session, request_id: int) -> None:
         event.listen(session, "after_commit", _after_commit)
 
 
+_senders: set[threading.Thread] = set()
+_senders_guard = threading.Lock()
+
+
+def wait_for_routing(timeout: float = 30.0) -> None:
+    """Wait for the requests committed so far to be sent (or to fail and be kept for a retry)."""
+    with _senders_guard:
+        running = list(_senders)
+    for thread in running:
+        thread.join(timeout)
+
+
 def _after_commit(session: Session) -> None:
     ids: set[int] = session.info.pop(PENDING, set())
     bind = session.get_bind()
     if not ids or not isinstance(bind, Engine):
         return
+    thread = threading.Thread(target=_route_committed, args=(bind, ids), name="sales-route")  # not a daemon: sent before exit
+    with _senders_guard:
+        _senders.add(thread)
+    thread.start()
+
+
+def _route_committed(bind: Engine, ids: set[int]) -> None:
+    try:
+        _route_if_stored(bind, ids)
+    finally:
+        with _senders_guard:
+            _senders.discard(threading.current_thread())
+
+
+def _route_if_stored(bind: Engine, ids: set[int]) -> None:
     try:
         with Session(bind) as check:
             stored = check.scalar(select(UpgradeRequest.id).where(UpgradeRequest.id.in_(ids)).limit(1))

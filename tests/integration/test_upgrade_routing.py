@@ -26,7 +26,7 @@ from access_core.services.context import Context, Outcome
 from access_core.services.dispatch import execute, try_operations
 from bot.dialogue import Dialogue
 from bot.state import Conversation
-from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests
+from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests, wait_for_routing
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 BEN, ANA, CARLA = "ben.carter@harbor.example", "ana.lopez@harbor.example", "carla.diaz@harbor.example"
@@ -59,16 +59,21 @@ def context(session: Session, who: str) -> Context:
 
 
 def submit(db: Database, who: str = BEN, op: dict[str, Any] = CAMERA) -> Outcome:
+    """Submit and wait for the routing it starts after the commit (on a thread of its own)."""
     with db.session() as session:
-        return execute(context(session, who), op)
+        outcome = execute(context(session, who), op)
+    wait_for_routing()
+    return outcome
 
 
 def requests(db: Database) -> list[UpgradeRequest]:
+    wait_for_routing()
     with db.session() as session:
         return list(session.scalars(select(UpgradeRequest).order_by(UpgradeRequest.id)))
 
 
 def posts(fake: FakeServer) -> list[Call]:
+    wait_for_routing()
     return fake.named("chat.postMessage")
 
 
@@ -206,3 +211,22 @@ def test_parallel_submissions_store_one_request_and_parallel_retries_post_it_onc
         sent = [done for batch in pool.map(lambda _: route_pending(foundry), range(8)) for done in batch]
     assert [(d.request_id, d.error) for d in sent] == [(stored.id, None)]
     assert len(posts(slack_api)) == 1
+
+
+def test_a_slow_slack_does_not_hold_up_the_turn(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    def slow(call: Call) -> tuple[int, Any]:
+        time.sleep(1.5)
+        return 200, {"ok": True, "channel": "C1", "ts": "1.0"}
+
+    with FakeServer(slow) as sluggish:
+        use_slack(monkeypatch, sluggish.url)
+        started = time.perf_counter()
+        with foundry.session() as session:
+            execute(context(session, BEN), CAMERA)
+        assert time.perf_counter() - started < 1.0
+        wait_for_routing()
+        assert len(sluggish.named("chat.postMessage")) == 1
+    [stored] = requests(foundry)
+    assert stored.route == "slack:#sales" and stored.routed_at is not None
