@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///concierge.db"
+IDLE_PING_SECONDS = 10.0
+"""A pooled server connection idle longer than this is checked before use (a busy one is not: no round trip per request)."""
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -29,7 +34,34 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    event.listen(engine, "checkin", _checked_in)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+def _checked_in(_dbapi_connection: object, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+    """Pessimistic disconnect handling for connections that sat idle (the server may have closed them meanwhile).
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout, a round trip per unit of work; a connection
+    used a moment ago is alive, and if the server went away since, the pool is invalidated on the error.
+    """
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:  # any failure: let the pool replace this connection
+        raise DisconnectionError(str(exc)) from exc
 
 
 def _sqlite_begin(connection: object) -> None:
