@@ -157,11 +157,14 @@ class Dialogue:
     def _end_dry_run(self, session: Session) -> None:
         """End the transaction once the rolled-back dry run is over, when the turn has written nothing.
 
-        The dry run's writes took the database's write lock (SQLite locks the whole file); keeping the
-        transaction open until the turn ends would make every other writer (other workers' turns, Slack's
-        retry bookkeeping) wait for the reply to be worded. The session's objects stay loaded.
+        On SQLite the dry run's writes took the write lock of the whole file, which rolling back the
+        savepoint does not give back; keeping the transaction open until the turn ends would make every
+        other writer (other workers' turns, Slack's retry bookkeeping) wait for the reply to be worded.
+        (PostgreSQL releases a rolled-back savepoint's row locks at once.) The session's objects stay loaded.
         """
-        if not self.dry_run and not (session.new or session.dirty or session.deleted):
+        if self.dry_run or session.get_bind().dialect.name != "sqlite":
+            return
+        if not (session.new or session.dirty or session.deleted):
             session.commit()
 
     def _answer_pending(self, session: Session, conv: Conversation, person: Person, intent: str) -> Reply | None:
