@@ -3,8 +3,9 @@
 A request is routed only after the transaction that stored it commits (a dry run, rolled back, sends
 nothing), on a thread of its own so a slow Slack never holds up the conversation (``wait_for_routing``
 waits for those threads; the process waits for them before it exits). ``route_pending`` sends every
-request not yet routed, each claimed first so two senders never post it twice; a failure (Slack down, channel missing) is kept on the request and retried on the next
-call. Settings: ``SLACK_SALES_CHANNEL`` and ``SLACK_BOT_TOKEN`` (``SLACK_API_URL`` for another base URL).
+request not yet routed, each claimed first so two senders never post it twice; a failure (Slack down,
+channel missing) is kept on the request and retried on the next call. Settings: ``SLACK_SALES_CHANNEL``
+and ``SLACK_BOT_TOKEN`` (``SLACK_API_URL`` for another base URL).
 Without them a request is routed ``stored-only``: sales read it from ``GET /api/v1/upgrade-requests``.
 
 ``python -m concierge_catalog.sales route [--db URL]`` retries by hand (or from cron);

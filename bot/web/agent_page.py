@@ -1,9 +1,12 @@
 """The agent console page: plain HTML and a small script polling `/api/agent/calls`, no build step."""
 
+from bot.web.signin import FETCH_SCRIPT, SIGNIN_FORM, SIGNIN_SCRIPT
+
 AGENT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Concierge Pro: intercom calls</title>
 <style>
+[hidden]{display:none!important}
 body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:.8rem 1.2rem;display:flex;justify-content:space-between;align-items:center}
 main{max-width:72rem;margin:auto;padding:1rem}
@@ -15,23 +18,15 @@ img{width:320px;height:240px;background:#2b3140;border-radius:6px}
 button{cursor:pointer;border:0;border-radius:6px;padding:.35rem .8rem;background:#3159d6;color:#fff;margin:.15rem}
 button.open{background:#1f8a4c}button.cancel{background:#888}
 ol{font-size:.85rem;color:#555;max-height:10rem;overflow-y:auto}.msg{min-height:1.2rem}.msg.error{color:#a11}
-input,select{padding:.35rem}#signin{max-width:30rem;margin:3rem auto;background:#fff;padding:1rem;border-radius:8px}
+input,select{padding:.35rem}#signin{max-width:30rem;margin:3rem auto}
+#signin section{background:#fff;padding:1rem;border-radius:8px}.error{color:#a11}
 </style></head>
 <body>
 <header><strong>Concierge Pro: intercom calls</strong><span id="who"></span></header>
-<div id="signin" hidden><h2>Sign in</h2>
-<form id="demo-form" hidden><select id="people" aria-label="person"></select><button type="submit">Sign in</button></form>
-<form id="token-form"><input id="token" placeholder="Access token (concierge token --as you)" aria-label="token">
-<button type="submit">Sign in</button></form><p id="signin-error" class="msg error"></p></div>
+""" + SIGNIN_FORM + """
 <main id="app" hidden><p id="status" class="msg" aria-live="polite"></p><div id="calls"></div></main>
 <script>
-const $ = (s) => document.querySelector(s);
-async function call(method, url, body) {
-  const r = await fetch(url, {method, headers: {"content-type": "application/json"}, body: body && JSON.stringify(body)});
-  const data = await r.json().catch(() => ({}));
-  if (!r.ok) { const d = data.detail || data; throw new Error((d && d.message) || data.message || r.statusText); }
-  return data;
-}
+""" + FETCH_SCRIPT + """
 function el(tag, text, cls) { const e = document.createElement(tag); if (text) e.textContent = text; if (cls) e.className = cls; return e; }
 function button(label, action, cls) {
   const b = el("button", label, cls);
@@ -84,21 +79,6 @@ function showApp(person) {
   $("#signin").hidden = true; $("#app").hidden = false; $("#who").textContent = person + " ";
   refresh(); setInterval(refresh, 3000);
 }
-async function signIn(body) {
-  try { const s = await call("POST", "/api/session", body); showApp(s.person); }
-  catch (e) { $("#signin-error").textContent = e.message; }
-}
-$("#demo-form").onsubmit = (e) => { e.preventDefault(); signIn({as: $("#people").value}); };
-$("#token-form").onsubmit = (e) => { e.preventDefault(); signIn({token: $("#token").value}); };
-(async () => {
-  const s = await call("GET", "/api/session");
-  if (s.person) return showApp(s.person);
-  $("#signin").hidden = false;
-  if (s.demo) {
-    $("#demo-form").hidden = false;
-    for (const p of s.people) { const o = el("option", p.name + " (" + p.handle + ")"); o.value = p.handle; $("#people").append(o); }
-  }
-})();
-</script>
+""" + SIGNIN_SCRIPT + """</script>
 </body></html>
 """

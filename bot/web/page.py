@@ -1,9 +1,12 @@
 """The concierge page: plain HTML and a small hand-written script, no build step."""
 
+from bot.web.signin import FETCH_SCRIPT, SIGNIN_FORM, SIGNIN_SCRIPT
+
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Concierge</title>
 <style>
+[hidden]{display:none!important}
 body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:.8rem 1.2rem;display:flex;justify-content:space-between;align-items:center}
 main{display:grid;grid-template-columns:1fr 24rem;gap:1rem;padding:1rem;max-width:72rem;margin:auto}
@@ -15,14 +18,11 @@ h2{margin:.2rem 0 .6rem;font-size:1.1rem} li{margin:.3rem 0}
 .refused{background:#fde2e2}.done{background:#dff5e3}
 button{cursor:pointer;border:0;border-radius:6px;padding:.35rem .8rem;background:#3159d6;color:#fff}
 button.cancel{background:#888} form{display:flex;gap:.4rem;margin-top:.6rem} input,select{flex:1;padding:.4rem}
-#signin{max-width:30rem;margin:3rem auto}
+#signin{max-width:30rem;margin:3rem auto}.error{color:#a11}
 </style></head>
 <body>
 <header><strong>Concierge</strong><span id="who"></span></header>
-<div id="signin" hidden><section><h2>Sign in</h2>
-<form id="demo-form" hidden><select id="people" aria-label="person"></select><button type="submit">Sign in</button></form>
-<form id="token-form"><input id="token" placeholder="Access token (concierge token --as you)" aria-label="token">
-<button type="submit">Sign in</button></form><p id="signin-error"></p></section></div>
+""" + SIGNIN_FORM + """
 <main id="app" hidden>
 <div>
 <section id="help"><h2>Help</h2><ul></ul></section>
@@ -34,13 +34,7 @@ button.cancel{background:#888} form{display:flex;gap:.4rem;margin-top:.6rem} inp
 <button type="submit">Send</button></form></section>
 </main>
 <script>
-const $ = (s) => document.querySelector(s);
-async function call(method, url, body) {
-  const r = await fetch(url, {method, headers: {"content-type": "application/json"}, body: body && JSON.stringify(body)});
-  const data = await r.json().catch(() => ({}));
-  if (!r.ok) throw new Error(data.detail || r.statusText);
-  return data;
-}
+""" + FETCH_SCRIPT + """
 function item(list, text, button) {
   const li = document.createElement("li"); li.textContent = text;
   if (button) { li.append(" "); li.append(button); }
@@ -81,27 +75,9 @@ async function showApp(person) {
   });
   say("Hello! Ask me to give or revoke access, send a guest code, show activity, or say 'help'.", "bot");
 }
-async function signIn(body) {
-  try { const s = await call("POST", "/api/session", body); showApp(s.person); }
-  catch (e) { $("#signin-error").textContent = e.message; }
-}
-$("#demo-form").onsubmit = (e) => { e.preventDefault(); signIn({as: $("#people").value}); };
-$("#token-form").onsubmit = (e) => { e.preventDefault(); signIn({token: $("#token").value}); };
 $("#chat-form").onsubmit = (e) => {
   e.preventDefault(); const text = $("#message").value.trim(); if (text) { $("#message").value = ""; send(text); }
 };
-(async () => {
-  const s = await call("GET", "/api/session");
-  if (s.person) return showApp(s.person);
-  $("#signin").hidden = false;
-  if (s.demo) {
-    $("#demo-form").hidden = false;
-    for (const p of s.people) {
-      const o = document.createElement("option"); o.value = p.handle; o.textContent = p.name + " (" + p.handle + ")";
-      $("#people").append(o);
-    }
-  }
-})();
-</script>
+""" + SIGNIN_SCRIPT + """</script>
 </body></html>
 """

@@ -3,34 +3,28 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from e2e_support import fixture_file, free_port
 
 from bot.web.readiness import wait_until_serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TWILIO_TOKEN = "e2e-twilio-token"
 """The served app checks Twilio's signatures with this token, against PUBLIC_URL = the served base URL."""
 
 
-def fixture_file() -> Path:
-    shared = ROOT.parent / "shared" / "fixtures" / "foundry.yaml"
-    return shared if shared.exists() else ROOT / "demo" / "foundry.yaml"
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end through a real server (and a real browser)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -59,3 +53,21 @@ def served(tmp_path: Path) -> Iterator[str]:
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    """A page of headless Debian Chromium driven by Playwright (30 s timeouts); skipped when Chromium is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            opened = browser.new_page()
+            opened.set_default_timeout(30_000)
+            expect.set_options(timeout=30_000)
+            yield opened
+        finally:
+            browser.close()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 TOKEN = "e2e-twilio-token"  # tests/e2e/conftest.py's TWILIO_TOKEN
 
@@ -21,10 +19,8 @@ def twilio(base: str, path: str, form: dict[str, str]) -> httpx.Response:
 
 
 @pytest.mark.e2e
-def test_an_agent_answers_a_courier_and_opens_the_package_room(served: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import expect, sync_playwright
+def test_an_agent_answers_a_courier_and_opens_the_package_room(served: str, page: Any) -> None:
+    from playwright.sync_api import expect
 
     greeting = twilio(served, "/twilio/voice/intercom?serial=I-5001",
                       {"CallSid": "CA-e2e-1", "From": "+12125550100", "To": "+15005550001", "CallStatus": "ringing"})
@@ -32,29 +28,21 @@ def test_an_agent_answers_a_courier_and_opens_the_package_room(served: str) -> N
     queued = twilio(served, "/twilio/voice/intercom/gather", {"CallSid": "CA-e2e-1", "SpeechResult": "I have a delivery"})
     assert queued.status_code == 200, queued.text
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(30_000)
-            expect.set_options(timeout=30_000)
-            page.goto(served + "/concierge/agent")
-            page.select_option("#people", "kim.tran@callcenter.example")
-            page.click("#demo-form button")
-            call = page.locator(".call").first
-            expect(call).to_contain_text("queued")
-            expect(call).to_contain_text("delivery")
-            expect(call.locator("img")).to_have_attribute("src", "/api/agent/calls/1/snapshot")
-            call.get_by_role("button", name="Answer").click()
-            expect(call).to_contain_text("answered")
-            call.get_by_role("button", name="Unlock Package Room").click()
-            expect(call.locator("ol")).to_contain_text("unlock by Kim Tran: Package Room")
-            OUTPUT.mkdir(exist_ok=True)
-            page.screenshot(path=str(OUTPUT / "agent-console-e2e.png"), full_page=True)
-            call.get_by_role("button", name="Unlock Front Entrance").click()
-            expect(call.locator("ol")).to_contain_text("unlock by Kim Tran: Front Entrance")
-            call.get_by_role("button", name="Resolve").click()
-            expect(page.locator("#status")).to_contain_text("resolved")
-            expect(page.locator("#calls")).to_contain_text("No calls right now.")
-        finally:
-            browser.close()
+    page.goto(served + "/concierge/agent")
+    page.select_option("#people", "kim.tran@callcenter.example")
+    page.click("#demo-form button")
+    call = page.locator(".call").first
+    expect(call).to_contain_text("queued")
+    expect(call).to_contain_text("delivery")
+    expect(call.locator("img")).to_have_attribute("src", "/api/agent/calls/1/snapshot")
+    call.get_by_role("button", name="Answer").click()
+    expect(call).to_contain_text("answered")
+    call.get_by_role("button", name="Unlock Package Room").click()
+    expect(call.locator("ol")).to_contain_text("unlock by Kim Tran: Package Room")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "agent-console-e2e.png"), full_page=True)
+    call.get_by_role("button", name="Unlock Front Entrance").click()
+    expect(call.locator("ol")).to_contain_text("unlock by Kim Tran: Front Entrance")
+    call.get_by_role("button", name="Resolve").click()
+    expect(page.locator("#status")).to_contain_text("resolved")
+    expect(page.locator("#calls")).to_contain_text("No calls right now.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from e2e_support import fixture_file, free_port
 from sqlalchemy import create_engine, text
 
 from bot.web.readiness import wait_until_serving
@@ -22,15 +22,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MANAGER = "ben.carter@harbor.example"
 
 
-def fixture_file() -> Path:
-    shared = ROOT.parent / "shared" / "fixtures" / "foundry.yaml"
-    return shared if shared.exists() else ROOT / "demo" / "foundry.yaml"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
