@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import random
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///concierge.db"
+T = TypeVar("T")
+SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, 517}  # 517: SQLITE_BUSY_SNAPSHOT
 IDLE_PING_SECONDS = 10.0
 """A pooled server connection idle longer than this is checked before use (a busy one is not: no round trip per request)."""
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -120,3 +124,31 @@ class Database:
                 session.rollback()
                 raise
             session.commit()
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite refused the transaction: another connection holds the write lock, or committed since this one read.
+
+    In WAL mode a transaction that read and then writes after another connection's commit fails at once
+    (its snapshot is stale) whatever the busy timeout; the whole unit of work must start again.
+    """
+    original = getattr(exc, "orig", None)
+    if not isinstance(exc, OperationalError) or not isinstance(original, sqlite3.OperationalError):
+        return False
+    code = getattr(original, "sqlite_errorcode", None)
+    return code in SQLITE_BUSY_CODES or "database is locked" in str(original)
+
+
+def retry_busy(work: Callable[[], T], *, attempts: int = 8) -> T:
+    """Run a unit of work again (after a short random pause) while SQLite says it is busy.
+
+    Only for work whose transaction is its only effect until it commits: a refused one was rolled back whole.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except OperationalError as exc:
+            if attempt == attempts or not is_busy(exc):
+                raise
+            time.sleep(random.uniform(0.001, 0.005) * attempt)
+    raise AssertionError("unreachable")

@@ -6,13 +6,13 @@ import os
 import secrets
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
-from access_core.db import Database
+from access_core.db import Database, is_busy
 from bot.state import Store
 from bot.web import concierge, rasa
 from bot.web.turns import Turns
@@ -31,6 +31,14 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
                        same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
+
+    @app.exception_handler(OperationalError)
+    def database_refused(_request: Request, exc: OperationalError) -> Response:
+        """A request the database refused (SQLite busy under concurrent writers) was rolled back whole: say so."""
+        if is_busy(exc):
+            return JSONResponse({"detail": "The database is busy; nothing was changed. Try again."}, status_code=503,
+                                headers={"Retry-After": "1"})
+        raise exc
 
     @app.get("/health", include_in_schema=False)
     def health() -> Response:

@@ -11,7 +11,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.db import Database
+from access_core.db import Database, retry_busy
 from access_core.lookup import person_by_ref
 from access_core.models import Person
 from bot.web.models import ApiToken
@@ -30,11 +30,15 @@ def _digest(token: str) -> str:
 def issue_token(database: Database, who: str, label: str = "") -> str:
     """A new bearer token for a known person; only its digest is stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with database.session() as session:
-        person = person_by_ref(session, who)
-        if person is None:
-            raise LookupError(f"no person {who!r}")
-        session.add(ApiToken(digest=_digest(token), person_id=person.id, label=label[:100], created_at=datetime.now(UTC)))
+
+    def store() -> None:
+        with database.session() as session:
+            person = person_by_ref(session, who)
+            if person is None:
+                raise LookupError(f"no person {who!r}")
+            session.add(ApiToken(digest=_digest(token), person_id=person.id, label=label[:100], created_at=datetime.now(UTC)))
+
+    retry_busy(store)
     return token
 
 

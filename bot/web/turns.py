@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import random
 import threading
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from access_core.db import Database
+from access_core.db import Database, retry_busy
 from bot.state import Conversation, Store, default_store
 from bot.web.models import HandledEvent
 
@@ -61,9 +62,20 @@ class Turns:
         """Answer one message from ``sender`` (email or phone of a known person) on ``channel``."""
         key = f"{channel}:{sender}"
         with self._lock(key):
-            conversation = self.store.load(key) or Conversation(person=sender)
+            before = self.store.load(key) or Conversation(person=sender)
+            conversation = copy.deepcopy(before)
+
+            def attempt() -> dict[str, Any]:
+                nonlocal conversation
+                if attempts:  # start again from the conversation as it was before the refused attempt
+                    conversation = copy.deepcopy(before)
+                attempts.append(1)
+                return self._dialogue().turn(conversation, text)
+
+            attempts: list[int] = []
+
             try:
-                answer = self._dialogue().turn(conversation, text)
+                answer = retry_busy(attempt)  # a turn's only effect before its commit is its transaction
             except Exception as exc:  # noqa: BLE001 - one bad message must never end the conversation
                 answer = {**FAILED, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
             self.store.save(key, conversation)
