@@ -16,7 +16,7 @@ from nlu.resolve import Mention
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\w)|\+\d{8,15}(?!\w)")
-SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-?\d{3,10}|\d{5,12})\b")
+SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
 CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"']?([A-Za-z0-9][\w '&\-]*?)[\"']?"
                     r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|,)\b|[,.;!?]|$)", re.I)
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)

@@ -41,6 +41,8 @@ MAPLE_PLANS = [
      "confirm", {"op": "create_key", "name": "Roof Key", "shareable": False}),
     ("marcus.lee@cedar.example", "issue keycard KC-7777 to Diego Alvarez",
      "confirm", {"op": "issue_keycard", "serial": "KC-7777", "person": "diego.alvarez@mail.example"}),
+    ("marcus.lee@cedar.example", "set up card kc-42 for diego alvarez",
+     "confirm", {"op": "issue_keycard", "serial": "KC-42", "person": "diego.alvarez@mail.example"}),
     ("marcus.lee@cedar.example", "unlock the main door for a plumber", "confirm", {"op": "unlock_door", "door": "Main Door"}),
     ("nina.patel@cedar.example", "create a key called Roof Key with the pool", "refused", None),
     ("marcus.lee@cedar.example", "extend hannah's building access through june 30",
