@@ -15,6 +15,8 @@ from actions.turn import Reply, TurnContext, ask, confirm
 REASON = re.compile(r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:courier|delivery|ups|fedex|dhl|amazon|usps|"
                     r"package|food|plumber|electrician|contractor|guest|visitor|cleaner|dog walker|mover|repair|"
                     r"maintenance|inspection|emergency)[\w ]{0,30})", re.I)
+OPEN_VERB = re.compile(r"\b(?:open(?:\s+up)?|unlock|buzz|pop|let\s+(?:\w+\s+){0,3}?(?:in(?:to)?|through))\b", re.I)
+LIST_GAP = re.compile(r"\s*(?:,|&|\+|and|,\s*and|as well as)?\s*(?:the\s+)?", re.I)
 ROLE = re.compile(r"\b(courier|delivery|driver|ups|fedex|amazon|plumber|electrician|cleaner|visitor|guest|mover|tech)\b", re.I)
 
 
@@ -85,6 +87,15 @@ def share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
 
 
 def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    doors = slots.found.get("door", [])
+    if len(doors) > 1 and "door" not in slots.ambiguous:
+        opened = _doors_after_the_verb(slots)
+        if not opened:
+            return ask(["door"], f"Which door should I unlock: {' or '.join(doors)}?", values)
+        if len(opened) > 1:  # "open the front entrance and the package room": each of them
+            reason = _reason(slots)
+            return confirm([{"op": "unlock_door", "door": name, "reason": reason} for name in opened], values=values)
+        slots.found["door"] = opened
     door = choose.door(slots, values, what="Which door should I unlock?")
     if not door.ok and slots.found.get("amenity"):
         door = choose.Choice(slots.found["amenity"][0])
@@ -94,9 +105,34 @@ def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply
     if not door.ok:
         return ask(["door"], door.question or "Which door?", values)
     values["door"] = door.value
+    return confirm([{"op": "unlock_door", "door": door.value, "reason": _reason(slots)}], values=values)
+
+
+def _reason(slots: Slots) -> str:
     reason = REASON.search(slots.text) or ROLE.search(slots.text)
-    text = reason.group(1).strip() if reason else "remote unlock from chat"
-    return confirm([{"op": "unlock_door", "door": door.value, "reason": text}], values=values)
+    return reason.group(1).strip() if reason else "remote unlock from chat"
+
+
+def _doors_after_the_verb(slots: Slots) -> list[str]:
+    """Of several doors in a message, those right after "open" / "unlock" / "let … into" ("courier with a package,
+    open the front entrance" opens the Front Entrance, not the Package Room); a list joined by "and" or commas
+    ("unlock the front entrance and the package room") names each of them."""
+    verb = OPEN_VERB.search(slots.text)
+    if verb is None:
+        return []
+    opened: list[str] = []
+    end = verb.end()
+    for mention in slots.mentions:
+        names = sorted({entry.name for entry in mention.entries if entry.kind == "door"})
+        if mention.start < verb.end() or not names:
+            continue
+        if opened and not LIST_GAP.fullmatch(slots.text[end:mention.start]):
+            break
+        if len(names) > 1:
+            return []
+        opened.append(names[0])
+        end = mention.end
+    return list(dict.fromkeys(opened))
 
 
 def issue_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

@@ -81,6 +81,7 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     for mention in slots.mentions:
         _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end:]
+    _settle(slots)
     slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
     slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
     slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
@@ -157,6 +158,19 @@ def _take(slots: Slots, mention: Mention) -> None:
             slots.found.setdefault(kind, [])
             if names[0] not in slots.found[kind]:
                 slots.found[kind].append(names[0])
+
+
+def _settle(slots: Slots) -> None:
+    """An unclear word settled by a clear one: "the lobby" (Front Entrance or Lobby Intercom) beside "the front entrance".
+
+    When exactly one of an ambiguous mention's candidates is named outright elsewhere in the message, the
+    two mentions mean that one object; otherwise the ambiguity stays and is asked about.
+    """
+    for kind, (_written, choices) in list(slots.ambiguous.items()):
+        named = slots.people if kind == "person" else slots.found.get(kind, [])
+        settled = [choice for choice in choices if choice in named]
+        if len(settled) == 1:
+            del slots.ambiguous[kind]
 
 
 def _new_name(text: str) -> str | None:

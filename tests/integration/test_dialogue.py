@@ -148,3 +148,23 @@ def test_no_leaves_everything_unchanged(foundry: Database) -> None:
 def test_unknown_speaker_gets_a_polite_refusal(foundry: Database) -> None:
     answer = talk(foundry, "stranger@example.com", FOUNDRY_NOW, "give me the gym")[0]
     assert answer["status"] == "refused" and answer["operations"] == []
+
+
+@pytest.mark.parametrize(("message", "door"), [
+    ("courier at the lobby with a package, open the front entrance pls", "Front Entrance"),
+    ("let the ups guy into the package room, he is at the front entrance", "Package Room"),
+])
+def test_of_several_doors_the_one_to_open_is_the_one_after_the_verb(foundry: Database, message: str, door: str) -> None:
+    answer = talk(foundry, "kim.tran@callcenter.example", FOUNDRY_NOW, message)[0]
+    assert answer["status"] == "confirm" and has_op(answer, op="unlock_door", door=door), answer
+
+
+def test_several_doors_and_no_verb_to_tell_them_apart_is_a_question(foundry: Database) -> None:
+    answer = talk(foundry, "kim.tran@callcenter.example", FOUNDRY_NOW, "courier needs the front entrance or the package room")[0]
+    assert answer["status"] == "ask" and "Front Entrance" in answer["reply"] and "Package Room" in answer["reply"], answer
+
+
+def test_a_list_of_doors_after_the_verb_unlocks_each(foundry: Database) -> None:
+    answer = talk(foundry, "kim.tran@callcenter.example", FOUNDRY_NOW, "unlock the front entrance and the package room for fedex")[0]
+    assert answer["status"] == "confirm", answer
+    assert [op["door"] for op in answer["operations"]] == ["Front Entrance", "Package Room"], answer
