@@ -10,6 +10,7 @@ from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm, refused
 
+END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
 ALL = re.compile(r"\b(?:all (?:of )?(?:their|his|her|its)?\s*(?:access|keys)|every key|everything|all access)\b", re.I)
 
 
@@ -47,6 +48,12 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
             values[flag] = getattr(slots, flag)
     if "person" not in values:
         return ask(["person"], who.question or "Who is it for?", values)
+    named_now = bool(slots.found.get("key") or slots.found.get("door"))
+    several = _several_keys(ctx, slots) if named_now or "key" not in values else None
+    if not several and not named_now and values.get("keys"):
+        several = list(values["keys"])  # the answer to the question asked about those keys
+    if several:
+        return _grant_each(ctx, values, several)
     if "key" not in values:
         return ask(["key"], key.question or "Which key?", values)
     grant_key = ctx.layout.key(values["key"])
@@ -61,6 +68,41 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         "may_share": values.get("may_share", bool(values["resident"] and grant_key and grant_key.shareable)),
     }
     return confirm([op], values=values)
+
+
+def _several_keys(ctx: TurnContext, slots: Slots) -> list[str] | None:
+    """Keys for "the gym and the pool": several keys named, or doors no one named key (nor any single key) holds.
+
+    One key holding every door named stays the answer (the usual case); only when it takes several keys
+    is each door given through the smallest key that holds it. None when it is one key, or unclear.
+    """
+    named = list(dict.fromkeys(slots.found.get("key", [])))
+    covered = {door.lower() for name in named if (view := ctx.layout.key(name)) is not None for door in view.doors}
+    loose = [door for door in slots.found.get("door", []) if door.lower() not in covered]
+    if not named and (len(loose) < 2 or choose.key(ctx, slots, {}).ok):
+        return None
+    for door in loose:
+        one = choose.key_for_doors(ctx, [door])
+        if not one.ok or one.value is None:
+            return None
+        if one.value not in named:
+            named.append(one.value)
+    return named if len(named) > 1 else None
+
+
+def _grant_each(ctx: TurnContext, values: dict[str, Any], keys: list[str]) -> Reply:
+    views = [ctx.layout.key(name) for name in keys]
+    if values.get("resident") is None and any(view is not None and view.residence for view in views):
+        values["keys"] = keys
+        return ask(["resident"], f"Will they live there, i.e. be a resident for {' and '.join(keys)}? (yes/no)", values)
+    starts = values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat()
+    ops = []
+    for name, view in zip(keys, views, strict=True):
+        resident = bool(values.get("resident")) and view is not None and view.residence
+        ops.append({"op": "grant_key", "person": values["person"], "key": name, "starts_at": starts,
+                    "ends_at": values.get("ends_at"), "resident": resident,
+                    "may_share": values.get("may_share", bool(resident and view is not None and view.shareable))})
+    return confirm(ops, values=values)
 
 
 def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any]) -> None:
@@ -93,7 +135,7 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
     held = choose.held_keys(ctx, who.value)
     if not held:
         return refused(f"{_label(ctx, who.value)} doesn't hold any key at {ctx.prop.name} now.")
-    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
+    at = _moment(slots) or ctx.now
     if ALL.search(slots.text):
         keys = [k.name for k in held]
     else:
@@ -103,6 +145,16 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
         keys = [key.value]
     ops = [{"op": "revoke_key", "person": who.value, "key": name, "at": at.astimezone(ctx.tz).isoformat()} for name in keys]
     return confirm(ops, values=values)
+
+
+def _moment(slots: Slots) -> Any:
+    """The moment a change takes effect: "on Friday" is Friday's start, "at the end of the month" the month's end."""
+    match = slots.time
+    if match is None:
+        return None
+    if match.ends_at is not None and (match.starts_at is None or END_OF.search(slots.text[match.start:match.end])):
+        return match.ends_at
+    return match.starts_at
 
 
 def _label(ctx: TurnContext, handle: str) -> str:

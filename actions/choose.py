@@ -91,6 +91,11 @@ def key(ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[K
     return Choice(question="Which key or door?")
 
 
+def key_for_doors(ctx: TurnContext, doors: list[str], among: list[Key] | None = None) -> Choice:
+    """The smallest key holding every one of ``doors`` (of ``among`` when given); a question when none or a tie."""
+    return _key_for_doors(ctx, doors, among)
+
+
 def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[Key] | None) -> Choice:
     allowed = {k.name for k in among} if among is not None else None
     keys = [k for k in ctx.layout.keys if allowed is None or k.name in allowed]

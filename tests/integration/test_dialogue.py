@@ -168,3 +168,23 @@ def test_a_list_of_doors_after_the_verb_unlocks_each(foundry: Database) -> None:
     answer = talk(foundry, "kim.tran@callcenter.example", FOUNDRY_NOW, "unlock the front entrance and the package room for fedex")[0]
     assert answer["status"] == "confirm", answer
     assert [op["door"] for op in answer["operations"]] == ["Front Entrance", "Package Room"], answer
+
+
+def test_the_gym_and_the_pool_are_two_grants(maple: Database) -> None:
+    answer = talk(maple, "marcus.lee@cedar.example", "2026-03-06T09:00:00-08:00", "give ivy access to the gym and pool for march")[0]
+    assert answer["status"] == "confirm", answer
+    assert sorted(op["key"] for op in answer["operations"]) == ["Fitness Key", "Pool Key"], answer
+    assert {(op["person"], op["ends_at"]) for op in answer["operations"]} == {("ivy.chen@mail.example", "2026-04-01T00:00:00-07:00")}
+
+
+def test_several_keys_with_a_residence_ask_once_then_grant_each(maple: Database) -> None:
+    first, second = talk(maple, "marcus.lee@cedar.example", "2026-03-06T09:00:00-08:00",
+                         "give ivy the pool and apt 202 keys from april 1", "yes she lives there")
+    assert first["status"] == "ask" and first["missing"] == ["resident"], first
+    assert second["status"] == "confirm", second
+    assert {op["key"]: op["resident"] for op in second["operations"]} == {"Pool Key": False, "Apt 202 Key": True}
+
+
+def test_leaving_at_the_end_of_the_month_is_the_months_end(maple: Database) -> None:
+    answer = talk(maple, "marcus.lee@cedar.example", "2026-03-06T09:00:00-08:00", "move diego out of apt 102 at the end of the month")[0]
+    assert has_op(answer, op="revoke_key", person="diego.alvarez@mail.example", key="Apt 102 Key", at="2026-04-01T00:00:00-07:00"), answer
