@@ -56,15 +56,20 @@ def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:
 
 
 def my_residence_doors(ctx: TurnContext) -> list[str]:
+    return residence_doors(ctx, ctx.person.id)
+
+
+def residence_doors(ctx: TurnContext, person_id: int, *, current_only: bool = True) -> list[str]:
+    """The residence doors a person lives behind at the property (or lived behind, with ``current_only=False``)."""
     rows = ctx.session.execute(
         select(Door.name, Grant).join(KeyDoor, KeyDoor.door_id == Door.id)
         .join(Grant, Grant.key_id == KeyDoor.key_id)
-        .where(Grant.person_id == ctx.person.id, Grant.resident.is_(True), Door.type == "residence",
+        .where(Grant.person_id == person_id, Grant.resident.is_(True), Door.type == "residence",
                Door.property_id == ctx.prop.id)
     )
     names: list[str] = []
     for name, grant in rows:
-        if grant.active_at(ctx.now) and name not in names:
+        if (grant.active_at(ctx.now) or not current_only) and name not in names:
             names.append(name)
     return names
 

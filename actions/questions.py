@@ -31,11 +31,14 @@ def _door(ctx: TurnContext, name: str) -> Door:
     return next(d for d in ctx.prop.doors if d.name == name)
 
 
-def _doors_asked(ctx: TurnContext, slots: Slots) -> list[str]:
+def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]:
+    """The doors a question is about: named, an amenity's, the asker's home, or the home of ``about`` ("her apartment")."""
     names = list(slots.found.get("door", []))
     names += [a.door.name for a in _amenities(ctx, slots.found.get("amenity", [])) if a.door and a.door.name not in names]
     if not names and slots.my_place:
         names = choose.my_residence_doors(ctx)
+    if not names and slots.their_place and about is not None:
+        names = choose.residence_doors(ctx, about.id) or choose.residence_doors(ctx, about.id, current_only=False)
     return names
 
 
@@ -118,10 +121,10 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     handle = who.value if who.ok and isinstance(who.value, str) else ctx.person.handle
     if "person" in slots.ambiguous:
         return ask(["person"], who.question or "Who?", values)
-    names = _doors_asked(ctx, slots)
+    person = person_by_ref(ctx.session, handle) or ctx.person
+    names = _doors_asked(ctx, slots, about=person)
     if not names:
         return ask(["door"], "Which door?", values)
-    person = person_by_ref(ctx.session, handle) or ctx.person
     door = _door(ctx, names[0])
     policy.require_explaining(ctx.session, ctx.principal, person, door)
     at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now

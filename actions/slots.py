@@ -19,6 +19,9 @@ PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
 CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"']?([A-Za-z0-9][\w '&\-]*?)[\"']?"
                     r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|,)\b|[,.;!?]|$)", re.I)
+THEIR_PLACE = re.compile(r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
+                         r"front door|room)\b", re.I)
+"""Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
 YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
@@ -56,6 +59,8 @@ class Slots:
     name: str | None = None
     """A name given to something new ("a key called Pool Key")."""
     serial: str | None = None
+    their_place: bool = False
+    """The message speaks of a named person's home ("her apartment")."""
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
 
@@ -86,6 +91,7 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
     slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
     slots.my_place = bool(MY_PLACE.search(text))
+    slots.their_place = bool(THEIR_PLACE.search(text))
     serial = SERIAL.search(blanked)
     slots.serial = serial.group().upper() if serial else None
     return slots

@@ -188,3 +188,14 @@ def test_several_keys_with_a_residence_ask_once_then_grant_each(maple: Database)
 def test_leaving_at_the_end_of_the_month_is_the_months_end(maple: Database) -> None:
     answer = talk(maple, "marcus.lee@cedar.example", "2026-03-06T09:00:00-08:00", "move diego out of apt 102 at the end of the month")[0]
     assert has_op(answer, op="revoke_key", person="diego.alvarez@mail.example", key="Apt 102 Key", at="2026-04-01T00:00:00-07:00"), answer
+
+
+def test_her_apartment_is_the_named_persons_home(maple: Database) -> None:
+    answer = talk(maple, "marcus.lee@cedar.example", "2026-03-06T09:00:00-08:00", "hannah is locked out of her apartment, why")[0]
+    assert answer["status"] == "answer" and "Apt 101" in answer["reply"], answer
+
+
+def test_a_former_residents_home_is_still_theirs_to_ask_about(maple: Database) -> None:
+    answer = talk(maple, "marcus.lee@cedar.example", "2026-11-02T09:00:00-08:00", "why can't grace kim get into her place?")[0]
+    assert answer["status"] == "answer" and "Apt 201" in answer["reply"], answer
+    assert answer["result"] == {"allowed": False, "reasons": ["grant_expired"]}, answer
