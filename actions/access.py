@@ -200,8 +200,13 @@ def create_manager(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     else:
         role = Role.property_manager.value
         permissions = [p.value for p, pattern in PERMISSION_WORDS.items() if re.search(pattern, text)]
+        if not permissions and (slots.found.get("key") or values.get("keys")):
+            permissions = [Permission.specific.value]  # "a manager for the pool key": of those keys only
         if not permissions:
             return ask(["permissions"], "Which permission level: full, limited, specific keys, or devices?", values)
-    keys = slots.found.get("key", []) if Permission.specific.value in permissions else []
+    keys = list(slots.found.get("key", []) or values.get("keys", [])) if Permission.specific.value in permissions else []
+    if Permission.specific.value in permissions and not keys:
+        return ask(["keys"], "Which keys may they give and revoke?", values)
+    values["keys"] = keys
     op = {"op": "create_manager", "person": who.value, "role": role, "permissions": permissions, "keys": keys}
     return confirm([op], values=values)

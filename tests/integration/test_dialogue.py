@@ -199,3 +199,16 @@ def test_a_former_residents_home_is_still_theirs_to_ask_about(maple: Database) -
     answer = talk(maple, "marcus.lee@cedar.example", "2026-11-02T09:00:00-08:00", "why can't grace kim get into her place?")[0]
     assert answer["status"] == "answer" and "Apt 201" in answer["reply"], answer
     assert answer["result"] == {"allowed": False, "reasons": ["grant_expired"]}, answer
+
+
+def test_a_manager_for_a_key_manages_that_key_only(maple: Database) -> None:
+    answer = talk(maple, "olivia.grant@cedar.example", "2026-03-06T09:00:00-08:00", "make tom baker a manager for the fitness key")[0]
+    assert has_op(answer, op="create_manager", person="tom.baker@vendor.example", permissions=["specific_key_management"],
+                  keys=["Fitness Key"]), answer
+
+
+def test_specific_key_management_asks_which_keys(maple: Database) -> None:
+    first, second = talk(maple, "olivia.grant@cedar.example", "2026-03-06T09:00:00-08:00",
+                         "make leo grant a manager with specific key access", "the pool key")
+    assert first["status"] == "ask" and first["missing"] == ["keys"], first
+    assert has_op(second, op="create_manager", person="leo.grant@mail.example", keys=["Pool Key"]), second
