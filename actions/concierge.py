@@ -62,7 +62,7 @@ def ask_amenities(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
 
 def _catalog(ctx: TurnContext, kind: str) -> list[CatalogItem]:
     return list(ctx.session.scalars(select(CatalogItem).where(
-        CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind)))
+        CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind).order_by(CatalogItem.name)))
 
 
 def ask_services(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -130,13 +130,17 @@ def cancel_reservation(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
 
 
 def book_service(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    offered = [i.name for i in _catalog(ctx, "service")]
+    closest = _closest_names(slots.text, offered)
     if slots.found.get("service"):
         values["service"] = slots.found["service"][0]
+    elif len(closest) == 1:
+        values["service"] = closest[0]
     if slots.time is not None and slots.time.starts_at is not None:
         values["starts_at"] = slots.time.starts_at.isoformat()
     if not values.get("service"):
-        names = ", ".join(i.name for i in _catalog(ctx, "service"))
-        return ask(["service"], f"Which service? {names}".strip(), values)
+        choices = closest or offered
+        return ask(["service"], f"Which service: {' or '.join(choices)}?" if choices else "Which service?", values)
     op = {"op": "book_service", "service": values["service"], "person": ctx.person.handle,
           "starts_at": values.get("starts_at")}
     return confirm([op], values=values)
@@ -170,11 +174,16 @@ def _quantity(text: str) -> int | None:
 
 def _named_in(text: str, names: list[str]) -> str | None:
     """The one name whose distinctive words the text uses most ("wine tasting" for Rooftop Wine Tasting)."""
+    winners = _closest_names(text, names)
+    return winners[0] if len(winners) == 1 else None
+
+
+def _closest_names(text: str, names: list[str]) -> list[str]:
+    """The names sharing the most distinctive words with the text ("a cleaning": Apartment Cleaning, Dry Cleaning Pickup)."""
     words = set(re.findall(r"[a-z]+", text.lower()))
     scores = {n: len({w for w in n.lower().split() if w not in GENERIC_WORDS and len(w) > 2} & words) for n in names}
     best = max(scores.values(), default=0)
-    winners = [n for n, score in scores.items() if score == best]
-    return winners[0] if best and len(winners) == 1 else None
+    return [n for n, score in scores.items() if score == best] if best else []
 
 
 def submit_request(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

@@ -15,8 +15,16 @@ EXTEND = re.compile(r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep 
                     r"should (?:now )?(?:end|last))\b", re.I)
 
 
+HOW_TO = re.compile(r"^\W*(?:(?:how|where)\s+(?:do|can|could|would|should|will)\s+(?:i|we)\b|how\s+to\b|"
+                    r"(?:show|tell)\s+me\s+how\b)", re.I)
+NOT_HELP = {"ask_help", "ask_why_denied", "ask_my_access", "ask_highlights", "ask_upgrades", "ask_amenities", "ask_services",
+            "ask_experiences", "greet", "thanks", "affirm", "deny", "cancel", "undo"}
+
+
 def refine(intent: str, slots: Slots) -> str:
     """A more fitting intent when the slots contradict the classifier, else the same one."""
+    if intent not in NOT_HELP and HOW_TO.search(slots.text) and not (slots.people or slots.new_people or slots.time):
+        return "ask_help"  # "how can I see which locks are low": the way to do it, not doing it
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
     nobody = not slots.people and not slots.new_people and "person" not in slots.ambiguous

@@ -57,7 +57,8 @@ SECTIONS = (
             "service", "services", "experience", "upgrade", "upgrades", "request", "front desk", "intercom call", "pro"),
             ("Open Concierge.", "Browse help, feature highlights, upgrades and the catalog.",
              "Use Submit a Request for an upgrade, or book an amenity or service.")),
-    Section("Devices", "/devices", ("device", "devices", "battery", "batteries", "install", "uninstall", "firmware", "update",
+    Section("Devices", "/devices", ("device", "devices", "battery", "batteries", "low battery", "battery level", "dead battery",
+            "lock battery", "lock status", "new lock", "install lock", "replace lock", "install", "uninstall", "firmware", "update",
             "software", "offline", "online", "hardware", "activate", "intercom", "reader", "status"),
             ("Open Devices.", "Check battery, status and firmware per door.",
              "Device managers install, activate and upgrade locks here.")),
@@ -76,8 +77,7 @@ def rank(question: str) -> list[tuple[Section, float]]:
     scored = []
     for section in SECTIONS:
         score = 0.0
-        for phrase in section.words:
-            stemmed = " ".join(_stem(w) for w in phrase.split())
+        for stemmed in dict.fromkeys(" ".join(_stem(w) for w in phrase.split()) for phrase in section.words):
             if f" {stemmed} " in text:
                 score += 1.0 + 0.8 * stemmed.count(" ")
         if section.name.lower().rstrip("s") in text:

@@ -212,3 +212,19 @@ def test_specific_key_management_asks_which_keys(maple: Database) -> None:
                          "make leo grant a manager with specific key access", "the pool key")
     assert first["status"] == "ask" and first["missing"] == ["keys"], first
     assert has_op(second, op="create_manager", person="leo.grant@mail.example", keys=["Pool Key"]), second
+
+
+@pytest.mark.parametrize(("message", "section"), [
+    ("how can i see who has low battery locks", "Devices"),
+    ("how do I install a new lock", "Devices"),
+    ("how do i import ppl from a spreadsheet", "CSV import"),
+])
+def test_how_do_i_questions_are_help_whatever_they_mention(foundry: Database, message: str, section: str) -> None:
+    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, message)[0]
+    assert (answer["status"], answer["result"]) == ("answer", {"section": section}), answer
+
+
+def test_a_service_named_in_part_is_found_or_asked_among_the_close_ones(foundry: Database) -> None:
+    first, second = talk(foundry, "jane.park@example.com", FOUNDRY_NOW, "book a cleaning for next tuesday at 10", "dry cleaning")
+    assert first["status"] == "ask" and "Apartment Cleaning or Dry Cleaning Pickup" in first["reply"], first
+    assert has_op(second, op="book_service", service="Dry Cleaning Pickup", starts_at="2026-12-08T10:00:00-05:00"), second
