@@ -61,6 +61,11 @@ class Slots:
     serial: str | None = None
     their_place: bool = False
     """The message speaks of a named person's home ("her apartment")."""
+
+    @property
+    def about_the_property(self) -> bool:
+        """Whether the message names a person, door, key, amenity or anything else of the property (or an address)."""
+        return bool(self.people or self.new_people or self.found or self.ambiguous or self.my_place or self.serial)
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
 

@@ -32,6 +32,14 @@ def clean(text: str) -> str:
     return text[:MAX_CHARS]
 
 
+SURE = 0.3
+"""Below this the classifier's guess is acted on only when the message names something of the property."""
+UNSURE = 0.15
+"""Below this the message is not understood."""
+NOT_UNDERSTOOD = ("Sorry, I didn't get that. You can ask me to give or revoke access, send a guest code, show activity, "
+                  "book an amenity, or say 'help'.")
+
+
 class Dialogue:
     """Turns messages into plans, questions' answers and executed changes, through the core."""
 
@@ -86,12 +94,11 @@ class Dialogue:
             return self._plan(session, conv, person, ongoing, text, dict(conv.frame["values"]), follow_up=intent), ongoing
         if intent in SMALL_TALK:
             return Reply("answer", SMALL_TALK[intent]), intent
-        if intent not in INTENTS or confidence < 0.3:
+        if intent not in INTENTS or confidence < UNSURE:
             conv.frame = None
-            return Reply("unknown", "Sorry, I didn't get that. You can ask me to give or revoke access, "
-                         "send a guest code, show activity, book an amenity, or say 'help'."), intent
+            return Reply("unknown", NOT_UNDERSTOOD), intent
         conv.frame = None
-        return self._plan(session, conv, person, intent, text, {}), intent
+        return self._plan(session, conv, person, intent, text, {}, unsure=confidence < SURE), intent
 
     @staticmethod
     def _continues(frame: dict[str, Any], intent: str, confidence: float) -> bool:
@@ -107,12 +114,14 @@ class Dialogue:
         return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
 
     def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
-              values: dict[str, Any], follow_up: str | None = None) -> Reply:
+              values: dict[str, Any], follow_up: str | None = None, unsure: bool = False) -> Reply:
         ctx = self._context(session, conv, person, text)
         if isinstance(ctx, Reply):
             return ctx
         spec = INTENTS[intent]
         slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
+        if unsure and not slots.about_the_property:
+            return Reply("unknown", NOT_UNDERSTOOD)  # an unsure guess and nothing of the property named: ask again
         if follow_up is None:
             better = refine(intent, slots)
             if better != intent:
