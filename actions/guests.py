@@ -135,6 +135,15 @@ def _doors_after_the_verb(slots: Slots) -> list[str]:
     return list(dict.fromkeys(opened))
 
 
+def _card_holder(ctx: TurnContext, serial: str) -> str | None:
+    """The handle of the person a keycard was issued to, when they are known at this property (the core checks the rest)."""
+    from access_core.models import Keycard, Membership
+
+    card = ctx.session.scalar(select(Keycard).join(Membership, Membership.person_id == Keycard.person_id)
+                              .where(Keycard.serial == serial, Membership.property_id == ctx.prop.id))
+    return card.person.handle if card is not None else None
+
+
 def issue_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     who = choose.person(slots, values, what="Who is the keycard for?")
     if who.ok:
@@ -156,5 +165,7 @@ def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
         values["serial"] = slots.serial
     if "person" not in values and "serial" not in values:
         return ask(["serial"], "Which keycard (its serial) or whose?", values)
+    if values.get("serial") and not values.get("person"):
+        values["person"] = _card_holder(ctx, values["serial"])
     op = {"op": "deactivate_keycard", "serial": values.get("serial"), "person": values.get("person")}
     return confirm([op], values=values)

@@ -82,7 +82,9 @@ def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     if not values.get("has_schedule"):
         missing.append("schedule")
     if missing:
-        prompts = {"door": "Which door?", "key": "In which key?", "schedule": "When should it open (e.g. weekdays 9 to 5)?"}
+        holders = [k.name for k in ctx.layout.keys_with(values["door"])] if "door" in values and "key" in missing else []
+        in_which = f"In which key: {' or '.join(holders)}?" if len(holders) > 1 else "In which key?"
+        prompts = {"door": "Which door?", "key": in_which, "schedule": "When should it open (e.g. weekdays 9 to 5)?"}
         return ask(missing, " ".join(prompts[m] for m in missing), values)
     op = {"op": "set_schedule", "key": values["key"], "door": values["door"], "schedule": values["schedule"]}
     return confirm([op], values=values)

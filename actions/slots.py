@@ -22,6 +22,8 @@ CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"']?([A-Za-z
 THEIR_PLACE = re.compile(r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
                          r"front door|room)\b", re.I)
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
+QUOTED_NAME = re.compile(r"\b(?:key|door)\s+[\"“'‘]([A-Za-z0-9][\w '&\-]*?)[\"”'’]", re.I)
+"""A new name in quotes: new key "Storage Access"."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
 YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
@@ -185,7 +187,7 @@ def _settle(slots: Slots) -> None:
 
 
 def _new_name(text: str) -> str | None:
-    match = CALLED.search(text)
+    match = CALLED.search(text) or QUOTED_NAME.search(text)
     if not match:
         return None
     name = match.group(1).strip(" '\"")

@@ -238,3 +238,18 @@ def test_an_unsure_guess_naming_the_propertys_people_and_doors_is_acted_on(found
 @pytest.mark.parametrize("message", ["what's the weather like", "asdf qwer", "I like turtles"])
 def test_a_message_about_nothing_here_is_not_understood(foundry: Database, message: str) -> None:
     assert talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, message)[0]["status"] == "unknown"
+
+
+def test_a_keycard_named_by_serial_is_deactivated_for_its_holder(foundry: Database) -> None:
+    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, "deactivate keycard KC-00042")[0]
+    assert has_op(answer, op="deactivate_keycard", serial="KC-00042", person="lucia.romero@example.com"), answer
+
+
+def test_a_new_key_named_in_quotes(foundry: Database) -> None:
+    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, 'new key "Storage Access" for the boiler room and the garage gate')[0]
+    assert has_op(answer, op="create_key", name="Storage Access", doors=["Boiler Room", "Garage Gate"]), answer
+
+
+def test_which_key_for_a_schedule_offers_the_keys_holding_the_door(foundry: Database) -> None:
+    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, "roof deck hours should be 8am-10pm daily")[0]
+    assert answer["status"] == "ask" and "Amenities Key or Manager Key" in answer["reply"], answer
