@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///concierge.db"
 T = TypeVar("T")
+SQLITE_IMMEDIATE = "concierge_sqlite_begin_immediate"
 SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, 517}  # 517: SQLITE_BUSY_SNAPSHOT
 IDLE_PING_SECONDS = 10.0
 """A pooled server connection idle longer than this is checked before use (a busy one is not: no round trip per request)."""
@@ -68,8 +69,24 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: object) -> None:
         raise DisconnectionError(str(exc)) from exc
 
 
-def _sqlite_begin(connection: object) -> None:
-    connection.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+def _sqlite_begin(connection: Any) -> None:
+    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_writing(session: Session) -> None:
+    """About to write after reading: on SQLite, take the write lock now, in a fresh transaction.
+
+    A deferred SQLite transaction that read and then writes fails at once (its snapshot is stale) when
+    another connection committed in between, whatever the busy timeout. Ending the read-only transaction
+    and beginning the next with ``BEGIN IMMEDIATE`` makes a concurrent writer wait its turn instead.
+    Only for a session that has written nothing yet; elsewhere (PostgreSQL) nothing changes.
+    """
+    if session.get_bind().dialect.name != "sqlite" or session.new or session.dirty or session.deleted:
+        return
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

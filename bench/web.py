@@ -32,6 +32,8 @@ from bot.web.readiness import wait_until_serving
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = next(p for p in (ROOT.parent / "shared" / "fixtures" / "foundry.yaml", ROOT / "demo" / "foundry.yaml") if p.exists())
 SECRET = "bench-signing-secret"
+FAILURES: list[str] = []
+"""The first few failed requests, shown after the figures."""
 SLACK_SENDERS = 2
 SLACK_PAUSE_S = 0.05
 """Slack events are sent beside the chat load (each sender pausing between events), and their acks timed."""
@@ -123,7 +125,10 @@ async def _bench(base: str, concurrency: int, count: int, mix: list[tuple[str, s
         sender, message = mix[i % len(mix)]
         status, answer = await chat_connections[worker].post_json("/api/chat", {"message": message, "as": sender})
         # an answer the dialogue could not give (an exception caught in the turn) counts as an error too
-        return status == 200 and "status" in answer and not str(answer.get("reply", "")).startswith("Something went wrong")
+        ok = status == 200 and "status" in answer and not str(answer.get("reply", "")).startswith("Something went wrong")
+        if not ok and len(FAILURES) < 5:
+            FAILURES.append(f"{status} {sender}: {message!r} -> {str(answer)[:300]}")
+        return ok
 
     verifier = SignatureVerifier(SECRET)
 
@@ -192,6 +197,8 @@ def main() -> None:
           f"{' + Redis' if args.redis else ''}, {args.workers} workers, concurrency {args.concurrency}); "
           f"slack ack p99 {result['slack_ack_p99_ms']} ms; errors {result['errors']}; CPU per message: "
           f"server {result['server_cpu_ms_per_msg']} ms, load client {result['client_cpu_ms_per_msg']} ms")
+    for failure in FAILURES:
+        print("failed:", failure, file=sys.stderr)
     print(json.dumps(result), flush=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from access_core.db import Database
+from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
 from access_core.models import Person
 from access_core.services.context import Context
@@ -145,6 +145,8 @@ class Dialogue:
     def _check(self, ctx: TurnContext, conv: Conversation, intent: str, reply: Reply) -> Reply:
         """Ask the core whether the plan may be made, before proposing it."""
         core = Context(ctx.session, ctx.principal, ctx.now, ctx.prop)
+        if not self.dry_run:
+            begin_writing(ctx.session)  # the dry run writes (then rolls back): take SQLite's write lock in a fresh transaction
         try:
             try:
                 try_operations(core, reply.operations)
@@ -188,6 +190,7 @@ class Dialogue:
         ctx = self._context(session, conv, person, "")
         if isinstance(ctx, Reply):
             return ctx
+        begin_writing(session)
         core = Context(session, ctx.principal, ctx.now, ctx.prop)
         try:
             outcomes = execute_all(core, pending["operations"])

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from access_core.db import Database
+from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, property_by_name
 from access_core.models import Property
@@ -99,6 +99,7 @@ class Api:
         if op.get("op") not in HANDLERS:
             raise HTTPException(422, f"{op.get('op')!r} is not an operation")
         with self.scope(request, property_name) as (session, principal, prop):
+            begin_writing(session)
             outcome = execute(Context(session, principal, datetime.now(UTC), prop), op)
             return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}
 

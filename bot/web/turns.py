@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import os
 import random
 import threading
@@ -21,6 +22,7 @@ from bot.web.models import HandledEvent
 if TYPE_CHECKING:
     from bot.dialogue import Dialogue
 
+log = logging.getLogger(__name__)
 FAILED: dict[str, Any] = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [], "result": None}
 
 
@@ -77,6 +79,7 @@ class Turns:
             try:
                 answer = retry_busy(attempt)  # a turn's only effect before its commit is its transaction
             except Exception as exc:  # noqa: BLE001 - one bad message must never end the conversation
+                log.exception("%s turn of %s failed after %d attempt(s)", channel, sender, len(attempts))
                 answer = {**FAILED, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
             self.store.save(key, conversation)
         return answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,25 @@ def test_a_request_the_database_refused_is_a_503_saying_nothing_changed(foundry:
         answer = client.post("/api/chat", json={"message": "hi"}, headers={"Authorization": "Bearer tok"})
     assert answer.status_code == 503 and answer.headers["retry-after"] == "1"
     assert "nothing was changed" in answer.json()["detail"]
+
+
+def test_a_dry_run_after_another_connections_commit_is_not_refused(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the turn's reads and its dry run another writer commits: the dry run starts a fresh transaction."""
+    from access_core.models import AuditEntry
+    from bot import dialogue as dialogue_module
+    from bot.dialogue import Dialogue
+
+    real_extract = dialogue_module.extract
+
+    def extract_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
+        found = real_extract(*args, **kwargs)
+        with foundry.engine.connect() as other:
+            other.execute(AuditEntry.__table__.insert().values(at=datetime.now(UTC), op="elsewhere", detail={}))
+            other.commit()
+        return found
+
+    monkeypatch.setattr(dialogue_module, "extract", extract_then_someone_writes)
+    conversation = Conversation(person="ben.carter@harbor.example", now=NOW)
+    dialogue = Dialogue(foundry)
+    assert dialogue.turn(conversation, "give Omar Haddad the maintenance key")["status"] == "confirm"
+    assert dialogue.turn(conversation, "yes")["status"] == "done"
