@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -31,6 +32,12 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
                        same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
+        """What was wrong with the request, without echoing what was sent (it may be 100 kB of anything)."""
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()[:20]]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(OperationalError)
     def database_refused(_request: Request, exc: OperationalError) -> Response:
