@@ -17,8 +17,8 @@ EXTEND = re.compile(r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep 
 
 HOW_TO = re.compile(r"^\W*(?:(?:how|where)\s+(?:do|can|could|would|should|will)\s+(?:i|we)\b|how\s+to\b|"
                     r"(?:show|tell)\s+me\s+how\b)", re.I)
-NOT_HELP = {"ask_help", "ask_why_denied", "ask_my_access", "ask_highlights", "ask_upgrades", "ask_amenities", "ask_services",
-            "ask_experiences", "greet", "thanks", "affirm", "deny", "cancel", "undo"}
+NOT_HELP = {"ask_help", "ask_why_denied", "ask_my_access", "ask_highlights", "ask_upgrades", "greet", "thanks", "affirm", "deny",
+            "cancel", "undo"}
 
 
 def refine(intent: str, slots: Slots) -> str:

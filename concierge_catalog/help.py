@@ -27,7 +27,7 @@ SECTIONS = (
             ("Open People and choose Invite.", "Enter their email or phone, pick the keys and dates.",
              "Say whether they are a resident, then send the invitation.")),
     Section("Keys", "/keys", ("key", "keys", "create key", "new key", "key group", "shareable", "group of doors", "edit key",
-            "delete key"),
+            "add door to key", "door to key", "remove door from key", "door from key", "door out of key", "delete key"),
             ("Open Keys and choose New key.", "Name it and pick its doors.", "Decide whether it is shareable, then save.")),
     Section("Doors", "/doors", ("door", "doors", "lock", "locks", "new door", "add door", "rename door", "entrance", "unlock",
             "remote unlock", "open the door"),
@@ -67,21 +67,29 @@ SECTIONS = (
 _WORD = re.compile(r"[a-z]+")
 
 
+ARTICLES = frozenset({"a", "an", "the", "my", "our", "some", "new"})
+"""Words a phrase may have in between ("install a lock" is "install lock")."""
+
+
+def _words(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in ARTICLES]
+
+
 def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def rank(question: str) -> list[tuple[Section, float]]:
     """Sections by how well they fit the question, best first."""
-    text = " " + " ".join(_stem(w) for w in _WORD.findall(question.lower())) + " "
+    text = " " + " ".join(_words(question)) + " "
     scored = []
     for section in SECTIONS:
         score = 0.0
-        for stemmed in dict.fromkeys(" ".join(_stem(w) for w in phrase.split()) for phrase in section.words):
-            if f" {stemmed} " in text:
+        for stemmed in dict.fromkeys(" ".join(_words(phrase)) for phrase in section.words):
+            if stemmed and f" {stemmed} " in text:
                 score += 1.0 + 0.8 * stemmed.count(" ")
         if section.name.lower().rstrip("s") in text:
-            score += 1.5
+            score += 0.5
         scored.append((section, score))
     return sorted(scored, key=lambda pair: -pair[1])
 

@@ -253,3 +253,19 @@ def test_a_new_key_named_in_quotes(foundry: Database) -> None:
 def test_which_key_for_a_schedule_offers_the_keys_holding_the_door(foundry: Database) -> None:
     answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, "roof deck hours should be 8am-10pm daily")[0]
     assert answer["status"] == "ask" and "Amenities Key or Manager Key" in answer["reply"], answer
+
+
+@pytest.mark.parametrize(("message", "section"), [
+    ("how do I install a lock", "Devices"),
+    ("how do I import people from a csv", "CSV import"),
+    ("how do i add a door to a key", "Keys"),
+    ("how can i set the gym hours", "Schedules"),
+])
+def test_help_ranks_the_specific_words_over_the_common_ones(foundry: Database, message: str, section: str) -> None:
+    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, message)[0]
+    assert (answer["status"], answer["result"]) == ("answer", {"section": section}), answer
+
+
+def test_how_do_i_book_an_amenity_is_help(foundry: Database) -> None:
+    answer = talk(foundry, "jane.park@example.com", FOUNDRY_NOW, "how do i book the roof deck?")[0]
+    assert (answer["status"], answer["result"]) == ("answer", {"section": "Concierge"}), answer
