@@ -21,10 +21,20 @@ NOT_HELP = {"ask_help", "ask_why_denied", "ask_my_access", "ask_highlights", "as
             "cancel", "undo"}
 
 
+BOOKING_HOSTS = {"ask_my_access", "grant_access", "inform", "out_of_scope", "unlock_door"}
+
+
+def _a_slot(slots: Slots) -> bool:
+    time = slots.time
+    return time is not None and time.starts_at is not None and time.ends_at is not None and time.kind != "day"
+
+
 def refine(intent: str, slots: Slots) -> str:
     """A more fitting intent when the slots contradict the classifier, else the same one."""
     if intent not in NOT_HELP and HOW_TO.search(slots.text) and not (slots.people or slots.new_people or slots.time):
         return "ask_help"  # "how can I see which locks are low": the way to do it, not doing it
+    if intent in BOOKING_HOSTS and slots.found.get("amenity") and not (slots.people or slots.new_people) and _a_slot(slots):
+        return "reserve_amenity"  # "can I get the pool on dec 10, 8 to 10 pm?": an amenity and a slot of time
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
     nobody = not slots.people and not slots.new_people and "person" not in slots.ambiguous

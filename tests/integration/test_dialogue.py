@@ -269,3 +269,11 @@ def test_help_ranks_the_specific_words_over_the_common_ones(foundry: Database, m
 def test_how_do_i_book_an_amenity_is_help(foundry: Database) -> None:
     answer = talk(foundry, "jane.park@example.com", FOUNDRY_NOW, "how do i book the roof deck?")[0]
     assert (answer["status"], answer["result"]) == ("answer", {"section": "Concierge"}), answer
+
+
+def test_an_amenity_and_a_slot_of_time_is_a_reservation(maple: Database) -> None:
+    inside, outside = (talk(maple, "diego.alvarez@mail.example", "2026-12-01T10:00:00-08:00", f"can I get the pool on dec 10, {slot}?")[0]
+                       for slot in ("6 to 8 pm", "8 to 10 pm"))
+    assert inside["status"] == "confirm" and has_op(inside, op="reserve_amenity", amenity="Pool",
+                                                    starts_at="2026-12-10T18:00:00-08:00"), inside
+    assert outside["status"] == "refused" and outside["intent"] == "reserve_amenity", outside
