@@ -17,8 +17,10 @@ from nlu.resolve import Mention
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\w)|\+\d{8,15}(?!\w)")
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-?\d{3,10}|\d{5,12})\b")
-CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"']?([A-Za-z0-9][\w '&\-]*?)[\"']?"
-                    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|,)\b|[,.;!?]|$)", re.I)
+CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
+                    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|on|in|at|as|of)\b|\s*[,.;:!?+(]|\s+[\-–]|$)", re.I)
+QUOTED = re.compile(r"\b(?:key|door|group)\s*[:=]?\s*[\"'‘“]([A-Za-z0-9][\w '&\-]*?)[\"'’”]|"
+                    r"[\"“‘']([A-Z0-9][\w '&\-]*?)[\"”’'](?=\s+(?:key|door)\b)")
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
 YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
@@ -81,6 +83,11 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     for mention in slots.mentions:
         _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end:]
+    if not slots.found.get("service") and not slots.found.get("experience") and "service" not in slots.ambiguous:
+        for entry in ctx.lexicon.by_words(text):
+            slots.found.setdefault(entry.kind, []).append(entry.name)
+    _prefer_named_keys(slots)
+    _drop_weak_person_doubt(slots)
     slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
     slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
     slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
@@ -159,9 +166,27 @@ def _take(slots: Slots, mention: Mention) -> None:
                 slots.found[kind].append(names[0])
 
 
+def _prefer_named_keys(slots: Slots) -> None:
+    """A key named as such ("the staff key") comes before one only implied by a door's word ("the pool")."""
+    keys = slots.found.get("key")
+    if not keys or len(keys) < 2:
+        return
+    implied = {name for m in slots.mentions if m.of("door") or m.of("amenity") for name in m.of("key")}
+    slots.found["key"] = [k for k in keys if k not in implied] + [k for k in keys if k in implied]
+
+
+def _drop_weak_person_doubt(slots: Slots) -> None:
+    """A lone word that is also part of several names ("grant ivy access") is no doubt once someone is named."""
+    if "person" not in slots.ambiguous or not slots.people:
+        return
+    written = slots.ambiguous["person"][0]
+    if any(m.text == written and m.score < 100 and " " not in m.text.strip() for m in slots.mentions):
+        del slots.ambiguous["person"]
+
+
 def _new_name(text: str) -> str | None:
-    match = CALLED.search(text)
+    match = CALLED.search(text) or QUOTED.search(text)
     if not match:
         return None
-    name = match.group(1).strip(" '\"")
+    name = next((g for g in match.groups() if g), "").strip(" '\"")
     return " ".join(w if w[:1].isupper() or not w.isalpha() else w.capitalize() for w in name.split()) or None

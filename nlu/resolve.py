@@ -83,19 +83,44 @@ class Lexicon:
 
     aliases: dict[str, set[Entry]] = field(default_factory=lambda: defaultdict(set))
     weak: set[str] = field(default_factory=set)
+    bags: list[tuple[frozenset[str], Entry]] = field(default_factory=list)
+    """Word stems of names that people say in any order ("clean my apartment" for Apartment Cleaning)."""
+    _fuzzy_keys: list[str] | None = None
+
+    def add_bag(self, name: str, entry: Entry) -> None:
+        stems = frozenset(stem(w) for w in TOKEN.findall(normalize(name)) if w not in STOP)
+        if len(stems) > 1:
+            self.bags.append((stems, entry))
+
+    def by_words(self, text: str) -> list[Entry]:
+        """The entries all of whose name's stems the text has, the fullest only; empty when several tie."""
+        said = {stem(w) for w in TOKEN.findall(normalize(text))}
+        hits = [(len(stems), entry) for stems, entry in self.bags if stems <= said]
+        if not hits:
+            return []
+        best = max(size for size, _ in hits)
+        entries = {entry for size, entry in hits if size == best}
+        return list(entries) if len(entries) == 1 else []
 
     def add(self, alias: str, entry: Entry, *, weak: bool = False) -> None:
         key = " ".join(TOKEN.findall(normalize(alias)))
         if key and key not in STOP:
             self.aliases[key].add(entry)
+            self._fuzzy_keys = None
             if weak:
                 self.weak.add(key)
+
+    def fuzzy_keys(self) -> list[str]:
+        """Aliases a typo may reach: not those carrying a number ("resident 1b" is not "resident but")."""
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = [k for k in self.aliases if not any(ch.isdigit() for ch in k)]
+        return self._fuzzy_keys
 
     def mentions(self, text: str, *, fuzzy: bool = True) -> list[Mention]:
         lowered = normalize(text)
         tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(lowered)]
         found: list[Mention] = []
-        keys = list(self.aliases)
+        keys = self.fuzzy_keys()
         for size in range(min(5, len(tokens)), 0, -1):
             for i in range(len(tokens) - size + 1):
                 window = tokens[i:i + size]
@@ -113,6 +138,14 @@ class Lexicon:
                         entries = tuple(sorted(self.aliases[best[0]], key=_order))
                         found.append(Mention(start, end, text[start:end], entries, float(best[1]) - 5))
         return _non_overlapping(found)
+
+
+def stem(word: str) -> str:
+    """A crude stem that folds "cleaning", "cleaner" and "cleans" together."""
+    for suffix in ("ing", "er", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def _fuzzy_candidate(window: list[tuple[str, int, int]]) -> bool:
