@@ -10,7 +10,9 @@ from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm, refused
 
-ALL = re.compile(r"\b(?:all (?:of )?(?:their|his|her|its)?\s*(?:access|keys)|every key|everything|all access)\b", re.I)
+ALL = re.compile(r"\b(?:all\s+(?:of\s+)?(?:[\w.@+\-]+(?:'s)?\s+){0,3}?(?:access|keys|doors)|every (?:single )?key|everything|"
+                 r"all access|(?:access|keys) (?:completely|entirely|altogether)|(?:completely|entirely) (?:revoke|remove|cut))\b",
+                 re.I)
 
 
 def _iso(value: Any) -> str | None:

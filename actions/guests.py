@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from access_core.errors import Refused
 from access_core.models import Grant, Key
 from actions import choose
 from actions.slots import Slots
@@ -29,8 +30,13 @@ def _sharing_keys(ctx: TurnContext) -> list[tuple[Key, Grant]]:
 def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[str | None, str | None]:
     """The key to share: the one named or holding the doors named, else the asker's one sharable key."""
     held = _sharing_keys(ctx)
+    if not held and not values.get("key"):
+        raise Refused("share_requires_key", f"You don't hold any key at {ctx.prop.name} now, so there is nothing to share.")
     if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
-        choice = choose.key(ctx, slots, values, among=[k for k, _ in held] or None)
+        choice = choose.key(ctx, slots, values, among=[k for k, _ in held])
+        if not choice.ok and "key" not in slots.ambiguous:
+            what = " and ".join(slots.found.get("door", [])) or "your home"
+            raise Refused("share_requires_key", f"You don't hold a key to {what} now, so you can't share it.")
         return (choice.value, None) if choice.ok else (None, choice.question)
     if values.get("key"):
         return values["key"], None
