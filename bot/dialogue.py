@@ -25,6 +25,8 @@ from bot.state import Conversation
 MAX_CHARS = 2000
 FOLLOW_UPS = {"inform", "affirm", "deny"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MORE_OF_THE_SAME = re.compile(r"^\W*(?:(?:and|ok|okay|thanks|also)\W+)?(?:what|how) about\b|^\W*and (?:for |at |the |in )|"
+                              r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b", re.I)
 
 
 def clean(text: str) -> str:
@@ -52,6 +54,7 @@ class Dialogue:
         intent = parsed["intent"]["name"] or "out_of_scope"
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])
+        self._ranking = [str(r.get("name")) for r in parsed.get("intent_ranking") or []]
         with self.database.session() as session:
             # a turn that executes a plan sees every change made so far, by any process
             self.places.begin(session, fresh=conversation.pending is not None and intent == "affirm")
@@ -84,14 +87,20 @@ class Dialogue:
         if conv.frame is not None and self._continues(conv.frame, intent, confidence):
             ongoing = conv.frame["intent"]
             return self._plan(session, conv, person, ongoing, text, dict(conv.frame["values"]), follow_up=intent), ongoing
-        if intent in SMALL_TALK:
+        if intent in SMALL_TALK and confidence >= 0.6:
             return Reply("answer", SMALL_TALK[intent]), intent
+        if conv.last_question and MORE_OF_THE_SAME.search(text):
+            intent, confidence = conv.last_question, 1.0
+        conv.frame = None
         if intent not in INTENTS or confidence < 0.3:
-            conv.frame = None
+            reply = self._plan(session, conv, person, intent, text, {}, guess=True)
+            if reply.intent in INTENTS:
+                return reply, reply.intent
+            if intent in SMALL_TALK:
+                return Reply("answer", SMALL_TALK[intent]), intent
             return Reply("unknown", "Sorry, I didn't get that. You can ask me to give or revoke access, "
                          "send a guest code, show activity, book an amenity, or say 'help'."), intent
-        conv.frame = None
-        return self._plan(session, conv, person, intent, text, {}), intent
+        return self._plan(session, conv, person, intent, text, {}, confidence=confidence), intent
 
     @staticmethod
     def _continues(frame: dict[str, Any], intent: str, confidence: float) -> bool:
@@ -107,17 +116,22 @@ class Dialogue:
         return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
 
     def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
-              values: dict[str, Any], follow_up: str | None = None) -> Reply:
+              values: dict[str, Any], follow_up: str | None = None, *, confidence: float = 1.0, guess: bool = False) -> Reply:
+        """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
         ctx = self._context(session, conv, person, text)
         if isinstance(ctx, Reply):
             return ctx
-        spec = INTENTS[intent]
+        spec = INTENTS.get(intent, INTENTS["grant_access"])
         slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
         if follow_up is None:
-            better = refine(intent, slots)
-            if better != intent:
-                intent, spec = better, INTENTS[better]
-                slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
+            better = refine("out_of_scope" if guess else intent, slots, 0.0 if guess else confidence, self._ranking)
+            if better not in INTENTS:
+                return Reply("unknown", "")
+            if better != intent or guess:
+                intent = better
+                if INTENTS[better].prefer != spec.prefer:
+                    slots = extract(ctx, text, prefer=INTENTS[better].prefer, entities=self._entities)
+                spec = INTENTS[better]
         if follow_up in ("affirm", "deny") and conv.frame and "resident" in conv.frame.get("missing", []):
             slots.resident = slots.resident if slots.resident is not None else follow_up == "affirm"
         try:
@@ -128,6 +142,7 @@ class Dialogue:
             conv.frame = {"intent": intent, "values": reply.values, "missing": reply.missing}
         elif reply.status != "ask":
             conv.frame = None
+        conv.last_question = intent if not spec.changes and reply.status == "answer" else None
         if reply.status == "confirm":
             reply = self._check(ctx, conv, intent, reply)
         reply.intent = intent
