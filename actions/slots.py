@@ -25,7 +25,7 @@ MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|
 YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
     r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
-    r"lives (?:there|here|in)|living there|moving in|moves in|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
+    r"lives (?:there|here|in)|living there|mov(?:e|es|ed|ing) in(?:to)?|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
     r"co-?tenant|lease ?holder|owner|homeowner)\b", re.I)
 NO_RESIDENT = re.compile(
     r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
@@ -76,10 +76,13 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         blanked = blanked.replace(slots.name, " " * len(slots.name))
     slots.schedule = timeexpr.find_schedule(blanked)
     slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer)
+    if slots.time is not None and ctx.lexicon.names_exactly(slots.time.text):
+        slots.time = None
+    before_times = blanked
     for match in (slots.schedule, slots.time):
         if match is not None:
             blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end:]
-    slots.mentions = ctx.lexicon.mentions(blanked)
+    slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
     for mention in slots.mentions:
         _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end:]
@@ -95,6 +98,21 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     serial = SERIAL.search(blanked)
     slots.serial = serial.group().upper() if serial else None
     return slots
+
+
+def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Mention]:
+    """Exact names that a long time span swallowed ("monday, needs the maintenance key thru 12/18")."""
+    found: list[Mention] = []
+    for match in (slots.schedule, slots.time):
+        if match is None or len(match.text.split()) < 4:
+            continue
+        region = " " * match.start + text[match.start:match.end] + " " * (len(text) - match.end)
+        found += [m for m in ctx.lexicon.mentions(region, fuzzy=False)
+                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)]
+    return found
+
+
+NAMED_KINDS = ("key", "door", "amenity", "service", "experience")
 
 
 def _flag(text: str, yes: re.Pattern[str], no: re.Pattern[str]) -> bool | None:
@@ -176,7 +194,13 @@ def _prefer_named_keys(slots: Slots) -> None:
 
 
 def _drop_weak_person_doubt(slots: Slots) -> None:
-    """A lone word that is also part of several names ("grant ivy access") is no doubt once someone is named."""
+    """A lone word that is also part of several names ("grant ivy access") is no doubt once someone is named.
+
+    Nor is a word that may name an object the message names plainly elsewhere ("lobby ... front door")."""
+    for kind, (_, choices) in list(slots.ambiguous.items()):
+        named = slots.people if kind == "person" else slots.found.get(kind, [])
+        if any(choice in named for choice in choices):
+            del slots.ambiguous[kind]
     if "person" not in slots.ambiguous or not slots.people:
         return
     written = slots.ambiguous["person"][0]
