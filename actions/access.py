@@ -133,7 +133,7 @@ def _name_before_address(text: str) -> str | None:
 
 PERMISSION_WORDS = {
     Permission.full: r"\bfull\b", Permission.limited: r"\blimited\b",
-    Permission.specific: r"\bspecific\b|\bonly (?:the )?keys?\b", Permission.device: r"\bdevices?\b|\binstall",
+    Permission.specific: r"\bspecific\b|\bonly (?:the )?(?:[\w\-]+ ){0,3}keys?\b", Permission.device: r"\bdevices?\b|\binstall",
 }
 
 
@@ -150,8 +150,11 @@ def create_manager(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     else:
         role = Role.property_manager.value
         permissions = [p.value for p, pattern in PERMISSION_WORDS.items() if re.search(pattern, text)]
+        if not permissions and any(m.score >= 100 and m.of("key") for m in slots.mentions):
+            permissions = [Permission.specific.value]
         if not permissions:
             return ask(["permissions"], "Which permission level: full, limited, specific keys, or devices?", values)
-    keys = slots.found.get("key", []) if Permission.specific.value in permissions else []
+    named = [k for m in slots.mentions if m.score >= 100 for k in m.of("key")]  # not "manager" for Manager Key
+    keys = [k for k in slots.found.get("key", []) if k in named] if Permission.specific.value in permissions else []
     op = {"op": "create_manager", "person": who.value, "role": role, "permissions": permissions, "keys": keys}
     return confirm([op], values=values)

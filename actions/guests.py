@@ -90,8 +90,24 @@ def share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     return confirm([op], values=values)
 
 
+OPEN_VERB = re.compile(r"\b(?:unlock|open|buzz|pop|let (?:them|him|her) in(?:to)?|release)\b", re.I)
+
+
+def _door_to_open(slots: Slots) -> str | None:
+    """Of several doors, the one named after the verb ("visitor for 2B at the lobby, unlock the front door")."""
+    doors = slots.found.get("door", [])
+    verb = OPEN_VERB.search(slots.text)
+    if len(doors) < 2 or verb is None:
+        return None
+    after = [m for m in slots.mentions if m.start >= verb.end() and any(name in doors for name in m.of("door"))]
+    return next((name for name in after[0].of("door") if name in doors), None) if after else None
+
+
 def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     door = choose.door(slots, values, what="Which door should I unlock?")
+    named = _door_to_open(slots)
+    if named is not None:
+        door = choose.Choice(named)
     if not door.ok and slots.found.get("amenity"):
         door = choose.Choice(slots.found["amenity"][0])
     if not door.ok and slots.my_place:
