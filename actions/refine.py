@@ -30,6 +30,8 @@ REMOVE_VERB = re.compile(r"\b(?:remove|take|drop|pull|exclude|delete|detach|no l
                          r"strip|off)\b", re.I)
 CAN_OPEN = re.compile(r"\b(?:can|could|will|would|does|is|are)\b[^?.!]{0,40}?\b(?:open|get (?:in|into)|enter|access|"
                       r"use|go (?:in|into)|able to)\b", re.I)
+VISITOR = re.compile(r"\b(?:courier|delivery|driver|ups|fedex|dhl|usps|amazon|doordash|uber ?eats|grubhub|messenger|"
+                     r"visitor)\b.{0,40}\b(?:at|needs|wants|waiting|here|downstairs|outside)\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
 QUESTIONS = {"ask_activity", "ask_who_has_access", "ask_why_denied", "ask_device_status", "ask_my_access",
              "ask_amenities", "ask_help", "ask_highlights", "ask_upgrades", "ask_services", "ask_experiences"}
@@ -45,7 +47,7 @@ def _people(slots: Slots) -> bool:
 
 FITS: dict[str, Callable[[Slots], bool]] = {
     "grant_access": lambda s: _people(s) and bool(s.found.get("key") or _doors(s)),
-    "revoke_access": lambda s: _people(s),
+    "revoke_access": lambda s: _people(s) and (s.time is None or s.time.kind not in ("end", "range")),
     "book_service": lambda s: bool(s.found.get("service")),
     "buy_experience": lambda s: bool(s.found.get("experience")),
     "reserve_amenity": lambda s: bool(s.found.get("amenity")) and s.time is not None and not _people(s),
@@ -82,6 +84,11 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
             return "remove_door_from_key"
         if ADD_VERB.search(slots.text):
             return "add_door_to_key"
+    if (intent in WEAK or confidence < GUESS) and slots.found.get("service") and nobody:
+        return "book_service"
+    if intent in {"grant_access", "share_key", "create_doorcode"} | WEAK and not slots.people and slots.found.get("door") \
+            and VISITOR.search(slots.text):
+        return "unlock_door"
     if intent in ("ask_amenities", "ask_my_access", "unlock_door") and nobody and doors and DEVICE.search(slots.text) \
             and not slots.time:
         return "ask_device_status"

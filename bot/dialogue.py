@@ -166,7 +166,7 @@ class Dialogue:
         except (NotFound, Ambiguous) as exc:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])
-        conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id}
+        conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}
         return Reply("confirm", question(ctx.session, reply.operations, ctx.tz), operations=reply.operations)
 
     def _end_dry_run(self, session: Session) -> None:
@@ -185,6 +185,9 @@ class Dialogue:
         if intent in ("deny", "cancel"):
             return Reply("answer", "OK, I won't do that.")
         if intent != "affirm":
+            if pending.get("values") and pending["intent"] in INTENTS and intent in ("inform", pending["intent"]):
+                # a detail added to a proposed plan ("until friday") re-plans it with the detail
+                conv.frame = {"intent": pending["intent"], "values": dict(pending["values"]), "missing": []}
             return None
         if self.dry_run:
             return Reply("answer", "Dry run: nothing was changed.", operations=pending["operations"])
