@@ -11,7 +11,9 @@ from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm, refused
 
 END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
-ALL = re.compile(r"\b(?:all (?:of )?(?:their|his|her|its)?\s*(?:access|keys)|every key|everything|all access)\b", re.I)
+ALL = re.compile(r"\b(?:all\s+(?:of\s+)?(?:[\w.@+\-]+(?:'s)?\s+){0,3}?(?:access|keys|doors)|every (?:single )?key|everything|"
+                 r"all access|(?:access|keys) (?:completely|entirely|altogether)|(?:completely|entirely) (?:revoke|remove|cut))\b",
+                 re.I)
 
 
 def _iso(value: Any) -> str | None:
@@ -183,7 +185,7 @@ def _name_before_address(text: str) -> str | None:
 
 PERMISSION_WORDS = {
     Permission.full: r"\bfull\b", Permission.limited: r"\blimited\b",
-    Permission.specific: r"\bspecific\b|\bonly (?:the )?keys?\b", Permission.device: r"\bdevices?\b|\binstall",
+    Permission.specific: r"\bspecific\b|\bonly (?:the )?(?:[\w\-]+ ){0,3}keys?\b", Permission.device: r"\bdevices?\b|\binstall",
 }
 
 
@@ -200,11 +202,14 @@ def create_manager(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     else:
         role = Role.property_manager.value
         permissions = [p.value for p, pattern in PERMISSION_WORDS.items() if re.search(pattern, text)]
-        if not permissions and (slots.found.get("key") or values.get("keys")):
-            permissions = [Permission.specific.value]  # "a manager for the pool key": of those keys only
+        if not permissions and any(m.score >= 100 and m.of("key") for m in slots.mentions):
+            permissions = [Permission.specific.value]
         if not permissions:
             return ask(["permissions"], "Which permission level: full, limited, specific keys, or devices?", values)
-    keys = list(slots.found.get("key", []) or values.get("keys", [])) if Permission.specific.value in permissions else []
+    named = [k for m in slots.mentions if m.score >= 100 for k in m.of("key")]  # not "manager" for Manager Key
+    keys = [k for k in slots.found.get("key", []) if k in named] if Permission.specific.value in permissions else []
+    if Permission.specific.value in permissions and not keys:
+        keys = [k for k in values.get("keys", []) if isinstance(k, str)]
     if Permission.specific.value in permissions and not keys:
         return ask(["keys"], "Which keys may they give and revoke?", values)
     values["keys"] = keys

@@ -59,18 +59,22 @@ def my_residence_doors(ctx: TurnContext) -> list[str]:
     return residence_doors(ctx, ctx.person.id)
 
 
-def residence_doors(ctx: TurnContext, person_id: int, *, current_only: bool = True) -> list[str]:
-    """The residence doors a person lives behind at the property (or lived behind, with ``current_only=False``)."""
+def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> list[str]:
+    """The homes a person is a resident of now (with ``ever``: their latest home when none is current)."""
     rows = ctx.session.execute(
         select(Door.name, Grant).join(KeyDoor, KeyDoor.door_id == Door.id)
         .join(Grant, Grant.key_id == KeyDoor.key_id)
         .where(Grant.person_id == person_id, Grant.resident.is_(True), Door.type == "residence",
                Door.property_id == ctx.prop.id)
     )
+    pairs = list(rows)
     names: list[str] = []
-    for name, grant in rows:
-        if (grant.active_at(ctx.now) or not current_only) and name not in names:
+    for name, grant in pairs:
+        if grant.active_at(ctx.now) and name not in names:
             names.append(name)
+    if not names and ever and pairs:
+        latest = max(pairs, key=lambda pair: pair[1].starts_at)
+        names.append(latest[0])
     return names
 
 

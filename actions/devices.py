@@ -11,6 +11,8 @@ from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
 
 BATTERY = re.compile(r"\b(?:batter(?:y|ies)|low|dying|dead|charge|replace)\b", re.I)
+INACTIVE = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:yet\s+)?(?:been\s+)?(?:activated|installed|active|online|live|set up)\b|"
+                      r"\b(?:inactive|deactivated|offline|uninstalled|unactivated|pending install(?:ation)?)\b", re.I)
 
 
 def ask_device_status(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -18,6 +20,10 @@ def ask_device_status(ctx: TurnContext, slots: Slots, values: dict[str, Any]) ->
     doors = device_doors(ctx.session, ctx.principal, ctx.prop, low_battery=low and not slots.found.get("door"))
     if slots.found.get("door"):
         doors = [d for d in doors if d.name in slots.found["door"]]
+    if INACTIVE.search(slots.text):
+        doors = [d for d in doors if not d.activated]
+        listing = ", ".join(d.name for d in doors)
+        return answer({"doors": [d.name for d in doors]}, f"Not activated yet: {listing}." if doors else "Every lock is activated.")
     names = [d.name for d in doors]
     if low and not slots.found.get("door"):
         if not doors:

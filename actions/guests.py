@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from access_core.errors import Refused
 from access_core.models import Grant, Key
 from actions import choose
 from actions.slots import Slots
@@ -15,7 +16,7 @@ from actions.turn import Reply, TurnContext, ask, confirm
 REASON = re.compile(r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:courier|delivery|ups|fedex|dhl|amazon|usps|"
                     r"package|food|plumber|electrician|contractor|guest|visitor|cleaner|dog walker|mover|repair|"
                     r"maintenance|inspection|emergency)[\w ]{0,30})", re.I)
-OPEN_VERB = re.compile(r"\b(?:open(?:\s+up)?|unlock|buzz|pop|let\s+(?:\w+\s+){0,3}?(?:in(?:to)?|through))\b", re.I)
+OPEN_VERB = re.compile(r"\b(?:open(?:\s+up)?|unlock|buzz|pop|release|let\s+(?:\w+\s+){0,3}?(?:in(?:to)?|through))\b", re.I)
 LIST_GAP = re.compile(r"\s*(?:,|&|\+|and|,\s*and|as well as)?\s*(?:the\s+)?", re.I)
 ROLE = re.compile(r"\b(courier|delivery|driver|ups|fedex|amazon|plumber|electrician|cleaner|visitor|guest|mover|tech)\b", re.I)
 
@@ -31,8 +32,13 @@ def _sharing_keys(ctx: TurnContext) -> list[tuple[Key, Grant]]:
 def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[str | None, str | None]:
     """The key to share: the one named or holding the doors named, else the asker's one sharable key."""
     held = _sharing_keys(ctx)
+    if not held and not values.get("key"):
+        raise Refused("share_requires_key", f"You don't hold any key at {ctx.prop.name} now, so there is nothing to share.")
     if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
-        choice = choose.key(ctx, slots, values, among=[k for k, _ in held] or None)
+        choice = choose.key(ctx, slots, values, among=[k for k, _ in held])
+        if not choice.ok and "key" not in slots.ambiguous:
+            what = " and ".join(slots.found.get("door", [])) or "your home"
+            raise Refused("share_requires_key", f"You don't hold a key to {what} now, so you can't share it.")
         return (choice.value, None) if choice.ok else (None, choice.question)
     if values.get("key"):
         return values["key"], None

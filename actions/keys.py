@@ -64,9 +64,17 @@ def remove_door_from_key(ctx: TurnContext, slots: Slots, values: dict[str, Any])
         [{"op": "remove_door_from_key", "key": values["key"], "door": values["door"]}], values=values)
 
 
+NO_SCHEDULE = re.compile(r"\b(?:remove|clear|delete|drop|lift|take off|get rid of|no more|without)\s+"
+                         r"(?:the\s+|its\s+|any\s+|all\s+)?(?:schedules?|restrictions?|time limits?|hours limits?|limits?)\b|"
+                         r"\bno (?:restrictions?|schedule|time limits?)\b|\b(?:unrestricted|around the clock|any ?time)\b", re.I)
+
+
 def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     if slots.schedule is not None:
         values["schedule"] = slots.schedule.schedule
+        values["has_schedule"] = True
+    elif NO_SCHEDULE.search(slots.text):
+        values["schedule"] = None
         values["has_schedule"] = True
     door = choose.door(slots, values)
     if door.ok:

@@ -17,6 +17,8 @@ from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
 DENIED = re.compile(r"\b(?:denied|den(?:y|ies)|failed|fail|rejected|refused|unsuccessful|blocked|couldn'?t get in)\b", re.I)
+THEIR_PLACE = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door)\b",
+                         re.I)
 REASON_TEXT = {
     "no_key_for_door": "no key of theirs includes that door",
     "grant_not_started": "their access hasn't started yet",
@@ -37,8 +39,9 @@ def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]
     names += [a.door.name for a in _amenities(ctx, slots.found.get("amenity", [])) if a.door and a.door.name not in names]
     if not names and slots.my_place:
         names = choose.my_residence_doors(ctx)
-    if not names and slots.their_place and about is not None:
-        names = choose.residence_doors(ctx, about.id) or choose.residence_doors(ctx, about.id, current_only=False)
+    if not names and slots.people and THEIR_PLACE.search(slots.text):
+        holder = person_by_ref(ctx.session, slots.people[0])
+        names = choose.residence_doors(ctx, holder.id, ever=True) if holder is not None else []
     return names
 
 

@@ -3,45 +3,106 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from actions.slots import Slots
 
 KEY_EDITS = {"revoke_access": "remove_door_from_key", "grant_access": "add_door_to_key"}
 SCHEDULE_HOSTS = {"revoke_access", "grant_access", "add_door_to_key", "remove_door_from_key", "inform", "out_of_scope",
                   "create_key", "ask_who_has_access"}
+WEAK = {"inform", "out_of_scope", "affirm", "deny", "greet", "thanks"}
+"""Classes that carry no request of their own: the slots decide when they are all the classifier saw."""
+SURE = 0.6
+"""Above this the classifier's own intent stands unless a rule below contradicts it outright."""
+GUESS = 0.3
+"""Below this the classifier only ranks: the first of its top intents that the slots fully support is taken."""
 
 
 EXTEND = re.compile(r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep .* until|change .* to end|"
                     r"should (?:now )?(?:end|last))\b", re.I)
+HOW_TO = re.compile(r"^\W*(?:(?:hi|hey|hello|quick question)\W+)?(?:how\s+(?:do|can|could|should|would|does)\s+"
+                    r"(?:i|we|you|one|someone|a manager|managers|residents?|staff)\b|how to\b|how does\b|"
+                    r"where (?:do|can) i (?:go to |find )|is there a way to\b|what are the steps to\b)", re.I)
+DEVICE = re.compile(r"\b(?:locks?|batter(?:y|ies)|devices?|readers?|firmware|online|offline|hardware|"
+                    r"lock status|signal|installed)\b", re.I)
+ADD_VERB = re.compile(r"\b(?:add|put|include|attach|also open|also cover|should open|should also|plus|append|join)\b", re.I)
+REMOVE_VERB = re.compile(r"\b(?:remove|take|drop|pull|exclude|delete|detach|no longer|shouldn't open|should not open|"
+                         r"strip|off)\b", re.I)
+CAN_OPEN = re.compile(r"\b(?:can|could|will|would|does|is|are)\b[^?.!]{0,40}?\b(?:open|get (?:in|into)|enter|access|"
+                      r"use|go (?:in|into)|able to)\b", re.I)
+VISITOR = re.compile(r"\b(?:courier|delivery|driver|ups|fedex|dhl|usps|amazon|doordash|uber ?eats|grubhub|messenger|"
+                     r"visitor)\b.{0,40}\b(?:at|needs|wants|waiting|here|downstairs|outside)\b", re.I)
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
+QUESTIONS = {"ask_activity", "ask_who_has_access", "ask_why_denied", "ask_device_status", "ask_my_access",
+             "ask_amenities", "ask_help", "ask_highlights", "ask_upgrades", "ask_services", "ask_experiences"}
 
 
-HOW_TO = re.compile(r"^\W*(?:(?:how|where)\s+(?:do|can|could|would|should|will)\s+(?:i|we)\b|how\s+to\b|"
-                    r"(?:show|tell)\s+me\s+how\b)", re.I)
-NOT_HELP = {"ask_help", "ask_why_denied", "ask_my_access", "ask_highlights", "ask_upgrades", "greet", "thanks", "affirm", "deny",
-            "cancel", "undo"}
+def _doors(slots: Slots) -> bool:
+    return bool(slots.found.get("door") or slots.found.get("amenity") or slots.my_place)
 
 
-BOOKING_HOSTS = {"ask_my_access", "grant_access", "inform", "out_of_scope", "unlock_door"}
+def _people(slots: Slots) -> bool:
+    return bool(slots.people or slots.new_people or "person" in slots.ambiguous)
 
 
-def _a_slot(slots: Slots) -> bool:
-    time = slots.time
-    return time is not None and time.starts_at is not None and time.ends_at is not None and time.kind != "day"
+FITS: dict[str, Callable[[Slots], bool]] = {
+    "grant_access": lambda s: _people(s) and bool(s.found.get("key") or _doors(s)),
+    "revoke_access": lambda s: _people(s) and (s.time is None or s.time.kind not in ("end", "range")),
+    "book_service": lambda s: bool(s.found.get("service")),
+    "buy_experience": lambda s: bool(s.found.get("experience")),
+    "reserve_amenity": lambda s: bool(s.found.get("amenity")) and s.time is not None and not _people(s),
+    "add_door_to_key": lambda s: bool(s.found.get("key") and s.found.get("door")) and not _people(s),
+    "remove_door_from_key": lambda s: bool(s.found.get("key") and s.found.get("door")) and not _people(s),
+    "set_schedule": lambda s: s.schedule is not None and _doors(s) and not _people(s),
+    "ask_why_denied": lambda s: _doors(s) and (_people(s) or bool(FIRST_PERSON.search(s.text))),
+    "ask_who_has_access": lambda s: _doors(s) or bool(s.found.get("key")),
+    "ask_device_status": lambda s: bool(DEVICE.search(s.text)),
+    "submit_request": lambda s: bool(s.found.get("upgrade")),
+    "issue_keycard": lambda s: _people(s) and s.serial is not None,
+    "deactivate_keycard": lambda s: s.serial is not None,
+    "unlock_door": lambda s: _doors(s) and not _people(s),
+}
 
 
-def refine(intent: str, slots: Slots) -> str:
+def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence[str] = ()) -> str:
     """A more fitting intent when the slots contradict the classifier, else the same one."""
-    if intent not in NOT_HELP and HOW_TO.search(slots.text) and not (slots.people or slots.new_people or slots.time):
-        return "ask_help"  # "how can I see which locks are low": the way to do it, not doing it
-    if intent in BOOKING_HOSTS and slots.found.get("amenity") and not (slots.people or slots.new_people) and _a_slot(slots):
-        return "reserve_amenity"  # "can I get the pool on dec 10, 8 to 10 pm?": an amenity and a slot of time
+    if HOW_TO.search(slots.text) and not (slots.people or slots.new_people or slots.time):
+        return "ask_help"  # the way to do it; "how can I get Priya into the gym tomorrow" is asking for it done
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
-    nobody = not slots.people and not slots.new_people and "person" not in slots.ambiguous
+    nobody = not _people(slots)
     doors = bool(slots.found.get("door") or slots.found.get("amenity"))
     said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""
     if intent in SCHEDULE_HOSTS and nobody and doors and said and said not in ("always", "any time", "anytime"):
         return "set_schedule"
     if intent in KEY_EDITS and nobody and slots.found.get("door") and slots.found.get("key"):
         return KEY_EDITS[intent]
+    unsure = intent in WEAK or confidence < SURE
+    if (unsure or intent in QUESTIONS) and nobody and slots.found.get("door") and slots.found.get("key") \
+            and intent not in ("ask_who_has_access", "set_schedule"):
+        if REMOVE_VERB.search(slots.text):
+            return "remove_door_from_key"
+        if ADD_VERB.search(slots.text):
+            return "add_door_to_key"
+    if (intent in WEAK or confidence < GUESS) and slots.found.get("service") and nobody:
+        return "book_service"
+    if intent in {"grant_access", "share_key", "create_doorcode"} | WEAK and not slots.people and slots.found.get("door") \
+            and VISITOR.search(slots.text):
+        return "unlock_door"
+    if intent in ("ask_amenities", "ask_my_access", "unlock_door") and nobody and doors and DEVICE.search(slots.text) \
+            and not slots.time:
+        return "ask_device_status"
+    if intent in {"ask_my_access", "ask_amenities", "ask_why_denied", "unlock_door"} | WEAK and nobody \
+            and slots.found.get("amenity") and slots.time is not None and slots.time.kind == "range":
+        return "reserve_amenity"
+    if intent not in ("ask_why_denied", "ask_who_has_access") and (unsure or intent in QUESTIONS) and slots.people \
+            and doors and CAN_OPEN.search(slots.text) and slots.text.rstrip().endswith("?"):
+        return "ask_why_denied"
+    if intent in WEAK or confidence < GUESS:
+        for candidate in ranking[:4]:
+            fits = FITS.get(candidate)
+            if fits is not None and fits(slots):
+                return candidate
+        if intent in WEAK and slots.found.get("service"):
+            return "book_service"
     return intent

@@ -17,18 +17,18 @@ from nlu.resolve import Mention
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\w)|\+\d{8,15}(?!\w)")
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
-CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"']?([A-Za-z0-9][\w '&\-]*?)[\"']?"
-                    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|,)\b|[,.;!?]|$)", re.I)
+CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
+                    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|on|in|at|as|of)\b|\s*[,.;:!?+(]|\s+[\-–]|$)", re.I)
+QUOTED = re.compile(r"\b(?:key|door|group)\s*[:=]?\s*[\"'‘“]([A-Za-z0-9][\w '&\-]*?)[\"'’”]|"
+                    r"[\"“‘']([A-Z0-9][\w '&\-]*?)[\"”’'](?=\s+(?:key|door)\b)")
 THEIR_PLACE = re.compile(r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
                          r"front door|room)\b", re.I)
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
-QUOTED_NAME = re.compile(r"\b(?:key|door)\s+[\"“'‘]([A-Za-z0-9][\w '&\-]*?)[\"”'’]", re.I)
-"""A new name in quotes: new key "Storage Access"."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
 YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
     r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
-    r"lives (?:there|here|in)|living there|moving in|moves in|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
+    r"lives (?:there|here|in)|living there|mov(?:e|es|ed|ing) in(?:to)?|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
     r"co-?tenant|lease ?holder|owner|homeowner)\b", re.I)
 NO_RESIDENT = re.compile(
     r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
@@ -86,14 +86,21 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         blanked = blanked.replace(slots.name, " " * len(slots.name))
     slots.schedule = timeexpr.find_schedule(blanked)
     slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer)
+    if slots.time is not None and ctx.lexicon.names_exactly(slots.time.text):
+        slots.time = None
+    before_times = blanked
     for match in (slots.schedule, slots.time):
         if match is not None:
             blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end:]
-    slots.mentions = ctx.lexicon.mentions(blanked)
+    slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
     for mention in slots.mentions:
         _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end:]
-    _settle(slots)
+    if not slots.found.get("service") and not slots.found.get("experience") and "service" not in slots.ambiguous:
+        for entry in ctx.lexicon.by_words(text):
+            slots.found.setdefault(entry.kind, []).append(entry.name)
+    _prefer_named_keys(slots)
+    _drop_weak_person_doubt(slots)
     slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
     slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
     slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
@@ -102,6 +109,21 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     serial = SERIAL.search(blanked)
     slots.serial = serial.group().upper() if serial else None
     return slots
+
+
+def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Mention]:
+    """Exact names that a long time span swallowed ("monday, needs the maintenance key thru 12/18")."""
+    found: list[Mention] = []
+    for match in (slots.schedule, slots.time):
+        if match is None or len(match.text.split()) < 4:
+            continue
+        region = " " * match.start + text[match.start:match.end] + " " * (len(text) - match.end)
+        found += [m for m in ctx.lexicon.mentions(region, fuzzy=False)
+                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)]
+    return found
+
+
+NAMED_KINDS = ("key", "door", "amenity", "service", "experience")
 
 
 def _flag(text: str, yes: re.Pattern[str], no: re.Pattern[str]) -> bool | None:
@@ -173,22 +195,33 @@ def _take(slots: Slots, mention: Mention) -> None:
                 slots.found[kind].append(names[0])
 
 
-def _settle(slots: Slots) -> None:
-    """An unclear word settled by a clear one: "the lobby" (Front Entrance or Lobby Intercom) beside "the front entrance".
+def _prefer_named_keys(slots: Slots) -> None:
+    """A key named as such ("the staff key") comes before one only implied by a door's word ("the pool")."""
+    keys = slots.found.get("key")
+    if not keys or len(keys) < 2:
+        return
+    implied = {name for m in slots.mentions if m.of("door") or m.of("amenity") for name in m.of("key")}
+    slots.found["key"] = [k for k in keys if k not in implied] + [k for k in keys if k in implied]
 
-    When exactly one of an ambiguous mention's candidates is named outright elsewhere in the message, the
-    two mentions mean that one object; otherwise the ambiguity stays and is asked about.
-    """
-    for kind, (_written, choices) in list(slots.ambiguous.items()):
+
+def _drop_weak_person_doubt(slots: Slots) -> None:
+    """A lone word that is also part of several names ("grant ivy access") is no doubt once someone is named.
+
+    Nor is a word that may name an object the message names plainly elsewhere ("lobby ... front door")."""
+    for kind, (_, choices) in list(slots.ambiguous.items()):
         named = slots.people if kind == "person" else slots.found.get(kind, [])
-        settled = [choice for choice in choices if choice in named]
-        if len(settled) == 1:
+        if any(choice in named for choice in choices):
             del slots.ambiguous[kind]
+    if "person" not in slots.ambiguous or not slots.people:
+        return
+    written = slots.ambiguous["person"][0]
+    if any(m.text == written and m.score < 100 and " " not in m.text.strip() for m in slots.mentions):
+        del slots.ambiguous["person"]
 
 
 def _new_name(text: str) -> str | None:
-    match = CALLED.search(text) or QUOTED_NAME.search(text)
+    match = CALLED.search(text) or QUOTED.search(text)
     if not match:
         return None
-    name = match.group(1).strip(" '\"")
+    name = next((g for g in match.groups() if g), "").strip(" '\"")
     return " ".join(w if w[:1].isupper() or not w.isalpha() else w.capitalize() for w in name.split()) or None

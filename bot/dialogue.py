@@ -25,19 +25,13 @@ from bot.state import Conversation
 MAX_CHARS = 2000
 FOLLOW_UPS = {"inform", "affirm", "deny"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MORE_OF_THE_SAME = re.compile(r"^\W*(?:(?:and|ok|okay|thanks|also)\W+)?(?:what|how) about\b|^\W*and (?:for |at |the |in )|"
+                              r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b", re.I)
 
 
 def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or "")).strip()
     return text[:MAX_CHARS]
-
-
-SURE = 0.3
-"""Below this the classifier's guess is acted on only when the message names something of the property."""
-UNSURE = 0.15
-"""Below this the message is not understood."""
-NOT_UNDERSTOOD = ("Sorry, I didn't get that. You can ask me to give or revoke access, send a guest code, show activity, "
-                  "book an amenity, or say 'help'.")
 
 
 class Dialogue:
@@ -60,6 +54,7 @@ class Dialogue:
         intent = parsed["intent"]["name"] or "out_of_scope"
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])
+        self._ranking = [str(r.get("name")) for r in parsed.get("intent_ranking") or []]
         with self.database.session() as session:
             # a turn that executes a plan sees every change made so far, by any process
             self.places.begin(session, fresh=conversation.pending is not None and intent == "affirm")
@@ -92,13 +87,20 @@ class Dialogue:
         if conv.frame is not None and self._continues(conv.frame, intent, confidence):
             ongoing = conv.frame["intent"]
             return self._plan(session, conv, person, ongoing, text, dict(conv.frame["values"]), follow_up=intent), ongoing
-        if intent in SMALL_TALK:
+        if intent in SMALL_TALK and confidence >= 0.6:
             return Reply("answer", SMALL_TALK[intent]), intent
-        if intent not in INTENTS or confidence < UNSURE:
-            conv.frame = None
-            return Reply("unknown", NOT_UNDERSTOOD), intent
+        if conv.last_question and MORE_OF_THE_SAME.search(text):
+            intent, confidence = conv.last_question, 1.0
         conv.frame = None
-        return self._plan(session, conv, person, intent, text, {}, unsure=confidence < SURE), intent
+        if intent not in INTENTS or confidence < 0.3:
+            reply = self._plan(session, conv, person, intent, text, {}, guess=True)
+            if reply.intent in INTENTS:
+                return reply, reply.intent
+            if intent in SMALL_TALK:
+                return Reply("answer", SMALL_TALK[intent]), intent
+            return Reply("unknown", "Sorry, I didn't get that. You can ask me to give or revoke access, "
+                         "send a guest code, show activity, book an amenity, or say 'help'."), intent
+        return self._plan(session, conv, person, intent, text, {}, confidence=confidence), intent
 
     @staticmethod
     def _continues(frame: dict[str, Any], intent: str, confidence: float) -> bool:
@@ -114,19 +116,22 @@ class Dialogue:
         return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
 
     def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
-              values: dict[str, Any], follow_up: str | None = None, unsure: bool = False) -> Reply:
+              values: dict[str, Any], follow_up: str | None = None, *, confidence: float = 1.0, guess: bool = False) -> Reply:
+        """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
         ctx = self._context(session, conv, person, text)
         if isinstance(ctx, Reply):
             return ctx
-        spec = INTENTS[intent]
+        spec = INTENTS.get(intent, INTENTS["grant_access"])
         slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
-        if unsure and not slots.about_the_property:
-            return Reply("unknown", NOT_UNDERSTOOD)  # an unsure guess and nothing of the property named: ask again
         if follow_up is None:
-            better = refine(intent, slots)
-            if better != intent:
-                intent, spec = better, INTENTS[better]
-                slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
+            better = refine("out_of_scope" if guess else intent, slots, 0.0 if guess else confidence, self._ranking)
+            if better not in INTENTS:
+                return Reply("unknown", "")
+            if better != intent or guess:
+                intent = better
+                if INTENTS[better].prefer != spec.prefer:
+                    slots = extract(ctx, text, prefer=INTENTS[better].prefer, entities=self._entities)
+                spec = INTENTS[better]
         if follow_up in ("affirm", "deny") and conv.frame and "resident" in conv.frame.get("missing", []):
             slots.resident = slots.resident if slots.resident is not None else follow_up == "affirm"
         try:
@@ -137,6 +142,7 @@ class Dialogue:
             conv.frame = {"intent": intent, "values": reply.values, "missing": reply.missing}
         elif reply.status != "ask":
             conv.frame = None
+        conv.last_question = intent if not spec.changes and reply.status == "answer" else None
         if reply.status == "confirm":
             reply = self._check(ctx, conv, intent, reply)
         reply.intent = intent
@@ -162,7 +168,7 @@ class Dialogue:
         except (NotFound, Ambiguous) as exc:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])
-        conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id}
+        conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}
         return Reply("confirm", question(ctx.session, reply.operations, ctx.tz), operations=reply.operations)
 
     def _end_dry_run(self, session: Session) -> None:
@@ -184,6 +190,9 @@ class Dialogue:
         if intent in ("deny", "cancel"):
             return Reply("answer", "OK, I won't do that.")
         if intent != "affirm":
+            if pending.get("values") and pending["intent"] in INTENTS and intent in ("inform", pending["intent"]):
+                # a detail added to a proposed plan ("until friday") re-plans it with the detail
+                conv.frame = {"intent": pending["intent"], "values": dict(pending["values"]), "missing": []}
             return None
         if self.dry_run:
             return Reply("answer", "Dry run: nothing was changed.", operations=pending["operations"])

@@ -27,9 +27,11 @@ class Conversation:
     """Operations awaiting yes/no: {"intent", "operations"}."""
     undo: list[dict[str, Any]] = field(default_factory=list)
     """Operations that undo the last change made."""
+    last_question: str | None = None
+    """The question answered last, for a follow-up such as "what about the gym?"."""
 
     def reset(self) -> None:
-        self.frame, self.pending, self.undo = None, None, []
+        self.frame, self.pending, self.undo, self.last_question = None, None, [], None
 
 
 class Store(Protocol):

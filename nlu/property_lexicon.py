@@ -50,6 +50,7 @@ def build_lexicon(session: Session, prop: Property) -> Lexicon:
             lexicon.add(alias, Entry("amenity", amenity.name), weak=weak)
     for item in session.scalars(select(CatalogItem).where(CatalogItem.property_id == prop.id)):
         _add_named(lexicon, Entry(item.kind, item.name), item.name)
+        lexicon.add_bag(item.name, Entry(item.kind, item.name))
     for upgrade in prop.upgrades + prop.features:
         words = upgrade.replace("_", " ")
         entry = Entry("upgrade", upgrade)

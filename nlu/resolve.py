@@ -37,6 +37,12 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("pool", "swimming pool", "pool deck"),
     ("bike room", "bike storage", "bicycle room", "bike cage", "bikes"),
 )
+ABBREVIATIONS = {
+    "building": "bldg", "management": "mgmt", "apartment": "apt", "entrance": "entr", "center": "ctr", "centre": "ctr",
+    "maintenance": "maint", "residence": "res", "resident": "res", "package": "pkg", "laundry": "lndry", "office": "ofc",
+    "storage": "stg", "community": "comm",
+}
+"""Short forms people type for the words of names; each name is also known by them."""
 UNIT_WORDS = ("unit", "apt", "apartment", "suite", "flat", "#", "residence", "condo")
 
 
@@ -83,19 +89,53 @@ class Lexicon:
 
     aliases: dict[str, set[Entry]] = field(default_factory=lambda: defaultdict(set))
     weak: set[str] = field(default_factory=set)
+    bags: list[tuple[frozenset[str], Entry]] = field(default_factory=list)
+    """Word stems of names that people say in any order ("clean my apartment" for Apartment Cleaning)."""
+    _fuzzy_keys: list[str] | None = None
+
+    def add_bag(self, name: str, entry: Entry) -> None:
+        stems = frozenset(stem(w) for w in TOKEN.findall(normalize(name)) if w not in STOP)
+        if len(stems) > 1:
+            self.bags.append((stems, entry))
+
+    def by_words(self, text: str) -> list[Entry]:
+        """The entries all of whose name's stems the text has, the fullest only; empty when several tie."""
+        said = {stem(w) for w in TOKEN.findall(normalize(text))}
+        said |= {SERVICE_WORDS[w] for w in said if w in SERVICE_WORDS}
+        hits = [(len(stems), entry) for stems, entry in self.bags if stems <= said]
+        if not hits:
+            return []
+        best = max(size for size, _ in hits)
+        entries = {entry for size, entry in hits if size == best}
+        return list(entries) if len(entries) == 1 else []
 
     def add(self, alias: str, entry: Entry, *, weak: bool = False) -> None:
-        key = " ".join(TOKEN.findall(normalize(alias)))
-        if key and key not in STOP:
-            self.aliases[key].add(entry)
+        words = TOKEN.findall(normalize(alias))
+        key = " ".join(words)
+        if not key or key in STOP:
+            return
+        self._fuzzy_keys = None
+        for variant in {key, " ".join(ABBREVIATIONS.get(w, w) for w in words)}:
+            self.aliases[variant].add(entry)
             if weak:
-                self.weak.add(key)
+                self.weak.add(variant)
+
+    def names_exactly(self, text: str) -> bool:
+        """Whether the text is, word for word, a strong alias ("2A" names a unit before it is 2 am)."""
+        key = " ".join(TOKEN.findall(normalize(text)))
+        return key in self.aliases and key not in self.weak
+
+    def fuzzy_keys(self) -> list[str]:
+        """Aliases a typo may reach: not those carrying a number ("resident 1b" is not "resident but")."""
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = [k for k in self.aliases if not any(ch.isdigit() for ch in k)]
+        return self._fuzzy_keys
 
     def mentions(self, text: str, *, fuzzy: bool = True) -> list[Mention]:
         lowered = normalize(text)
         tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(lowered)]
         found: list[Mention] = []
-        keys = list(self.aliases)
+        keys = self.fuzzy_keys()
         for size in range(min(5, len(tokens)), 0, -1):
             for i in range(len(tokens) - size + 1):
                 window = tokens[i:i + size]
@@ -115,9 +155,27 @@ class Lexicon:
         return _non_overlapping(found)
 
 
+SERVICE_WORDS = {"fix": "repair", "mend": "repair", "tune": "repair", "wash": "clean", "tidy": "clean", "maid": "clean",
+                 "pick": "pickup", "collect": "pickup", "pup": "dog", "puppy": "dog"}
+"""Everyday words for what a service does, by stem, mapped to the stem its name would use."""
+
+
+def stem(word: str) -> str:
+    """A crude stem that folds "cleaning", "cleaner" and "cleans" together."""
+    for suffix in ("ing", "er", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _fuzzy_candidate(window: list[tuple[str, int, int]]) -> bool:
     first, last = window[0][0], window[-1][0]
-    return first not in STOP and last not in STOP and not any(t.isdigit() for t, _, _ in window)
+    return first not in STOP and (last not in STOP or (len(window) > 1 and last in NAME_ENDINGS)) \
+        and not any(t.isdigit() for t, _, _ in window)
+
+
+NAME_ENDINGS = {"key", "keys", "door", "doors", "room"}
+"""Words that end many names: a misspelt name may end with them ("amenitys key")."""
 
 
 def _order(entry: Entry) -> tuple[str, str]:

@@ -138,6 +138,10 @@ def edge(m: Match, norm: str) -> Token | None:
         return _date(m, EdgeRef(PeriodRef(unit, "this"), at_end=True))
     what, mod = m["ed_what"], _modifier(m["ed_mod"]) or "this"
     target: MonthRef | PeriodRef
+    at_end = m["ed_edge"] == "end"
+    if m["ed_yr"]:
+        year = _year(m["ed_yr"])
+        return _date(m, EdgeRef(MonthRef(12 if at_end else 1, year, ""), at_end=at_end)) if year in _YEARS else None
     if what in ("week", "month", "year"):
         target = PeriodRef(what, mod)
     else:

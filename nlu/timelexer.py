@@ -43,7 +43,7 @@ _DASHDATE = (
 _EDGE = (
     r"\b(?:the\s+)?(?P<ed_edge>end|beginning|begining|start)\s+of\s+(?:the\s+)?"
     r"(?:(?P<ed_mod>this|next|last|current|following)\s+)?"
-    rf"(?P<ed_what>week|month|year|{MONTH})\.?(?:,?\s+(?P<ed_y>\d{{4}}))?(?!\w)"
+    rf"(?:(?:year\s+)?(?P<ed_yr>20\d\d)|(?P<ed_what>week|month|year|{MONTH})\.?(?:,?\s+(?P<ed_y>\d{{4}}))?)(?!\w)"
     r"|\b(?P<ed_abbr>eom|eoy|eow)\b"
 )
 _DAY_MONTH = (
