@@ -10,7 +10,8 @@ from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
 
-BATTERY = re.compile(r"\b(?:batter(?:y|ies)|low|dying|dead|charge|replace)\b", re.I)
+BATTERY = re.compile(r"\b(?:low|dying|dead|weak|critical|charge|charging|replac\w*|need(?:s|ing)? (?:new|fresh|a new|changing)|"
+                     r"running (?:low|out)|almost (?:empty|out|dead)|change the batter(?:y|ies))\b", re.I)
 INACTIVE = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:yet\s+)?(?:been\s+)?(?:activated|installed|active|online|live|set up)\b|"
                       r"\b(?:inactive|deactivated|offline|uninstalled|unactivated|pending install(?:ation)?)\b", re.I)
 

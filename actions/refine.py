@@ -55,7 +55,7 @@ FITS: dict[str, Callable[[Slots], bool]] = {
     "remove_door_from_key": lambda s: bool(s.found.get("key") and s.found.get("door")) and not _people(s),
     "set_schedule": lambda s: s.schedule is not None and _doors(s) and not _people(s),
     "ask_why_denied": lambda s: _doors(s) and (_people(s) or bool(FIRST_PERSON.search(s.text))),
-    "ask_who_has_access": lambda s: _doors(s) or bool(s.found.get("key")),
+    "ask_who_has_access": lambda s: (_doors(s) or bool(s.found.get("key"))) and not _people(s),
     "ask_device_status": lambda s: bool(DEVICE.search(s.text)),
     "submit_request": lambda s: bool(s.found.get("upgrade")),
     "issue_keycard": lambda s: _people(s) and s.serial is not None,

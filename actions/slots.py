@@ -29,7 +29,8 @@ YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
     r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
     r"lives (?:there|here|in)|living there|mov(?:e|es|ed|ing) in(?:to)?|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
-    r"co-?tenant|lease ?holder|owner|homeowner)\b", re.I)
+    r"co-?tenant|lease ?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)? (?:a |the |her |his |their )?(?:new )?lease|on the lease)\b",
+    re.I)
 NO_RESIDENT = re.compile(
     r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
     r"does not live|just (?:a )?(?:visitor|guest)|visitor|contractor|cleaner|dog ?walker|vendor|staff|employee|"

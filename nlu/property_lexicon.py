@@ -67,12 +67,11 @@ def build_lexicon(session: Session, prop: Property) -> Lexicon:
 
 
 def _add_common_doors_key(lexicon: Lexicon, keys: list[Key]) -> None:
-    """ "The common doors": the key so named, else the biggest key of entrances and shared rooms only."""
-    if any("common" in k.name.lower() for k in keys):
-        return
-    candidates = [k for k in keys if k.doors and not k.has_residence
-                  and any(kd.door.type == "building_entrance" for kd in k.doors)]
-    if not candidates:
+    """ "The common doors" / "the common areas": the key so named, else the biggest key of entrances and shared rooms only."""
+    named = [k for k in keys if "common" in k.name.lower()]
+    candidates = named if len(named) == 1 else [k for k in keys if k.doors and not k.has_residence
+                                                and any(kd.door.type == "building_entrance" for kd in k.doors)]
+    if not candidates or len(named) > 1:
         return
     best = max(candidates, key=lambda k: (k.shareable, len(k.doors)))
     for word in next(g for g in SYNONYMS if g[0] == "common door"):
