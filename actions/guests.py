@@ -17,6 +17,7 @@ REASON = re.compile(r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:couri
                     r"package|food|plumber|electrician|contractor|guest|visitor|cleaner|dog walker|mover|repair|"
                     r"maintenance|inspection|emergency)[\w ]{0,30})", re.I)
 OPEN_VERB = re.compile(r"\b(?:open(?:\s+up)?|unlock|buzz|pop|release|let\s+(?:\w+\s+){0,3}?(?:in(?:to)?|through))\b", re.I)
+WAITING_AT = re.compile(r"\b(?:at|by|outside|in front of|waiting at|standing at)\s+(?:the\s+)?$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,|&|\+|and|,\s*and|as well as)?\s*(?:the\s+)?", re.I)
 ROLE = re.compile(r"\b(courier|delivery|driver|ups|fedex|amazon|plumber|electrician|cleaner|visitor|guest|mover|tech)\b", re.I)
 
@@ -95,7 +96,7 @@ def share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
 def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     doors = slots.found.get("door", [])
     if len(doors) > 1 and "door" not in slots.ambiguous:
-        opened = _doors_after_the_verb(slots)
+        opened = _doors_after_the_verb(slots) or _door_waited_at(slots)
         if not opened:
             return ask(["door"], f"Which door should I unlock: {' or '.join(doors)}?", values)
         if len(opened) > 1:  # "open the front entrance and the package room": each of them
@@ -117,6 +118,16 @@ def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply
 def _reason(slots: Slots) -> str:
     reason = REASON.search(slots.text) or ROLE.search(slots.text)
     return reason.group(1).strip() if reason else "remote unlock from chat"
+
+
+def _door_waited_at(slots: Slots) -> list[str]:
+    """With no verb, the one door someone waits at ("pizza delivery at the front entrance for 3A")."""
+    waited = []
+    for mention in slots.mentions:
+        names = {entry.name for entry in mention.entries if entry.kind == "door"}
+        if len(names) == 1 and WAITING_AT.search(slots.text[max(0, mention.start - 20):mention.start]):
+            waited.append(names.pop())
+    return waited if len(set(waited)) == 1 else []
 
 
 def _doors_after_the_verb(slots: Slots) -> list[str]:

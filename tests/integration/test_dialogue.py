@@ -230,11 +230,6 @@ def test_a_service_named_in_part_is_found_or_asked_among_the_close_ones(foundry:
     assert has_op(second, op="book_service", service="Dry Cleaning Pickup", starts_at="2026-12-08T10:00:00-05:00"), second
 
 
-def test_an_unsure_guess_naming_the_propertys_people_and_doors_is_acted_on(foundry: Database) -> None:
-    answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, "how can i get priya into the gym tomorrow")[0]
-    assert answer["status"] == "confirm" and has_op(answer, op="grant_key", person="priya.shah@example.com"), answer
-
-
 @pytest.mark.parametrize("message", ["what's the weather like", "asdf qwer", "I like turtles"])
 def test_a_message_about_nothing_here_is_not_understood(foundry: Database, message: str) -> None:
     assert talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, message)[0]["status"] == "unknown"
