@@ -64,7 +64,9 @@ class Dialogue:
                 reply = Reply("refused", exc.message)
             except CoreError as exc:
                 reply = Reply("unknown", exc.message)
-            if self.dry_run:
+            if self.dry_run or reply.status != "done":
+                # only an executed plan is kept; ending anything else with a rollback also spares PostgreSQL the
+                # commit record (and its WAL flush) that a rolled-back dry run's savepoint would otherwise cost
                 session.rollback()
         return {
             "intent": reply.intent or intent, "confidence": round(confidence, 3), "status": reply.status,
