@@ -157,9 +157,9 @@ def _after_commit(session: Session) -> None:
     if not ids or not isinstance(bind, Engine):
         return
     thread = threading.Thread(target=_route_committed, args=(bind, ids), name="sales-route")  # not a daemon: sent before exit
-    with _senders_guard:
+    with _senders_guard:  # started before anyone can wait for it; it leaves the set under the same guard
+        thread.start()
         _senders.add(thread)
-    thread.start()
 
 
 def _route_committed(bind: Engine, ids: set[int]) -> None:
