@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core.activity import Actor, record_event
-from access_core.db import Database
+from access_core.db import Database, retry_busy
 from access_core.models import Door, Keycard, ManagerRole, Permission, Person, Role
 from devices.bus import Bus, Entry, commands_stream, events_stream
 from devices.models import DeviceAlert, DeviceDoor, DeviceInbox
@@ -69,13 +69,16 @@ class Ingest:
 
     def handle(self, entry: Entry) -> None:
         entry_id, event = entry
-        replies: list[tuple[int, dict[str, Any]]] = []
-        try:
+        def store() -> list[tuple[int, dict[str, Any]]]:
             with self.guard, self.database.session() as session:
                 session.info[FROM_DEVICES] = True
-                if session.get(DeviceInbox, event["id"]) is None:
-                    session.add(DeviceInbox(event_id=event["id"], processed_at=self.clock()))
-                    replies = self.apply(session, event)
+                if session.get(DeviceInbox, event["id"]) is not None:
+                    return []
+                session.add(DeviceInbox(event_id=event["id"], processed_at=self.clock()))
+                return self.apply(session, event)
+
+        try:
+            replies = retry_busy(store)  # SQLite refuses a stale snapshot when the relay committed meanwhile
         except IntegrityError:  # another consumer applied it at the same moment
             replies = []
         for property_id, message in replies:

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from access_core.db import Database
+from access_core.db import Database, retry_busy
 from access_core.models import Door, Property
 from access_core.sources import zone
 from devices import compile as wire
@@ -150,7 +150,7 @@ class Relay:
 
     def step(self) -> int:
         with self.guard:
-            return self.compile_pending() + self.publish_pending()
+            return retry_busy(self.compile_pending) + retry_busy(self.publish_pending)
 
     def run(self, stop: threading.Event, interval: float = 0.02, on_error: Callable[[Exception], None] | None = None) -> None:
         pruned_at = ticked_at = 0.0
