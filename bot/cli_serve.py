@@ -35,8 +35,14 @@ def register(app: typer.Typer) -> None:
             os.environ["DATABASE_URL"] = db
         os.environ.setdefault("CONCIERGE_SECRET", secrets.token_hex(32))  # one session key for every worker
         Database(db)  # migrate once, before any worker starts
-        uvicorn.run("bot.cli_serve:asgi_app", factory=True, host=host, port=port, workers=workers,
-                    log_level=os.environ.get("LOG_LEVEL", "warning"), proxy_headers=True)
+        config = uvicorn.Config("bot.cli_serve:asgi_app", factory=True, host=host, port=port, workers=workers,
+                                log_level=os.environ.get("LOG_LEVEL", "warning"), proxy_headers=True)
+        if workers > 1:
+            from bot.web import workers as balanced
+
+            balanced.run(config, workers)  # connections shared out evenly, not to whichever worker wakes first
+        else:
+            uvicorn.Server(config).run()
 
     @app.command()
     def token(
