@@ -32,7 +32,9 @@ import uvicorn
 
 log = logging.getLogger(__name__)
 
-DEFER_S = 0.005
+READY_WAIT_S = 120.0
+"""How long a starting worker waits for its siblings before it serves alone (they all start listening together)."""
+DEFER_S = 0.02
 """How long a worker that holds more connections than a sibling leaves a new connection to the sibling."""
 _COUNT = struct.Struct("<q")
 
@@ -48,6 +50,10 @@ class Board:
 
     def publish(self, count: int) -> None:
         os.pwrite(self._fd, _COUNT.pack(count), 0)
+
+    def workers(self) -> int:
+        """How many workers have a board entry (each makes one when it is ready to serve)."""
+        return sum(1 for entry in os.scandir(self.folder) if entry.name.isdigit() and _alive(int(entry.name)))
 
     def fewest_elsewhere(self) -> int | None:
         """The fewest connections a live sibling holds (None with no live sibling); dead workers' files go."""
@@ -170,9 +176,10 @@ class Acceptor:
 class BalancedServer(uvicorn.Server):
     """A uvicorn server for one worker of several: it accepts through an `Acceptor` instead of asyncio's server."""
 
-    def __init__(self, config: uvicorn.Config, board_folder: Path) -> None:
+    def __init__(self, config: uvicorn.Config, board_folder: Path, workers: int) -> None:
         super().__init__(config)
         self.board_folder = board_folder
+        self.workers = workers
         self.acceptors: list[Acceptor] = []
         self.board: Board | None = None
 
@@ -188,6 +195,9 @@ class BalancedServer(uvicorn.Server):
                 config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop)
 
         self.board = Board(self.board_folder)
+        deadline = loop.time() + READY_WAIT_S  # listen once every worker can take its share of the first connections
+        while self.board.workers() < self.workers and loop.time() < deadline and not self.should_exit:
+            await asyncio.sleep(0.05)
         for sock in sockets or []:
             acceptor = Acceptor(loop, sock, factory, self.board)
             acceptor.start(config.backlog)
@@ -201,20 +211,27 @@ class BalancedServer(uvicorn.Server):
             self.board.close()
 
 
-def _worker(config: uvicorn.Config, sock: socket.socket, board_folder: str) -> None:
+def board_folder(supervisor_pid: int) -> Path:
+    """Where the workers of the server supervised by ``supervisor_pid`` keep their board."""
+    return Path(tempfile.gettempdir()) / f"concierge-workers-{supervisor_pid}"
+
+
+def _worker(config: uvicorn.Config, sock: socket.socket, folder: str, workers: int) -> None:
     config.configure_logging()
-    BalancedServer(config, Path(board_folder)).run(sockets=[sock])
+    BalancedServer(config, Path(folder), workers).run(sockets=[sock])
 
 
 def run(config: uvicorn.Config, workers: int) -> None:
     """Serve ``config`` with ``workers`` processes until SIGINT or SIGTERM; a worker that dies is replaced."""
     sock = config.bind_socket()
-    board = tempfile.mkdtemp(prefix="concierge-workers-")
+    board = board_folder(os.getpid())
+    shutil.rmtree(board, ignore_errors=True)  # left by an earlier server that had this pid and was killed
+    board.mkdir(mode=0o700)
     context = multiprocessing.get_context("spawn")
     stop = threading.Event()
 
     def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(config, sock, board), name="concierge-worker")
+        process = context.Process(target=_worker, args=(config, sock, str(board), workers), name="concierge-worker")
         process.start()
         return process
 

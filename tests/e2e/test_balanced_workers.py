@@ -16,6 +16,7 @@ import pytest
 from e2e_support import fixture_file, free_port
 
 from bot.web.readiness import wait_until_serving
+from bot.web.workers import board_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads connections from /proc")
@@ -45,6 +46,7 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]
             server.wait()
         log.close()
     assert server.returncode == 0, (tmp_path / "serve.log").read_text()
+    assert not board_folder(server.pid).exists(), "the workers' board is cleared away"
 
 
 def _children(pid: int) -> list[int]:
@@ -101,6 +103,7 @@ def test_keep_alive_connections_opened_at_once_are_shared_between_the_workers(
     server, port = two_workers
     workers = _workers(server)
     assert len(workers) == 2
+    assert sorted(int(entry.name) for entry in board_folder(server.pid).iterdir()) == sorted(workers)
     connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
     try:
         for conn in connections:
