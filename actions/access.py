@@ -11,6 +11,12 @@ from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm, refused
 
 END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
+MOVE_IN = re.compile(r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
+                     r"(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b", re.I)
+"""A day said after these is when access begins ("moving in Dec 15"), not a one-day grant."""
+LAST_DAY = re.compile(r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|last\s+day|leav(?:e|es|ing)|vacat(?:e|es|ing)|"
+                      r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b", re.I)
+"""A day said with these is the last day of access: it ends when that day does ("moving out on Jan 31")."""
 ALL = re.compile(r"\b(?:all\s+(?:of\s+)?(?:[\w.@+\-]+(?:'s)?\s+){0,3}?(?:access|keys|doors)|every (?:single )?key|everything|"
                  r"all access|(?:access|keys) (?:completely|entirely|altogether)|(?:completely|entirely) (?:revoke|remove|cut))\b",
                  re.I)
@@ -24,7 +30,7 @@ def _period(slots: Slots, values: dict[str, Any]) -> None:
     match = slots.time
     if match is None:
         return
-    if match.kind in ("start", "point"):
+    if match.kind in ("start", "point") or (match.kind == "day" and _cue_before(MOVE_IN, slots.text, match.start)):
         values["starts_at"] = _iso(match.starts_at)
     elif match.kind == "end":
         values["ends_at"] = _iso(match.ends_at)
@@ -156,7 +162,13 @@ def _moment(slots: Slots) -> Any:
         return None
     if match.ends_at is not None and (match.starts_at is None or END_OF.search(slots.text[match.start:match.end])):
         return match.ends_at
+    if match.kind == "day" and match.ends_at is not None and LAST_DAY.search(slots.text):
+        return match.ends_at
     return match.starts_at
+
+
+def _cue_before(cue: re.Pattern[str], text: str, at: int) -> bool:
+    return any(found.start() < at for found in cue.finditer(text))
 
 
 def _label(ctx: TurnContext, handle: str) -> str:

@@ -161,6 +161,16 @@ def _card_holder(ctx: TurnContext, serial: str) -> str | None:
     return card.person.handle if card is not None else None
 
 
+def _only_live_card(ctx: TurnContext, handle: str) -> str | None:
+    """The serial of the person's one live keycard at this property (None when they hold none or several)."""
+    from access_core.models import Keycard, Person
+
+    serials = ctx.session.scalars(select(Keycard.serial).join(Person, Person.id == Keycard.person_id).where(
+        Keycard.property_id == ctx.prop.id, Keycard.active.is_(True),
+        (Person.email == handle) | (Person.phone == handle)).limit(2)).all()
+    return serials[0] if len(serials) == 1 else None
+
+
 def issue_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     who = choose.person(slots, values, what="Who is the keycard for?")
     if who.ok:
@@ -184,5 +194,7 @@ def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
         return ask(["serial"], "Which keycard (its serial) or whose?", values)
     if values.get("serial") and not values.get("person"):
         values["person"] = _card_holder(ctx, values["serial"])
+    if values.get("person") and not values.get("serial"):
+        values["serial"] = _only_live_card(ctx, values["person"])
     op = {"op": "deactivate_keycard", "serial": values.get("serial"), "person": values.get("person")}
     return confirm([op], values=values)

@@ -86,6 +86,10 @@ def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         holding = [k.name for k in ctx.layout.keys_with(values["door"])]
         if len(holding) == 1:
             values["key"] = holding[0]
+    if "key" in values and "door" not in values:
+        view = ctx.layout.key(values["key"])
+        if view is not None and len(view.doors) == 1:  # a key of one door: its schedule can only be that door's
+            values["door"] = view.doors[0]
     missing = [f for f in ("door", "key") if f not in values]
     if not values.get("has_schedule"):
         missing.append("schedule")

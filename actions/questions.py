@@ -7,13 +7,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from access_core import policy
+from access_core.errors import Refused
 from access_core.lookup import key_in, person_by_ref
 from access_core.models import ActivityEvent, Door
 from access_core.queries import key_holders, visible_event_ids, who_has_access
 from access_core.sources import decide_person
 from access_core.timefmt import moment_text
+from access_core.visibility import activity_query
 from actions import choose
-from actions.slots import Slots
+from actions.slots import PAST_TENSE, Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
 DENIED = re.compile(r"\b(?:denied|den(?:y|ies)|failed|fail|rejected|refused|unsuccessful|blocked|couldn'?t get in)\b", re.I)
@@ -131,14 +133,55 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     door = _door(ctx, names[0])
     policy.require_explaining(ctx.session, ctx.principal, person, door)
     at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
+    denial = _denial_meant(ctx, slots, person.id, door) if PAST_TENSE.search(slots.text) else None
+    at = denial.at.astimezone(ctx.tz) if denial is not None else at
     decision = decide_person(ctx.session, person, door, at)
     name = "You" if person.id == ctx.person.id else person.label
+    if denial is not None:
+        text = f"{name} {'were' if name == 'You' else 'was'} denied at {door.name} at {moment_text(at, ctx.tz)}"
+        if decision.allowed and denial.credential != "app":
+            credential = denial.credential
+            text += f" with a {credential}; {_pronoun(name)} could open it then through {decision.via}, so that {credential} was not live."
+            return answer({"allowed": False, "reasons": ["credential_inactive"]}, text)
+        if decision.allowed:
+            return answer(decision.as_json(), text + f", though {_pronoun(name)} could open it then through {decision.via}.")
+        return answer(decision.as_json(), text + ": " + "; ".join(REASON_TEXT[r] for r in decision.reasons) + ".")
     if decision.allowed:
         text = f"{name} can open {door.name} at {moment_text(at, ctx.tz)} (through {decision.via})."
     else:
         text = f"{name} can't open {door.name} at {moment_text(at, ctx.tz)}: " + "; ".join(
             REASON_TEXT[r] for r in decision.reasons) + "."
     return answer(decision.as_json(), text)
+
+
+def _pronoun(name: str) -> str:
+    return "you" if name == "You" else "they"
+
+
+def _denial_meant(ctx: TurnContext, slots: Slots, person_id: int, door: Door) -> ActivityEvent | None:
+    """The denial a "why was … denied" question is about: the person's denied event at the door the asker may
+    see, nearest the time said (within 12 hours of it), or the latest of the past week when no time was said."""
+    match = slots.time
+    if match is not None and match.starts_at is not None:
+        since = match.starts_at - timedelta(hours=12)
+        until = (match.ends_at or match.starts_at) + timedelta(hours=12)
+    elif match is None:
+        since, until = ctx.now - timedelta(days=7), ctx.now
+    else:
+        return None
+    try:
+        query = activity_query(ctx.session, ctx.principal, door=door, since=since, until=min(until, ctx.now))
+    except Refused:
+        return None
+    denials: list[ActivityEvent] = list(ctx.session.scalars(
+        query.where(ActivityEvent.actor_id == person_id, ActivityEvent.granted.is_(False))))
+    if not denials:
+        return None
+    if match is None or match.starts_at is None:
+        return denials[-1]
+    start, end = match.starts_at, match.ends_at or match.starts_at
+    return min(denials, key=lambda e: 0.0 if start <= e.at <= end else min(abs((e.at - start).total_seconds()),
+                                                                           abs((e.at - end).total_seconds())))
 
 
 def ask_my_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

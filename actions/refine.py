@@ -32,9 +32,23 @@ CAN_OPEN = re.compile(r"\b(?:can|could|will|would|does|is|are)\b[^?.!]{0,40}?\b(
                       r"use|go (?:in|into)|able to)\b", re.I)
 VISITOR = re.compile(r"\b(?:courier|delivery|driver|ups|fedex|dhl|usps|amazon|doordash|uber ?eats|grubhub|messenger|"
                      r"visitor)\b.{0,40}\b(?:at|needs|wants|waiting|here|downstairs|outside)\b", re.I)
+REVOKE_CUE = re.compile(r"\b(?:revok|remov|take|took|cut|pull|kick|end|delet|off|no longer|shouldn'?t|should not|stop|"
+                        r"disabl|deactivat|terminat|mov(?:e|ed|es|ing) out|leav|left|vacat|last day|lock(?:ed)? out|ban|"
+                        r"block|suspend|expir|cancel|rid|drop|evict|fired|quit|lost|gone|away|anymore|any more)", re.I)
+"""Words a request to take access away uses; a "revoke" without any of them is a misheard request."""
+GRANT_VERB = re.compile(r"\b(?:give|grant|add|let|set (?:\w+ )?up|hook (?:\w+ )?up|needs?|gets?|should (?:get|have))\b", re.I)
+ASKING_WHY = re.compile(r"\bwhy\b|\?|\bhow come\b|\b(?:denied|rejected|refused|blocked|locked out|won'?t|doesn'?t|"
+                        r"isn'?t|can'?t|couldn'?t|not working|stopped|red light|beep)", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
 QUESTIONS = {"ask_activity", "ask_who_has_access", "ask_why_denied", "ask_device_status", "ask_my_access",
              "ask_amenities", "ask_help", "ask_highlights", "ask_upgrades", "ask_services", "ask_experiences"}
+
+
+def _untimed(slots: Slots) -> str:
+    """The message without its time expression ("till the end of the month" is no request to end anything)."""
+    if slots.time is None:
+        return slots.text
+    return slots.text[: slots.time.start] + " " + slots.text[slots.time.end:]
 
 
 def _doors(slots: Slots) -> bool:
@@ -98,6 +112,12 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
     if intent not in ("ask_why_denied", "ask_who_has_access") and (unsure or intent in QUESTIONS) and slots.people \
             and doors and CAN_OPEN.search(slots.text) and slots.text.rstrip().endswith("?"):
         return "ask_why_denied"
+    if intent == "revoke_access" and confidence < SURE and FITS["grant_access"](slots) and not REVOKE_CUE.search(_untimed(slots)) \
+            and not EXTEND.search(slots.text):
+        return "grant_access"
+    if intent == "ask_why_denied" and confidence < SURE and FITS["grant_access"](slots) and GRANT_VERB.search(slots.text) \
+            and not ASKING_WHY.search(slots.text) and not CAN_OPEN.search(slots.text) and not slots.my_place:
+        return "grant_access"
     if intent in WEAK or confidence < GUESS:
         for candidate in ranking[:4]:
             fits = FITS.get(candidate)

@@ -18,7 +18,8 @@ class IntentSpec:
     handler: Handler
     """Turns slots into a reply."""
     prefer: str = "future"
-    """How bare times are read: "future" for plans, "past" for questions about what happened."""
+    """How bare times are read: "future" for plans, "past" for questions about what happened, "tense" by the
+    message's own tense ("can she get in on Sunday?" looks ahead, "why was she denied on Sunday?" back)."""
     changes: bool = True
     """True for intents that plan operations (they keep a frame across turns)."""
 
@@ -51,7 +52,7 @@ INTENTS: dict[str, IntentSpec] = {
     "upgrade_firmware": IntentSpec(devices.upgrade_firmware),
     "ask_activity": IntentSpec(questions.ask_activity, "past", False),
     "ask_who_has_access": IntentSpec(questions.ask_who_has_access, "future", False),
-    "ask_why_denied": IntentSpec(questions.ask_why_denied, "past", False),
+    "ask_why_denied": IntentSpec(questions.ask_why_denied, "tense", False),
     "ask_my_access": IntentSpec(questions.ask_my_access, "future", False),
     "ask_device_status": IntentSpec(devices.ask_device_status, "future", False),
     "ask_help": IntentSpec(concierge.ask_help, "future", False),

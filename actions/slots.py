@@ -29,7 +29,9 @@ YES_RESIDENT = re.compile(
     r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
     r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
     r"lives (?:there|here|in)|living there|mov(?:e|es|ed|ing) in(?:to)?|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
-    r"co-?tenant|lease ?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)? (?:a |the |her |his |their )?(?:new )?lease|on the lease)\b",
+    r"co-?tenant|lease ?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)? (?:a |the |her |his |their )?(?:new )?lease|on the lease|"
+    r"(?:his|her|their) (?:new )?lease)\b"
+    r"|['’]s (?:new )?lease\b",
     re.I)
 NO_RESIDENT = re.compile(
     r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
@@ -77,7 +79,19 @@ class Slots:
         return names[0] if names else None
 
 
+HYPOTHETICAL = re.compile(r"\b(?:can|could|will|would|shall)\b(?!n?['’]t)|\b(?:able to|allowed to|be let|going to|gonna)\b", re.I)
+"""A question about what would happen: its bare times look ahead."""
+PAST_TENSE = re.compile(r"\b(?:was|were|did|didn'?t|couldn'?t|wasn'?t|weren'?t|got|yesterday|last|earlier|ago|before)\b", re.I)
+
+
+def tense(text: str) -> str:
+    """ "future" for a question about what would happen, else "past" (what happened, or what happens now)."""
+    return "future" if HYPOTHETICAL.search(text) and not PAST_TENSE.search(text) else "past"
+
+
 def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: list[dict[str, Any]] | None = None) -> Slots:
+    if prefer == "tense":
+        prefer = tense(text)
     slots = Slots(text)
     blanked = _people_by_address(ctx, slots, text)
     _name_new_people(slots, entities or [])

@@ -272,3 +272,30 @@ def test_an_amenity_and_a_slot_of_time_is_a_reservation(maple: Database) -> None
     assert inside["status"] == "confirm" and has_op(inside, op="reserve_amenity", amenity="Pool",
                                                     starts_at="2026-12-10T18:00:00-08:00"), inside
     assert outside["status"] == "refused" and outside["intent"] == "reserve_amenity", outside
+
+
+def test_why_was_someone_denied_explains_the_denial_the_asker_may_see(maple: Database) -> None:
+    [reply] = talk(maple, "marcus.lee@cedar.example", MAPLE_NOW, "why was leo denied at the pool last night")
+    assert reply["status"] == "answer"
+    assert "22:30" in reply["reply"]  # the denied entry of that night, not 18:00 for "last night"
+    assert reply["result"] == {"allowed": True, "reasons": []}  # Staff Key opens the pool at any hour
+
+
+def test_a_residents_private_denial_is_never_used_to_answer_a_manager(maple: Database) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from access_core.activity import Actor, record_event
+    from access_core.models import Door, Person
+
+    with maple.session() as session:
+        door = session.scalar(select(Door).where(Door.name == "Apt 101"))
+        hannah = session.scalar(select(Person).where(Person.email == "hannah.s@mail.example"))
+        assert door is not None and hannah is not None
+        record_event(session, external_id="private-1", door=door, actor=Actor(person=hannah),
+                     at=datetime.fromisoformat("2026-11-30T21:40:00-08:00"), credential="app", granted=False)
+    [manager] = talk(maple, "marcus.lee@cedar.example", MAPLE_NOW, "why was hannah denied at apt 101 last night")
+    assert "21:40" not in manager["reply"] and "was denied" not in manager["reply"]
+    [herself] = talk(maple, "hannah.s@mail.example", MAPLE_NOW, "why was i denied at my apartment last night")
+    assert "21:40" in herself["reply"]
