@@ -39,6 +39,8 @@ REVOKE_CUE = re.compile(r"\b(?:revok|remov|take|took|cut|pull|kick|end|delet|off
 GRANT_VERB = re.compile(r"\b(?:give|grant|add|let|set (?:\w+ )?up|hook (?:\w+ )?up|needs?|gets?|should (?:get|have))\b", re.I)
 ASKING_WHY = re.compile(r"\bwhy\b|\?|\bhow come\b|\b(?:denied|rejected|refused|blocked|locked out|won'?t|doesn'?t|"
                         r"isn'?t|can'?t|couldn'?t|not working|stopped|red light|beep)", re.I)
+MANAGE_VERB = re.compile(r"\b(?:manag(?:e|es|ing)|(?:be|as|make \S+(?: \S+)?) (?:a |an |the )?(?:\w+ )?(?:key )?manager)\b", re.I)
+CODE = re.compile(r"\b(?:door ?)?(?:code|pin|passcode)s?\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
 QUESTIONS = {"ask_activity", "ask_who_has_access", "ask_why_denied", "ask_device_status", "ask_my_access",
              "ask_amenities", "ask_help", "ask_highlights", "ask_upgrades", "ask_services", "ask_experiences"}
@@ -72,6 +74,8 @@ FITS: dict[str, Callable[[Slots], bool]] = {
     "ask_who_has_access": lambda s: (_doors(s) or bool(s.found.get("key"))) and not _people(s),
     "ask_device_status": lambda s: bool(DEVICE.search(s.text)),
     "submit_request": lambda s: bool(s.found.get("upgrade")),
+    "share_key": lambda s: _people(s) and (s.my_place or bool(FIRST_PERSON.search(s.text))) and s.time is not None,
+    "create_doorcode": lambda s: bool(CODE.search(s.text)) and not _people(s),
     "issue_keycard": lambda s: _people(s) and s.serial is not None,
     "deactivate_keycard": lambda s: s.serial is not None,
     "unlock_door": lambda s: _doors(s) and not _people(s),
@@ -118,6 +122,14 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
     if intent == "ask_why_denied" and confidence < SURE and FITS["grant_access"](slots) and GRANT_VERB.search(slots.text) \
             and not ASKING_WHY.search(slots.text) and not CAN_OPEN.search(slots.text) and not slots.my_place:
         return "grant_access"
+    if intent == "ask_why_denied" and confidence < SURE and not ASKING_WHY.search(slots.text) \
+            and not CAN_OPEN.search(slots.text):  # nothing in it asks a question: the next fitting request
+        for candidate in ranking[:4]:
+            fits = FITS.get(candidate)
+            if candidate != intent and fits is not None and fits(slots):
+                return candidate
+    if intent in ("grant_access", "revoke_access") and _people(slots) and MANAGE_VERB.search(slots.text):
+        return "create_manager"  # "Tom should also manage the fitness key": a say over the key, not the key
     if intent in WEAK or confidence < GUESS:
         for candidate in ranking[:4]:
             fits = FITS.get(candidate)
