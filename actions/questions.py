@@ -41,7 +41,7 @@ def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]
     names += [a.door.name for a in _amenities(ctx, slots.found.get("amenity", [])) if a.door and a.door.name not in names]
     if not names and slots.my_place:
         names = choose.my_residence_doors(ctx)
-    if not names and slots.people and THEIR_PLACE.search(slots.text):
+    if not names and slots.people and (slots.their_place or THEIR_PLACE.search(slots.text)):
         holder = person_by_ref(ctx.session, slots.people[0])
         names = choose.residence_doors(ctx, holder.id, ever=True) if holder is not None else []
     return names
@@ -85,6 +85,9 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     events.sort(key=lambda e: (e.at, e.id))
     if DENIED.search(slots.text):
         events = [e for e in events if not e.granted]
+    actors = _actors_asked(ctx, slots)
+    if actors:  # "what did Hannah do yesterday": her entries only (of those the asker may see)
+        events = [e for e in events if e.actor_id in actors]
     ids = [e.external_id for e in events]
     where = " at " + " and ".join(d.name for d in doors if d) if doors != [None] else ""
     if not events:
@@ -93,6 +96,15 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     lines = [_event_line(ctx, e) for e in events[:20]]
     more = f"\n…and {len(events) - 20} more." if len(events) > 20 else ""
     return answer({"events": ids}, f"Activity{where}:\n" + "\n".join(lines) + more)
+
+
+def _actors_asked(ctx: TurnContext, slots: Slots) -> set[int]:
+    """The people whose own entries an activity question is about: those it names, unless it names them only for
+    their home ("who went into Hannah's apartment")."""
+    if not slots.people or slots.their_place:
+        return set()
+    found = [person_by_ref(ctx.session, handle) for handle in slots.people]
+    return {p.id for p in found if p is not None}
 
 
 def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
