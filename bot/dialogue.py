@@ -136,6 +136,10 @@ class Dialogue:
                 spec = INTENTS[better]
         if follow_up in ("affirm", "deny") and conv.frame and "resident" in conv.frame.get("missing", []):
             slots.resident = slots.resident if slots.resident is not None else follow_up == "affirm"
+        for field in conv.frame.get("missing", []) if follow_up and conv.frame else []:
+            suggested = values.pop(f"suggested_{field}", None)  # "Did you mean Ivy Chen?" answered yes
+            if follow_up == "affirm" and suggested and not (slots.people or slots.new_people or slots.unsure_people):
+                values[field] = suggested
         try:
             reply = spec.handler(ctx, slots, values)
         except (NotFound, Ambiguous) as exc:
