@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
 from access_core.models import Person
+from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from actions.describe import question
@@ -205,8 +206,11 @@ class Dialogue:
         ctx = self._context(session, conv, person, "")
         if isinstance(ctx, Reply):
             return ctx
+        if pending.get("property_id") not in (None, ctx.prop.id):
+            return Reply("refused", "That plan was for another property; nothing was changed.")
         begin_writing(session)
-        core = Context(session, ctx.principal, ctx.now, ctx.prop)
+        # the roles held now, read from the database: a role taken away since the plan was proposed no longer counts
+        core = Context(session, load_principal(session, person), ctx.now, ctx.prop)
         try:
             outcomes = execute_all(core, pending["operations"])
         except CoreError as exc:

@@ -170,6 +170,7 @@ def forget_person(ctx: Context, op: dict[str, Any]) -> Outcome:
     policy.require_inviting(ctx.principal, ctx.prop)
     person = ctx.person(op.get("person"))
     if ctx.session.scalar(select(Grant.id).where(Grant.person_id == person.id).limit(1)) is None:
+        ctx.audit("forget_person", person=person.handle)
         ctx.session.delete(person)
         ctx.session.flush()
     return Outcome(f"Removed {person.label}.")

@@ -151,3 +151,22 @@ def test_several_people_in_one_change_are_asked_about_or_the_addressed_one_is_ta
         assert answer["status"] == "confirm" and people_in(answer) == {"new.cleaner@mail.example"}
     else:
         assert answer["status"] == "ask" and answer["operations"] == []
+
+
+# --- a plan runs with the roles its proposer holds when it is confirmed --------------------------
+
+
+def test_a_manager_role_taken_back_by_undo_stops_at_once(foundry: Database) -> None:
+    dialogue = Dialogue(foundry)  # one process: the cache of roles is shared by both conversations
+    ana = Conversation(person="ana.lopez@harbor.example", now=NOW.isoformat())
+    lucia = Conversation(person="lucia.romero@example.com", now=NOW.isoformat())  # a resident, made a manager a while
+    made = [dialogue.turn(ana, text) for text in ("make lucia.romero@example.com a limited manager", "yes")]
+    assert made[-1]["status"] == "done"
+    planned = dialogue.turn(lucia, "give max weber the common door key")
+    assert planned["status"] == "confirm"
+    undone = [dialogue.turn(ana, text) for text in ("undo", "yes")]
+    assert undone[-1]["status"] == "done"
+    assert dialogue.turn(lucia, "yes")["status"] == "refused"
+    assert dialogue.turn(lucia, "give max weber the common door key")["status"] == "refused"
+    with foundry.session() as session:
+        assert not check_access(session, "max.weber@cleanco.example", "Laundry Room", NOW).allowed
