@@ -170,3 +170,22 @@ def test_a_manager_role_taken_back_by_undo_stops_at_once(foundry: Database) -> N
     assert dialogue.turn(lucia, "give max weber the common door key")["status"] == "refused"
     with foundry.session() as session:
         assert not check_access(session, "max.weber@cleanco.example", "Laundry Room", NOW).allowed
+
+
+# --- REST reads stay inside the caller's view ---------------------------------------------------
+
+
+def test_a_specific_key_manager_lists_only_the_grants_of_their_keys(foundry: Database) -> None:
+    from fastapi.testclient import TestClient
+
+    from bot.state import MemoryStore
+    from bot.web.app import create_app
+    from bot.web.auth import issue_token
+
+    with TestClient(create_app(foundry, store=MemoryStore(), slack=False)) as client:
+        dev = {"Authorization": f"Bearer {issue_token(foundry, 'dev.shah@leasing.example')}"}
+        listed = client.get("/api/v1/grants", headers=dev)
+        assert listed.status_code == 200, listed.text
+        assert {g["key"] for g in listed.json()} == {"Leasing Key"}  # who holds Resident 4B is not theirs to see
+        ben = {"Authorization": f"Bearer {issue_token(foundry, BEN)}"}
+        assert {"Resident 4B", "Leasing Key"} <= {g["key"] for g in client.get("/api/v1/grants", headers=ben).json()}
