@@ -116,6 +116,14 @@ def require_activity_view(session: Session, principal: Principal, door: Door, *,
         raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
 
 
+def viewable_keys(principal: Principal, prop: Property) -> frozenset[int] | None:
+    """Whose grants of which keys a manager may list: every key (None) for P, F, L; a specific-key
+    manager only their keys (who holds the others is "who has access" beyond their doors)."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
+        return None
+    return principal.my_keys(prop)
+
+
 def require_holder_view(session: Session, principal: Principal, door: Door, at: datetime) -> None:
     """Who has access to a door: covering managers; a resident about their own residence door."""
     if covers_door(session, principal, door):

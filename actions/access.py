@@ -136,6 +136,8 @@ def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any]) -> None:
 def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     who = choose.person(slots, values, what="Whose access should I revoke?")
     if not who.ok:
+        if slots.found.get("key") and "key" not in slots.ambiguous:
+            values["key"] = slots.found["key"][0]
         return ask(["person"], who.question or "Whose access?", values)
     values["person"] = who.value
     if not isinstance(who.value, str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,17 +27,54 @@ class Choice:
         return self.question is None and self.value is not None
 
 
-def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what: str = "Who is it for?") -> Choice:
+def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what: str = "Who is it for?",
+           one: bool = True) -> Choice:
+    """The one person a request is about; a question when several are named, or only a misspelt name.
+
+    With ``one`` (a change), several people named ask which, unless exactly one of them is named
+    plainly (by address or full name) and the others only by a word that is also a name ("grant").
+    A name found only by likeness to a known one (a typo) is asked about, never acted on as said.
+    """
     if "person" in slots.ambiguous:
         written, choices = slots.ambiguous["person"]
         return Choice(question=f"Which {written} do you mean: {' or '.join(choices)}?")
-    if slots.people:
-        return Choice(slots.people[0])
-    if slots.new_people:
-        return Choice(slots.new_people[0])
+    candidates: list[Any] = [*slots.people, *slots.new_people]
+    if candidates and (not one or len(candidates) == 1):
+        return Choice(candidates[0])
+    if candidates:
+        plain = [c for c in candidates if not isinstance(c, str) or _named_plainly(slots, c)]
+        if len(plain) == 1:
+            return Choice(plain[0])
+        others = [c for c in candidates if not (isinstance(c, str) and _named_as_a_relation(slots, c))]
+        if len(others) == 1:
+            return Choice(others[0])
+        names = [c if isinstance(c, str) else c.get("email") or c.get("phone") for c in candidates]
+        return Choice(question=f"Which person do you mean: {' or '.join(names)}? (one at a time)")
     if values.get(field):
         return Choice(values[field])
+    if slots.unsure_people:
+        if len(slots.unsure_people) == 1:
+            values[f"suggested_{field}"] = slots.unsure_people[0]
+        return Choice(question=f"Did you mean {' or '.join(slots.unsure_people)}? "
+                               "Say yes, or give their full name, email or phone.")
     return Choice(question=what)
+
+
+RELATION = re.compile(r"^['\u2019]s\s+(?:new\s+|own\s+|future\s+)?(?:roommate|room-mate|roomie|cleaner|guest|partner|wife|husband|"
+                      r"spouse|kid|son|daughter|friend|nanny|babysitter|dog ?walker|sitter|mom|mother|dad|father|"
+                      r"brother|sister|carer|caregiver|assistant|contractor|plumber|electrician|visitor|tenant)\b", re.I)
+
+
+def _named_as_a_relation(slots: Slots, handle: str) -> bool:
+    """Named only as whose someone is ("Hannah's new roommate"): the one meant is that someone, not them."""
+    naming = [m for m in slots.mentions if handle in m.of("person")]
+    return bool(naming) and all(RELATION.match(slots.text[m.end:]) for m in naming)
+
+
+def _named_plainly(slots: Slots, handle: str) -> bool:
+    """Named by address, full name or an exact alias, not only by a lone word that is also part of a name."""
+    naming = [m for m in slots.mentions if handle in m.of("person")]
+    return not naming or any(m.score >= 100 for m in naming)
 
 
 def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:

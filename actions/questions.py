@@ -134,7 +134,7 @@ def _key_holders(ctx: TurnContext, key_name: str, at: datetime) -> Reply:
 
 
 def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    who = choose.person(slots, values)
+    who = choose.person(slots, values, one=False)
     handle = who.value if who.ok and isinstance(who.value, str) else ctx.person.handle
     if "person" in slots.ambiguous:
         return ask(["person"], who.question or "Who?", values)

@@ -12,7 +12,7 @@ from access_core.models import Person
 from access_core.phones import normalize_email, normalize_phone
 from actions.turn import TurnContext
 from nlu import timeexpr
-from nlu.resolve import Mention
+from nlu.resolve import TOKEN, Mention, normalize
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\w)|\+\d{8,15}(?!\w)")
@@ -50,6 +50,8 @@ class Slots:
     text: str
     people: list[str] = field(default_factory=list)
     """Handles of known people mentioned, in order."""
+    unsure_people: list[str] = field(default_factory=list)
+    """Handles of known people a misspelt name resembles: asked about, never acted on as said."""
     new_people: list[dict[str, Any]] = field(default_factory=list)
     """Emails or phones that name no one yet."""
     ambiguous: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
@@ -70,7 +72,7 @@ class Slots:
     @property
     def about_the_property(self) -> bool:
         """Whether the message names a person, door, key, amenity or anything else of the property (or an address)."""
-        return bool(self.people or self.new_people or self.found or self.ambiguous or self.my_place or self.serial)
+        return bool(self.people or self.unsure_people or self.new_people or self.found or self.ambiguous or self.my_place or self.serial)
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
 
@@ -170,15 +172,16 @@ FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\s+([A-Z][a-z]+(?:[
 
 
 def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
-    """A capitalised first and last name naming exactly one known person, wherever they are known."""
-    from sqlalchemy import func
+    """A capitalised first and last name naming exactly one person known at the property.
 
+    Someone of that name known only elsewhere (another portfolio) is no one here: a stranger is
+    never picked by name."""
     for match in FULL_NAME.finditer(text):
-        name = f"{match.group(1)} {match.group(2)}".lower()
-        found = ctx.session.scalars(select(Person).where(func.lower(Person.name) == name).limit(2)).all()
+        name = " ".join(TOKEN.findall(normalize(f"{match.group(1)} {match.group(2)}")))
+        found = sorted({e.name for e in ctx.lexicon.aliases.get(name, ()) if e.kind == "person"})
         if len(found) == 1:
-            if found[0].handle not in slots.people:
-                slots.people.append(found[0].handle)
+            if found[0] not in slots.people:
+                slots.people.append(found[0])
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end():]
     return text
 
@@ -197,7 +200,9 @@ def _take(slots: Slots, mention: Mention) -> None:
         kinds.setdefault(entry.kind, []).append(entry.name)
     for kind, names in kinds.items():
         if kind == "person":
-            if len(names) > 1:
+            if mention.fuzzy:
+                slots.unsure_people += [n for n in names if n not in slots.unsure_people]
+            elif len(names) > 1:
                 slots.ambiguous["person"] = (mention.text, names)
             elif names[0] not in slots.people:
                 slots.people.append(names[0])

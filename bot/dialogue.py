@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
 from access_core.models import Person
+from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from actions.describe import question
@@ -136,6 +137,10 @@ class Dialogue:
                 spec = INTENTS[better]
         if follow_up in ("affirm", "deny") and conv.frame and "resident" in conv.frame.get("missing", []):
             slots.resident = slots.resident if slots.resident is not None else follow_up == "affirm"
+        for field in conv.frame.get("missing", []) if follow_up and conv.frame else []:
+            suggested = values.pop(f"suggested_{field}", None)  # "Did you mean Ivy Chen?" answered yes
+            if follow_up == "affirm" and suggested and not (slots.people or slots.new_people or slots.unsure_people):
+                values[field] = suggested
         try:
             reply = spec.handler(ctx, slots, values)
         except (NotFound, Ambiguous) as exc:
@@ -201,8 +206,11 @@ class Dialogue:
         ctx = self._context(session, conv, person, "")
         if isinstance(ctx, Reply):
             return ctx
+        if pending.get("property_id") not in (None, ctx.prop.id):
+            return Reply("refused", "That plan was for another property; nothing was changed.")
         begin_writing(session)
-        core = Context(session, ctx.principal, ctx.now, ctx.prop)
+        # the roles held now, read from the database: a role taken away since the plan was proposed no longer counts
+        core = Context(session, load_principal(session, person), ctx.now, ctx.prop)
         try:
             outcomes = execute_all(core, pending["operations"])
         except CoreError as exc:

@@ -78,6 +78,8 @@ class Mention:
     """Every object it may name, of any kind."""
     score: float
     """100 for an exact alias, less for a fuzzy one."""
+    fuzzy: bool = False
+    """Found by likeness (a typo), not by an alias as written: a guess to ask about before acting on it."""
 
     def of(self, kind: str) -> list[str]:
         return [e.name for e in self.entries if e.kind == kind]
@@ -151,7 +153,8 @@ class Lexicon:
                     best = process.extractOne(gram, keys, scorer=fuzz.ratio, score_cutoff=86)
                     if best and len(best[0]) >= 5 and abs(len(best[0]) - len(gram)) <= 3:
                         entries = tuple(sorted(self.aliases[best[0]], key=_order))
-                        found.append(Mention(start, end, text[start:end], entries, float(best[1]) - 5))
+                        possessive = gram == best[0] + "s"  # "jane parks gym access": a possessive without its apostrophe
+                        found.append(Mention(start, end, text[start:end], entries, float(best[1]) - 5, fuzzy=not possessive))
         return _non_overlapping(found)
 
 

@@ -14,6 +14,7 @@ from access_core.lookup import remember_member, remember_members
 from access_core.models import AuditEntry, Grant, Key, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome, moment
+from access_core.sharing import retire_doorcodes
 from access_core.timefmt import when
 
 
@@ -77,6 +78,7 @@ def put_grants(
         else:
             for name, value in values.items():
                 setattr(grant, name, value)
+            retire_doorcodes(ctx.session, person.id, key, ctx.now, (starts, ends), may_share)
         audits.append({"at": ctx.now, "actor_id": ctx.principal.person_id, "op": "grant_key",
                        "detail": {"person": person.handle, "key": key.name, "before": before}})
         befores.append(before)
@@ -122,6 +124,8 @@ def revoke_key(ctx: Context, op: dict[str, Any]) -> Outcome:
         ctx.session.delete(grant)
     else:
         grant.ends_at = at
+    retire_doorcodes(ctx.session, person.id, key, ctx.now, None if at <= grant.starts_at else (grant.starts_at, at),
+                     grant.may_share, used_after=at)
     ctx.session.flush()
     ctx.audit("revoke_key", person=person.handle, key=key.name, before=before)
     undo = [{"op": "restore_grant", "person": person.handle, "key": key.name, "state": before}]
@@ -166,6 +170,7 @@ def forget_person(ctx: Context, op: dict[str, Any]) -> Outcome:
     policy.require_inviting(ctx.principal, ctx.prop)
     person = ctx.person(op.get("person"))
     if ctx.session.scalar(select(Grant.id).where(Grant.person_id == person.id).limit(1)) is None:
+        ctx.audit("forget_person", person=person.handle)
         ctx.session.delete(person)
         ctx.session.flush()
     return Outcome(f"Removed {person.label}.")

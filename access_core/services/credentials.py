@@ -100,6 +100,7 @@ def revoke_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
         raise Invalid("code", "You have no such doorcode.")
     doorcode.active = False
     ctx.session.flush()
+    ctx.audit("revoke_doorcode", key=key.name, day=doorcode.day.isoformat())
     return Outcome(f"Code {doorcode.code} no longer works.")
 
 
@@ -130,6 +131,7 @@ def revoke_share(ctx: Context, op: dict[str, Any]) -> Outcome:
         raise Invalid("share", "You have no such share.")
     share.active = False
     ctx.session.flush()
+    ctx.audit("revoke_share", key=share.key.name, guest=share.guest.handle)
     return Outcome(f"{share.guest.label} no longer has {share.key.name}.")
 
 

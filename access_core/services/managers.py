@@ -40,4 +40,5 @@ def remove_manager(ctx: Context, op: dict[str, Any]) -> Outcome:
         raise Invalid("role", "No such manager role.")
     ctx.session.delete(row)
     ctx.session.flush()
+    ctx.audit("remove_manager", person=row.person_id, role=row.role)  # the audit log is the data version every cache of roles watches
     return Outcome("Removed that manager role.")

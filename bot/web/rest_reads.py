@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from access_core import policy
@@ -48,8 +48,9 @@ def doors(session: Session, principal: Principal, prop: Property) -> list[dict[s
 
 def grants(session: Session, principal: Principal, prop: Property) -> list[dict[str, Any]]:
     query = select(Grant).join(Key).where(Key.property_id == prop.id).order_by(Grant.id)
-    if not principal.manages_keys_at(prop):
-        query = query.where(Grant.person_id == principal.person_id)
+    keys = policy.viewable_keys(principal, prop)
+    if keys is not None:
+        query = query.where(or_(Grant.person_id == principal.person_id, Grant.key_id.in_(keys)))
     return [{"person": g.person.handle, "key": g.key.name, "starts_at": _iso(g.starts_at), "ends_at": _iso(g.ends_at),
              "resident": g.resident, "may_share": g.may_share} for g in session.scalars(query)]
 
