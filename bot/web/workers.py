@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 READY_WAIT_S = 120.0
 """How long a starting worker waits for its siblings before it serves alone (they all start listening together)."""
-DEFER_S = 0.02
+DEFER_S = 0.05
 """How long a worker that holds more connections than a sibling leaves a new connection to the sibling."""
 _COUNT = struct.Struct("<q")
 

