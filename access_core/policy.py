@@ -34,6 +34,13 @@ def require_key_giving(principal: Principal, key: Key) -> None:
     raise Refused("key_management_required", f"Giving or revoking keys at {_where(prop)} needs key management permission.")
 
 
+def require_any_key_giving(principal: Principal, prop: Property) -> None:
+    """grant_key, revoke_key of some key of the property: P, F, L, S (which keys is require_key_giving's)."""
+    if principal.manages_keys_at(prop):
+        return
+    raise Refused("key_management_required", f"Giving or revoking keys at {_where(prop)} needs key management permission.")
+
+
 def require_inviting(principal: Principal, prop: Property) -> None:
     """invite_person: P, F, L, S."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED, SPECIFIC):

@@ -13,7 +13,7 @@ from access_core.lookup import person_by_ref
 from access_core.models import Amenity, CatalogItem, Order
 from access_core.timefmt import moment_text
 from actions.slots import Slots
-from actions.turn import Reply, TurnContext, answer, ask, confirm
+from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
 from concierge_catalog import orders
 from concierge_catalog.help import rank
 from concierge_catalog.highlights import highlights
@@ -93,6 +93,9 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
         bookable = [a.name for a in ctx.session.scalars(select(Amenity).where(
             Amenity.property_id == ctx.prop.id, Amenity.reservable.is_(True)))]
         return ask(["amenity"], "Which amenity? " + (f"You can book {', '.join(bookable)}." if bookable else ""), values)
+    amenity = _amenity(ctx, values["amenity"])
+    if amenity is not None and not amenity.reservable:
+        return refused(f"{amenity.name} can't be reserved.")  # no use asking for a time first
     if not values.get("starts_at") or not values.get("ends_at"):
         return ask(["starts_at"], f"When would you like {values['amenity']}, from what time to what time?", values)
     op = {"op": "reserve_amenity", "amenity": values["amenity"], "person": ctx.person.handle,

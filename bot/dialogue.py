@@ -16,6 +16,7 @@ from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from actions.describe import question
+from actions.gates import check_before_asking
 from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import extract
@@ -145,6 +146,12 @@ class Dialogue:
             reply = spec.handler(ctx, slots, values)
         except (NotFound, Ambiguous) as exc:
             reply = Reply("ask", exc.message, missing=[getattr(exc, "kind", "name")])
+        if reply.status == "ask":
+            try:
+                check_before_asking(intent, ctx)  # no details asked for a request the asker may never make here
+            except Refused:
+                conv.frame = None
+                raise
         if reply.status == "ask" and spec.changes:
             conv.frame = {"intent": intent, "values": reply.values, "missing": reply.missing}
         elif reply.status != "ask":
