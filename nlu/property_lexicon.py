@@ -104,9 +104,18 @@ def _add_person(lexicon: Lexicon, person: Person) -> None:
     if person.phone:
         lexicon.add(person.phone.lstrip("+"), entry)
     name = person.name.strip().lower()
-    if name:
-        lexicon.add(name, entry)
-        parts = name.split()
-        if len(parts) > 1:
-            lexicon.add(parts[0], entry, weak=True)
-            lexicon.add(parts[-1], entry, weak=True)
+    if not name:
+        return
+    for written in _spellings(name):
+        lexicon.add(written, entry)
+    parts = name.split()
+    if len(parts) > 1:
+        surname = " ".join(parts[1:])  # "van buren", "de la cruz"
+        for part in {parts[0], parts[-1], surname, *parts[-1].split("-")}:
+            for written in _spellings(part):
+                lexicon.add(written, entry, weak=True)
+
+
+def _spellings(name: str) -> set[str]:
+    """A hyphenated name as people type it: "mei-ling", "mei ling", "meiling"."""
+    return {name, name.replace("-", " "), name.replace("-", "")}
