@@ -34,7 +34,8 @@ SECTIONS = (
             ("Open Doors and choose the door.", "Use Unlock to open it remotely, or Edit to rename it.",
              "New doors need a device manager to install the lock.")),
     Section("Activity", "/activity", ("activity", "history", "log", "logs", "entries", "who came", "who entered", "came in",
-            "access history", "report", "audit", "events", "photo", "photos"),
+            "access history", "report", "audit", "events", "photo", "photos", "entry", "entry history", "entry log",
+            "door history", "access log", "see who", "who opened", "who used"),
             ("Open Activity.", "Filter by door, person and dates.",
              "You see only the events your role allows (residents' own entries stay private).")),
     Section("Managers", "/managers", ("manager", "managers", "permission", "permissions", "admin", "property manager",
@@ -77,6 +78,8 @@ def _words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"  # "entries" is "entry"
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
