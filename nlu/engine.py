@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -249,7 +250,31 @@ class Engine:
             if label.startswith("B-"):
                 current.append(i)
         close()
-        return found
+        return join_name_parts(text, found)
+
+
+_NAMED = frozenset({"person", "name"})
+_NAME_TAIL = re.compile(r"[-'\u2019](?![sS]\b)[^\W\d_]{2,}")
+"""The rest of a hyphenated or apostrophe name ("-Obi", "'Neil"), not a possessive "'s"."""
+
+
+def join_name_parts(text: str, found: list[Found]) -> list[Found]:
+    """A name the tokenizer split at a hyphen or an apostrophe ("Okeke-Obi", "O'Neil") is one name."""
+    joined: list[Found] = []
+    for item in found:
+        span = item.span
+        if span.entity in _NAMED:
+            while tail := _NAME_TAIL.match(text, span.end):
+                span = Span(span.start, tail.end(), span.entity, text[span.start : tail.end()])
+        previous = joined[-1] if joined else None
+        if previous is not None and previous.span.end > span.start:  # a part already taken into the name before it
+            if span.entity == previous.span.entity and span.end > previous.span.end:  # "Jean" "-Luc" + "Luc Picard"
+                first = previous.span.start
+                joined[-1] = Found(Span(first, span.end, span.entity, text[first : span.end]), previous.confidence,
+                                   previous.extractor)
+            continue
+        joined.append(Found(span, item.confidence, item.extractor) if span is not item.span else item)
+    return joined
 
 
 _lock = threading.RLock()
