@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from actions.slots import Slots
 
 KEY_EDITS = {"revoke_access": "remove_door_from_key", "grant_access": "add_door_to_key"}
+PERSON_EDITS = {edit: access for access, edit in KEY_EDITS.items()}
 SCHEDULE_HOSTS = {"revoke_access", "grant_access", "add_door_to_key", "remove_door_from_key", "inform", "out_of_scope",
                   "create_key", "ask_who_has_access"}
 WEAK = {"inform", "out_of_scope", "affirm", "deny", "greet", "thanks"}
@@ -42,6 +43,7 @@ ASKING_WHY = re.compile(r"\bwhy\b|\?|\bhow come\b|\b(?:denied|rejected|refused|b
 MANAGE_VERB = re.compile(r"\b(?:manag(?:e|es|ing)|(?:be|as|make \S+(?: \S+)?) (?:a |an |the )?(?:\w+ )?(?:key )?manager)\b", re.I)
 CODE = re.compile(r"\b(?:door ?)?(?:code|pin|passcode)s?\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
+DEVICE_ACTIONS = {"activate_device", "deactivate_device", "upgrade_firmware"}
 QUESTIONS = {"ask_activity", "ask_who_has_access", "ask_why_denied", "ask_device_status", "ask_my_access",
              "ask_amenities", "ask_help", "ask_highlights", "ask_upgrades", "ask_services", "ask_experiences"}
 
@@ -95,8 +97,11 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "set_schedule"
     if intent in KEY_EDITS and nobody and slots.found.get("door") and slots.found.get("key"):
         return KEY_EDITS[intent]
+    if intent in PERSON_EDITS and slots.people and not slots.found.get("door"):
+        return PERSON_EDITS[intent]  # "remove bruno costa from the contractor key": a person, not a door, comes off
     unsure = intent in WEAK or confidence < SURE
-    if (unsure or intent in QUESTIONS) and nobody and slots.found.get("door") and slots.found.get("key") \
+    device_action = intent in DEVICE_ACTIONS and not DEVICE.search(slots.text)  # "take the gym off the staff set": a key edit
+    if (unsure or intent in QUESTIONS or device_action) and nobody and slots.found.get("door") and slots.found.get("key") \
             and intent not in ("ask_who_has_access", "set_schedule"):
         if REMOVE_VERB.search(slots.text):
             return "remove_door_from_key"
@@ -130,6 +135,9 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
                 return candidate
     if intent in ("grant_access", "revoke_access") and _people(slots) and MANAGE_VERB.search(slots.text):
         return "create_manager"  # "Tom should also manage the fitness key": a say over the key, not the key
+    if (intent in WEAK or confidence < SURE) and slots.people and slots.my_place and GRANT_VERB.search(slots.text) \
+            and not ASKING_WHY.search(slots.text):
+        return "share_key"  # "let ines into my place": someone let into the asker's own home is a guest
     if intent in WEAK or confidence < GUESS:
         for candidate in ranking[:4]:
             fits = FITS.get(candidate)
