@@ -7,6 +7,7 @@ from typing import Any
 
 from access_core.models import Permission, Role
 from actions import choose
+from actions.refine import EXTEND
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm, refused
 
@@ -50,7 +51,7 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     if key.ok:
         values["key"] = key.value
     _period(slots, values)
-    _keep_existing_terms(ctx, values)
+    _keep_existing_terms(ctx, values, renewing=bool(EXTEND.search(slots.text)))
     for flag in ("resident", "may_share"):
         if getattr(slots, flag) is not None:
             values[flag] = getattr(slots, flag)
@@ -113,8 +114,11 @@ def _grant_each(ctx: TurnContext, values: dict[str, Any], keys: list[str]) -> Re
     return confirm(ops, values=values)
 
 
-def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any]) -> None:
-    """Giving a key someone holds changes that grant's period: unsaid terms stay as they are."""
+def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any], *, renewing: bool = False) -> None:
+    """Giving a key someone holds changes that grant's period: unsaid terms stay as they are.
+
+    An ended grant is no longer held, so a new one is asked about afresh; but "extend" or "renew"
+    it keeps its resident status and sharing (the period starts anew)."""
     if not isinstance(values.get("person"), str) or "key" not in values:
         return
     from sqlalchemy import select
@@ -125,8 +129,14 @@ def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any]) -> None:
     person = person_by_ref(ctx.session, values["person"])
     grant = person and ctx.session.scalar(
         select(Grant).join(Key, Key.id == Grant.key_id)
-        .where(Grant.person_id == person.id, Key.property_id == ctx.prop.id, Key.name == values["key"]))
-    if not grant or (grant.ends_at is not None and grant.ends_at <= ctx.now):
+        .where(Grant.person_id == person.id, Key.property_id == ctx.prop.id, Key.name == values["key"])
+        .order_by(Grant.starts_at.desc()))
+    if not grant:
+        return
+    if grant.ends_at is not None and grant.ends_at <= ctx.now:
+        if renewing:
+            values.setdefault("resident", grant.resident)
+            values.setdefault("may_share", grant.may_share)
         return
     values.setdefault("starts_at", grant.starts_at.astimezone(ctx.tz).isoformat())
     values.setdefault("resident", grant.resident)
