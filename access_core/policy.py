@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.errors import Refused
-from access_core.models import CallState, Door, Grant, IntercomCall, Key, KeyDoor, Permission, Person, Property
+from access_core.models import CallState, Door, Grant, IntercomCall, Key, Permission, Person, Property
 from access_core.principal import Principal
+from access_core.rules import coverage, residency
+from access_core.uow import SessionReads
 
 FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full, Permission.limited, Permission.specific, Permission.device)
 
@@ -101,18 +103,13 @@ def require_unlock(session: Session, principal: Principal, door: Door, at: datet
     raise Refused("unlock_not_allowed", f"You can't unlock {door.name}.")
 
 
-def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> set[int]:
-    if not key_ids:
-        return set()
-    return set(session.scalars(select(KeyDoor.door_id).where(KeyDoor.key_id.in_(key_ids))))
+def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> frozenset[int]:
+    return SessionReads(session).doors_of_keys(key_ids)
 
 
 def covers_door(session: Session, principal: Principal, door: Door) -> bool:
-    """Managerial view of a door's activity: P, F, L; S for doors of their keys."""
-    prop = door.property
-    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
-        return True
-    return door.id in _doors_of_keys(session, principal.my_keys(prop))
+    """Managerial view of a door's activity: P, F, L; S for doors of their keys (``rules.coverage``)."""
+    return coverage.covers_door(principal, door, SessionReads(session))
 
 
 def require_activity_view(session: Session, principal: Principal, door: Door, *, about_others: bool) -> None:
@@ -126,21 +123,15 @@ def require_activity_view(session: Session, principal: Principal, door: Door, *,
 def viewable_keys(principal: Principal, prop: Property) -> frozenset[int] | None:
     """Whose grants of which keys a manager may list: every key (None) for P, F, L; a specific-key
     manager only their keys (who holds the others is "who has access" beyond their doors)."""
-    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
-        return None
-    return principal.my_keys(prop)
+    return coverage.viewable_keys(principal, prop)
 
 
 def require_holder_view(session: Session, principal: Principal, door: Door, at: datetime) -> None:
     """Who has access to a door: covering managers; a resident about their own residence door."""
     if covers_door(session, principal, door):
         return
-    if door.is_residence:
-        grants = session.scalars(
-            select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-            .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Grant.resident.is_(True)))
-        if any(g.active_at(at) for g in grants):
-            return
+    if door.is_residence and residency.resident_at(SessionReads(session), principal.person_id, door.id, at):
+        return
     raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
 
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from access_core.models import Grant, KeyDoor, Property
+from access_core.models import Door, DoorType, Grant, GuestShare, KeyDoor, Property
 
 EVENTS = "concierge_published_events"
 
@@ -97,6 +97,17 @@ class GrantTerms:
     may_share: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """A door a person has (or had) through a grant or a share, and over which period."""
+
+    door_id: int
+    starts_at: datetime
+    ends_at: datetime | None
+    residency: bool
+    """A resident grant at a residence door."""
+
+
 class Reads(Protocol):
     """What the rules read of stored access."""
 
@@ -108,6 +119,9 @@ class Reads(Protocol):
 
     def grants_through(self, person_id: int, door_id: int) -> Sequence[GrantTerms]:
         """The person's grants of keys that contain the door (any period)."""
+
+    def holdings(self, person_id: int) -> Sequence[Holding]:
+        """Every door of the person's grants and shares, with their periods."""
 
 
 class UnitOfWork(Reads, Protocol):
@@ -145,6 +159,18 @@ class SessionReads:
             select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
             .where(Grant.person_id == person_id, KeyDoor.door_id == door_id))
         return [terms_of(g) for g in rows]
+
+    def holdings(self, person_id: int) -> Sequence[Holding]:
+        grants = self.session.execute(
+            select(KeyDoor.door_id, Grant.starts_at, Grant.ends_at, Grant.resident, Door.type)
+            .join(KeyDoor, KeyDoor.key_id == Grant.key_id).join(Door, Door.id == KeyDoor.door_id)
+            .where(Grant.person_id == person_id))
+        shares = self.session.execute(
+            select(KeyDoor.door_id, GuestShare.starts_at, GuestShare.ends_at)
+            .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id).where(GuestShare.guest_id == person_id))
+        return [*(Holding(door, starts, ends, resident and kind == DoorType.residence)
+                  for door, starts, ends, resident, kind in grants),
+                *(Holding(door, starts, ends, False) for door, starts, ends in shares)]
 
 
 def terms_of(grant: Grant) -> GrantTerms:
