@@ -6,7 +6,9 @@ naming the rule otherwise. Channels and the NLU never decide this; they ask here
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -227,3 +229,42 @@ def require_call_unlock(principal: Principal, call: IntercomCall, door: Door) ->
     require_call_agent(principal, call)
     if door.property_id != call.property_id or not door.delivery:
         raise Refused("delivery_doors_only", f"During an intercom call only the delivery doors can be unlocked; {door.name} is not one.")
+
+
+def require_people_view(principal: Principal, prop: Property, *, lives_there: bool) -> None:
+    """List people with their email and phone: P, F, L; S (holders of their keys); A (residents, to ring them);
+    R living at the property (the holders of keys to their home). Which people: ``access_core.directory.people``."""
+    if principal.manages_keys_at(prop) or prop.id in principal.agent_at or lives_there:
+        return
+    raise Refused("people_view", f"Only managers of {_where(prop)} may list its people.")
+
+
+def require_door_list(principal: Principal, prop: Property) -> None:
+    """List a property's doors: any manager of the property (P; F, L, S, D there)."""
+    if principal.is_manager_at(prop):
+        return
+    raise Refused("doors_view", f"Only managers of {_where(prop)} may list its doors.")
+
+
+def require_answering_somewhere(answerable: Sequence[Property]) -> None:
+    """The intercom call console: someone who may answer the calls of at least one property."""
+    if not answerable:
+        raise Refused("concierge_agent_required", "Only concierge agents and managers answer intercom calls.")
+
+
+def require_waiting_call(call: IntercomCall) -> None:
+    """Answering a call: only one waiting in the queue (not ringing, answered by someone else, or over)."""
+    if call.state != CallState.queued:
+        who = f" by {call.agent.label}" if call.agent else ""
+        raise Refused("call_not_waiting", f"Call #{call.id} is not waiting: it is {call.state}{who}.")
+
+
+def refuse_second_call() -> NoReturn:
+    """The database found the agent answering another call at the same moment (one call at a time)."""
+    raise Refused("one_call_at_a_time", "You are already on another call.") from None
+
+
+def require_resident_to_ring(target: Person, prop: Property, residents: Sequence[Person]) -> None:
+    """An agent rings only a resident of the call's property."""
+    if target.id not in {p.id for p in residents}:
+        raise Refused("residents_only", f"{target.label} is not a resident of {prop.name}.")
