@@ -83,7 +83,7 @@ def run_chat(dialogue: Any, conv: Conversation, lines: Iterable[str], *, as_json
             continue
         try:
             answer = dialogue.turn(conv, raw)
-        except Exception as exc:  # noqa: BLE001 - one bad message must never end the conversation
+        except Exception as exc:  # one bad message must never end the conversation
             answer = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [],
                       "result": None, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
         if as_json:

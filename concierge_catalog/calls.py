@@ -218,7 +218,7 @@ class CallDesk:
             now = self.clock()
             try:
                 redirect(call.sid, resident.phone)
-            except Exception as exc:  # noqa: BLE001 - Twilio's failure is logged on the call and shown to the agent
+            except Exception as exc:  # Twilio's failure is logged on the call and shown to the agent
                 _log(session, call, "ring_resident", now, person, person=resident.handle, phone=resident.phone, ok=False,
                      error=str(exc)[:300])
                 return ActionResult(False, f"Could not ring {resident.label}: {exc}", "twilio_failed")
