@@ -7,6 +7,7 @@ shares, doorcodes, activity) with PyYAML; events are classified by the core's ow
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,11 +39,11 @@ class FakeDoor:
     name: str
     type: str
 
-    @property
+    @builtins.property  # the field above is called property
     def property_id(self) -> int:
         return self.property.id
 
-    @property
+    @builtins.property
     def is_residence(self) -> bool:
         return self.type == "residence"
 

@@ -8,7 +8,7 @@ import pytest
 
 from access_core.rules.grants import active_at, not_ended
 from access_core.rules.residency import resident_at
-from access_core.uow import GrantTerms
+from access_core.uow import GrantTerms, UnitOfWork
 from tests.fakes.uow import FakeUnitOfWork
 from tests.unit.rules.people import BEN, CARLA, DEV, JANE, OMAR, ROSA, SAM
 
@@ -47,3 +47,10 @@ def test_active_grant(ends: datetime | None, at: str, active: bool, held: bool) 
     grant = GrantTerms(1, 1, START, ends, resident=False, may_share=False)
     moment = datetime.fromisoformat(at)
     assert (active_at(grant, moment), not_ended(grant, moment)) == (active, held)
+
+
+def test_the_fake_is_a_unit_of_work(foundry: FakeUnitOfWork) -> None:
+    uow: UnitOfWork = foundry
+    with uow:
+        uow.commit()
+    assert foundry.committed
