@@ -125,11 +125,10 @@ def _route_one(engine: Engine, request_id: int, now: datetime, route: SalesRoute
             error = f"{type(exc).__name__}: {exc}"[:400]
             log.warning("upgrade request %s not sent to %s: %s", request_id, route.name, error)
     name = route.name if route is not None else STORED_ONLY
-    with Session(engine) as session, session.begin():
-        request = session.get(UpgradeRequest, request_id)
-        assert request is not None
-        request.route, request.route_error, request.route_claimed_at = name, error, None
-        request.routed_at = None if error else now
+    with Session(engine) as session, session.begin():  # a write first: SQLite waits for its lock rather than failing
+        session.execute(update(UpgradeRequest).where(UpgradeRequest.id == request_id)
+                        .values(route=name, route_error=error, route_claimed_at=None, routed_at=None if error else now)
+                        .execution_options(synchronize_session=False))
     return Routed(request_id, name, error)
 
 
