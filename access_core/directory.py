@@ -28,18 +28,21 @@ def _iso(moment: datetime | None) -> str | None:
 
 def residents_of(session: Session, prop: Property, at: datetime) -> list[Person]:
     """People holding a resident grant on a key of the property, active at ``at``, by name."""
-    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
-                             .where(Key.property_id == prop.id, Grant.resident.is_(True))).all()
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Key.property_id == prop.id, Grant.resident.is_(True))
+    ).all()
     people = {g.person.id: g.person for g in grants if active_at(g, at)}
     return sorted(people.values(), key=lambda p: p.label)
 
 
 def homes_of(session: Session, person_id: int, prop: Property, at: datetime) -> set[int]:
     """The residence doors of the property the person is a resident of at ``at``."""
-    rows = session.execute(select(KeyDoor.door_id, Grant).join(Grant, Grant.key_id == KeyDoor.key_id)
-                           .join(Door, Door.id == KeyDoor.door_id)
-                           .where(Grant.person_id == person_id, Grant.resident.is_(True),
-                                  Door.type == DoorType.residence, Door.property_id == prop.id))
+    rows = session.execute(
+        select(KeyDoor.door_id, Grant)
+        .join(Grant, Grant.key_id == KeyDoor.key_id)
+        .join(Door, Door.id == KeyDoor.door_id)
+        .where(Grant.person_id == person_id, Grant.resident.is_(True), Door.type == DoorType.residence, Door.property_id == prop.id)
+    )
     return {door_id for door_id, grant in rows if active_at(grant, at)}
 
 
@@ -49,8 +52,7 @@ def _holders(session: Session, key_ids: set[int], at: datetime | None) -> set[in
         return set()
     grants = session.scalars(select(Grant).where(Grant.key_id.in_(key_ids)))
     shares = session.scalars(select(GuestShare).where(GuestShare.key_id.in_(key_ids), GuestShare.active.is_(True)))
-    return ({g.person_id for g in grants if at is None or active_at(g, at)}
-            | {s.guest_id for s in shares if at is None or active_at(s, at)})
+    return {g.person_id for g in grants if at is None or active_at(g, at)} | {s.guest_id for s in shares if at is None or active_at(s, at)}
 
 
 def people(session: Session, principal: Principal, prop: Property, at: datetime) -> list[dict[str, Any]]:
@@ -58,8 +60,12 @@ def people(session: Session, principal: Principal, prop: Property, at: datetime)
     homes = homes_of(session, principal.person_id, prop, at)
     policy.require_people_view(principal, prop, lives_there=bool(homes))
     if covers_property(principal, prop):
-        rows = session.scalars(select(Person).join(Membership, Membership.person_id == Person.id)
-                               .where(Membership.property_id == prop.id).order_by(Person.name))
+        rows = session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.property_id == prop.id)
+            .order_by(Person.name)
+        )
         return [{"name": p.name, "email": p.email, "phone": p.phone} for p in rows]
     in_full = _holders(session, set(principal.my_keys(prop)), None)
     if homes:
@@ -81,8 +87,10 @@ def keys(session: Session, principal: Principal, prop: Property) -> list[dict[st
     query = select(Key).where(Key.property_id == prop.id).order_by(Key.name)
     if not principal.manages_keys_at(prop):
         query = query.join(Grant, Grant.key_id == Key.id).where(Grant.person_id == principal.person_id)
-    return [{"name": k.name, "shareable": k.shareable,
-             "doors": [{"door": kd.door.name, "schedule": kd.schedule} for kd in k.doors]} for k in session.scalars(query)]
+    return [
+        {"name": k.name, "shareable": k.shareable, "doors": [{"door": kd.door.name, "schedule": kd.schedule} for kd in k.doors]}
+        for k in session.scalars(query)
+    ]
 
 
 def doors(session: Session, principal: Principal, prop: Property) -> list[dict[str, Any]]:
@@ -94,8 +102,7 @@ def doors(session: Session, principal: Principal, prop: Property) -> list[dict[s
     except CoreError:
         devices = False
     rows = session.scalars(select(Door).where(Door.property_id == prop.id).order_by(Door.name))
-    return [{"name": d.name, "type": str(d.type), **({"battery": d.battery, "activated": d.activated} if devices else {})}
-            for d in rows]
+    return [{"name": d.name, "type": str(d.type), **({"battery": d.battery, "activated": d.activated} if devices else {})} for d in rows]
 
 
 def grants(session: Session, principal: Principal, prop: Property) -> list[dict[str, Any]]:
@@ -104,15 +111,30 @@ def grants(session: Session, principal: Principal, prop: Property) -> list[dict[
     viewable = policy.viewable_keys(principal, prop)
     if viewable is not None:
         query = query.where(or_(Grant.person_id == principal.person_id, Grant.key_id.in_(viewable)))
-    return [{"person": g.person.handle, "key": g.key.name, "starts_at": _iso(g.starts_at), "ends_at": _iso(g.ends_at),
-             "resident": g.resident, "may_share": g.may_share} for g in session.scalars(query)]
+    return [
+        {
+            "person": g.person.handle,
+            "key": g.key.name,
+            "starts_at": _iso(g.starts_at),
+            "ends_at": _iso(g.ends_at),
+            "resident": g.resident,
+            "may_share": g.may_share,
+        }
+        for g in session.scalars(query)
+    ]
 
 
 def reservations(session: Session, principal: Principal, prop: Property) -> list[dict[str, Any]]:
     """Key managers: every reservation of the property; anyone else their own."""
-    query = (select(Reservation).join(Amenity).where(Amenity.property_id == prop.id, Reservation.cancelled.is_(False))
-             .order_by(Reservation.starts_at))
+    query = (
+        select(Reservation)
+        .join(Amenity)
+        .where(Amenity.property_id == prop.id, Reservation.cancelled.is_(False))
+        .order_by(Reservation.starts_at)
+    )
     if not principal.manages_keys_at(prop):
         query = query.where(Reservation.person_id == principal.person_id)
-    return [{"id": r.id, "amenity": r.amenity.name, "person": r.person.handle, "starts_at": _iso(r.starts_at),
-             "ends_at": _iso(r.ends_at)} for r in session.scalars(query)]
+    return [
+        {"id": r.id, "amenity": r.amenity.name, "person": r.person.handle, "starts_at": _iso(r.starts_at), "ends_at": _iso(r.ends_at)}
+        for r in session.scalars(query)
+    ]

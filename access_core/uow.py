@@ -156,21 +156,26 @@ class SessionReads:
 
     def grants_through(self, person_id: int, door_id: int) -> Sequence[GrantTerms]:
         rows = self.session.scalars(
-            select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-            .where(Grant.person_id == person_id, KeyDoor.door_id == door_id))
+            select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id).where(Grant.person_id == person_id, KeyDoor.door_id == door_id)
+        )
         return [terms_of(g) for g in rows]
 
     def holdings(self, person_id: int) -> Sequence[Holding]:
         grants = self.session.execute(
             select(KeyDoor.door_id, Grant.starts_at, Grant.ends_at, Grant.resident, Door.type)
-            .join(KeyDoor, KeyDoor.key_id == Grant.key_id).join(Door, Door.id == KeyDoor.door_id)
-            .where(Grant.person_id == person_id))
+            .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+            .join(Door, Door.id == KeyDoor.door_id)
+            .where(Grant.person_id == person_id)
+        )
         shares = self.session.execute(
             select(KeyDoor.door_id, GuestShare.starts_at, GuestShare.ends_at)
-            .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id).where(GuestShare.guest_id == person_id))
-        return [*(Holding(door, starts, ends, resident and kind == DoorType.residence)
-                  for door, starts, ends, resident, kind in grants),
-                *(Holding(door, starts, ends, False) for door, starts, ends in shares)]
+            .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
+            .where(GuestShare.guest_id == person_id)
+        )
+        return [
+            *(Holding(door, starts, ends, resident and kind == DoorType.residence) for door, starts, ends, resident, kind in grants),
+            *(Holding(door, starts, ends, False) for door, starts, ends in shares),
+        ]
 
 
 def terms_of(grant: Grant) -> GrantTerms:

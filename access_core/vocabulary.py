@@ -51,9 +51,13 @@ def people_of(session: Session, prop: Property) -> list[Person]:
     ids |= set(session.scalars(select(Grant.person_id).where(Grant.key_id.in_(keys))))
     ids |= set(session.scalars(select(GuestShare.guest_id).where(GuestShare.key_id.in_(keys))))
     ids |= set(session.scalars(select(Keycard.person_id).where(Keycard.property_id == prop.id)))
-    ids |= set(session.scalars(select(ManagerRole.person_id).where(or_(
-        ManagerRole.property_id == prop.id,
-        (ManagerRole.portfolio_id == prop.portfolio_id) & ManagerRole.property_id.is_(None)))))
+    ids |= set(
+        session.scalars(
+            select(ManagerRole.person_id).where(
+                or_(ManagerRole.property_id == prop.id, (ManagerRole.portfolio_id == prop.portfolio_id) & ManagerRole.property_id.is_(None))
+            )
+        )
+    )
     return list(session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
 
 
@@ -65,8 +69,10 @@ def property_terms(session: Session, prop: Property) -> PropertyTerms:
         doors=tuple((d.name, d.is_residence) for d in doors),
         keys=tuple(KeyTerms(k.name, k.shareable, tuple(str(kd.door.type) for kd in k.doors)) for k in keys),
         amenities=tuple(session.scalars(select(Amenity.name).where(Amenity.property_id == prop.id))),
-        catalog=tuple((kind, name) for kind, name in session.execute(
-            select(CatalogItem.kind, CatalogItem.name).where(CatalogItem.property_id == prop.id))),
+        catalog=tuple(
+            (kind, name)
+            for kind, name in session.execute(select(CatalogItem.kind, CatalogItem.name).where(CatalogItem.property_id == prop.id))
+        ),
         products=tuple(prop.upgrades + prop.features),
         people=tuple(PersonTerms(p.handle, p.name, p.email, p.phone) for p in people_of(session, prop)),
     )

@@ -47,6 +47,5 @@ class Coverage:
 def coverage(principal: Principal, reads: Reads) -> Coverage:
     full = {prop for prop, levels in principal.levels.items() if levels & {FULL, LIMITED}}
     full |= reads.properties_of_portfolios(principal.portfolios)
-    keys = {key for prop, levels in principal.levels.items() if SPECIFIC in levels
-            for key in principal.specific_keys.get(prop, ())}
+    keys = {key for prop, levels in principal.levels.items() if SPECIFIC in levels for key in principal.specific_keys.get(prop, ())}
     return Coverage(frozenset(full), reads.doors_of_keys(keys))

@@ -59,10 +59,8 @@ def scope_from(principal: Principal, reads: Reads) -> Scope:
     """The viewer's scope read through ``reads`` (the SQL form is ``access_core.visibility.scope_of``)."""
     covered = coverage(principal, reads)
     holdings = reads.holdings(principal.person_id)
-    residencies = tuple(sorted({(h.door_id, h.starts_at, h.ends_at) for h in holdings if h.residency},
-                               key=lambda r: (r[0], r[1])))
-    return Scope(principal.person_id, covered.full_properties, covered.key_doors, residencies,
-                 frozenset(h.door_id for h in holdings))
+    residencies = tuple(sorted({(h.door_id, h.starts_at, h.ends_at) for h in holdings if h.residency}, key=lambda r: (r[0], r[1])))
+    return Scope(principal.person_id, covered.full_properties, covered.key_doors, residencies, frozenset(h.door_id for h in holdings))
 
 
 def sees(scope: Scope, event: EventFacts) -> bool:
@@ -73,5 +71,4 @@ def sees(scope: Scope, event: EventFacts) -> bool:
         return True
     if event.actor_id == me and (not event.residence or role != NONRESIDENT):
         return True
-    return event.residence and role != RESIDENT and (
-        event.granter_id == me or scope.resident_then(event.door_id, event.at))
+    return event.residence and role != RESIDENT and (event.granter_id == me or scope.resident_then(event.door_id, event.at))

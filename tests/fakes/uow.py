@@ -132,10 +132,15 @@ class FakeUnitOfWork:
         return [g for g in self.grants if g.person_id == person_id and g.key_id in keys]
 
     def holdings(self, person_id: int) -> Sequence[Holding]:
-        held = [Holding(d, g.starts_at, g.ends_at, g.resident and self.door_by_id(d).is_residence)
-                for g in self.grants if g.person_id == person_id for d in self.key(g.key_id).door_ids]
-        return held + [Holding(d, s.starts_at, s.ends_at, False)
-                       for s in self.shares if s.guest_id == person_id for d in self.key(s.key_id).door_ids]
+        held = [
+            Holding(d, g.starts_at, g.ends_at, g.resident and self.door_by_id(d).is_residence)
+            for g in self.grants
+            if g.person_id == person_id
+            for d in self.key(g.key_id).door_ids
+        ]
+        return held + [
+            Holding(d, s.starts_at, s.ends_at, False) for s in self.shares if s.guest_id == person_id for d in self.key(s.key_id).door_ids
+        ]
 
     # --- finding things by name -------------------------------------------------------------
 
@@ -201,17 +206,30 @@ class _Builder:
             made.email, made.phone = person.get("email"), person.get("phone")
         for grant in place.get("grants", []):
             person, key = self._person(grant["person"]), self._key(prop, grant["key"])
-            self.uow.grants.append(GrantTerms(person.id, key.id, _moment(grant["starts"], tz), _moment(grant.get("ends"), tz),
-                                              bool(grant["resident"]), bool(grant.get("may_share"))))
+            self.uow.grants.append(
+                GrantTerms(
+                    person.id,
+                    key.id,
+                    _moment(grant["starts"], tz),
+                    _moment(grant.get("ends"), tz),
+                    bool(grant["resident"]),
+                    bool(grant.get("may_share")),
+                )
+            )
             giver = grant.get("granted_by")
             self.uow.granted_by[(person.id, key.id)] = self._person(giver).id if giver else None
         for share in place.get("shares", []):
-            self.uow.shares.append(FakeShare(self._person(share["granter"]).id, self._person(str(share["guest"])).id,
-                                             self._key(prop, share["key"]).id, _required(share["starts"], tz),
-                                             _required(share["ends"], tz)))
+            self.uow.shares.append(
+                FakeShare(
+                    self._person(share["granter"]).id,
+                    self._person(str(share["guest"])).id,
+                    self._key(prop, share["key"]).id,
+                    _required(share["starts"], tz),
+                    _required(share["ends"], tz),
+                )
+            )
         for code in place.get("doorcodes", []):
-            self.uow.doorcodes.append((str(code["code"]), self._key(prop, code["key"]).id,
-                                       self._person(code["granter"]).id, code["date"]))
+            self.uow.doorcodes.append((str(code["code"]), self._key(prop, code["key"]).id, self._person(code["granter"]).id, code["date"]))
 
     def _key(self, prop: FakeProperty, name: str) -> FakeKey:
         return next(k for k in self.uow.keys if k.property_id == prop.id and k.name == name)
@@ -226,8 +244,10 @@ class _Builder:
             current = _with(current, agent_at=current.agent_at | {prop.id})
         elif prop is not None:
             levels = {**current.levels, prop.id: current.levels.get(prop.id, frozenset()) | set(role.get("permissions", []))}
-            keys = {**current.specific_keys, prop.id: current.specific_keys.get(prop.id, frozenset())
-                    | {self._key(prop, name).id for name in role.get("keys", [])}}
+            keys = {
+                **current.specific_keys,
+                prop.id: current.specific_keys.get(prop.id, frozenset()) | {self._key(prop, name).id for name in role.get("keys", [])},
+            }
             current = _with(current, levels=levels, specific_keys=keys)
         self.uow.principals[person.id] = current
 
@@ -256,8 +276,9 @@ class _Builder:
 
     def _granter(self, person_id: int, door: FakeDoor, at: datetime) -> int | None:
         keys = {k.id for k in self.uow.keys if door.id in k.door_ids}
-        shares = sorted((s for s in self.uow.shares if s.guest_id == person_id and s.key_id in keys),
-                        key=lambda s: not (s.starts_at <= at < s.ends_at))
+        shares = sorted(
+            (s for s in self.uow.shares if s.guest_id == person_id and s.key_id in keys), key=lambda s: not (s.starts_at <= at < s.ends_at)
+        )
         if shares:
             return shares[0].granter_id
         grants = [g for g in self.uow.grants if g.person_id == person_id and g.key_id in keys]

@@ -54,8 +54,10 @@ def test_residencies_in_the_scope_are_the_residency_rule(session: Session) -> No
     for person in _everyone(session):
         scope = scope_of(session, load_principal(session, person))
         for door in homes:
-            assert [scope.resident_then(door.id, at) for at in moments] == [
-                resident_at(reads, person.id, door.id, at) for at in moments], (person.handle, door.name)
+            assert [scope.resident_then(door.id, at) for at in moments] == [resident_at(reads, person.id, door.id, at) for at in moments], (
+                person.handle,
+                door.name,
+            )
 
 
 @pytest.mark.parametrize("field", ["actor_role", "granter_id", "residence"])

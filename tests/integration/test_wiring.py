@@ -59,8 +59,11 @@ def test_the_migrations_build_every_table_of_every_package(database: Database) -
     """From empty (the fixture's database was migrated by the bootstrap), on SQLite and PostgreSQL."""
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": False})
-        differences = [d for d in compare_metadata(context, list(bootstrap.METADATA))  # type: ignore[arg-type]
-                       if not any(name in str(d) for name in SLACK_SDK_TABLES)]
+        differences = [
+            d
+            for d in compare_metadata(context, list(bootstrap.METADATA))  # type: ignore[arg-type]
+            if not any(name in str(d) for name in SLACK_SDK_TABLES)
+        ]
     assert differences == []
 
 

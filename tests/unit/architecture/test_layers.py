@@ -19,8 +19,13 @@ def _top(module: str) -> str:
 
 
 def test_the_core_imports_no_outer_package() -> None:
-    upward = sorted(f"{module} -> {target}" for module, targets in graph().items() if _top(module) == "access_core"
-                    for target in targets if _top(target) in OUTER)
+    upward = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph().items()
+        if _top(module) == "access_core"
+        for target in targets
+        if _top(target) in OUTER
+    )
     assert upward == []
 
 
@@ -30,21 +35,31 @@ def test_no_module_imports_itself_through_others() -> None:
 
 def test_only_entry_points_import_the_bootstrap() -> None:
     importers = sorted(module for module, targets in graph().items() if "bot.bootstrap" in targets)
-    assert importers and all(m == e or (e.endswith(".") and m.startswith(e)) for m in importers for e in [
-        next((e for e in ENTRY_POINTS if m == e or (e.endswith(".") and m.startswith(e))), "")]), importers
+    assert importers and all(
+        m == e or (e.endswith(".") and m.startswith(e))
+        for m in importers
+        for e in [next((e for e in ENTRY_POINTS if m == e or (e.endswith(".") and m.startswith(e))), "")]
+    ), importers
 
 
 def test_channels_and_the_nlu_read_no_orm_model() -> None:
-    readers = sorted(f"{module} -> {target}" for module, targets in graph().items()
-                     if _top(module) in ("bot", "nlu") and module not in SCHEMA
-                     for target in targets if target == "access_core.models" and module not in NOT_YET_MOVED)
+    readers = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph().items()
+        if _top(module) in ("bot", "nlu") and module not in SCHEMA
+        for target in targets
+        if target == "access_core.models" and module not in NOT_YET_MOVED
+    )
     assert readers == []
 
 
-@pytest.mark.parametrize(("edges", "expected"), [
-    ({"a": {"b"}, "b": {"a"}}, [["a", "b"]]),
-    ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
-    ({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}, [["a", "b", "c"]]),
-])
+@pytest.mark.parametrize(
+    ("edges", "expected"),
+    [
+        ({"a": {"b"}, "b": {"a"}}, [["a", "b"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}, [["a", "b", "c"]]),
+    ],
+)
 def test_cycles_are_found(edges: dict[str, set[str]], expected: list[list[str]]) -> None:
     assert cycles(edges) == expected
