@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
 from access_core.models import Door, DoorType, Grant, GuestShare, KeyDoor, Property
 
@@ -56,15 +56,15 @@ class Wiring:
             event.listen(sessions, "do_orm_execute", watcher.bulk_statement)
         if self.subscribers:
             event.listen(sessions, "after_commit", self._committed)
-            event.listen(sessions, "after_rollback", _forget)
+            event.listen(sessions, "after_soft_rollback", _forget)
 
     def _committed(self, session: Session) -> None:
-        published: list[Any] = session.info.pop(EVENTS, [])
+        published: list[tuple[Any, Any]] = session.info.pop(EVENTS, [])
         bind = session.get_bind()
         if not published or not isinstance(bind, Engine):
             return
         for kind, subscribers in self.subscribers.items():
-            these = [e for e in published if isinstance(e, kind)]
+            these = [e for _transaction, e in published if isinstance(e, kind)]
             for subscriber in subscribers if these else ():
                 subscriber(bind, these)
 
@@ -76,13 +76,27 @@ def _after_flush(watcher: FlushWatcher) -> Callable[[Session, Any], None]:
     return flushed
 
 
-def _forget(session: Session) -> None:
-    session.info.pop(EVENTS, None)
+def _forget(session: Session, rolled_back: SessionTransaction) -> None:
+    """Events published inside a transaction or savepoint that rolled back (a dry run's) are never told."""
+    published: list[tuple[SessionTransaction, Any]] = session.info.get(EVENTS, [])
+    session.info[EVENTS] = [(t, e) for t, e in published if not _within(t, rolled_back)]
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def publish(session: Session, happened: object) -> None:
-    """Tell the subscribers of ``type(happened)`` once this session's transaction commits (never if it rolls back)."""
-    session.info.setdefault(EVENTS, []).append(happened)
+    """Tell the subscribers of ``type(happened)`` once this session's transaction commits.
+
+    Never when it rolls back, nor when the savepoint it was published in rolls back (a dry run).
+    """
+    innermost = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(EVENTS, []).append((innermost, happened))
 
 
 @dataclass(frozen=True, slots=True)

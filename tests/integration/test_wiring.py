@@ -89,3 +89,28 @@ def test_the_unit_of_work_commits_only_when_told_and_carries_the_wiring(foundry:
         uow.commit()
         assert uow.doors_of_keys([grant.key_id])  # the rules' reads, through the same session
     assert _changes(foundry) == before + 1
+
+
+def test_published_events_reach_subscribers_after_commit_and_never_from_a_rolled_back_dry_run(tmp_path: Path) -> None:
+    from access_core.events import UpgradeRequested
+    from access_core.uow import Wiring, publish
+
+    heard: list[int] = []
+    wiring = Wiring(subscribers={UpgradeRequested: (lambda _engine, events: heard.extend(e.request_id for e in events),)})
+    database = Database(f"sqlite:///{tmp_path / 'events.db'}", wiring=wiring)
+    with database.session() as session:
+        session.execute(select(1))
+        dry_run = session.begin_nested()
+        publish(session, UpgradeRequested(1))
+        dry_run.rollback()
+        publish(session, UpgradeRequested(2))
+        assert heard == []  # not before the commit
+    assert heard == [2]
+    with pytest.raises(RuntimeError), database.session() as session:
+        session.execute(select(1))
+        publish(session, UpgradeRequested(3))
+        raise RuntimeError("the unit of work fails")
+    with database.session() as session:
+        session.execute(select(1))
+    assert heard == [2]
+    database.engine.dispose()
