@@ -20,6 +20,8 @@ from access_core.models import (
     Property,
 )
 from access_core.principal import load_principal
+from access_core.rules.residency import resident_at
+from access_core.uow import SessionReads
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +34,6 @@ class Actor:
     """The code used, for doorcode events."""
     agent: bool = False
     """True when a concierge agent acted for someone else."""
-
-
-def _resident_at(session: Session, person_id: int, door_id: int, at: datetime) -> bool:
-    grants = session.scalars(
-        select(Grant)
-        .join(KeyDoor, and_(KeyDoor.key_id == Grant.key_id, KeyDoor.door_id == door_id))
-        .where(Grant.person_id == person_id, Grant.resident.is_(True))
-    )
-    return any(g.active_at(at) for g in grants)
 
 
 def _granter_of(session: Session, person_id: int, door_id: int, at: datetime) -> int | None:
@@ -86,7 +79,7 @@ def classify(session: Session, door: Door, actor: Actor, at: datetime) -> tuple[
         granter = _doorcode_granter(session, door, actor.doorcode or "", at)
         return ActorRole.nonresident, granter
     person_id = actor.person.id
-    if not actor.agent and _resident_at(session, person_id, door.id, at):
+    if not actor.agent and resident_at(SessionReads(session), person_id, door.id, at):
         return ActorRole.resident, None
     if not actor.agent and load_principal(session, actor.person).is_manager_at(door.property):
         return ActorRole.manager, _granter_of(session, person_id, door.id, at)

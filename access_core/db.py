@@ -6,14 +6,19 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from access_core.uow import SqlUnitOfWork, Wiring
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///concierge.db"
 T = TypeVar("T")
@@ -99,15 +104,26 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (a no-op when it is there)."""
-    from alembic import command
+def alembic_config(url: str | None = None, metadata: Sequence[MetaData] = ()) -> Config:
+    """Alembic's configuration for our migrations; ``metadata`` (every package's, for autogenerate) from the bootstrap."""
     from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", database_url(url))
+    if metadata:
+        config.attributes["target_metadata"] = list(metadata)
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a no-op when it is there)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
@@ -122,14 +138,23 @@ def is_migrated(engine: Engine) -> bool:
 
 
 class Database:
-    """One database: its engine and a session factory; migrated on first use."""
+    """One database: its engine and a session factory with its wiring; migrated on first use.
 
-    def __init__(self, url: str | None = None, *, auto_migrate: bool = True) -> None:
+    Entry points build it through ``bot.bootstrap``, which gives the wiring (the device outbox, the
+    subscribers of published events); a Database built without it changes the core and nothing else.
+    """
+
+    def __init__(self, url: str | None = None, *, auto_migrate: bool = True, wiring: Wiring | None = None) -> None:
         self.url = database_url(url)
         self.engine = make_engine(self.url)
         if auto_migrate:
             migrate(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.wiring = wiring or Wiring()
+        self.wiring.attach(self.sessions)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

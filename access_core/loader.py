@@ -57,13 +57,21 @@ def load_property_text(session: Session, text: str) -> LoadReport:
         report = LoadReport(portfolio.name)
         people = _people(session, props)
         built: dict[str, Property] = {}
+        loading: list[tuple[sections.Context, Fields]] = []
         for item, line in props:
-            prop = _property(session, portfolio, Fields(item, line, "property"), people, report)
-            if prop.name.lower() in built:
-                raise FileError(line, f"property {prop.name!r} appears twice")
-            built[prop.name.lower()] = prop
+            f = Fields(item, line, "property")
+            ctx = _property(session, portfolio, f, people)
+            if ctx.prop.name.lower() in built:
+                raise FileError(line, f"property {ctx.prop.name!r} appears twice")
+            built[ctx.prop.name.lower()] = ctx.prop
+            loading.append((ctx, f))
         _managers(session, portfolio, top, built, people)
         session.flush()
+        for ctx, f in loading:  # who acted is judged with every role in place (a manager's entries are a manager's)
+            sections.activity(ctx, f)
+            report.properties.append(ctx.prop.name)
+            for kind, count in ctx.counts.items():
+                report.counts[kind] = report.counts.get(kind, 0) + count
         return report
     except FileError as exc:
         raise FileErrors([exc]) from exc
@@ -116,9 +124,8 @@ def _person(session: Session, f: Fields) -> Person:
     return person
 
 
-def _property(
-    session: Session, portfolio: Portfolio, f: Fields, people: dict[str, Person], report: LoadReport
-) -> Property:
+def _property(session: Session, portfolio: Portfolio, f: Fields, people: dict[str, Person]) -> sections.Context:
+    """The property and everything in it but its activity (loaded once the managers are)."""
     f.check_known(PROPERTY_FIELDS)
     name = f.text("name")
     tz_name = f.text("timezone")
@@ -143,11 +150,7 @@ def _property(
     sections.shares(ctx, f)
     sections.doorcodes(ctx, f)
     sections.catalog(ctx, f)
-    sections.activity(ctx, f)
-    report.properties.append(name)
-    for kind, count in ctx.counts.items():
-        report.counts[kind] = report.counts.get(kind, 0) + count
-    return prop
+    return ctx
 
 
 def _previous_starts(session: Session, name: str) -> dict[tuple[int, str], datetime]:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from access_core.file_fields import Fields
+from access_core.loader_context import Context
 from access_core.models import Amenity, CatalogItem
 from access_core.schedule import ScheduleError, canonical_schedule
-
-if TYPE_CHECKING:
-    from access_core.loader_sections import Context
 
 
 def amenities(ctx: Context, pf: Fields) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.activity import Actor, record_event
 from access_core.file_fields import Fields, FileError
+from access_core.loader_catalog import amenities, experiences, services
+from access_core.loader_context import Context
 from access_core.lookup import remember_member
 from access_core.models import (
     Amenity,
@@ -31,37 +31,6 @@ from access_core.models import (
 from access_core.phones import normalize_email, normalize_phone
 from access_core.schedule import ScheduleError, canonical_schedule
 from access_core.sharing import share_problem
-
-
-@dataclass(slots=True)
-class Context:
-    session: Session
-    prop: Property
-    tz: ZoneInfo
-    people: dict[str, Person]
-    doors: dict[str, Door] = field(default_factory=dict)
-    keys: dict[str, Key] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    event_ids: set[str] = field(default_factory=set)
-    previous_starts: dict[tuple[int, str], datetime] = field(default_factory=dict)
-    """(person id, lower-case key name) -> start of that grant before this reload."""
-
-    def count(self, kind: str) -> None:
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-
-    def door(self, f: Fields, key: str, name: str | None = None) -> Door:
-        name = name or f.text(key)
-        door = self.doors.get(name.lower())
-        if door is None:
-            raise f.error(key, f"{name!r} is not a door of {self.prop.name}")
-        return door
-
-    def key(self, f: Fields, field_name: str = "key") -> Key:
-        name = f.text(field_name)
-        key = self.keys.get(name.lower())
-        if key is None:
-            raise f.error(field_name, f"{name!r} is not a key of {self.prop.name}")
-        return key
 
 
 def known_person(session: Session, people: dict[str, Person], f: Fields, key: str) -> Person:
@@ -238,8 +207,6 @@ def doorcodes(ctx: Context, pf: Fields) -> None:
 
 
 def catalog(ctx: Context, pf: Fields) -> None:
-    from access_core.loader_catalog import amenities, experiences, services
-
     amenities(ctx, pf)
     services(ctx, pf)
     experiences(ctx, pf)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from access_core.rules import grants
 from access_core.types import UTCDateTime
 
 
@@ -164,7 +165,7 @@ class Grant(Base):
     granted_by: Mapped[Person | None] = relationship(foreign_keys=[granted_by_id])
 
     def active_at(self, at: datetime) -> bool:
-        return self.starts_at <= at and (self.ends_at is None or at < self.ends_at)
+        return grants.active_at(self, at)
 
     def ends_at_or_max(self) -> datetime:
         return self.ends_at or datetime.max.replace(tzinfo=UTC)

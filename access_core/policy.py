@@ -6,14 +6,18 @@ naming the rule otherwise. Channels and the NLU never decide this; they ask here
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.errors import Refused
-from access_core.models import CallState, Door, Grant, IntercomCall, Key, KeyDoor, Permission, Person, Property
+from access_core.models import CallState, Door, Grant, IntercomCall, Key, Permission, Person, Property
 from access_core.principal import Principal
+from access_core.rules import coverage, residency
+from access_core.uow import SessionReads
 
 FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full, Permission.limited, Permission.specific, Permission.device)
 
@@ -101,18 +105,13 @@ def require_unlock(session: Session, principal: Principal, door: Door, at: datet
     raise Refused("unlock_not_allowed", f"You can't unlock {door.name}.")
 
 
-def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> set[int]:
-    if not key_ids:
-        return set()
-    return set(session.scalars(select(KeyDoor.door_id).where(KeyDoor.key_id.in_(key_ids))))
+def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> frozenset[int]:
+    return SessionReads(session).doors_of_keys(key_ids)
 
 
 def covers_door(session: Session, principal: Principal, door: Door) -> bool:
-    """Managerial view of a door's activity: P, F, L; S for doors of their keys."""
-    prop = door.property
-    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
-        return True
-    return door.id in _doors_of_keys(session, principal.my_keys(prop))
+    """Managerial view of a door's activity: P, F, L; S for doors of their keys (``rules.coverage``)."""
+    return coverage.covers_door(principal, door, SessionReads(session))
 
 
 def require_activity_view(session: Session, principal: Principal, door: Door, *, about_others: bool) -> None:
@@ -126,21 +125,15 @@ def require_activity_view(session: Session, principal: Principal, door: Door, *,
 def viewable_keys(principal: Principal, prop: Property) -> frozenset[int] | None:
     """Whose grants of which keys a manager may list: every key (None) for P, F, L; a specific-key
     manager only their keys (who holds the others is "who has access" beyond their doors)."""
-    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
-        return None
-    return principal.my_keys(prop)
+    return coverage.viewable_keys(principal, prop)
 
 
 def require_holder_view(session: Session, principal: Principal, door: Door, at: datetime) -> None:
     """Who has access to a door: covering managers; a resident about their own residence door."""
     if covers_door(session, principal, door):
         return
-    if door.is_residence:
-        grants = session.scalars(
-            select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-            .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Grant.resident.is_(True)))
-        if any(g.active_at(at) for g in grants):
-            return
+    if door.is_residence and residency.resident_at(SessionReads(session), principal.person_id, door.id, at):
+        return
     raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
 
 
@@ -236,3 +229,42 @@ def require_call_unlock(principal: Principal, call: IntercomCall, door: Door) ->
     require_call_agent(principal, call)
     if door.property_id != call.property_id or not door.delivery:
         raise Refused("delivery_doors_only", f"During an intercom call only the delivery doors can be unlocked; {door.name} is not one.")
+
+
+def require_people_view(principal: Principal, prop: Property, *, lives_there: bool) -> None:
+    """List people with their email and phone: P, F, L; S (holders of their keys); A (residents, to ring them);
+    R living at the property (the holders of keys to their home). Which people: ``access_core.directory.people``."""
+    if principal.manages_keys_at(prop) or prop.id in principal.agent_at or lives_there:
+        return
+    raise Refused("people_view", f"Only managers of {_where(prop)} may list its people.")
+
+
+def require_door_list(principal: Principal, prop: Property) -> None:
+    """List a property's doors: any manager of the property (P; F, L, S, D there)."""
+    if principal.is_manager_at(prop):
+        return
+    raise Refused("doors_view", f"Only managers of {_where(prop)} may list its doors.")
+
+
+def require_answering_somewhere(answerable: Sequence[Property]) -> None:
+    """The intercom call console: someone who may answer the calls of at least one property."""
+    if not answerable:
+        raise Refused("concierge_agent_required", "Only concierge agents and managers answer intercom calls.")
+
+
+def require_waiting_call(call: IntercomCall) -> None:
+    """Answering a call: only one waiting in the queue (not ringing, answered by someone else, or over)."""
+    if call.state != CallState.queued:
+        who = f" by {call.agent.label}" if call.agent else ""
+        raise Refused("call_not_waiting", f"Call #{call.id} is not waiting: it is {call.state}{who}.")
+
+
+def refuse_second_call() -> NoReturn:
+    """The database found the agent answering another call at the same moment (one call at a time)."""
+    raise Refused("one_call_at_a_time", "You are already on another call.") from None
+
+
+def require_resident_to_ring(target: Person, prop: Property, residents: Sequence[Person]) -> None:
+    """An agent rings only a resident of the call's property."""
+    if target.id not in {p.id for p in residents}:
+        raise Refused("residents_only", f"{target.label} is not a resident of {prop.name}.")

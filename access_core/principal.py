@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.models import ManagerRole, Permission, Person, Property, Role
+from access_core.models import ManagerRole, Permission, Person, Role
+from access_core.rules.facts import Place
 
-KEY_LEVELS = frozenset({Permission.full, Permission.limited, Permission.specific})
+FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full.value, Permission.limited.value, Permission.specific.value,
+                                  Permission.device.value)
+KEY_LEVELS = frozenset({FULL, LIMITED, SPECIFIC})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +34,22 @@ class Principal:
     agent_at: frozenset[int] = frozenset()
     """Properties where they are a concierge agent."""
 
-    def is_portfolio_manager(self, prop: Property) -> bool:
+    def is_portfolio_manager(self, prop: Place) -> bool:
         return prop.portfolio_id in self.portfolios
 
-    def has(self, prop: Property, *levels: str) -> bool:
+    def has(self, prop: Place, *levels: str) -> bool:
         return bool(self.levels.get(prop.id, frozenset()) & set(levels))
 
-    def my_keys(self, prop: Property) -> frozenset[int]:
+    def my_keys(self, prop: Place) -> frozenset[int]:
         if not self.has(prop, Permission.specific):
             return frozenset()
         return self.specific_keys.get(prop.id, frozenset())
 
-    def is_manager_at(self, prop: Property) -> bool:
+    def is_manager_at(self, prop: Place) -> bool:
         """Any property-management permission at the property (key or device level)."""
         return self.is_portfolio_manager(prop) or bool(self.levels.get(prop.id))
 
-    def manages_keys_at(self, prop: Property) -> bool:
+    def manages_keys_at(self, prop: Place) -> bool:
         return self.is_portfolio_manager(prop) or self.has(prop, *KEY_LEVELS)
 
 

@@ -14,7 +14,9 @@ from access_core.errors import Ambiguous, NotFound, Refused
 from access_core.lookup import doors_named, require_person
 from access_core.models import ActivityEvent, Door, Grant, GuestShare, Key, KeyDoor, Person, Property
 from access_core.principal import Principal
+from access_core.rules.residency import resident_at
 from access_core.sources import candidates_for_door, decide_doorcode, decide_keycard, decide_person, holds_access
+from access_core.uow import SessionReads
 from access_core.visibility import activity_query
 
 LOW_BATTERY = 20
@@ -79,15 +81,8 @@ def who_has_access(session: Session, principal: Principal, door: Door, at: datet
         if source is not None:
             person = session.get(Person, person_id)
             assert person is not None
-            holders.append(Holder(person, source.via, _resident_of(session, person_id, door.id, at)))
+            holders.append(Holder(person, source.via, resident_at(SessionReads(session), person_id, door.id, at)))
     return sorted(holders, key=lambda h: h.person.label.lower())
-
-
-def _resident_of(session: Session, person_id: int, door_id: int, at: datetime) -> bool:
-    grants = session.scalars(
-        select(Grant).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-        .where(Grant.person_id == person_id, KeyDoor.door_id == door_id, Grant.resident.is_(True)))
-    return any(g.active_at(at) for g in grants)
 
 
 def device_doors(session: Session, principal: Principal, prop: Property, *, low_battery: bool) -> list[Door]:

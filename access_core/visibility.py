@@ -1,17 +1,12 @@
-"""Who may see which activity: the DOMAIN visibility table, as one SQL filter.
+"""Who may see which activity: the SQL form of the DOMAIN visibility table (``access_core.rules.visibility``).
 
-Common doors: the managers covering the door, and the person who acted.
-Residence doors, by who acted (judged for that door when it happened):
-- a resident of that door: only themselves;
-- a manager: themselves, their granter, the unit's residents, the covering managers;
-- anyone else (doorcode, guest, non-resident app user): their granter, the unit's
-  residents and the covering managers, not themselves.
-Device-only managers and concierge agents see nothing as managers.
+``scope_of`` reads a viewer's coverage and residencies in one statement; ``visible`` is the rule's
+``sees`` as one SQL condition, so a question about activity is one query. The rule itself, for one
+event, is ``rules.visibility.sees``; ``tests/integration/test_rule_forms.py`` compares the two.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,40 +17,18 @@ from sqlalchemy.types import Integer, String
 from access_core.errors import Refused
 from access_core.models import ActivityEvent, ActorRole, Door, Grant, GuestShare, KeyDoor, Permission, Property
 from access_core.principal import Principal
+from access_core.rules.visibility import Scope
 
 E = ActivityEvent
 INLINE_IDS = 16
 """Above this many ids, an id list is part of the SQL text (drivers convert long parameter lists slowly)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What one viewer's managerial coverage and residencies are, in ids."""
-
-    viewer_id: int
-    """The viewer's person id."""
-    full_properties: frozenset[int]
-    """Properties whose every door the viewer covers as a manager (P, F, L)."""
-    key_doors: frozenset[int]
-    """Doors covered through specific-key management."""
-    residencies: tuple[tuple[int, datetime, datetime | None], ...]
-    """(door id, from, until) for each residence door the viewer is a resident of."""
-    own_doors: frozenset[int]
-    """Every door the viewer has (or had) any key or share to."""
-
-    @property
-    def has_any_view(self) -> bool:
-        return bool(self.full_properties or self.key_doors or self.own_doors)
-
-    def covers_door(self, door: Door) -> bool:
-        return door.property_id in self.full_properties or door.id in self.key_doors
-
-    def may_ask_about(self, door: Door) -> bool:
-        return self.covers_door(door) or door.id in self.own_doors
-
-
 def scope_of(session: Session, principal: Principal) -> Scope:
-    """The viewer's coverage, residencies and doors: one query (two for a portfolio manager)."""
+    """The viewer's coverage, residencies and doors: one query (two for a portfolio manager).
+
+    The SQL form of ``rules.visibility.scope_from`` (coverage: ``rules.coverage.coverage``).
+    """
     full, specific_keys = _coverage(session, principal)
     key_doors: set[int] = set()
     own: set[int] = set()

@@ -64,7 +64,7 @@ class YamlError(ValueError):
 def load_yaml(text: str) -> Any:
     """Parse YAML safely; a syntax error becomes ``YamlError`` with its line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from access_core.models import Door, Grant, Key, KeyDoor
+from access_core.rules.grants import not_ended
+from access_core.rules.residency import resident_through
 from actions.slots import Slots
 from actions.turn import TurnContext
 
@@ -90,7 +92,7 @@ def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:
         select(Grant).join(Key, Key.id == Grant.key_id)
         .where(Grant.person_id == holder.id, Key.property_id == ctx.prop.id)
     )
-    return [g.key for g in grants if g.ends_at is None or g.ends_at > ctx.now]
+    return [g.key for g in grants if not_ended(g, ctx.now)]
 
 
 def my_residence_doors(ctx: TurnContext) -> list[str]:
@@ -108,7 +110,7 @@ def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> 
     pairs = list(rows)
     names: list[str] = []
     for name, grant in pairs:
-        if grant.active_at(ctx.now) and name not in names:
+        if resident_through([grant], ctx.now) and name not in names:
             names.append(name)
     if not names and ever and pairs:
         latest = max(pairs, key=lambda pair: pair[1].starts_at)

@@ -24,6 +24,7 @@ from access_core.db import Database
 from bench import core_measure as measure
 from bench.core_events import copy_events, generate
 from bench.core_portfolio import Size, advance_sequences, blueprint, insert_blueprint
+from bot import bootstrap
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FULL = Size(properties=50)
@@ -46,7 +47,7 @@ def fresh_database(base_url: str, schema: str) -> Database:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
     joiner = "&" if "?" in base_url else "?"
-    return Database(f"{base_url}{joiner}options=-csearch_path%3D{schema}")
+    return bootstrap.database(f"{base_url}{joiner}options=-csearch_path%3D{schema}")
 
 
 def load(db: Database, size: Size) -> tuple[Any, dict[str, Any]]:

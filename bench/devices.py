@@ -26,7 +26,7 @@ from access_core.db import Database
 from access_core.models import Door, Doorcode, Grant, Key, Keycard, KeyDoor, Person, Portfolio, Property
 from access_core.sources import decide_person
 from bench.core import DEFAULT_DB, fresh_database
-from devices import outbox
+from bot import bootstrap
 from devices.bus import Bus, MemoryBus, RedisBus, unique_prefix
 from devices.harness import Harness
 
@@ -157,9 +157,8 @@ def percentile(values: list[float], share: float) -> float:
 def run(db: Database, bus: Bus, quick: bool) -> dict[str, Any]:
     say(f"building a property of {COMMON + UNITS} doors and {PEOPLE:,} people ...")
     began = time.perf_counter()
-    prop = build_property(db)
+    prop = build_property(Database(db.url, auto_migrate=False))  # seeded unwired, as a restore: devices get it by full sync
     say(f"  built in {time.perf_counter() - began:.1f} s")
-    outbox.install()
     harness = Harness(db, bus, prop)
     say(f"full sync to {len(harness.fleet.devices)} simulated devices ({type(bus).__name__}) ...")
     sync_s = full_sync(harness)
@@ -175,7 +174,6 @@ def run(db: Database, bus: Bus, quick: bool) -> dict[str, Any]:
     say(f"revoke-to-deny, {revocations} revocations with the fleet online ...")
     latencies = revoke_to_deny(harness, revocations)
     say(f"  p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms")
-    outbox.uninstall()
     return {"size": "quick" if quick else "full", "doors": COMMON + UNITS, "people": PEOPLE, "devices":
             len(harness.fleet.devices), "bus": type(bus).__name__, "full_sync_s": round(sync_s, 2),
             "store_entries": entries, "decisions_per_s": round(rate), "decision_mismatches": differ,
@@ -192,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL"), help="Redis URL (default REDIS_URL; else in-process)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    db = Database(args.db) if args.db.startswith("sqlite") else fresh_database(args.db, args.schema)
+    db = bootstrap.database(args.db) if args.db.startswith("sqlite") else fresh_database(args.db, args.schema)
     bus: Bus = RedisBus(args.redis, unique_prefix("bench")) if args.redis else MemoryBus(unique_prefix("bench"))
     try:
         result = run(db, bus, args.quick)

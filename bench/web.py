@@ -49,7 +49,7 @@ def _mix(kind: str) -> list[tuple[str, str]]:
 
 
 class _FakeSlack(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         self.rfile.read(int(self.headers.get("content-length") or 0))
         body = json.dumps({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0",
                            "user": {"id": "U1", "profile": {"email": next(iter(SPEAKERS))}}}).encode()

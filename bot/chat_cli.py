@@ -83,7 +83,7 @@ def run_chat(dialogue: Any, conv: Conversation, lines: Iterable[str], *, as_json
             continue
         try:
             answer = dialogue.turn(conv, raw)
-        except Exception as exc:  # noqa: BLE001 - one bad message must never end the conversation
+        except Exception as exc:  # one bad message must never end the conversation
             answer = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [],
                       "result": None, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
         if as_json:
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
         db: Annotated[str | None, typer.Option("--db", help="Database URL.")] = None,
     ) -> None:
         """Chat with the concierge: one message a line."""
-        from access_core.db import Database
+        from bot import bootstrap
         from bot.dialogue import Dialogue
 
         conv = Conversation(person=as_)
@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: --now {now!r} is not an ISO time with an offset", err=True)
                 raise typer.Exit(2)
         interactive = sys.stdin.isatty() and not as_json
-        dialogue = Dialogue(Database(db), dry_run=dry_run)
+        dialogue = Dialogue(bootstrap.database(db), dry_run=dry_run)
         if interactive:
             typer.echo(f"Concierge: talking as {as_}. Type a message; /reset, /as WHO, /now ISO; Ctrl-D to quit.")
         run_chat(dialogue, conv, _lines(interactive), as_json=as_json, interactive=interactive)

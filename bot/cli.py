@@ -16,9 +16,9 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (defaul
 
 
 def _database(url: str | None):  # type: ignore[no-untyped-def]
-    from access_core.db import Database
+    from bot import bootstrap
 
-    return Database(url)
+    return bootstrap.database(url)
 
 
 def _moment(text: str | None, what: str) -> datetime | None:

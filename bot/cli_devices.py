@@ -34,22 +34,14 @@ def simulate(
     db: DbOption = None,
 ) -> None:
     """Run simulated locks and intercoms of a property on the bus (REDIS_URL, else in-process)."""
-    from sqlalchemy import func, select
+    from bot import bootstrap
+    from devices.harness import Harness, alerts_of, events_recorded, simulated_population
 
-    from access_core.db import Database
-    from access_core.models import ActivityEvent, Grant, Key, Keycard
-    from devices.bus import make_bus
-    from devices.harness import Harness
-    from devices.models import DeviceAlert
-
-    database = Database(db)
+    database = bootstrap.database(db)
     prop_id = _property_id(database, property_name)
-    with database.session() as session:
-        people = list(session.scalars(select(Grant.person_id).join(Key, Key.id == Grant.key_id)
-                                      .where(Key.property_id == prop_id).distinct()))
-        cards = list(session.scalars(select(Keycard.serial).where(Keycard.property_id == prop_id)))
-        events_before = session.scalar(select(func.count()).select_from(ActivityEvent)) or 0
-    bus = make_bus()
+    people, cards = simulated_population(database, prop_id)
+    events_before = events_recorded(database)
+    bus = bootstrap.bus()
     harness = Harness(database, bus, prop_id)
     harness.relay.full_sync(prop_id)
     harness.start()
@@ -62,9 +54,7 @@ def simulate(
     finally:
         harness.stop()
     harness.settle(max_rounds=200)
-    with database.session() as session:
-        events = (session.scalar(select(func.count()).select_from(ActivityEvent)) or 0) - events_before
-        alerts = session.scalar(select(func.count()).select_from(DeviceAlert).where(DeviceAlert.property_id == prop_id))
+    events, alerts = events_recorded(database) - events_before, alerts_of(database, prop_id)
     fleet = harness.fleet.devices.values()
     typer.echo(json.dumps({"property": property_name, "devices": len(fleet),
                            "online": sum(d.online for d in fleet), "events_recorded": events, "alerts": alerts,
@@ -79,12 +69,11 @@ def relay(
     """Publish the outbox to the bus and take device events into the core."""
     import threading
 
-    from access_core.db import Database
-    from devices.bus import make_bus
+    from bot import bootstrap
     from devices.ingest import Ingest
     from devices.relay import Relay
 
-    database, bus, stop = Database(db), make_bus(), threading.Event()
+    database, bus, stop = bootstrap.database(db), bootstrap.bus(), threading.Event()
     workers = [threading.Thread(target=Relay(database, bus).run, args=(stop,), daemon=True),
                threading.Thread(target=Ingest(database, bus).run, args=(stop,), daemon=True)]
     for worker in workers:
@@ -99,18 +88,14 @@ def relay(
 @devices_app.command()
 def sync(property_name: Annotated[str, typer.Option("--property", help="Property name.")], db: DbOption = None) -> None:
     """Send every door of a property its whole credential store."""
-    from access_core.db import Database
-    from devices.bus import make_bus
+    from bot import bootstrap
     from devices.relay import Relay
 
-    database = Database(db)
-    sent = Relay(database, make_bus()).full_sync(_property_id(database, property_name))
+    database = bootstrap.database(db)
+    sent = Relay(database, bootstrap.bus()).full_sync(_property_id(database, property_name))
     typer.echo(f"Sent {sent} door stores.")
 
 
 def register(app: typer.Typer) -> None:
-    """Add `concierge devices` and start recording device changes for every session of this process."""
-    from devices import outbox
-
-    outbox.install()
+    """Add `concierge devices` (the bootstrap's database records device changes for every command)."""
     app.add_typer(devices_app, name="devices")

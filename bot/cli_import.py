@@ -29,15 +29,15 @@ def import_csv_command(
 ) -> None:
     """Give KEY to every person in FILE; a file with any bad line changes nothing."""
     from access_core.csv_import import ImportRejected, import_csv, property_of_key
-    from access_core.db import Database
     from access_core.errors import CoreError, Refused
     from access_core.lookup import require_person
     from access_core.principal import load_principal
     from access_core.services.context import Context
+    from bot import bootstrap
 
     try:
         data = file.read_bytes()
-        with Database(db).session() as session:
+        with bootstrap.database(db).session() as session:
             who = load_principal(session, require_person(session, as_))
             prop = property_of_key(session, key, property_name)
             report = import_csv(Context(session, who, datetime.now(UTC), prop), key, data)

@@ -11,9 +11,9 @@ import typer
 
 def asgi_app():  # type: ignore[no-untyped-def]
     """The app for uvicorn's factory mode (several workers each build their own)."""
-    from bot.web.app import create_app
+    from bot import bootstrap
 
-    app = create_app()
+    app = bootstrap.web_app()
     app.state.turns.warm()
     return app
 
@@ -29,12 +29,12 @@ def register(app: typer.Typer) -> None:
         """Serve the web app: the concierge page, the chat API, SMS, Slack, Rasa REST and the REST API."""
         import uvicorn
 
-        from access_core.db import Database
+        from bot import bootstrap
 
         if db:
             os.environ["DATABASE_URL"] = db
         os.environ.setdefault("CONCIERGE_SECRET", secrets.token_hex(32))  # one session key for every worker
-        Database(db)  # migrate once, before any worker starts
+        bootstrap.database(db)  # migrate once, before any worker starts
         config = uvicorn.Config("bot.cli_serve:asgi_app", factory=True, host=host, port=port, workers=workers,
                                 log_level=os.environ.get("LOG_LEVEL", "warning"), proxy_headers=True)
         if workers > 1:
@@ -51,11 +51,11 @@ def register(app: typer.Typer) -> None:
         db: Annotated[str | None, typer.Option("--db", help="Database URL.")] = None,
     ) -> None:
         """Issue a bearer token for the REST API and the concierge page (shown once)."""
-        from access_core.db import Database
+        from bot import bootstrap
         from bot.web.auth import issue_token
 
         try:
-            typer.echo(issue_token(Database(db), as_, label))
+            typer.echo(issue_token(bootstrap.database(db), as_, label))
         except LookupError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None

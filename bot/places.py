@@ -14,6 +14,7 @@ from access_core.errors import CoreError
 from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
 from access_core.principal import Principal, load_principal
 from access_core.sources import zone
+from access_core.vocabulary import property_terms
 from actions.layout import Layout, build_layout
 from bot.state import Conversation
 from nlu.property_lexicon import build_lexicon
@@ -130,7 +131,7 @@ class Places:
         version = self.turn_version or self.version(session)
         cached = self._cache.get(prop.id)
         if cached is None or cached[0] != version:
-            cached = (version, build_lexicon(session, prop), build_layout(session, prop))
+            cached = (version, build_lexicon(property_terms(session, prop)), build_layout(session, prop))
             self._cache[prop.id] = cached
         return cached[1], cached[2]
 

@@ -97,7 +97,7 @@ class Listeners:
         self.turns = turns
         self.people = SlackPeople(turns)
 
-    def once_per_event(self, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+    def once_per_event(self, body: dict[str, Any], next: Any) -> BoltResponse | None:  # Bolt's name
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and event_id and not self.turns.first_time("slack", str(event_id)):
             return BoltResponse(status=200, body="")

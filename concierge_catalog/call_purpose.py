@@ -10,7 +10,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.models import Door, DoorType, Grant, Key, KeyDoor, Person, Property
+from access_core.directory import residents_of
+from access_core.models import Door, DoorType, Grant, KeyDoor, Person, Property
 
 DELIVERY_KEY, CONCIERGE_KEY = "1", "0"
 DELIVERY = re.compile(r"\b(deliver(y|ies|ing)?|packages?|parcels?|couriers?|ups|fedex|fed ex|dhl|usps|amazon|mail|"
@@ -28,14 +29,6 @@ class Purpose:
     """delivery, visit or unknown (key 0); None when nothing usable was heard."""
     person: Person | None = None
     """The resident they visit, when one was recognised."""
-
-
-def residents_of(session: Session, prop: Property, at: datetime) -> list[Person]:
-    """People holding a resident grant on a key of the property, active now, by name."""
-    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
-                             .where(Key.property_id == prop.id, Grant.resident.is_(True))).all()
-    people = {g.person.id: g.person for g in grants if g.active_at(at)}
-    return sorted(people.values(), key=lambda p: p.label)
 
 
 def understand(session: Session, prop: Property, speech: str, digits: str, at: datetime) -> Purpose:

@@ -9,10 +9,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from access_core import policy
+from access_core.directory import residents_of
 from access_core.errors import Refused
 from access_core.models import Door, IntercomCall, IntercomCallEvent, Person, Property
 from access_core.principal import Principal
-from concierge_catalog.call_purpose import residents_of
 
 
 def answerable_properties(session: Session, principal: Principal) -> list[Property]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from access_core import policy
 from access_core.db import Database
+from access_core.directory import residents_of
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, person_by_ref
 from access_core.models import (
@@ -35,7 +36,7 @@ from access_core.models import (
 from access_core.principal import Principal, load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute
-from concierge_catalog.call_purpose import residents_of, understand
+from concierge_catalog.call_purpose import understand
 from concierge_catalog.call_summary import summarize
 from concierge_catalog.call_views import answerable_properties, call_view
 from concierge_catalog.intercom_camera import Camera, camera_from_env
@@ -175,8 +176,7 @@ class CallDesk:
         with self.database.session() as session:
             person, principal = _principal(session, person_ref)
             props = answerable_properties(session, principal)
-            if not props:
-                raise Refused("concierge_agent_required", "Only concierge agents and managers answer intercom calls.")
+            policy.require_answering_somewhere(props)
             calls = session.scalars(select(IntercomCall).where(
                 IntercomCall.property_id.in_([p.id for p in props]),
                 IntercomCall.state.in_([CallState.ringing, CallState.queued, CallState.answered]))).all()
@@ -194,9 +194,7 @@ class CallDesk:
 
     def answer(self, person_ref: str, call_id: int) -> ActionResult:
         with self._call(person_ref, call_id, lock=True) as (session, person, principal, call):
-            if call.state != CallState.queued:
-                who = f" by {call.agent.label}" if call.agent else ""
-                raise Refused("call_not_waiting", f"Call #{call.id} is not waiting: it is {call.state}{who}.")
+            policy.require_waiting_call(call)
             policy.require_one_call_at_a_time(session, principal, call)
             now = self.clock()
             call.state, call.agent_id, call.answered_at = CallState.answered, person.id, now
@@ -204,7 +202,7 @@ class CallDesk:
                 with session.begin_nested():
                     session.flush()
             except IntegrityError:  # the same agent answered another call at this very moment
-                raise Refused("one_call_at_a_time", "You are already on another call.") from None
+                policy.refuse_second_call()
             _log(session, call, "answered", now, person, seconds_to_answer=call.seconds_to_answer)
             return ActionResult(True, f"You answered call #{call.id}.", detail={"seconds_to_answer": call.seconds_to_answer})
 
@@ -220,7 +218,7 @@ class CallDesk:
             now = self.clock()
             try:
                 redirect(call.sid, resident.phone)
-            except Exception as exc:  # noqa: BLE001 - Twilio's failure is logged on the call and shown to the agent
+            except Exception as exc:  # Twilio's failure is logged on the call and shown to the agent
                 _log(session, call, "ring_resident", now, person, person=resident.handle, phone=resident.phone, ok=False,
                      error=str(exc)[:300])
                 return ActionResult(False, f"Could not ring {resident.label}: {exc}", "twilio_failed")
@@ -295,8 +293,7 @@ def _resident(session: Session, call: IntercomCall, who: str | None, at: datetim
     target = person_by_ref(session, who) if who else call.visiting
     if target is None:
         raise Invalid("person", "Choose the resident to ring." if not who else f"There is no person called {who!r}.")
-    if target.id not in {p.id for p in residents_of(session, call.property, at)}:
-        raise Refused("residents_only", f"{target.label} is not a resident of {call.property.name}.")
+    policy.require_resident_to_ring(target, call.property, residents_of(session, call.property, at))
     return target
 
 

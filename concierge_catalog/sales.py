@@ -18,16 +18,18 @@ import argparse
 import logging
 import os
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, event, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from access_core import policy
 from access_core.db import Database
 from access_core.errors import Invalid
+from access_core.events import UpgradeRequested
 from access_core.models import Person, Property, UpgradeRequest
 from access_core.principal import Principal
 from access_core.sources import zone
@@ -37,7 +39,6 @@ log = logging.getLogger(__name__)
 STORED_ONLY = "stored-only"
 LEASE = timedelta(minutes=5)
 """How long a claim keeps others from sending a request (a sender that died mid-post frees it after this)."""
-PENDING = "concierge_upgrade_requests_to_route"
 NEXT_STATES = {"open": {"in_progress", "closed"}, "in_progress": {"closed"}, "closed": set()}
 
 
@@ -124,19 +125,11 @@ def _route_one(engine: Engine, request_id: int, now: datetime, route: SalesRoute
             error = f"{type(exc).__name__}: {exc}"[:400]
             log.warning("upgrade request %s not sent to %s: %s", request_id, route.name, error)
     name = route.name if route is not None else STORED_ONLY
-    with Session(engine) as session, session.begin():
-        request = session.get(UpgradeRequest, request_id)
-        assert request is not None
-        request.route, request.route_error, request.route_claimed_at = name, error, None
-        request.routed_at = None if error else now
+    with Session(engine) as session, session.begin():  # a write first: SQLite waits for its lock rather than failing
+        session.execute(update(UpgradeRequest).where(UpgradeRequest.id == request_id)
+                        .values(route=name, route_error=error, route_claimed_at=None, routed_at=None if error else now)
+                        .execution_options(synchronize_session=False))
     return Routed(request_id, name, error)
-
-
-def route_after_commit(session: Session, request_id: int) -> None:
-    """Route ``request_id`` (and any older pending one) once this session's transaction commits."""
-    session.info.setdefault(PENDING, set()).add(request_id)
-    if not event.contains(session, "after_commit", _after_commit):
-        event.listen(session, "after_commit", _after_commit)
 
 
 _senders: set[threading.Thread] = set()
@@ -151,10 +144,13 @@ def wait_for_routing(timeout: float = 30.0) -> None:
         thread.join(timeout)
 
 
-def _after_commit(session: Session) -> None:
-    ids: set[int] = session.info.pop(PENDING, set())
-    bind = session.get_bind()
-    if not ids or not isinstance(bind, Engine):
+def route_requested(bind: Engine, requested: Sequence[UpgradeRequested]) -> None:
+    """Route the requests just committed (and any older pending one), on a thread of its own.
+
+    The bootstrap subscribes this to ``UpgradeRequested``: the unit of work calls it after the commit.
+    """
+    ids = {r.request_id for r in requested}
+    if not ids:
         return
     thread = threading.Thread(target=_route_committed, args=(bind, ids), name="sales-route")  # not a daemon: sent before exit
     with _senders_guard:  # started before anyone can wait for it; it leaves the set under the same guard
@@ -205,7 +201,7 @@ def set_request_state(session: Session, request_id: int, state: str, now: dateti
     return request
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_database: Callable[[str | None], Database] = Database) -> int:
     parser = argparse.ArgumentParser(prog="python -m concierge_catalog.sales", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default=None, help="database URL (default: DATABASE_URL or ./concierge.db)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -214,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     state.add_argument("request_id", type=int)
     state.add_argument("state", choices=["in_progress", "closed"])
     args = parser.parse_args(argv)
-    database = Database(args.db)
+    database = open_database(args.db)
     if args.command == "route":
         for done in route_pending(database):
             print(f"#{done.request_id} {done.route}" + (f" failed: {done.error}" if done.error else ""))
@@ -230,4 +226,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from bot import bootstrap
+
+    raise SystemExit(main(open_database=bootstrap.database))

@@ -12,12 +12,13 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from access_core.db import Database
-from access_core.models import Door
+from access_core.models import ActivityEvent, Door, Grant, Key, Keycard
 from devices.bus import Bus
 from devices.ingest import Ingest
+from devices.models import DeviceAlert
 from devices.relay import Relay, utcnow
 from devices.sim import Fleet, SimDevice
 
@@ -70,3 +71,22 @@ class Harness:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads = []
+
+
+def simulated_population(database: Database, property_id: int) -> tuple[list[int], list[str]]:
+    """Who the simulated life of a property plays: the people holding its keys, and its keycards."""
+    with database.session() as session:
+        people = list(session.scalars(select(Grant.person_id).join(Key, Key.id == Grant.key_id)
+                                      .where(Key.property_id == property_id).distinct()))
+        cards = list(session.scalars(select(Keycard.serial).where(Keycard.property_id == property_id)))
+    return people, cards
+
+
+def events_recorded(database: Database) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(ActivityEvent)) or 0
+
+
+def alerts_of(database: Database, property_id: int) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(DeviceAlert).where(DeviceAlert.property_id == property_id)) or 0

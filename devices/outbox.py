@@ -1,7 +1,8 @@
 """The transactional outbox: every core change devices must learn is written in the change's own transaction.
 
-``install()`` registers an ``after_flush`` listener on every SQLAlchemy session. On each
-flush it looks at the grants, shares, doorcodes, keycards, key doors, doors,
+``DeviceOutbox`` is a flush watcher (``access_core.uow.FlushWatcher``) that the bootstrap
+(``bot.bootstrap``) gives every database it builds; no session of any other database hears it.
+On each flush it looks at the grants, shares, doorcodes, keycards, key doors, doors,
 reservations and remote-unlock events being written, and inserts one ``device_changes``
 row naming them by id, on the same connection: it commits or rolls back with them.
 ORM bulk statements (``session.execute(insert(Grant), rows)``) bypass the flush, so a
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from access_core.models import ActivityEvent, Door, Doorcode, Grant, GuestShare, Keycard, KeyDoor, Reservation
@@ -83,43 +84,32 @@ def _record(session: Session, found: dict[str, list[Any]]) -> None:
         session.connection().execute(insert(table).values(payload=payload, created_at=datetime.now(UTC)))
 
 
-def _bulk(state: ORMExecuteState) -> None:
-    """ORM bulk statements skip the flush: read the inserted rows from their parameters."""
-    if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
-        return
-    entity = state.bind_mapper.class_
-    if entity not in WATCHED:
-        return
-    found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
-    rows: list[Any] = list(state.parameters) if isinstance(state.parameters, list) else [state.parameters or {}]
-    if state.is_insert and entity in BULK_FIELDS and all(f in row for row in rows for f in BULK_FIELDS[entity][1]):
-        kind, fields = BULK_FIELDS[entity]
-        found[kind] = [[row[f] for f in fields] for row in rows]
-    elif state.is_insert and entity is KeyDoor:
-        found["full_doors"] = [row["door_id"] for row in rows if "door_id" in row]
-    else:
-        found["everything"] = [True]
-    _record(state.session, found)
+class DeviceOutbox:
+    """Writes, beside every flush and in its transaction, one ``device_changes`` row naming what devices must learn."""
 
+    def bulk_statement(self, state: ORMExecuteState) -> None:
+        """ORM bulk statements skip the flush: read the inserted rows from their parameters."""
+        if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
+            return
+        entity = state.bind_mapper.class_
+        if entity not in WATCHED:
+            return
+        found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+        rows: list[Any] = list(state.parameters) if isinstance(state.parameters, list) else [state.parameters or {}]
+        if state.is_insert and entity in BULK_FIELDS and all(f in row for row in rows for f in BULK_FIELDS[entity][1]):
+            kind, fields = BULK_FIELDS[entity]
+            found[kind] = [[row[f] for f in fields] for row in rows]
+        elif state.is_insert and entity is KeyDoor:
+            found["full_doors"] = [row["door_id"] for row in rows if "door_id" in row]
+        else:
+            found["everything"] = [True]
+        _record(state.session, found)
 
-def _after_flush(session: Session, _context: Any) -> None:
-    found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
-    from_devices = bool(session.info.get(FROM_DEVICES))
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
-            continue
-        describe(obj, from_devices, found, new=obj in session.new)
-    _record(session, found)
-
-
-def install() -> None:
-    """Start writing device changes for every session of this process (idempotent)."""
-    if not event.contains(Session, "after_flush", _after_flush):
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _bulk)
-
-
-def uninstall() -> None:
-    if event.contains(Session, "after_flush", _after_flush):
-        event.remove(Session, "after_flush", _after_flush)
-        event.remove(Session, "do_orm_execute", _bulk)
+    def after_flush(self, session: Session) -> None:
+        found: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+        from_devices = bool(session.info.get(FROM_DEVICES))
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            describe(obj, from_devices, found, new=obj in session.new)
+        _record(session, found)

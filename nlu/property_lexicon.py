@@ -2,56 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from access_core.models import (
-    Amenity,
-    CatalogItem,
-    Door,
-    Grant,
-    GuestShare,
-    Key,
-    Keycard,
-    ManagerRole,
-    Membership,
-    Person,
-    Property,
-)
+from access_core.vocabulary import KeyTerms, PersonTerms, PropertyTerms
 from nlu.resolve import SYNONYMS, Entry, Lexicon, door_aliases
 
 
-def people_of(session: Session, prop: Property) -> list[Person]:
-    keys = select(Key.id).where(Key.property_id == prop.id)
-    ids = set(session.scalars(select(Membership.person_id).where(Membership.property_id == prop.id)))
-    ids |= set(session.scalars(select(Grant.person_id).where(Grant.key_id.in_(keys))))
-    ids |= set(session.scalars(select(GuestShare.guest_id).where(GuestShare.key_id.in_(keys))))
-    ids |= set(session.scalars(select(Keycard.person_id).where(Keycard.property_id == prop.id)))
-    ids |= set(session.scalars(select(ManagerRole.person_id).where(or_(
-        ManagerRole.property_id == prop.id,
-        (ManagerRole.portfolio_id == prop.portfolio_id) & ManagerRole.property_id.is_(None)))))
-    return list(session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
-
-
-def build_lexicon(session: Session, prop: Property) -> Lexicon:
+def build_lexicon(terms: PropertyTerms) -> Lexicon:
+    """A property's words (``access_core.vocabulary.property_terms``) as lexicon entries."""
     lexicon = Lexicon()
-    doors = list(session.scalars(select(Door).where(Door.property_id == prop.id)))
-    names = [d.name for d in doors]
-    for door in doors:
-        for alias, weak in door_aliases(door.name, door.is_residence, names):
-            lexicon.add(alias, Entry("door", door.name), weak=weak)
-    keys = list(session.scalars(select(Key).where(Key.property_id == prop.id)))
-    for key in keys:
+    names = [name for name, _residence in terms.doors]
+    for name, residence in terms.doors:
+        for alias, weak in door_aliases(name, residence, names):
+            lexicon.add(alias, Entry("door", name), weak=weak)
+    for key in terms.keys:
         _add_named(lexicon, Entry("key", key.name), key.name)
-    _add_common_doors_key(lexicon, keys)
-    for amenity in session.scalars(select(Amenity).where(Amenity.property_id == prop.id)):
-        _add_named(lexicon, Entry("amenity", amenity.name), amenity.name)
-        for alias, weak in door_aliases(amenity.name, False, [amenity.name]):
-            lexicon.add(alias, Entry("amenity", amenity.name), weak=weak)
-    for item in session.scalars(select(CatalogItem).where(CatalogItem.property_id == prop.id)):
-        _add_named(lexicon, Entry(item.kind, item.name), item.name)
-        lexicon.add_bag(item.name, Entry(item.kind, item.name))
-    for upgrade in prop.upgrades + prop.features:
+    _add_common_doors_key(lexicon, list(terms.keys))
+    for amenity in terms.amenities:
+        _add_named(lexicon, Entry("amenity", amenity), amenity)
+        for alias, weak in door_aliases(amenity, False, [amenity]):
+            lexicon.add(alias, Entry("amenity", amenity), weak=weak)
+    for kind, name in terms.catalog:
+        _add_named(lexicon, Entry(kind, name), name)
+        lexicon.add_bag(name, Entry(kind, name))
+    for upgrade in terms.products:
         words = upgrade.replace("_", " ")
         entry = Entry("upgrade", upgrade)
         lexicon.add(upgrade, entry)
@@ -60,20 +32,20 @@ def build_lexicon(session: Session, prop: Property) -> Lexicon:
         if words.endswith("s"):
             lexicon.add(words[:-1], entry)
             lexicon.add(words.split()[-1][:-1], entry, weak=True)
-    for person in people_of(session, prop):
+    for person in terms.people:
         _add_person(lexicon, person)
-    lexicon.add(prop.name, Entry("property", prop.name))
+    lexicon.add(terms.name, Entry("property", terms.name))
     return lexicon
 
 
-def _add_common_doors_key(lexicon: Lexicon, keys: list[Key]) -> None:
+def _add_common_doors_key(lexicon: Lexicon, keys: list[KeyTerms]) -> None:
     """ "The common doors" / "the common areas": the key so named, else the biggest key of entrances and shared rooms only."""
     named = [k for k in keys if "common" in k.name.lower()]
-    candidates = named if len(named) == 1 else [k for k in keys if k.doors and not k.has_residence
-                                                and any(kd.door.type == "building_entrance" for kd in k.doors)]
+    candidates = named if len(named) == 1 else [k for k in keys if k.door_types and "residence" not in k.door_types
+                                                and "building_entrance" in k.door_types]
     if not candidates or len(named) > 1:
         return
-    best = max(candidates, key=lambda k: (k.shareable, len(k.doors)))
+    best = max(candidates, key=lambda k: (k.shareable, len(k.door_types)))
     for word in next(g for g in SYNONYMS if g[0] == "common door"):
         lexicon.add(word, Entry("key", best.name), weak=True)
 
@@ -97,7 +69,7 @@ def _add_named(lexicon: Lexicon, entry: Entry, name: str) -> None:
             lexicon.add(stem + "er", entry, weak=True)
 
 
-def _add_person(lexicon: Lexicon, person: Person) -> None:
+def _add_person(lexicon: Lexicon, person: PersonTerms) -> None:
     entry = Entry("person", person.handle)
     if person.email:
         lexicon.add(person.email, entry)

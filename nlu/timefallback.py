@@ -35,7 +35,7 @@ def fallback_times(text: str, clock: Clock) -> list[tuple[int, int, Resolved]]:
         return []
     try:
         found = _search(text, clock)
-    except Exception:  # noqa: BLE001 - a third-party parser must never break a conversation
+    except Exception:  # a third-party parser must never break a conversation
         return []
     results: list[tuple[int, int, Resolved]] = []
     position = 0

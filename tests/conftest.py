@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from access_core.db import Database
+from bot import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -54,7 +55,7 @@ def _postgres(worker: str) -> Database:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
-        _PG_DATABASES[worker] = Database(url)
+        _PG_DATABASES[worker] = bootstrap.database(url)
         import atexit
 
         atexit.register(_drop_schema, schema)
@@ -62,9 +63,7 @@ def _postgres(worker: str) -> Database:
 
 
 def _empty(database: Database) -> None:
-    from access_core.models import Base
-
-    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    names = ", ".join(t.name for metadata in bootstrap.METADATA for t in metadata.sorted_tables)
     with database.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
@@ -73,7 +72,7 @@ def _empty(database: Database) -> None:
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """An empty, migrated database: an SQLite file, or a PostgreSQL schema of this worker."""
     if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        db = bootstrap.database(f"sqlite:///{tmp_path / 'test.db'}")
         yield db
         db.engine.dispose()
         return
@@ -112,12 +111,12 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     loaded once; pair it with ``session`` to roll every test back."""
     name = request.module.__name__.rsplit(".", 1)[-1]
     if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path_factory.mktemp(name) / 'foundry.db'}")
+        db = bootstrap.database(f"sqlite:///{tmp_path_factory.mktemp(name) / 'foundry.db'}")
     else:
         url, schema = _pg_url(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{name}")
         _drop_schema(schema)
         _admin(f"CREATE SCHEMA {schema}")
-        db = Database(url)
+        db = bootstrap.database(url)
     from access_core.loader import load_property_file
 
     with db.session() as session:

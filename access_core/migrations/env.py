@@ -1,7 +1,12 @@
+"""Alembic's environment: the connection and the metadata come from the caller.
+
+``access_core.db.migrate`` passes its connection; the bootstrap (``bot.bootstrap.alembic_config``)
+passes every package's metadata for autogenerate. The core names only its own tables here.
+"""
+
 from alembic import context
 
 from access_core.models import Base
-from devices.models import DeviceBase
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -11,7 +16,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=[Base.metadata, DeviceBase.metadata],
+    target_metadata=context.config.attributes.get("target_metadata", [Base.metadata]),
     render_as_batch=connection.dialect.name == "sqlite",
 )
 with context.begin_transaction():

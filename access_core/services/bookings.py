@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from access_core import policy
 from access_core.errors import Invalid, NotFound
+from access_core.events import UpgradeRequested
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome, moment
 from access_core.timefmt import moment_text, when
+from access_core.uow import publish
 
 
 def _amenity(ctx: Context, name: Any, *, lock: bool = False) -> Amenity:
@@ -216,8 +218,6 @@ def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
 
 def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
     """Stored once per open request (a unique index holds under concurrency); sent to sales after the commit."""
-    from concierge_catalog.sales import route_after_commit
-
     policy.require_sales(ctx.principal, ctx.prop)
     upgrade = str(op.get("upgrade") or "")
     if upgrade not in ctx.prop.upgrades:
@@ -238,5 +238,5 @@ def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
         return Outcome(f"A request for {upgrade} is already open (#{open_request.id}); the sales team has it.",
                        [], {"request": open_request.id})
     ctx.audit("submit_request", upgrade=upgrade, request=request.id)
-    route_after_commit(ctx.session, request.id)
+    publish(ctx.session, UpgradeRequested(request.id))
     return Outcome(f"Sent your request for {upgrade} to the sales team (#{request.id}).", [], {"request": request.id})

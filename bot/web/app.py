@@ -19,13 +19,10 @@ from bot.web import concierge, rasa
 from bot.web.turns import Turns
 
 
-def create_app(database: Database | None = None, *, store: Store | None = None, engine: Any = None,
+def create_app(database: Database, *, store: Store | None = None, engine: Any = None,
                slack: bool | None = None) -> FastAPI:
-    """Build the app; Slack is mounted when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or ``slack=True``)."""
-    from devices import outbox
-
-    outbox.install()  # every change made through the web reaches the doors (transactional outbox)
-    database = database or Database()
+    """Build the app over a database wired by ``bot.bootstrap`` (which every change reaching the doors needs);
+    Slack is mounted when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or ``slack=True``)."""
     turns = Turns(database, store=store, engine=engine)
     app = FastAPI(title="Concierge", version="0.1.0", docs_url="/docs", redoc_url=None)
     app.state.turns = turns

@@ -1,27 +1,38 @@
-"""What the channels remember: API tokens, SMS opt-outs and deliveries, events already handled."""
+"""What the channels remember: API tokens, SMS opt-outs and deliveries, events already handled.
+
+Their own metadata (``ChannelBase``), not the core's ``Base``: the core's tables are what a property
+file describes; these are the channels' bookkeeping. Foreign keys name the core's columns directly
+(the only use of the core's models in ``bot``). Migrations: ``0004_channels`` and later.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from access_core.models import Base
+from access_core.models import Person
+from access_core.types import UTCDateTime
 
 
-class ApiToken(Base):
+class ChannelBase(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class ApiToken(ChannelBase):
     """A bearer token for the REST API and the web page; only its SHA-256 is kept."""
 
     __tablename__ = "api_tokens"
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(Person.id, ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(default=False)
 
 
-class SmsOptOut(Base):
+class SmsOptOut(ChannelBase):
     """A number that texted STOP: it gets nothing until START."""
 
     __tablename__ = "sms_opt_outs"
@@ -29,7 +40,7 @@ class SmsOptOut(Base):
     at: Mapped[datetime]
 
 
-class SmsDelivery(Base):
+class SmsDelivery(ChannelBase):
     """A text sent through the Twilio REST API and its latest delivery status."""
 
     __tablename__ = "sms_deliveries"
@@ -39,7 +50,7 @@ class SmsDelivery(Base):
     updated_at: Mapped[datetime]
 
 
-class HandledEvent(Base):
+class HandledEvent(ChannelBase):
     """An inbound event id already acted on (Slack retries, Twilio re-deliveries)."""
 
     __tablename__ = "handled_events"

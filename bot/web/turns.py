@@ -78,7 +78,7 @@ class Turns:
 
             try:
                 answer = retry_busy(attempt)  # a turn's only effect before its commit is its transaction
-            except Exception as exc:  # noqa: BLE001 - one bad message must never end the conversation
+            except Exception as exc:  # one bad message must never end the conversation
                 log.exception("%s turn of %s failed after %d attempt(s)", channel, sender, len(attempts))
                 answer = {**FAILED, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
             self.store.save(key, conversation)

@@ -152,7 +152,7 @@ class Acceptor:
     async def _serve(self, conn: socket.socket) -> None:
         try:
             await self.loop.connect_accepted_socket(self._protocol, conn)
-        except Exception:  # noqa: BLE001 - a connection that fails to start is the client's loss alone
+        except Exception:  # a connection that fails to start is the client's loss alone
             log.debug("connection failed to start", exc_info=True)
             conn.close()
             self._changed(-1)

@@ -8,16 +8,12 @@ from typer.testing import CliRunner
 
 from access_core.db import Database
 from bot.cli import app
-from devices import outbox
 
 
 def test_simulate_runs_the_fleet_of_a_property(foundry: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("REDIS_URL", raising=False)
-    try:
-        result = CliRunner().invoke(app, ["devices", "simulate", "--property", "The Foundry", "--seconds", "1",
-                                          "--db", foundry.url])
-    finally:
-        outbox.uninstall()
+    result = CliRunner().invoke(app, ["devices", "simulate", "--property", "The Foundry", "--seconds", "1",
+                                      "--db", foundry.url])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output.strip().splitlines()[-1])
     assert report["devices"] == 17 and report["bus"] == "MemoryBus" and report["errors"] == []
@@ -25,8 +21,5 @@ def test_simulate_runs_the_fleet_of_a_property(foundry: Database, monkeypatch) -
 
 
 def test_simulate_refuses_an_unknown_property(foundry: Database) -> None:
-    try:
-        result = CliRunner().invoke(app, ["devices", "simulate", "--property", "Nowhere", "--db", foundry.url])
-    finally:
-        outbox.uninstall()
+    result = CliRunner().invoke(app, ["devices", "simulate", "--property", "Nowhere", "--db", foundry.url])
     assert result.exit_code == 2

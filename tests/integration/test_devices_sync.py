@@ -18,7 +18,6 @@ from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute
 from access_core.sources import decide_person
-from devices import outbox
 from devices.bus import Bus, MemoryBus, RedisBus, unique_prefix
 from devices.harness import Harness
 from devices.models import DeviceDoor, DeviceMessage, clear_unreferenced
@@ -39,10 +38,9 @@ def bus(request: pytest.FixtureRequest) -> Iterator[Bus]:
 
 @pytest.fixture
 def fleet(foundry: Database, bus: Bus) -> Iterator[Harness]:
-    """The Foundry's fleet, fully synced, with the outbox listening."""
+    """The Foundry's fleet, fully synced; the bootstrap's database records device changes."""
     with foundry.engine.begin() as connection:
         clear_unreferenced(connection)
-    outbox.install()
     with foundry.session() as session:
         prop = property_by_name(session, "The Foundry")
         assert prop is not None
@@ -52,7 +50,6 @@ def fleet(foundry: Database, bus: Bus) -> Iterator[Harness]:
     harness.settle()
     yield harness
     harness.stop()
-    outbox.uninstall()
 
 
 def run(database: Database, op: dict[str, Any], who: str = MANAGER, now: datetime = NOW) -> Any:
@@ -101,19 +98,15 @@ def test_a_property_loaded_with_the_outbox_on_reaches_new_devices_and_unlocks_no
 
     with database.engine.begin() as connection:
         clear_unreferenced(connection)
-    outbox.install()
-    try:
-        with database.session() as session:
-            load_property_file(session, fixture_file())
-            prop = property_by_name(session, "The Foundry")
-            assert prop is not None
-            prop_id = prop.id
-        harness = Harness(database, bus, prop_id, clock=lambda: NOW)
-        harness.settle()
-        assert_converged(harness, [NOW])
-        assert not any(d.unlocked or d.applied_commands for d in harness.fleet.devices.values())
-    finally:
-        outbox.uninstall()
+    with database.session() as session:
+        load_property_file(session, fixture_file())
+        prop = property_by_name(session, "The Foundry")
+        assert prop is not None
+        prop_id = prop.id
+    harness = Harness(database, bus, prop_id, clock=lambda: NOW)
+    harness.settle()
+    assert_converged(harness, [NOW])
+    assert not any(d.unlocked or d.applied_commands for d in harness.fleet.devices.values())
 
 
 def test_every_kind_of_change_reaches_the_devices(fleet: Harness) -> None:

@@ -323,7 +323,7 @@ class FakeRasa(BaseHTTPRequestHandler):
 
     received: list[dict[str, Any]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:  # http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         FakeRasa.received.append({"path": self.path, "body": body})
         answer = {
