@@ -9,13 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
 from access_core.db import Database, is_busy
 from bot.state import Store
-from bot.web import concierge, rasa
+from bot.web import concierge, health, rasa
 from bot.web.turns import Turns
 
 
@@ -47,15 +46,8 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
                                 headers={"Retry-After": "1"})
         raise exc
 
-    @app.get("/health", include_in_schema=False)
-    def health() -> Response:
-        try:
-            with database.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return JSONResponse({"status": "database unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
-
+    states = app.state.channels = health.ChannelStates()
+    app.include_router(health.router(database, states))
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
     from bot import rest_api, sms
@@ -70,8 +62,10 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 
-        app.include_router(slack_app.router(turns))  # its lifespan runs Socket Mode when SLACK_APP_TOKEN is set
+        app.include_router(slack_app.router(turns, states=states))  # its lifespan checks the token, runs Socket Mode
     else:
+        states.set("slack", "off", "SLACK_SIGNING_SECRET is not set")
+
         @app.post("/slack/events", include_in_schema=False)
         def slack_not_configured() -> Response:
             return Response("Slack is not configured (SLACK_SIGNING_SECRET)", status_code=401)
