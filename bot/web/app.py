@@ -26,7 +26,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     outbox.install()  # every change made through the web reaches the doors (transactional outbox)
     database = database or Database()
     turns = Turns(database, store=store, engine=engine)
-    app = FastAPI(title="Concierge", version="0.1.0", docs_url="/docs", redoc_url=None)
+    app = FastAPI(title="Concierge", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.turns = turns
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
@@ -59,6 +59,11 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     app.include_router(voice.router(database))
     app.include_router(agent_console.router(database))
     app.include_router(rest_api.router(database))
+    from bot.web import docs, guards
+    from bot.web.agent_page import AGENT_PAGE
+    from bot.web.page import PAGE
+
+    guards.install(app, [PAGE, AGENT_PAGE, docs.install(app)])
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 
