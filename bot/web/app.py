@@ -28,6 +28,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     turns = Turns(database, store=store, engine=engine)
     app = FastAPI(title="Concierge", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.turns = turns
+    app.state.database = database  # server-side page sessions (bot.web.auth)
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
                        same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
