@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from access_core.db import Database, is_busy
 from bot.state import Store
-from bot.web import concierge, health, rasa
+from bot.web import concierge, health, rasa, redact
 from bot.web.turns import Turns
 
 
@@ -24,6 +24,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     from devices import outbox
 
     outbox.install()  # every change made through the web reaches the doors (transactional outbox)
+    redact.install()  # no secret or door code in any log line
     database = database or Database()
     turns = Turns(database, store=store, engine=engine)
     app = FastAPI(title="Concierge", version="0.1.0", docs_url=None, redoc_url=None)
