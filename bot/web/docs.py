@@ -13,10 +13,15 @@ ASSETS = "/docs/assets"
 
 def install(app: FastAPI) -> str:
     """Serve the docs page and its assets; returns the page (its inline script goes into the CSP by hash)."""
-    page = bytes(get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} API",
-                                     swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-                                     swagger_css_url=f"{ASSETS}/swagger-ui.css",
-                                     swagger_favicon_url=f"{ASSETS}/favicon-32x32.png").body).decode()
+    page = bytes(
+        get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+        ).body
+    ).decode()
     app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)

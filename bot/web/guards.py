@@ -81,9 +81,13 @@ class BodyLimit:
 
 async def too_large(send: Send, limit: int) -> None:
     body = json.dumps({"detail": f"The request body is larger than {limit} bytes."}).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -108,12 +112,26 @@ def inline_hashes(pages: Iterable[str]) -> dict[str, list[str]]:
 def security_headers(pages: Iterable[str]) -> Secure:
     """No framing, no sniffing, no referrer; scripts and styles only from here or the exact inline blocks of ``pages``."""
     hashes = inline_hashes(pages)
-    csp = (ContentSecurityPolicy().default_src("'none'").script_src("'self'", *hashes["script"])
-           .style_src("'self'", *hashes["style"]).img_src("'self'", "data:").connect_src("'self'")
-           .font_src("'self'").form_action("'self'").base_uri("'none'").frame_ancestors("'none'"))
-    return Secure(csp=csp, xfo=XFrameOptions().deny(), xcto=XContentTypeOptions().nosniff(),
-                  referrer=ReferrerPolicy().no_referrer(), coop=CrossOriginOpenerPolicy().same_origin(),
-                  permissions=PermissionsPolicy().geolocation().camera().microphone())
+    csp = (
+        ContentSecurityPolicy()
+        .default_src("'none'")
+        .script_src("'self'", *hashes["script"])
+        .style_src("'self'", *hashes["style"])
+        .img_src("'self'", "data:")
+        .connect_src("'self'")
+        .font_src("'self'")
+        .form_action("'self'")
+        .base_uri("'none'")
+        .frame_ancestors("'none'")
+    )
+    return Secure(
+        csp=csp,
+        xfo=XFrameOptions().deny(),
+        xcto=XContentTypeOptions().nosniff(),
+        referrer=ReferrerPolicy().no_referrer(),
+        coop=CrossOriginOpenerPolicy().same_origin(),
+        permissions=PermissionsPolicy().geolocation().camera().microphone(),
+    )
 
 
 def install(app: Any, pages: Iterable[str]) -> None:
@@ -129,5 +147,6 @@ def unstorable(_request: Request, exc: Exception) -> Response:
     """A value too long or too large for its column (PostgreSQL's DataError, SQLite's OverflowError): the caller's
     mistake, named without echoing the value."""
     what = "a number is too large" if isinstance(exc, OverflowError) or "out of range" in str(exc) else "a value is too long"
-    return JSONResponse({"detail": f"The request could not be stored: {what} (or of the wrong kind); nothing was changed."},
-                        status_code=422)
+    return JSONResponse(
+        {"detail": f"The request could not be stored: {what} (or of the wrong kind); nothing was changed."}, status_code=422
+    )

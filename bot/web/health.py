@@ -41,8 +41,7 @@ class ChannelStates:
 
     def report(self) -> dict[str, dict[str, str]]:
         with self._lock:
-            return {name: {"state": s.state, **({"detail": s.detail} if s.detail else {})}
-                    for name, s in sorted(self._states.items())}
+            return {name: {"state": s.state, **({"detail": s.detail} if s.detail else {})} for name, s in sorted(self._states.items())}
 
 
 def twilio_state() -> ChannelState:

@@ -55,7 +55,9 @@ class SeenKeys:
     def _expired(self, channel: str, key: str, now: datetime, ttl: int) -> bool:
         """A key seen longer than ``ttl`` ago counts as new again; one process wins the update."""
         with self.database.session() as session:
-            renewed = session.execute(update(HandledEvent).where(
-                HandledEvent.channel == channel, HandledEvent.event_id == key,
-                HandledEvent.at < now - timedelta(seconds=ttl)).values(at=now))
+            renewed = session.execute(
+                update(HandledEvent)
+                .where(HandledEvent.channel == channel, HandledEvent.event_id == key, HandledEvent.at < now - timedelta(seconds=ttl))
+                .values(at=now)
+            )
             return bool(getattr(renewed, "rowcount", 0))

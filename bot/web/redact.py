@@ -15,8 +15,14 @@ from typing import Any
 HIDDEN = "[redacted]"
 KEEP_ARGS = {"uvicorn.access"}
 """Loggers whose formatters read the record's arguments one by one: redacted one by one."""
-SECRET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_SECRET", "TWILIO_AUTH_TOKEN",
-                   "CONCIERGE_SECRET")
+SECRET_SETTINGS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_SECRET",
+    "TWILIO_AUTH_TOKEN",
+    "CONCIERGE_SECRET",
+)
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\[parameters: .*?\](?=\n|$)", re.DOTALL), f"[parameters: {HIDDEN}]"),
     (re.compile(r"(Key \([^)\n]*\)=\().*?(\) (?:already exists|is not present))"), rf"\1{HIDDEN}\2"),

@@ -32,7 +32,8 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def test_a_doorcode_made_and_a_failing_request_leave_no_code_or_token_in_the_logs(
-        client: TestClient, foundry: Database, caplog: pytest.LogCaptureFixture) -> None:
+    client: TestClient, foundry: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     token = issue_token(foundry, JANE)
     with caplog.at_level(logging.DEBUG):  # SQLAlchemy then logs every statement with its parameters
         headers = {"Authorization": f"Bearer {token}"}

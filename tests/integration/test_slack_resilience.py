@@ -25,8 +25,15 @@ UNREACHABLE = "http://127.0.0.1:9/api/"
 
 
 def slack_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET",
-                 "SLACK_API_URL", "REDIS_URL"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_API_URL",
+        "REDIS_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in {"TWILIO_AUTH_TOKEN": TWILIO, "TWILIO_ACCOUNT_SID": "ACtest", "PUBLIC_URL": PUBLIC, **values}.items():
         monkeypatch.setenv(name, value)
@@ -66,8 +73,9 @@ def test_with_slack_unreachable_the_app_starts_and_every_other_channel_answers(u
     assert "unreachable" in health.json()["channels"]["slack"]["detail"]
 
 
-def test_a_signing_secret_without_a_token_is_named_in_one_line(foundry: Database, monkeypatch: pytest.MonkeyPatch,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_a_signing_secret_without_a_token_is_named_in_one_line(
+    foundry: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     slack_env(monkeypatch, SLACK_SIGNING_SECRET="secret")
     with caplog.at_level(logging.INFO), TestClient(create_app(foundry, store=MemoryStore())) as client:
         assert twilio(client, "/twilio/sms", {"From": "+17185550142", "Body": "help", "MessageSid": "SM2"}) == 200

@@ -36,15 +36,21 @@ def auth(database: Database, who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_token(database, who)}"}
 
 
-@pytest.mark.parametrize(("body", "headers"), [
-    ("x", {}),
-    ("payload=x", {"content-type": "application/x-www-form-urlencoded"}),
-    ("payload=x", {"content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": "soon",
-                   "x-slack-signature": "v0=abc"}),
-    ('{"type": "event_callback"', {"x-slack-request-timestamp": "12ab", "x-slack-signature": "v0=00"}),
-])
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ("x", {}),
+        ("payload=x", {"content-type": "application/x-www-form-urlencoded"}),
+        (
+            "payload=x",
+            {"content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": "soon", "x-slack-signature": "v0=abc"},
+        ),
+        ('{"type": "event_callback"', {"x-slack-request-timestamp": "12ab", "x-slack-signature": "v0=00"}),
+    ],
+)
 def test_junk_to_slack_events_is_refused_before_parsing_and_logs_no_traceback(
-        client: TestClient, caplog: pytest.LogCaptureFixture, body: str, headers: dict[str, str]) -> None:
+    client: TestClient, caplog: pytest.LogCaptureFixture, body: str, headers: dict[str, str]
+) -> None:
     with caplog.at_level(logging.DEBUG):
         answer = client.post("/slack/events", content=body, headers=headers)
     assert answer.status_code in (400, 401), answer.text
@@ -56,8 +62,10 @@ def test_a_signed_but_malformed_slack_body_is_a_400(client: TestClient) -> None:
     assert answer.status_code == 400, answer.text
 
 
-@pytest.mark.parametrize("path", ["/api/chat", "/slack/events", "/twilio/sms", "/twilio/voice/intercom",
-                                  "/webhooks/rest/webhook", "/api/v1/grants", "/api/session"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/chat", "/slack/events", "/twilio/sms", "/twilio/voice/intercom", "/webhooks/rest/webhook", "/api/v1/grants", "/api/session"],
+)
 def test_every_endpoint_refuses_a_body_past_the_limit(client: TestClient, path: str) -> None:
     big = b"{" + b" " * (70 * 1024) + b"}"
     answer = client.post(path, content=big, headers={"content-type": "application/json"})
@@ -80,19 +88,21 @@ def test_the_limit_is_configurable(foundry: Database, monkeypatch: pytest.Monkey
         assert small.post("/api/chat", json={"message": "hi", "as": BEN}).status_code != 413
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    ("/api/v1/operations", {"op": "buy_experience", "experience": "Rooftop Wine Tasting", "quantity": "lots"}),
-    ("/api/v1/operations", {"op": "buy_experience", "experience": "Rooftop Wine Tasting", "quantity": HUGE}),
-    ("/api/v1/operations", {"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": 5, "ends_at": []}),
-    ("/api/v1/people", {"name": "N" * 10_000, "email": "long@example.com"}),
-    ("/api/v1/keys", {"name": "K" * 10_000, "doors": ["Gym"]}),
-    ("/api/v1/grants", {"person": "p" * 10_000, "key": "Resident 3A"}),
-    ("/api/v1/reservations", {"amenity": "Roof Deck", "starts_at": "soon", "ends_at": "later"}),
-    ("/api/v1/operations", {"op": "deactivate_keycard", "serial": HUGE}),
-    ("/api/v1/operations", {"op": "invite_person", "name": "N" * 10_000, "email": "n@example.com"}),
-])
-def test_wrong_types_and_huge_values_are_a_clear_4xx(client: TestClient, foundry: Database, path: str,
-                                                       body: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/operations", {"op": "buy_experience", "experience": "Rooftop Wine Tasting", "quantity": "lots"}),
+        ("/api/v1/operations", {"op": "buy_experience", "experience": "Rooftop Wine Tasting", "quantity": HUGE}),
+        ("/api/v1/operations", {"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": 5, "ends_at": []}),
+        ("/api/v1/people", {"name": "N" * 10_000, "email": "long@example.com"}),
+        ("/api/v1/keys", {"name": "K" * 10_000, "doors": ["Gym"]}),
+        ("/api/v1/grants", {"person": "p" * 10_000, "key": "Resident 3A"}),
+        ("/api/v1/reservations", {"amenity": "Roof Deck", "starts_at": "soon", "ends_at": "later"}),
+        ("/api/v1/operations", {"op": "deactivate_keycard", "serial": HUGE}),
+        ("/api/v1/operations", {"op": "invite_person", "name": "N" * 10_000, "email": "n@example.com"}),
+    ],
+)
+def test_wrong_types_and_huge_values_are_a_clear_4xx(client: TestClient, foundry: Database, path: str, body: dict[str, object]) -> None:
     for who in (BEN, JANE):
         answer = client.post(path, json=body, headers=auth(foundry, who))
         assert 400 <= answer.status_code < 500, answer.text[:300]
@@ -131,8 +141,7 @@ def test_a_booking_for_someone_else_is_refused_not_echoed(client: TestClient, fo
     jane = auth(foundry, JANE)
     other = client.post("/api/v1/reservations", headers=jane, json={**body, "person": "priya.shah@example.com"})
     assert other.status_code == 422 and "person" in other.text
-    other_op = client.post("/api/v1/operations", headers=jane,
-                           json={"op": "reserve_amenity", **body, "person": "priya.shah@example.com"})
+    other_op = client.post("/api/v1/operations", headers=jane, json={"op": "reserve_amenity", **body, "person": "priya.shah@example.com"})
     assert other_op.status_code == 422
     mine = client.post("/api/v1/reservations", headers=jane, json={**body, "person": JANE})
     assert mine.status_code == 201, mine.text

@@ -36,10 +36,16 @@ def slack_api() -> Iterator[FakeServer]:
 @pytest.fixture
 def client(foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     with fake_twilio() as twilio_api:
-        for name, value in {"SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": "xoxb-test",
-                            "SLACK_API_URL": slack_api.url + "/api/", "TWILIO_AUTH_TOKEN": TWILIO,
-                            "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_FROM": "+15005550001", "TWILIO_API_URL": twilio_api.url,
-                            "PUBLIC_URL": PUBLIC}.items():
+        for name, value in {
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_API_URL": slack_api.url + "/api/",
+            "TWILIO_AUTH_TOKEN": TWILIO,
+            "TWILIO_ACCOUNT_SID": "ACtest",
+            "TWILIO_FROM": "+15005550001",
+            "TWILIO_API_URL": twilio_api.url,
+            "PUBLIC_URL": PUBLIC,
+        }.items():
             monkeypatch.setenv(name, value)
         for name in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "REDIS_URL"):
             monkeypatch.delenv(name, raising=False)
@@ -73,8 +79,17 @@ def test_a_replayed_signed_sms_makes_no_second_door_code(client: TestClient, fou
 
 
 def test_a_replayed_signed_slash_command_runs_once(client: TestClient, slack_api: FakeServer) -> None:
-    body = urlencode({"command": "/concierge", "text": "help", "user_id": "UJANE", "channel_id": "C1", "team_id": "T1",
-                      "response_url": slack_api.url + "/respond", "trigger_id": "t1"})
+    body = urlencode(
+        {
+            "command": "/concierge",
+            "text": "help",
+            "user_id": "UJANE",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "response_url": slack_api.url + "/respond",
+            "trigger_id": "t1",
+        }
+    )
     request = signed(SECRET, body, content_type="application/x-www-form-urlencoded")
     assert client.post("/slack/events", **request).status_code == 200
     assert client.post("/slack/events", **request).status_code == 200
@@ -91,8 +106,7 @@ def test_a_replayed_dial_result_is_logged_once(client: TestClient, foundry: Data
     twilio(client, "/twilio/voice/intercom/dialed", dialed)
     twilio(client, "/twilio/voice/intercom/dialed", dialed)
     with foundry.session() as session:
-        assert session.scalar(select(func.count()).select_from(IntercomCallEvent)
-                              .where(IntercomCallEvent.kind == "dial_ended")) == 1
+        assert session.scalar(select(func.count()).select_from(IntercomCallEvent).where(IntercomCallEvent.kind == "dial_ended")) == 1
 
 
 def test_seen_keys_expire_and_are_shared_through_the_database(foundry: Database) -> None:
