@@ -215,14 +215,6 @@ class SocketMode:
             self.handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         self.handler = self.thread = None
 
-    @asynccontextmanager
-    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
-        self.start()
-        try:
-            yield
-        finally:
-            await run_in_threadpool(self.stop)
-
 
 class TokenCheck:
     """`auth.test` with the bot token in the background until Slack answers: the app starts whether or not it can."""

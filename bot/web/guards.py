@@ -16,6 +16,7 @@ from secure import (
     PermissionsPolicy,
     ReferrerPolicy,
     Secure,
+    StrictTransportSecurity,
     XContentTypeOptions,
     XFrameOptions,
 )
@@ -110,7 +111,8 @@ def inline_hashes(pages: Iterable[str]) -> dict[str, list[str]]:
 
 
 def security_headers(pages: Iterable[str]) -> Secure:
-    """No framing, no sniffing, no referrer; scripts and styles only from here or the exact inline blocks of ``pages``."""
+    """No framing, no sniffing, no referrer; scripts and styles only from here or the exact inline blocks of ``pages``;
+    HSTS when the public address is https."""
     hashes = inline_hashes(pages)
     csp = (
         ContentSecurityPolicy()
@@ -131,6 +133,7 @@ def security_headers(pages: Iterable[str]) -> Secure:
         referrer=ReferrerPolicy().no_referrer(),
         coop=CrossOriginOpenerPolicy().same_origin(),
         permissions=PermissionsPolicy().geolocation().camera().microphone(),
+        hsts=StrictTransportSecurity().max_age(31_536_000) if os.environ.get("PUBLIC_URL", "").startswith("https") else None,
     )
 
 

@@ -146,3 +146,9 @@ def test_a_booking_for_someone_else_is_refused_not_echoed(client: TestClient, fo
     mine = client.post("/api/v1/reservations", headers=jane, json={**body, "person": JANE})
     assert mine.status_code == 201, mine.text
     assert mine.json()["operation"]["person"] == JANE
+
+
+def test_hsts_when_served_over_https(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLIC_URL", "https://concierge.example")
+    with TestClient(create_app(foundry, store=MemoryStore(), slack=False)) as secure:
+        assert secure.get("/health").headers["strict-transport-security"].startswith("max-age=31536000")
