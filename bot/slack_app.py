@@ -314,6 +314,16 @@ def verified(verifier: SignatureVerifier | None, body: bytes, request: Request) 
     return verifier.is_valid(body, timestamp, signature)
 
 
+def _event_id(body: bytes) -> str | None:
+    """The event id of a signed Events API body (JSON); None for anything else."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    event_id = parsed.get("event_id") if isinstance(parsed, dict) else None
+    return event_id if isinstance(event_id, str) and event_id else None
+
+
 REPLAY_SECONDS = 600
 """Longer than Slack's 5-minute signature window: an identical signed request is acted on once."""
 
@@ -349,6 +359,9 @@ def router(turns: Turns, bolt: App | None = None, states: ChannelStates | None =
         body = await request.body()
         if not verified(verifier, body, request):
             return Response("invalid request signature", status_code=401)
+        retried = _event_id(body) if request.headers.get("x-slack-retry-num") else None
+        if retried is not None and await run_in_threadpool(turns.seen.seen, "slack", retried):  # a retry of what was taken
+            return Response(status_code=200, headers={"X-Slack-No-Retry": "1"})
         replay_key = request.headers["x-slack-signature"]
         if not await run_in_threadpool(turns.first_time, "slack-request", replay_key, REPLAY_SECONDS):
             return Response(status_code=200)  # a replay of a request already taken: acknowledged, not run again

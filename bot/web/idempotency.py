@@ -12,7 +12,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from access_core.db import Database
@@ -51,6 +51,15 @@ class SeenKeys:
         except IntegrityError:
             return self._expired(channel, key, now, ttl)
         return True
+
+    def seen(self, channel: str, key: str, ttl: int = 2 * DAY) -> bool:
+        """Whether ``key`` was recorded within ``ttl`` seconds, without recording it."""
+        key = _short(key)
+        if self.redis is not None:
+            return bool(self.redis.exists(f"concierge:seen:{channel}:{key}"))
+        with self.database.session() as session:
+            at = session.scalar(select(HandledEvent.at).where(HandledEvent.channel == channel, HandledEvent.event_id == key))
+            return at is not None and at >= datetime.now(UTC) - timedelta(seconds=ttl)
 
     def _expired(self, channel: str, key: str, now: datetime, ttl: int) -> bool:
         """A key seen longer than ``ttl`` ago counts as new again; one process wins the update."""

@@ -113,6 +113,7 @@ def test_seen_keys_expire_and_are_shared_through_the_database(foundry: Database)
     one, other = SeenKeys(foundry, redis_url=""), SeenKeys(foundry, redis_url="")
     assert one.first_time("sms", "SM1", ttl=3600)
     assert not other.first_time("sms", "SM1", ttl=3600)  # another worker's view: already seen
+    assert other.seen("sms", "SM1") and not other.seen("sms", "SM-never")
     assert other.first_time("sms", "x" * 500, ttl=3600) and not one.first_time("sms", "x" * 500, ttl=3600)
     time.sleep(1.1)
     assert one.first_time("sms", "SM1", ttl=1)  # expired: new again, once
@@ -131,4 +132,23 @@ def test_seen_keys_are_shared_through_redis(foundry: Database) -> None:
         one.redis.ping()
     except Exception:  # noqa: BLE001
         pytest.fail(f"Redis is not running at {url} (start it: redis-server --daemonize yes)")
+    assert not other.seen("slack", key)
     assert one.first_time("slack", key, ttl=60) and not other.first_time("slack", key, ttl=60)
+    assert other.seen("slack", key)
+
+
+def test_a_slack_retry_of_a_handled_event_is_acked_before_bolt(client: TestClient, slack_api: FakeServer) -> None:
+    from fakes.slack_api import event
+
+    body = event(
+        "EvRetry", {"type": "message", "channel_type": "im", "channel": "D1", "user": "UJANE", "text": "help", "ts": f"{time.time():.6f}"}
+    )
+    first = client.post("/slack/events", **signed(SECRET, body))
+    assert first.status_code == 200 and "x-slack-no-retry" not in first.headers
+    deadline = time.monotonic() + 10
+    while not slack_api.named("chat.postMessage") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    retry = client.post("/slack/events", **signed(SECRET, body, retry=1))
+    assert retry.status_code == 200 and retry.headers["x-slack-no-retry"] == "1"
+    time.sleep(0.3)
+    assert len(slack_api.named("chat.postMessage")) == 1
