@@ -25,7 +25,8 @@ from bot.web.auth import require_person
 from concierge_catalog import orders, sales
 
 NAME_LENGTH, REF_LENGTH, TEXT_LENGTH = 200, 320, 1000
-NAMED = {"name", "person", "key", "door", "amenity", "service", "experience", "guest", "email", "item", "manager"}
+NAMED = {"name", "key", "door", "amenity", "service", "experience", "item"}
+REFS = {"person", "guest", "email", "manager"}
 NUMBERS = {"quantity", "call_id", "order_id"}
 OWN_BOOKINGS = {"reserve_amenity", "cancel_reservation", "book_service", "buy_experience"}
 """Operations the core runs for the caller only: a `person` naming anyone else is refused, not silently dropped."""
@@ -50,7 +51,8 @@ class Operation(BaseModel):
             if field in NUMBERS and value is not None and not (isinstance(value, int) and not isinstance(value, bool)):
                 raise ValueError(f"{field} must be a whole number")
             for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and len(item) > (NAME_LENGTH if field in NAMED else TEXT_LENGTH):
+                limit = NAME_LENGTH if field in NAMED else REF_LENGTH if field in REFS else TEXT_LENGTH
+                if isinstance(item, str) and len(item) > limit:
                     raise ValueError(f"{field} is too long")
                 if isinstance(item, int) and not -(2**63) <= item < 2**63:
                     raise ValueError(f"{field} is out of range")
