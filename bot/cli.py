@@ -126,6 +126,7 @@ from bot.cli_import import register as _register_import  # noqa: E402
 
 _register_import(app)
 from bot.cli_devices import register as _register_devices; _register_devices(app)  # noqa: E402, E702, I001
+from bot.cli_token import register as _register_token; _register_token(app)  # noqa: E402, E702, I001
 
 
 def main() -> None:

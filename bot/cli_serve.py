@@ -1,4 +1,4 @@
-"""`concierge serve` (the web app under uvicorn) and `concierge token` (a bearer token for the REST API)."""
+"""`concierge serve`: the web app under uvicorn (`concierge token` is in bot.cli_token)."""
 
 from __future__ import annotations
 
@@ -43,19 +43,3 @@ def register(app: typer.Typer) -> None:
             balanced.run(config, workers)  # connections shared out evenly, not to whichever worker wakes first
         else:
             uvicorn.Server(config).run()
-
-    @app.command()
-    def token(
-        as_: Annotated[str, typer.Option("--as", help="Email or E.164 phone of the person the token acts as.")],
-        label: Annotated[str, typer.Option(help="What the token is for.")] = "",
-        db: Annotated[str | None, typer.Option("--db", help="Database URL.")] = None,
-    ) -> None:
-        """Issue a bearer token for the REST API and the concierge page (shown once)."""
-        from bot import bootstrap
-        from bot.web.auth import issue_token
-
-        try:
-            typer.echo(issue_token(bootstrap.database(db), as_, label))
-        except LookupError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from None

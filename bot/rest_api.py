@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy.orm import Session
 
 from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
-from access_core.lookup import door_in, property_by_name
+from access_core.lookup import door_in, person_by_ref, property_by_name
 from access_core.models import Property
 from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
@@ -24,48 +24,84 @@ from bot.web import rest_reads
 from bot.web.auth import require_person
 from concierge_catalog import orders, sales
 
+NAME_LENGTH, REF_LENGTH, TEXT_LENGTH = 200, 320, 1000
+NAMED = {"name", "key", "door", "amenity", "service", "experience", "item"}
+REFS = {"person", "guest", "email", "manager"}
+NUMBERS = {"quantity", "call_id", "order_id"}
+OWN_BOOKINGS = {"reserve_amenity", "cancel_reservation", "book_service", "buy_experience"}
+"""Operations the core runs for the caller only: a `person` naming anyone else is refused, not silently dropped."""
 PropertyName = Query(default=None, alias="property", description="Property name (default: the caller's first).")
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_LENGTH)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=REF_LENGTH)]
+Moment = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 class Operation(BaseModel):
     """One operation of the CONTRACT vocabulary, e.g. {"op": "grant_key", "person": …, "key": …}."""
 
     model_config = ConfigDict(extra="allow")
-    op: str
+    op: Annotated[str, StringConstraints(max_length=40)]
+
+    @model_validator(mode="after")
+    def storable(self) -> Operation:
+        """Every value fits what the core stores: texts of a name's or a note's length, whole numbers of 64 bits."""
+        for field, value in (self.model_extra or {}).items():
+            if field in NUMBERS and value is not None and not (isinstance(value, int) and not isinstance(value, bool)):
+                raise ValueError(f"{field} must be a whole number")
+            for item in value if isinstance(value, list) else [value]:
+                limit = NAME_LENGTH if field in NAMED else REF_LENGTH if field in REFS else TEXT_LENGTH
+                if isinstance(item, str) and len(item) > limit:
+                    raise ValueError(f"{field} is too long")
+                if isinstance(item, int) and not -(2**63) <= item < 2**63:
+                    raise ValueError(f"{field} is out of range")
+                if isinstance(item, dict):
+                    raise ValueError(f"{field} must be a value, not an object")
+        return self
 
 
 class GrantIn(BaseModel):
-    person: str
-    key: str
-    starts_at: str | None = None
-    ends_at: str | None = None
+    person: Ref
+    key: Name
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     resident: bool | None = None
     may_share: bool | None = None
 
 
 class RevokeIn(BaseModel):
-    person: str
-    key: str
-    at: str | None = None
+    person: Ref
+    key: Name
+    at: Moment | None = None
 
 
 class PersonIn(BaseModel):
-    name: str
-    email: str | None = None
-    phone: str | None = None
+    name: Name
+    email: Annotated[str, StringConstraints(max_length=REF_LENGTH)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
 class KeyIn(BaseModel):
-    name: str
-    doors: list[str]
+    name: Name
+    doors: Annotated[list[Name], Field(max_length=500)]
     shareable: bool = False
 
 
 class ReservationIn(BaseModel):
-    amenity: str
-    starts_at: str
-    ends_at: str
-    person: str | None = None
+    amenity: Name
+    starts_at: Moment
+    ends_at: Moment
+    person: Ref | None = None
+    """Bookings are the caller's own: leave it out, or name yourself."""
+
+
+def _own(session: Session, principal: Principal, ref: str) -> str:
+    """The caller's handle when ``ref`` names the caller; 422 otherwise (the core books for the caller only)."""
+    person = person_by_ref(session, ref)
+    if person is None or person.id != principal.person_id:
+        raise HTTPException(422, "person: bookings are made for the caller only; leave `person` out or name yourself")
+    return person.handle
 
 
 def _status(exc: CoreError) -> int:
@@ -99,6 +135,8 @@ class Api:
         if op.get("op") not in HANDLERS:
             raise HTTPException(422, f"{op.get('op')!r} is not an operation")
         with self.scope(request, property_name) as (session, principal, prop):
+            if op.get("op") in OWN_BOOKINGS and op.get("person") is not None:
+                op = {**op, "person": _own(session, principal, str(op["person"]))}
             begin_writing(session)
             outcome = execute(Context(session, principal, datetime.now(UTC), prop), op)
             return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}

@@ -23,10 +23,13 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
 from access_core.lookup import person_by_ref
 from bot.slack_install import InstallSettings, install_routes, oauth_settings
+from bot.web.health import ChannelStates
 from bot.web.slack_home import home_view
 from bot.web.turns import Turns
 
@@ -154,8 +157,9 @@ def build_app(turns: Turns, *, token: str | None, signing_secret: str, api_url: 
     if install:
         app = App(client=client, signing_secret=signing_secret, process_before_response=True,
                   oauth_settings=oauth_settings(install, turns.database.engine))
-    else:
-        app = App(client=client, signing_secret=signing_secret, process_before_response=True)
+    else:  # the token is checked in the background (TokenCheck), so an unreachable Slack never stops the start
+        app = App(client=client, signing_secret=signing_secret, process_before_response=True,
+                  token_verification_enabled=False)
     listeners = Listeners(turns)
     app.middleware(listeners.once_per_event)
     app.event("message")(ack=just_ack, lazy=[listeners.answer_message])
@@ -176,8 +180,9 @@ def app_from_env(turns: Turns) -> App:
 class SocketMode:
     """Bolt's Socket Mode handler for the life of the web app: connects in a background thread, closed on shutdown."""
 
-    def __init__(self, bolt: App, app_token: str, *, retry_seconds: float = 5) -> None:
+    def __init__(self, bolt: App, app_token: str, *, retry_seconds: float = 5, states: ChannelStates | None = None) -> None:
         self.bolt, self.app_token, self.retry_seconds = bolt, app_token, retry_seconds
+        self.states = states or ChannelStates()
         self.stopping = threading.Event()
         self.handler: SocketModeHandler | None = None
         self.thread: threading.Thread | None = None
@@ -192,10 +197,13 @@ class SocketMode:
         connect: Callable[[], None] = handler.connect
         while not self.stopping.is_set():
             try:
+                self.states.set("slack_socket_mode", "starting")
                 connect()
+                self.states.set("slack_socket_mode", "up")
                 return
-            except Exception:  # Slack unreachable at start-up: keep trying, with a fresh URL, until the app stops
-                log.exception("Slack Socket Mode could not connect; retrying in %ss", self.retry_seconds)
+            except Exception as exc:  # noqa: BLE001 - Slack unreachable at start-up: keep trying, with a fresh URL
+                self.states.set("slack_socket_mode", "down", f"cannot connect ({type(exc).__name__}); retrying")
+                log.warning("Slack Socket Mode could not connect (%s); retrying in %ss", type(exc).__name__, self.retry_seconds)
                 connect = handler.client.connect_to_new_endpoint
                 self.stopping.wait(self.retry_seconds)
 
@@ -207,28 +215,160 @@ class SocketMode:
             self.handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         self.handler = self.thread = None
 
+
+class TokenCheck:
+    """`auth.test` with the bot token in the background until Slack answers: the app starts whether or not it can."""
+
+    def __init__(self, client: WebClient, states: ChannelStates, *, retry_seconds: float = 5, max_seconds: float = 300) -> None:
+        self.client, self.states = client, states
+        self.retry_seconds, self.max_seconds = retry_seconds, max_seconds
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.stopping.clear()
+        self.states.set("slack", "starting", "checking the bot token")
+        self.thread = threading.Thread(target=self.run, name="slack-token-check", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        wait = self.retry_seconds
+        while not self.stopping.is_set():
+            try:
+                self.client.auth_test()
+            except SlackApiError as exc:
+                if exc.response is None or exc.response.status_code >= 500 or exc.response.status_code == 429:
+                    self._later(f"Slack's API is failing (HTTP {getattr(exc.response, 'status_code', '?')})", wait)
+                    wait = min(wait * 2, self.max_seconds)
+                    continue
+                # Slack answered: the token itself is wrong, and retrying won't mend it
+                error = exc.response.get("error", "error") if exc.response is not None else "error"
+                self.states.set("slack", "misconfigured", f"Slack refused SLACK_BOT_TOKEN ({error})")
+                log.error("Slack refused SLACK_BOT_TOKEN (%s); the other channels are unaffected", error)
+                return
+            except Exception as exc:  # noqa: BLE001 - unreachable, timing out, a proxy's error page: retry later
+                self._later(f"Slack's API is unreachable ({type(exc).__name__})", wait)
+                wait = min(wait * 2, self.max_seconds)
+                continue
+            self.states.set("slack", "up")
+            return
+
+    def _later(self, why: str, wait: float) -> None:
+        self.states.set("slack", "down", f"{why}; retrying")
+        log.warning("%s; retrying in %.1fs", why, wait)
+        self.stopping.wait(wait)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        self.thread = None
+
+
+def missing_setting() -> str | None:
+    """What Slack over HTTP lacks to start, in one sentence; None when it has what it needs."""
+    if os.environ.get("SLACK_BOT_TOKEN") or InstallSettings.from_env() is not None:
+        return None
+    if os.environ.get("SLACK_CLIENT_ID") or os.environ.get("SLACK_CLIENT_SECRET"):
+        return "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET must both be set for the Slack install"
+    return "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for the multi-workspace install)"
+
+
+def lifespan_of(*parts: Any) -> Callable[[Any], Any]:
+    """One lifespan that starts ``parts`` (each with start/stop) in order and stops them in reverse."""
+
     @asynccontextmanager
-    async def lifespan(self, _app: Any) -> AsyncIterator[None]:
-        self.start()
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        started = []
         try:
+            for part in parts:
+                part.start()
+                started.append(part)
             yield
         finally:
-            await run_in_threadpool(self.stop)
+            for part in reversed(started):
+                await run_in_threadpool(part.stop)
+
+    return lifespan
 
 
-def router(turns: Turns, bolt: App | None = None) -> APIRouter:
+def off_router(states: ChannelStates, reason: str) -> APIRouter:
+    """Slack is off: say why in one log line and on `/health`; its endpoint answers 503."""
+    log.error("Slack is off: %s; the other channels are unaffected", reason)
+    states.set("slack", "misconfigured", reason)
+    api = APIRouter(include_in_schema=False)
+
+    @api.post("/slack/events")
+    def slack_off() -> Response:
+        return Response(f"Slack is not configured: {reason}", status_code=503)
+
+    return api
+
+
+def verified(verifier: SignatureVerifier | None, body: bytes, request: Request) -> bool:
+    """Slack's signature, checked on the raw bytes before anything is parsed; junk headers are simply invalid."""
+    timestamp = request.headers.get("x-slack-request-timestamp", "")
+    signature = request.headers.get("x-slack-signature", "")
+    if verifier is None or not timestamp.isdigit() or len(timestamp) > 12 or not signature.startswith("v0="):
+        return False
+    return verifier.is_valid(body, timestamp, signature)
+
+
+def _event_id(body: bytes) -> str | None:
+    """The event id of a signed Events API body (JSON); None for anything else."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    event_id = parsed.get("event_id") if isinstance(parsed, dict) else None
+    return event_id if isinstance(event_id, str) and event_id else None
+
+
+REPLAY_SECONDS = 600
+"""Longer than Slack's 5-minute signature window: an identical signed request is acted on once."""
+
+
+def router(turns: Turns, bolt: App | None = None, states: ChannelStates | None = None) -> APIRouter:
     """`POST /slack/events`; `GET /slack/install` and `/slack/oauth_redirect` with the OAuth install;
-    Socket Mode while the app runs when SLACK_APP_TOKEN is set."""
-    bolt = bolt or app_from_env(turns)
+    Socket Mode while the app runs when SLACK_APP_TOKEN is set. Never raises for Slack's sake: a missing
+    setting or an unreachable Slack is logged in one line and shown on `/health`."""
+    states = states or ChannelStates()
+    if bolt is None:
+        if reason := missing_setting():
+            return off_router(states, reason)
+        try:
+            bolt = app_from_env(turns)
+        except Exception as exc:  # noqa: BLE001 - a Slack setting Bolt refuses must not stop the other channels
+            return off_router(states, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
     app_token = os.environ.get("SLACK_APP_TOKEN")
-    api = APIRouter(include_in_schema=False, lifespan=SocketMode(bolt, app_token).lifespan if app_token else None)
-    verifiable = bool(os.environ.get("SLACK_SIGNING_SECRET"))
+    secret = os.environ.get("SLACK_SIGNING_SECRET")
+    verifier = SignatureVerifier(secret) if secret else None
+    parts: list[Any] = []
+    if bolt.oauth_flow is None:
+        parts.append(TokenCheck(bolt.client, states))
+    else:
+        states.set("slack", "up", "multi-workspace install")
+    if app_token:
+        parts.append(SocketMode(bolt, app_token, states=states))
+    api = APIRouter(include_in_schema=False, lifespan=lifespan_of(*parts))
 
     @api.post("/slack/events")
     async def events(request: Request) -> Response:
-        if not verifiable:  # Socket Mode alone: no HTTP request can be verified, so none is taken
+        if verifier is None:  # Socket Mode alone: no HTTP request can be verified, so none is taken
             return Response("Slack is not configured (SLACK_SIGNING_SECRET)", status_code=401)
-        bolt_request = to_bolt_request(request, await request.body())
+        body = await request.body()
+        if not verified(verifier, body, request):
+            return Response("invalid request signature", status_code=401)
+        retried = _event_id(body) if request.headers.get("x-slack-retry-num") else None
+        if retried is not None and await run_in_threadpool(turns.seen.seen, "slack", retried):  # a retry of what was taken
+            return Response(status_code=200, headers={"X-Slack-No-Retry": "1"})
+        replay_key = request.headers["x-slack-signature"]
+        if not await run_in_threadpool(turns.first_time, "slack-request", replay_key, REPLAY_SECONDS):
+            return Response(status_code=200)  # a replay of a request already taken: acknowledged, not run again
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except ValueError:
+            return Response("malformed Slack request", status_code=400)
         return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
 
     if bolt.oauth_flow is not None:

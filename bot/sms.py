@@ -137,6 +137,9 @@ def router(turns: Turns) -> APIRouter:
             return twiml()
         from starlette.concurrency import run_in_threadpool
 
+        sid = form.get("MessageSid") or form.get("SmsSid") or ""
+        if not sid or not await run_in_threadpool(turns.first_time, "sms", sid):
+            return twiml()  # a replayed (or sid-less) message is acted on once at most: no second door code
         return await run_in_threadpool(channel.message, phone, form.get("Body", ""), background)
 
     @api.post("/twilio/sms/status")

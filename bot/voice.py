@@ -16,6 +16,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from access_core.db import Database
 from bot.twilio_auth import public_url, signed_by_twilio
+from bot.web.idempotency import SeenKeys
 from bot.web.twilio_out import twilio_client
 from concierge_catalog.call_summary import send_summary
 from concierge_catalog.calls import MAX_PROMPTS, CallDesk, Step, desk_for
@@ -112,6 +113,7 @@ class IntercomChannel:
 def router(database: Database) -> APIRouter:
     api = APIRouter(include_in_schema=False)
     channel = IntercomChannel(database, desk_for(database))
+    seen = SeenKeys(database)
 
     async def signed_form(request: Request) -> dict[str, str] | None:
         form = {k: str(v) for k, v in (await request.form()).items()}
@@ -142,6 +144,10 @@ def router(database: Database) -> APIRouter:
         form = await signed_form(request)
         if form is None:
             return forbidden
+        dialed_once = f"{form['CallSid']}:{form.get('DialCallSid') or form.get('DialCallStatus', '')}"
+        if not await run_in_threadpool(seen.first_time, "voice-dialed", dialed_once):
+            step = await run_in_threadpool(channel.desk.hold, form["CallSid"])  # a replay: where the call is, unchanged
+            return xml(on_hold(step) if step else VoiceResponse())
         step = await run_in_threadpool(channel.desk.dial_ended, form["CallSid"], form.get("DialCallStatus", ""),
                                        form.get("DialCallDuration", ""))
         return xml(on_hold(step) if step else VoiceResponse())

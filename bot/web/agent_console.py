@@ -7,9 +7,9 @@ caller's snapshot; every action goes to ``concierge_catalog.calls``, where the r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request, Response
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,7 @@ from concierge_catalog.call_summary import send_summary
 from concierge_catalog.calls import ActionResult, CallDesk, desk_for
 
 T = TypeVar("T")
+CallId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The call's id.")]
 
 
 class RingIn(BaseModel):
@@ -87,11 +88,11 @@ def router(database: Database) -> APIRouter:
         return {"calls": console.run(request, desk.calls_for)}
 
     @api.get("/api/agent/calls/{call_id}")
-    def one(request: Request, call_id: int) -> dict[str, Any]:
+    def one(request: Request, call_id: CallId) -> dict[str, Any]:
         return console.run(request, lambda who: desk.view(who, call_id))
 
     @api.get("/api/agent/calls/{call_id}/snapshot")
-    def snapshot(request: Request, call_id: int) -> Response:
+    def snapshot(request: Request, call_id: CallId) -> Response:
         picture = console.run(request, lambda who: desk.snapshot(who, call_id))
         if picture is None:
             raise HTTPException(404, "no snapshot for this call")
@@ -99,19 +100,19 @@ def router(database: Database) -> APIRouter:
                         headers={"cache-control": "private, max-age=3600", "x-snapshot-name": picture.name})
 
     @api.post("/api/agent/calls/{call_id}/answer")
-    def answer(request: Request, call_id: int) -> Response:
+    def answer(request: Request, call_id: CallId) -> Response:
         return console.act(request, call_id, lambda who: desk.answer(who, call_id))
 
     @api.post("/api/agent/calls/{call_id}/ring")
-    def ring(request: Request, call_id: int, body: RingIn) -> Response:
+    def ring(request: Request, call_id: CallId, body: RingIn) -> Response:
         return console.act(request, call_id, lambda who: desk.ring_resident(who, call_id, body.person, redirect_to_phone))
 
     @api.post("/api/agent/calls/{call_id}/unlock")
-    def unlock(request: Request, call_id: int, body: UnlockIn) -> Response:
+    def unlock(request: Request, call_id: CallId, body: UnlockIn) -> Response:
         return console.act(request, call_id, lambda who: desk.unlock(who, call_id, body.door))
 
     @api.post("/api/agent/calls/{call_id}/resolve")
-    def resolve(request: Request, call_id: int, body: ResolveIn, background: BackgroundTasks) -> Response:
+    def resolve(request: Request, call_id: CallId, body: ResolveIn, background: BackgroundTasks) -> Response:
         def send(result: ActionResult) -> None:
             background.add_task(send_summary, database, int(result.detail["summary"]))
 

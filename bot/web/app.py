@@ -9,13 +9,12 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
 from access_core.db import Database, is_busy
 from bot.state import Store
-from bot.web import concierge, rasa
+from bot.web import concierge, health, rasa, redact
 from bot.web.turns import Turns
 
 
@@ -23,9 +22,11 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
                slack: bool | None = None) -> FastAPI:
     """Build the app over a database wired by ``bot.bootstrap`` (which every change reaching the doors needs);
     Slack is mounted when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or ``slack=True``)."""
+    redact.install()  # no secret or door code in any log line
     turns = Turns(database, store=store, engine=engine)
-    app = FastAPI(title="Concierge", version="0.1.0", docs_url="/docs", redoc_url=None)
+    app = FastAPI(title="Concierge", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.turns = turns
+    app.state.database = database  # server-side page sessions (bot.web.auth)
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
                        same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
@@ -44,15 +45,8 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
                                 headers={"Retry-After": "1"})
         raise exc
 
-    @app.get("/health", include_in_schema=False)
-    def health() -> Response:
-        try:
-            with database.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return JSONResponse({"status": "database unavailable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
-
+    states = app.state.channels = health.ChannelStates()
+    app.include_router(health.router(database, states))
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
     from bot import rest_api, sms
@@ -64,11 +58,18 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     app.include_router(voice.router(database))
     app.include_router(agent_console.router(database))
     app.include_router(rest_api.router(database))
+    from bot.web import docs, guards
+    from bot.web.agent_page import AGENT_PAGE
+    from bot.web.page import PAGE
+
+    guards.install(app, [PAGE, AGENT_PAGE, docs.install(app)])
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 
-        app.include_router(slack_app.router(turns))  # its lifespan runs Socket Mode when SLACK_APP_TOKEN is set
+        app.include_router(slack_app.router(turns, states=states))  # its lifespan checks the token, runs Socket Mode
     else:
+        states.set("slack", "off", "SLACK_SIGNING_SECRET is not set")
+
         @app.post("/slack/events", include_in_schema=False)
         def slack_not_configured() -> Response:
             return Response("Slack is not configured (SLACK_SIGNING_SECRET)", status_code=401)

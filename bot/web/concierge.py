@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from access_core.lookup import person_by_ref
 from access_core.models import Person
 from bot.places import properties_of
-from bot.web.auth import bearer, demo_mode, person_for_token, signed_in
+from bot.web.auth import bearer, demo_mode, end_session, person_for_token, signed_in, start_session
 from bot.web.page import PAGE
 from bot.web.turns import Turns
 from concierge_catalog.help import SECTIONS
@@ -22,12 +22,12 @@ from concierge_catalog.highlights import highlights
 
 class ChatIn(BaseModel):
     message: str = Field(max_length=4000)
-    as_: str | None = Field(default=None, alias="as")
+    as_: str | None = Field(default=None, alias="as", max_length=320)
 
 
 class SignIn(BaseModel):
-    as_: str | None = Field(default=None, alias="as")
-    token: str | None = None
+    as_: str | None = Field(default=None, alias="as", max_length=320)
+    token: str | None = Field(default=None, max_length=200)
 
 
 def router(turns: Turns) -> APIRouter:
@@ -58,12 +58,13 @@ def router(turns: Turns) -> APIRouter:
                 raise HTTPException(403, "sign in with an access token (`concierge token --as WHO`)")
             if person is None:
                 raise HTTPException(403, "unknown person or token")
-            request.session["person"] = person.handle
-            return {"person": person.handle, "name": person.label}
+            person_id, answer = person.id, {"person": person.handle, "name": person.label}
+        start_session(request, database, person_id, body.token)
+        return answer
 
     @api.delete("/api/session")
     def sign_out(request: Request) -> dict[str, Any]:
-        request.session.clear()
+        end_session(request, database)
         return {"person": None}
 
     @api.get("/api/concierge")
@@ -84,7 +85,12 @@ def router(turns: Turns) -> APIRouter:
     async def chat(request: Request, body: ChatIn) -> dict[str, Any]:
         """One message from the signed-in person (or a bearer token's); the CONTRACT turn back."""
         token = bearer(request)
-        caller = await run_in_threadpool(_token_holder, token) if token else _caller(request, body.as_)
+        if token:
+            caller = await run_in_threadpool(_token_holder, token)
+        elif body.as_ and demo_mode():
+            caller = body.as_
+        else:  # the page's session is looked up in the database: off the event loop
+            caller = await run_in_threadpool(_caller, request, body.as_)
         return await turns.aturn("web", caller, body.message)
 
     def _token_holder(token: str) -> str:

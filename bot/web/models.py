@@ -57,3 +57,15 @@ class HandledEvent(ChannelBase):
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     at: Mapped[datetime]
+
+
+class WebSession(ChannelBase):
+    """A signed-in page session; the cookie holds only its random id, whose SHA-256 is kept here.
+    Signing out deletes it, and so does revoking the token it was signed in with."""
+
+    __tablename__ = "web_sessions"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey(Person.id, ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

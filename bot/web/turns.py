@@ -6,18 +6,13 @@ import asyncio
 import copy
 import logging
 import os
-import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from access_core.db import Database, retry_busy
 from bot.state import Conversation, Store, default_store
-from bot.web.models import HandledEvent
+from bot.web.idempotency import DAY, SeenKeys
 
 if TYPE_CHECKING:
     from bot.dialogue import Dialogue
@@ -40,6 +35,7 @@ class Turns:
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._async_locks: dict[str, asyncio.Lock] = {}
+        self.seen = SeenKeys(database)
         self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "1")), thread_name_prefix="turn")
 
     def _dialogue(self) -> Dialogue:
@@ -102,14 +98,6 @@ class Turns:
     def reset(self, channel: str, sender: str) -> None:
         self.store.drop(f"{channel}:{sender}")
 
-    def first_time(self, channel: str, event_id: str) -> bool:
-        """Record an inbound event id; False when it was already handled (a retry)."""
-        now = datetime.now(UTC)
-        try:
-            with self.database.session() as session:
-                if random.random() < 0.01:
-                    session.execute(delete(HandledEvent).where(HandledEvent.at < now - timedelta(days=2)))
-                session.add(HandledEvent(channel=channel, event_id=event_id[:100], at=now))
-        except IntegrityError:
-            return False
-        return True
+    def first_time(self, channel: str, event_id: str, ttl: int = 2 * DAY) -> bool:
+        """Record an inbound event id or idempotency key; False when it was already handled (a retry, a replay)."""
+        return self.seen.first_time(channel, event_id, ttl)

@@ -81,7 +81,8 @@ def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api:
     assert update["ts"] == "111.222" and update["text"].startswith("Gave Priya Shah")
     assert has_grant(foundry)
 
-    client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
+    again = interaction({**click, "trigger_id": "t2"})  # a second click is a new request (an identical one is a replay)
+    client.post("/slack/events", **signed(SECRET, again, content_type="application/x-www-form-urlencoded"))
     assert eventually(lambda: len(slack_api.named("chat.update")) == 2)
     assert "no longer waiting" in slack_api.named("chat.update")[1].params["text"]
     assert len(slack_api.named("users.info")) == 1

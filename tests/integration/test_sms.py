@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from xml.etree import ElementTree
 
@@ -41,7 +42,7 @@ def client(foundry: Database, twilio_api: FakeServer, monkeypatch: pytest.Monkey
 
 
 def text(client: TestClient, sender: str, body: str, *, signature: str | None = None, path: str = "/twilio/sms") -> object:
-    form = {"From": sender, "To": "+15005550001", "Body": body, "MessageSid": "SMin", "AccountSid": "ACtest"}
+    form = {"From": sender, "To": "+15005550001", "Body": body, "MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": "ACtest"}
     if signature is None:
         signature = RequestValidator(TOKEN).compute_signature(PUBLIC + path, form)
     return client.post(path, data=form, headers={"X-Twilio-Signature": signature} if signature else {})
