@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy.orm import Session
 
 from access_core.db import Database, begin_writing
@@ -32,6 +32,12 @@ class Operation(BaseModel):
 
     model_config = ConfigDict(extra="allow")
     op: str
+
+    @model_validator(mode="after")
+    def _no_chosen_code(self) -> Operation:
+        if self.op == "create_doorcode" and "code" in (self.model_extra or {}):
+            raise ValueError("door codes are made by the server; send no 'code'")
+        return self
 
 
 class GrantIn(BaseModel):
