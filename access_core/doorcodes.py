@@ -37,7 +37,7 @@ def new_code(digits: int = CODE_DIGITS) -> str:
 def guess_odds(*, digits: int, live_codes: int, keypads: int, days: float, guesses_per_day: float) -> float:
     """The expected number of correct guesses (an upper bound on the chance of one) for an attacker who
     tries fresh random codes at every keypad of a property for ``days``, as fast as the keypads allow."""
-    return keypads * days * guesses_per_day * live_codes / 10**digits
+    return keypads * days * guesses_per_day * live_codes / float(10**digits)
 
 
 def issue_doorcode(session: Session, *, key: Key, granter: Person, day: date) -> Doorcode:
