@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
+from access_core import budgets
 from access_core.db import Database, is_busy
 from bot.state import Store
 from bot.web import concierge, rasa
@@ -27,6 +28,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     outbox.install()  # every change made through the web reaches the doors (transactional outbox)
     database = database or Database()
     turns = Turns(database, store=store, engine=engine)
+    budgets.install(turns.limits)  # per-person limits on every network channel (settings: bot.web.ratelimit.BUDGETS)
     app = FastAPI(title="Concierge", version="0.1.0", docs_url="/docs", redoc_url=None)
     app.state.turns = turns
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
+from access_core.budgets import OverBudget
 from access_core.db import Database, retry_busy
 from bot.state import Conversation, Store, default_store
 from bot.web.models import HandledEvent
+from bot.web.ratelimit import People, RateLimits
 
 if TYPE_CHECKING:
     from bot.dialogue import Dialogue
@@ -41,6 +43,7 @@ class Turns:
         self._guard = threading.Lock()
         self._async_locks: dict[str, asyncio.Lock] = {}
         self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "1")), thread_name_prefix="turn")
+        self.limits, self.people = RateLimits.from_env(database.url), People(database)
 
     def _dialogue(self) -> Dialogue:
         dialogue: Dialogue | None = getattr(self._local, "dialogue", None)
@@ -63,6 +66,8 @@ class Turns:
     def turn(self, channel: str, sender: str, text: str) -> dict[str, Any]:
         """Answer one message from ``sender`` (email or phone of a known person) on ``channel``."""
         key = f"{channel}:{sender}"
+        if (limited := self.limits.spend({"turns": 1}, self.people.key(sender))) is not None:
+            return {**FAILED, "status": "refused", "reply": OverBudget(*limited).message}
         with self._lock(key):
             before = self.store.load(key) or Conversation(person=sender)
             conversation = copy.deepcopy(before)
