@@ -94,3 +94,34 @@ def test_rest_refuses_a_chosen_code_the_same_way_whether_it_exists_or_not(client
     assert answers == [(422, "Value error, door codes are made by the server; send no 'code'")] * 5
     with foundry.session() as session:
         assert session.scalars(select(Doorcode.code).where(Doorcode.day == date(2030, 1, 10))).all() == [existing]
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_the_migration_keeps_one_of_each_code_a_day_and_fills_the_property(database: Database) -> None:
+    """Codes made before revision 0011 could repeat across keys of a property: the later one stops working."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from access_core.db import MIGRATIONS, migrate
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+        connection.commit()
+    with database.engine.begin() as conn:
+        conn.execute(text("INSERT INTO portfolios (id, name) VALUES (1, 'P')"))
+        conn.execute(text("INSERT INTO properties (id, portfolio_id, name, address, timezone, features, upgrades) "
+                          "VALUES (7, 1, 'Old Place', '', 'America/New_York', '[]', '[]')"))
+        conn.execute(text("INSERT INTO people (id, name, email) VALUES (1, 'Pat', 'pat@example.com')"))
+        conn.execute(text("INSERT INTO keys (id, property_id, name, shareable) VALUES (1, 7, 'A', true), (2, 7, 'B', true)"))
+        conn.execute(text("INSERT INTO doorcodes (id, code, key_id, granter_id, day, active) VALUES "
+                          "(1, '481516', 1, 1, '2026-12-02', true), (2, '481516', 2, 1, '2026-12-02', true), "
+                          "(3, '481516', 2, 1, '2026-12-03', true)"))
+    migrate(database.engine)
+    with database.session() as session:
+        rows = session.scalars(select(Doorcode).order_by(Doorcode.id)).all()
+        assert [(r.property_id, r.code, r.active) for r in rows if r.id != 2] == [(7, "481516", True), (7, "481516", True)]
+        assert rows[1].active is False and rows[1].code != "481516"
