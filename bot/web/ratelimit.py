@@ -10,12 +10,14 @@ Keys are namespaced by database, so two databases sharing one Redis never share 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
 from collections.abc import Mapping
 
 from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import select
@@ -24,6 +26,7 @@ from access_core.db import Database
 from access_core.models import Person
 from access_core.phones import normalize_email, normalize_phone
 
+log = logging.getLogger(__name__)
 BUDGETS: dict[str, tuple[str, str]] = {
     "turns": ("CONCIERGE_LIMIT_TURNS", "30/minute"),
     "doorcodes": ("CONCIERGE_LIMIT_DOORCODES", "10/hour;20/day"),
@@ -46,7 +49,8 @@ class RateLimits:
     def __init__(self, rules: Mapping[str, str | list[RateLimitItem]], *, redis_url: str | None = None, namespace: str = "") -> None:
         self.rules = {budget: parse_many(rule) if isinstance(rule, str) else list(rule)
                       for budget, rule in rules.items() if not isinstance(rule, str) or rule.strip().lower() not in OFF}
-        self.storage: Storage = RedisStorage(redis_url, key_prefix="concierge-limits") if redis_url else MemoryStorage()
+        self.storage: Storage = (RedisStorage(redis_url, key_prefix="concierge-limits", wrap_exceptions=True)
+                                 if redis_url else MemoryStorage())
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.namespace = namespace
 
@@ -57,9 +61,20 @@ class RateLimits:
         return cls(rules_from_env(), redis_url=os.environ.get("REDIS_URL") or None, namespace=namespace)
 
     def spend(self, costs: Mapping[str, int], who: str) -> tuple[str, float] | None:
-        """Count each budget's cost for ``who``, all or none: None when allowed, else (budget, seconds to wait)."""
+        """Count each budget's cost for ``who``, all or none: None when allowed, else (budget, seconds to wait).
+
+        When Redis is unreachable the request is allowed (and the outage logged): an outage of the counters
+        must not take every channel down with it; the caps on places and the keypads hold regardless.
+        """
+        try:
+            return self._spend(costs, who)
+        except StorageError as exc:
+            log.warning("rate limits unavailable (%s); allowing the request", type(exc).__name__)
+            return None
+
+    def _spend(self, costs: Mapping[str, int], who: str) -> tuple[str, float] | None:
         counted = [(budget, item) for budget, cost in costs.items() if cost for item in self.rules.get(budget, ())]
-        if len(counted) > 1 and (refused := self.check(costs, who)) is not None:
+        if len(counted) > 1 and (refused := self._check(costs, who)) is not None:
             return refused  # several limits: test them all before counting any
         for budget, cost in costs.items():
             for item in self.rules.get(budget, ()) if cost else ():
@@ -69,6 +84,13 @@ class RateLimits:
 
     def check(self, costs: Mapping[str, int], who: str) -> tuple[str, float] | None:
         """As ``spend``, counting nothing."""
+        try:
+            return self._check(costs, who)
+        except StorageError as exc:
+            log.warning("rate limits unavailable (%s); allowing the request", type(exc).__name__)
+            return None
+
+    def _check(self, costs: Mapping[str, int], who: str) -> tuple[str, float] | None:
         for budget, cost in costs.items():
             for item in self.rules.get(budget, ()) if cost else ():
                 if not self.strategy.test(item, self.namespace, budget, who, cost=cost):
