@@ -28,7 +28,7 @@ from access_core.phones import normalize_email, normalize_phone
 
 log = logging.getLogger(__name__)
 BUDGETS: dict[str, tuple[str, str]] = {
-    "turns": ("CONCIERGE_LIMIT_TURNS", "30/minute"),
+    "turns": ("CONCIERGE_LIMIT_TURNS", "60/minute"),
     "doorcodes": ("CONCIERGE_LIMIT_DOORCODES", "10/hour;20/day"),
     "shares": ("CONCIERGE_LIMIT_SHARES", "10/hour;20/day"),
     "bookings": ("CONCIERGE_LIMIT_BOOKINGS", "10/hour;30/day"),
