@@ -41,8 +41,9 @@ class OverBudget(Refused):
     def __init__(self, budget: str, retry_after: float) -> None:
         self.retry_after = int(retry_after + 0.999)
         changed = "" if budget == "turns" else " Nothing was changed."
-        super().__init__("rate_limit", f"{SAYING.get(budget, 'You have reached a limit')}; "
-                                       f"please try again in {_duration(self.retry_after)}.{changed}")
+        super().__init__(
+            "rate_limit", f"{SAYING.get(budget, 'You have reached a limit')}; please try again in {_duration(self.retry_after)}.{changed}"
+        )
 
 
 _meter: Meter | None = None

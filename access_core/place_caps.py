@@ -38,19 +38,33 @@ def cap_from_file(f: Fields) -> int | None:
 def check_amenity_places(ctx: Context, amenity: Amenity, starts: datetime, ends: datetime) -> None:
     """Refuse one more reservation of ``amenity`` by the acting person when it would pass their cap for that slot."""
     cap = amenity.max_places_per_person or AMENITY_PLACES
-    held = ctx.session.scalar(select(func.count(Reservation.id)).where(
-        Reservation.amenity_id == amenity.id, Reservation.person_id == ctx.principal.person_id,
-        Reservation.cancelled.is_(False), Reservation.starts_at < ends, Reservation.ends_at > starts)) or 0
+    held = (
+        ctx.session.scalar(
+            select(func.count(Reservation.id)).where(
+                Reservation.amenity_id == amenity.id,
+                Reservation.person_id == ctx.principal.person_id,
+                Reservation.cancelled.is_(False),
+                Reservation.starts_at < ends,
+                Reservation.ends_at > starts,
+            )
+        )
+        or 0
+    )
     if held + 1 > cap:
-        raise Invalid("starts_at", f"You already hold {held} of {amenity.name}'s places then; "
-                                   f"one person may hold at most {cap} at a time.")
+        raise Invalid("starts_at", f"You already hold {held} of {amenity.name}'s places then; one person may hold at most {cap} at a time.")
 
 
 def check_experience_places(ctx: Context, item: CatalogItem, quantity: int) -> None:
     """Refuse ``quantity`` more places of an experience when the acting person's total would pass their cap."""
     cap = item.max_places_per_person or EXPERIENCE_PLACES
-    held = ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
-        Order.item_id == item.id, Order.person_id == ctx.principal.person_id, Order.state != "cancelled")) or 0
+    held = (
+        ctx.session.scalar(
+            select(func.coalesce(func.sum(Order.quantity), 0)).where(
+                Order.item_id == item.id, Order.person_id == ctx.principal.person_id, Order.state != "cancelled"
+            )
+        )
+        or 0
+    )
     if held + quantity > cap:
         have = f"You already have {held}; " if held else ""
         raise Invalid("quantity", f"{have}one person may book at most {cap} places for {item.name}.")

@@ -47,10 +47,14 @@ class RateLimits:
     """Named budgets of moving-window limits per identifier."""
 
     def __init__(self, rules: Mapping[str, str | list[RateLimitItem]], *, redis_url: str | None = None, namespace: str = "") -> None:
-        self.rules = {budget: parse_many(rule) if isinstance(rule, str) else list(rule)
-                      for budget, rule in rules.items() if not isinstance(rule, str) or rule.strip().lower() not in OFF}
-        self.storage: Storage = (RedisStorage(redis_url, key_prefix="concierge-limits", wrap_exceptions=True)
-                                 if redis_url else MemoryStorage())
+        self.rules = {
+            budget: parse_many(rule) if isinstance(rule, str) else list(rule)
+            for budget, rule in rules.items()
+            if not isinstance(rule, str) or rule.strip().lower() not in OFF
+        }
+        self.storage: Storage = (
+            RedisStorage(redis_url, key_prefix="concierge-limits", wrap_exceptions=True) if redis_url else MemoryStorage()
+        )
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.namespace = namespace
 

@@ -49,12 +49,12 @@ def test_two_keys_of_one_property_never_share_a_code_on_a_day(foundry: Database)
         prop = property_by_name(session, "The Foundry")
         assert prop is not None
         lucia = require_person(session, LUCIA)
-        first, second = (session.scalar(select(Key).where(Key.property_id == prop.id, Key.name == name))
-                         for name in ("Resident 2A", "Common Door Key"))
+        first, second = (
+            session.scalar(select(Key).where(Key.property_id == prop.id, Key.name == name)) for name in ("Resident 2A", "Common Door Key")
+        )
         assert first is not None and second is not None
         for key in (first, second):
-            session.add(Doorcode(code="123456789012", key_id=key.id, property_id=prop.id, granter_id=lucia.id,
-                                 day=date(2026, 12, 2)))
+            session.add(Doorcode(code="123456789012", key_id=key.id, property_id=prop.id, granter_id=lucia.id, day=date(2026, 12, 2)))
             session.flush()
 
 
@@ -81,15 +81,17 @@ def client(foundry: Database) -> TestClient:
 
 def test_rest_refuses_a_chosen_code_the_same_way_whether_it_exists_or_not(client: TestClient, foundry: Database) -> None:
     lucia = {"Authorization": f"Bearer {issue_token(foundry, LUCIA)}"}
-    made = client.post("/api/v1/operations", headers=lucia,
-                       json={"op": "create_doorcode", "key": "Resident 2A", "date": "2030-01-10"})
+    made = client.post("/api/v1/operations", headers=lucia, json={"op": "create_doorcode", "key": "Resident 2A", "date": "2030-01-10"})
     assert made.status_code == 200, made.text
     existing = made.json()["detail"]["code"]
     assert len(existing) == 12
     answers = []
     for chosen in (existing, "000000000000", "1", 0, "x" * 40):
-        answer = client.post("/api/v1/operations", headers=lucia,
-                             json={"op": "create_doorcode", "key": "Common Door Key", "date": "2030-01-10", "code": chosen})
+        answer = client.post(
+            "/api/v1/operations",
+            headers=lucia,
+            json={"op": "create_doorcode", "key": "Common Door Key", "date": "2030-01-10", "code": chosen},
+        )
         answers.append((answer.status_code, answer.json()["detail"][0]["msg"]))
     assert answers == [(422, "Value error, door codes are made by the server; send no 'code'")] * 5
     with foundry.session() as session:
@@ -113,13 +115,21 @@ def test_the_migration_keeps_one_of_each_code_a_day_and_fills_the_property(datab
         connection.commit()
     with database.engine.begin() as conn:
         conn.execute(text("INSERT INTO portfolios (id, name) VALUES (1, 'P')"))
-        conn.execute(text("INSERT INTO properties (id, portfolio_id, name, address, timezone, features, upgrades) "
-                          "VALUES (7, 1, 'Old Place', '', 'America/New_York', '[]', '[]')"))
+        conn.execute(
+            text(
+                "INSERT INTO properties (id, portfolio_id, name, address, timezone, features, upgrades) "
+                "VALUES (7, 1, 'Old Place', '', 'America/New_York', '[]', '[]')"
+            )
+        )
         conn.execute(text("INSERT INTO people (id, name, email) VALUES (1, 'Pat', 'pat@example.com')"))
         conn.execute(text("INSERT INTO keys (id, property_id, name, shareable) VALUES (1, 7, 'A', true), (2, 7, 'B', true)"))
-        conn.execute(text("INSERT INTO doorcodes (id, code, key_id, granter_id, day, active) VALUES "
-                          "(1, '481516', 1, 1, '2026-12-02', true), (2, '481516', 2, 1, '2026-12-02', true), "
-                          "(3, '481516', 2, 1, '2026-12-03', true)"))
+        conn.execute(
+            text(
+                "INSERT INTO doorcodes (id, code, key_id, granter_id, day, active) VALUES "
+                "(1, '481516', 1, 1, '2026-12-02', true), (2, '481516', 2, 1, '2026-12-02', true), "
+                "(3, '481516', 2, 1, '2026-12-03', true)"
+            )
+        )
     migrate(database.engine)
     with database.session() as session:
         rows = session.scalars(select(Doorcode).order_by(Doorcode.id)).all()

@@ -27,8 +27,7 @@ from tests.conftest import fixture_file
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 JANE, LUCIA = "jane.park@example.com", "lucia.romero@example.com"
-ROOF = {"op": "reserve_amenity", "amenity": "Roof Deck",
-        "starts_at": "2026-12-05T18:00:00-05:00", "ends_at": "2026-12-05T20:00:00-05:00"}
+ROOF = {"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": "2026-12-05T18:00:00-05:00", "ends_at": "2026-12-05T20:00:00-05:00"}
 WINE = {"op": "buy_experience", "experience": "Rooftop Wine Tasting", "quantity": 1}
 
 

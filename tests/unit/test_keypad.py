@@ -16,8 +16,11 @@ RIGHT = "123456789012"
 
 def door() -> DoorStore:
     store = DoorStore(1)
-    store.apply(1, {"full": True, "door": {"activated": True, "tz": "UTC"},
-                    "codes": {RIGHT: [["code from Jane", "2026-12-01", None, True]]}}, snapshot=True)
+    store.apply(
+        1,
+        {"full": True, "door": {"activated": True, "tz": "UTC"}, "codes": {RIGHT: [["code from Jane", "2026-12-01", None, True]]}},
+        snapshot=True,
+    )
     return store
 
 
@@ -53,8 +56,9 @@ def test_a_slow_down_is_reported_once_and_starts_afresh_after_a_quiet_spell() ->
         reports += store.enter_code("000000000000", at)[1]
     assert reports == 1
     at += timedelta(seconds=keypad.QUIET + keypad.MAX_DELAY)
-    assert [store.enter_code("000000000000", at + timedelta(seconds=n))[1] for n in range(keypad.FREE_WRONG)] == [
-        False] * (keypad.FREE_WRONG - 1) + [True]
+    assert [store.enter_code("000000000000", at + timedelta(seconds=n))[1] for n in range(keypad.FREE_WRONG)] == [False] * (
+        keypad.FREE_WRONG - 1
+    ) + [True]
 
 
 def test_a_right_code_does_not_clear_the_count() -> None:

@@ -3,6 +3,7 @@
 Revision ID: 0011
 Revises: 0008
 """
+
 import secrets
 
 import sqlalchemy as sa
@@ -38,8 +39,10 @@ def _retire_duplicates() -> None:
     seen: set[tuple[object, object, str]] = set()
     for row_id, property_id, day, code in rows:
         if (property_id, day, code) in seen:
-            bind.execute(sa.text("UPDATE doorcodes SET active = :off, code = :code WHERE id = :id"),
-                         {"off": False, "code": f"x-{secrets.token_hex(6)}", "id": row_id})
+            bind.execute(
+                sa.text("UPDATE doorcodes SET active = :off, code = :code WHERE id = :id"),
+                {"off": False, "code": f"x-{secrets.token_hex(6)}", "id": row_id},
+            )
         seen.add((property_id, day, code))
 
 
