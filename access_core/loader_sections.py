@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -190,6 +190,7 @@ def shares(ctx: Context, pf: Fields) -> None:
 
 
 def doorcodes(ctx: Context, pf: Fields) -> None:
+    taken: set[tuple[date, str]] = set()
     for item, line in pf.items("doorcodes"):
         f = Fields(item, line, "doorcode")
         f.check_known({"code", "granter", "key", "date"})
@@ -197,11 +198,14 @@ def doorcodes(ctx: Context, pf: Fields) -> None:
         if not code.isdigit() or not 4 <= len(code) <= 10:
             raise f.error("code", f"{code!r} must be 4 to 10 digits")
         granter, key, day = known_person(ctx.session, ctx.people, f, "granter"), ctx.key(f), f.day("date")
+        if (day, code) in taken:
+            raise f.error("code", f"code {code!r} is used twice on {day}: a code is unique in its property on its day")
+        taken.add((day, code))
         starts = datetime.combine(day, time(0), tzinfo=ctx.tz)
         problem = share_problem(ctx.session, granter, key, starts, starts + timedelta(days=1), whole_period=False)
         if problem:
             raise FileError(line, f"doorcode: {problem}")
-        ctx.session.add(Doorcode(code=code, key_id=key.id, granter_id=granter.id, day=day))
+        ctx.session.add(Doorcode(code=code, key_id=key.id, property_id=ctx.prop.id, granter_id=granter.id, day=day))
         ctx.count("doorcodes")
     ctx.session.flush()
 

@@ -183,9 +183,12 @@ class Keycard(Base):
 
 class Doorcode(Base):
     __tablename__ = "doorcodes"
-    __table_args__ = (UniqueConstraint("key_id", "code", "day"),)
+    __table_args__ = (UniqueConstraint("key_id", "code", "day"),
+                      UniqueConstraint("property_id", "day", "code", name="uq_doorcodes_property_day_code"))
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16))
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
+    """A code is unique in its property on its day (migration 0011): a keypad never has to choose between two."""
     key_id: Mapped[int] = mapped_column(ForeignKey("keys.id", ondelete="CASCADE"), index=True)
     granter_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
@@ -233,6 +236,8 @@ class Amenity(Base):
     hours: Mapped[str | None] = mapped_column(String(400))
     max_hours: Mapped[float | None]
     rules: Mapped[str] = mapped_column(String(1000), default="")
+    max_places_per_person: Mapped[int | None] = mapped_column(Integer)
+    """Places one person may hold in one slot; None for the default (access_core.place_caps)."""
     door: Mapped[Door | None] = relationship()
 
 
@@ -263,6 +268,8 @@ class CatalogItem(Base):
     unit: Mapped[str] = mapped_column(String(100), default="")
     starts_at: Mapped[datetime | None]
     capacity: Mapped[int | None] = mapped_column(Integer)
+    max_places_per_person: Mapped[int | None] = mapped_column(Integer)
+    """Places one person may hold of an experience; None for the default (access_core.place_caps)."""
 
 
 class Order(Base):

@@ -242,8 +242,8 @@ def _guests_and_codes(plan: Blueprint, site: Site) -> None:
             creator, unit, _ = open_residents[(day_number * 7 + slot * 3) % len(open_residents)]
             code = f"{(site.id * 7919 + day_number * 104729 + slot * 15485863) % 1_000_000:06d}"
             day = (SPAN_START + timedelta(days=day_number)).date()
-            plan.add("doorcodes", code=code, key_id=site.resident_keys[unit], granter_id=creator, day=day,
-                     active=True)
+            plan.add("doorcodes", code=code, key_id=site.resident_keys[unit], property_id=site.id, granter_id=creator,
+                     day=day, active=True)
             site.doorcodes.append((code, unit, creator, day))
 
 

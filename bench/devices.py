@@ -76,8 +76,9 @@ def build_property(db: Database) -> int:
         connection.execute(insert(Keycard), [{"serial": f"KC-{n:05d}", "person_id": person_ids[n * 10],
                                               "property_id": prop, "active": True} for n in range(PEOPLE // 10)])
         today = datetime.now(UTC).date()
-        connection.execute(insert(Doorcode), [{"code": f"{n:06d}", "key_id": key_ids[1 + n], "granter_id": person_ids[n],
-                                               "day": today + timedelta(days=n % 2), "active": True} for n in range(200)])
+        connection.execute(insert(Doorcode), [{"code": f"{n:012d}", "key_id": key_ids[1 + n], "property_id": prop,
+                                               "granter_id": person_ids[n], "day": today + timedelta(days=n % 2), "active": True}
+                                              for n in range(200)])
     return prop
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy.orm import Session
 
+from access_core.budgets import OverBudget
 from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, person_by_ref, property_by_name
@@ -18,7 +19,7 @@ from access_core.models import Property
 from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
 from access_core.services.context import Context
-from access_core.services.dispatch import HANDLERS, execute
+from access_core.services.dispatch import HANDLERS, execute_all
 from bot.places import properties_of
 from bot.web import rest_reads
 from bot.web.auth import require_person
@@ -58,6 +59,12 @@ class Operation(BaseModel):
                     raise ValueError(f"{field} is out of range")
                 if isinstance(item, dict):
                     raise ValueError(f"{field} must be a value, not an object")
+        return self
+
+    @model_validator(mode="after")
+    def _no_chosen_code(self) -> Operation:
+        if self.op == "create_doorcode" and "code" in (self.model_extra or {}):
+            raise ValueError("door codes are made by the server; send no 'code'")
         return self
 
 
@@ -105,7 +112,13 @@ def _own(session: Session, principal: Principal, ref: str) -> str:
 
 
 def _status(exc: CoreError) -> int:
+    if isinstance(exc, OverBudget):
+        return 429
     return 403 if isinstance(exc, Refused) else 404 if isinstance(exc, NotFound) else 422
+
+
+def _retry_after(exc: CoreError) -> dict[str, str] | None:
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, OverBudget) else None
 
 
 class Api:
@@ -125,7 +138,7 @@ class Api:
             try:
                 yield session, load_principal(session, person), prop
             except CoreError as exc:
-                raise HTTPException(_status(exc), exc.message) from exc
+                raise HTTPException(_status(exc), exc.message, headers=_retry_after(exc)) from exc
 
     def read(self, request: Request, property_name: str | None, reader: Callable[..., Any]) -> Any:
         with self.scope(request, property_name) as (session, principal, prop):
@@ -138,7 +151,7 @@ class Api:
             if op.get("op") in OWN_BOOKINGS and op.get("person") is not None:
                 op = {**op, "person": _own(session, principal, str(op["person"]))}
             begin_writing(session)
-            outcome = execute(Context(session, principal, datetime.now(UTC), prop), op)
+            outcome = execute_all(Context(session, principal, datetime.now(UTC), prop), [op])[0]
             return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}
 
 

@@ -201,7 +201,7 @@ class SocketMode:
                 connect()
                 self.states.set("slack_socket_mode", "up")
                 return
-            except Exception as exc:  # noqa: BLE001 - Slack unreachable at start-up: keep trying, with a fresh URL
+            except Exception as exc:
                 self.states.set("slack_socket_mode", "down", f"cannot connect ({type(exc).__name__}); retrying")
                 log.warning("Slack Socket Mode could not connect (%s); retrying in %ss", type(exc).__name__, self.retry_seconds)
                 connect = handler.client.connect_to_new_endpoint
@@ -246,7 +246,7 @@ class TokenCheck:
                 self.states.set("slack", "misconfigured", f"Slack refused SLACK_BOT_TOKEN ({error})")
                 log.error("Slack refused SLACK_BOT_TOKEN (%s); the other channels are unaffected", error)
                 return
-            except Exception as exc:  # noqa: BLE001 - unreachable, timing out, a proxy's error page: retry later
+            except Exception as exc:
                 self._later(f"Slack's API is unreachable ({type(exc).__name__})", wait)
                 wait = min(wait * 2, self.max_seconds)
                 continue
@@ -338,7 +338,7 @@ def router(turns: Turns, bolt: App | None = None, states: ChannelStates | None =
             return off_router(states, reason)
         try:
             bolt = app_from_env(turns)
-        except Exception as exc:  # noqa: BLE001 - a Slack setting Bolt refuses must not stop the other channels
+        except Exception as exc:
             return off_router(states, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}")
     app_token = os.environ.get("SLACK_APP_TOKEN")
     secret = os.environ.get("SLACK_SIGNING_SECRET")

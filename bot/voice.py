@@ -17,6 +17,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from access_core.db import Database
 from bot.twilio_auth import public_url, signed_by_twilio
 from bot.web.idempotency import SeenKeys
+from bot.web.ratelimit import People, RateLimits
 from bot.web.twilio_out import twilio_client
 from concierge_catalog.call_summary import send_summary
 from concierge_catalog.calls import MAX_PROMPTS, CallDesk, Step, desk_for
@@ -29,6 +30,7 @@ UNKNOWN_INTERCOM = "Sorry, this intercom is not set up for the concierge service
 GREETING = ("Welcome to {place}. Please say the name of the person you are visiting, or say delivery, or press 1 for a "
             "delivery. Press 0 for the concierge.")
 AGAIN = "Sorry, I didn't catch that. Please say the name of the person you are visiting, or press 1 for a delivery."
+TOO_MANY_CALLS = "Sorry, there have been too many calls from this number. Please try again in a few minutes. Goodbye."
 NOT_UNDERSTOOD = "Sorry, I couldn't hear you. Please hold for the concierge."
 
 
@@ -88,8 +90,15 @@ def redirect_to_phone(call_sid: str, phone: str) -> None:
 class IntercomChannel:
     def __init__(self, database: Database, desk: CallDesk) -> None:
         self.database, self.desk = database, desk
+        self.limits, self.people = RateLimits.from_env(database.url), People(database)
 
     def incoming(self, form: dict[str, str], serial: str) -> Response:
+        caller = form.get("From", "")
+        if caller and self.limits.spend({"calls": 1}, self.people.key(caller)) is not None:
+            response = VoiceResponse()
+            response.say(TOO_MANY_CALLS, **VOICE)
+            response.hangup()
+            return xml(response)
         step = self.desk.ring(form.get("CallSid", ""), serial, form.get("From", ""))
         if step is None:
             response = VoiceResponse()

@@ -27,16 +27,19 @@ from devices.relay import Clock, catch_up, door_rows, utcnow
 
 GROUP = "core"
 LOW_BATTERY = 20
-ALERT_KINDS = {"held_open", "tamper"}
+SECURITY_KINDS = {"wrong_codes"}
+"""A keypad slowed down after wrong codes (devices.keypad): the property's key managers hear of it too."""
+ALERT_KINDS = {"held_open", "tamper", *SECURITY_KINDS}
 
 
-def managers_to_tell(session: Session, door: Door) -> list[str]:
-    """Portfolio managers of the door's portfolio and device managers of its property."""
+def managers_to_tell(session: Session, door: Door, *, security: bool = False) -> list[str]:
+    """Portfolio managers of the door's portfolio and device managers of its property (with ``security``,
+    its full and limited key managers too)."""
     prop = door.property
+    wanted = {Permission.device, Permission.full, Permission.limited} if security else {Permission.device}
     told = []
     for role in session.scalars(select(ManagerRole).where(ManagerRole.portfolio_id == prop.portfolio_id)):
-        if role.role == Role.portfolio_manager or (
-                role.property_id == prop.id and Permission.device in role.permissions):
+        if role.role == Role.portfolio_manager or (role.property_id == prop.id and wanted & set(role.permissions)):
             told.append(role.person.handle)
     return sorted(set(told))
 
@@ -117,7 +120,7 @@ class Ingest:
 
     def _alert(self, session: Session, door: Door, kind: str, level: int | None, at: datetime) -> None:
         session.add(DeviceAlert(property_id=door.property_id, door_id=door.id, kind=kind, level=level, at=at,
-                                notify=managers_to_tell(session, door), resolved=False))
+                                notify=managers_to_tell(session, door, security=kind in SECURITY_KINDS), resolved=False))
 
     def run(self, stop: threading.Event, on_error: Callable[[Exception], None] | None = None) -> None:
         while not stop.is_set():

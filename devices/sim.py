@@ -91,7 +91,9 @@ class SimDevice:
             decision, credential = self.store.decide_card(card, at), "keycard"
         elif code is not None:
             who = {"code": code}
-            decision, credential = self.store.decide_code(code, at), "doorcode"
+            (decision, slowed), credential = self.store.enter_code(code, at), "doorcode"
+            if slowed:
+                self.emit("wrong_codes", at)
         else:
             assert person is not None
             who = {"person": person}

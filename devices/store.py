@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from access_core.decide import AccessSource, Decision, decide, doorcode_decision, doorcode_source
 from access_core.schedule import Schedule
 from access_core.sources import cached_schedule, zone
+from devices.keypad import KeypadGuard, enter_code
 
 NO_END = float("inf")
 
@@ -54,6 +55,8 @@ class DoorStore:
     codes: dict[str, tuple[tuple[str, date, Schedule | None, bool], ...]] = field(default_factory=dict)
     heard_at: datetime | None = None
     """When the server was last heard from (any message): how stale the copy may be."""
+    keypad: KeypadGuard = field(default_factory=KeypadGuard)
+    """Wrong codes typed here, kept on the device: they slow the keypad down (devices.keypad)."""
 
     def staleness(self, now: datetime) -> float | None:
         """Seconds since the server was last heard, None if never."""
@@ -129,3 +132,7 @@ class DoorStore:
         via, day, schedule, active = min(rows, key=lambda row: (row[1] != today, not row[3]))
         source = doorcode_source(via, day, self.tz, schedule, active)
         return doorcode_decision(source, at, self.tz, door_activated=self.activated)
+
+    def enter_code(self, code: str, at: datetime) -> tuple[Decision, bool]:
+        """A code typed at this door's keypad, slowed down after wrong ones; True when a slow-down begins."""
+        return enter_code(self, code, at)

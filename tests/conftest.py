@@ -68,6 +68,15 @@ def _empty(database: Database) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits_left_behind() -> Iterator[None]:
+    """A test's server installs per-person limits for the process (access_core.budgets): none outlive the test."""
+    yield
+    from access_core import budgets
+
+    budgets.install(None)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """An empty, migrated database: an SQLite file, or a PostgreSQL schema of this worker."""

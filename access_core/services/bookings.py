@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from access_core import policy
+from access_core import place_caps, policy
 from access_core.errors import Invalid, NotFound
 from access_core.events import UpgradeRequested
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
@@ -59,6 +59,7 @@ def _inside(schedule: Any, starts: Any, ends: Any) -> bool:
 
 def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
     policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    place_caps.check_booker(ctx, op)
     amenity = _amenity(ctx, op.get("amenity"), lock=True)
     starts, ends = moment(op.get("starts_at"), "starts_at"), moment(op.get("ends_at"), "ends_at")
     if starts is None or ends is None:
@@ -71,6 +72,7 @@ def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
         Reservation.starts_at < ends, Reservation.ends_at > starts))
     if (overlapping or 0) >= amenity.capacity:
         raise Invalid("starts_at", f"{amenity.name} is fully booked then ({amenity.capacity} at a time).")
+    place_caps.check_amenity_places(ctx, amenity, starts, ends)
     reservation = Reservation(amenity_id=amenity.id, person_id=ctx.principal.person_id, starts_at=starts, ends_at=ends)
     ctx.session.add(reservation)
     ctx.session.flush()
@@ -137,6 +139,7 @@ def _place(ctx: Context, item: CatalogItem, *, quantity: int, starts: datetime |
 def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
     """A service booking starts ``requested``; a manager (or the vendor) confirms it."""
     policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    place_caps.check_booker(ctx, op)
     item = _item(ctx, "service", op.get("service"))
     starts = moment(op.get("starts_at"), "starts_at")
     if starts is not None and starts < ctx.now:
@@ -152,6 +155,7 @@ def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
 def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
     """Places are taken under a lock on the experience, so it never sells past its capacity; confirmed at once."""
     policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    place_caps.check_booker(ctx, op)
     item = _item(ctx, "experience", op.get("experience"))
     quantity = int(op.get("quantity") or 1)
     if quantity < 1:
@@ -160,6 +164,7 @@ def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
         Order.item_id == item.id, Order.state != "cancelled")) or 0
     if item.capacity is not None and sold + quantity > item.capacity:
         raise Invalid("quantity", f"{item.name} has {max(item.capacity - sold, 0)} places left.")
+    place_caps.check_experience_places(ctx, item, quantity)
     order = _place(ctx, item, quantity=quantity, starts=item.starts_at, state="confirmed")
     ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
     return Outcome(f"Booked {quantity} for {item.name}; {money(order.total_cents)}, receipt {order.receipt_no}.",

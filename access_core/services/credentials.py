@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from access_core import policy
+from access_core.doorcodes import issue_doorcode
 from access_core.errors import Invalid
 from access_core.lookup import remember_member
 from access_core.models import Doorcode, GuestShare, Keycard, Person
@@ -75,21 +75,11 @@ def create_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
     problem = share_problem(ctx.session, granter, key, starts, starts + timedelta(days=1), whole_period=False)
     if problem:
         raise Invalid("date", problem)
-    used = set(ctx.session.scalars(select(Doorcode.code).where(Doorcode.key_id == key.id, Doorcode.day == day)))
-    code = op.get("code") or _fresh_code(used)
-    ctx.session.add(Doorcode(code=code, key_id=key.id, granter_id=granter.id, day=day))
-    ctx.session.flush()
+    code = issue_doorcode(ctx.session, key=key, granter=granter, day=day).code  # the server's code, never the caller's
     ctx.audit("create_doorcode", key=key.name, day=day.isoformat())
     return Outcome(f"Code {code} opens {key.name} on {day_text(starts, ctx.tz)}.",
                    [{"op": "revoke_doorcode", "key": key.name, "code": code, "date": day.isoformat()}],
                    {"code": code})
-
-
-def _fresh_code(used: set[str]) -> str:
-    while True:
-        code = f"{secrets.randbelow(10**6):06d}"
-        if code not in used:
-            return code
 
 
 def revoke_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:

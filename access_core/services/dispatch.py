@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from access_core import budgets
 from access_core.errors import Invalid
 from access_core.services import access, bookings, credentials, doors, keys, managers
 from access_core.services.context import Context, Outcome
@@ -62,7 +63,8 @@ def execute(ctx: Context, op: dict[str, Any]) -> Outcome:
     return handler(ctx, op)
 
 
-def execute_all(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
+def execute_all(ctx: Context, ops: list[dict[str, Any]], *, spend: bool = True) -> list[Outcome]:
+    budgets.charge(ctx.principal.person_id, ops, spend=spend)  # the person's limits, for the whole plan or none of it
     return [execute(ctx, op) for op in ops]
 
 
@@ -70,6 +72,6 @@ def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
     """Check a plan by running it in a savepoint that is always rolled back: nothing is written."""
     savepoint = ctx.session.begin_nested()
     try:
-        return execute_all(ctx, ops)
+        return execute_all(ctx, ops, spend=False)
     finally:
         savepoint.rollback()

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
+from access_core import budgets
 from access_core.db import Database, is_busy
 from bot.state import Store
 from bot.web import concierge, health, rasa, redact
@@ -24,6 +25,7 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     Slack is mounted when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or ``slack=True``)."""
     redact.install()  # no secret or door code in any log line
     turns = Turns(database, store=store, engine=engine)
+    budgets.install(turns.limits)  # per-person limits on every network channel (settings: bot.web.ratelimit.BUDGETS)
     app = FastAPI(title="Concierge", version="0.1.0", docs_url=None, redoc_url=None)
     app.state.turns = turns
     app.state.database = database  # server-side page sessions (bot.web.auth)

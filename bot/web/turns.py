@@ -10,9 +10,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from access_core.budgets import OverBudget
 from access_core.db import Database, retry_busy
 from bot.state import Conversation, Store, default_store
 from bot.web.idempotency import DAY, SeenKeys
+from bot.web.ratelimit import People, RateLimits
 
 if TYPE_CHECKING:
     from bot.dialogue import Dialogue
@@ -37,6 +39,7 @@ class Turns:
         self._async_locks: dict[str, asyncio.Lock] = {}
         self.seen = SeenKeys(database)
         self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "1")), thread_name_prefix="turn")
+        self.limits, self.people = RateLimits.from_env(database.url), People(database)
 
     def _dialogue(self) -> Dialogue:
         dialogue: Dialogue | None = getattr(self._local, "dialogue", None)
@@ -59,6 +62,8 @@ class Turns:
     def turn(self, channel: str, sender: str, text: str) -> dict[str, Any]:
         """Answer one message from ``sender`` (email or phone of a known person) on ``channel``."""
         key = f"{channel}:{sender}"
+        if (limited := self.limits.spend({"turns": 1}, self.people.key(sender))) is not None:
+            return {**FAILED, "status": "refused", "reply": OverBudget(*limited).message}
         with self._lock(key):
             before = self.store.load(key) or Conversation(person=sender)
             conversation = copy.deepcopy(before)

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from access_core.decide import Decision, doorcode_decision, doorcode_source
 from access_core.errors import Invalid
 from access_core.lookup import door_in, require_person
-from access_core.models import Doorcode, GuestShare, Keycard, KeyDoor, Property, Reservation
+from access_core.models import Amenity, Doorcode, GuestShare, Keycard, KeyDoor, Property, Reservation
 from access_core.principal import load_principal
 from access_core.queries import check_access, door_for, who_has_access
 from access_core.schedule import parse_schedule
@@ -441,6 +441,7 @@ def test_reservations_respect_the_amenitys_rules(session: Session, amenity: str,
 
 
 def test_a_full_amenity_refuses_one_more_reservation(session: Session) -> None:
+    session.execute(update(Amenity).where(Amenity.name == "Roof Deck").values(max_places_per_person=20))  # no hoarding cap here
     for _ in range(20):
         act(session, LUCIA, RESERVATION)
     with pytest.raises(Invalid) as refused:

@@ -10,6 +10,7 @@ from test_devices_sync import NOW, bus, door_id, fleet, run  # noqa: F401
 from access_core.lookup import require_person
 from access_core.models import ActivityEvent, Door, Person
 from access_core.sources import decide_person
+from devices import keypad
 from devices.bus import events_stream
 from devices.harness import Harness
 from devices.ingest import GROUP, Ingest
@@ -104,3 +105,22 @@ def test_events_left_pending_by_a_dead_consumer_are_reclaimed(fleet: Harness) ->
     Ingest(fleet.database, fleet.bus, consumer="core-3").handle(taken[0])  # the dead one's late retry
     assert len(events_at(fleet, front.door_id)) == 1
     assert fleet.bus.reclaim(stream, GROUP, "core-4", 0) == []
+
+
+def test_wrong_codes_slow_the_keypad_and_alert_the_property_managers(fleet: Harness) -> None:  # noqa: F811
+    front = fleet.device(door_id(fleet.database, "Front Entrance"))
+    code = run(fleet.database, {"op": "create_doorcode", "key": "Common Door Key", "date": "2026-12-01"},
+               who="lucia.romero@example.com").detail["code"]
+    fleet.settle()
+    at = NOW
+    for guess in range(keypad.FREE_WRONG + 3):
+        at += timedelta(seconds=front.store.keypad.wait(at))
+        assert not front.tap(at, code=f"{guess:012d}").allowed
+    assert front.tap(at, code=code).reasons == keypad.WAIT.reasons  # a right code waits out the delay, no longer
+    assert front.tap(at + timedelta(seconds=keypad.MAX_DELAY), code=code).allowed
+    fleet.settle()
+    with fleet.database.session() as session:
+        alerts = session.scalars(select(DeviceAlert).where(DeviceAlert.kind == "wrong_codes")).all()
+        assert [(a.door_id, a.at) for a in alerts] == [(front.door_id, NOW)]
+        assert {"ana.lopez@harbor.example", "ben.carter@harbor.example"} <= set(alerts[0].notify)
+    assert [e.credential for e in events_at(fleet, front.door_id)].count("wrong_codes") == 1

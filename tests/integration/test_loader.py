@@ -314,6 +314,18 @@ BAD_FILES = [
         "is not a property of this file",
     ),
     Bad("duplicate_event_id", "{id: e2,", "{id: e1,", "{id: e1, at: 2026-11-30T08:06", "used twice"),
+    Bad(
+        "doorcode_twice_on_a_day",
+        '      - {code: "481516", granter: jane.park@example.com, key: Resident 4B, date: 2026-11-30}',
+        '      - {code: "481516", granter: jane.park@example.com, key: Resident 4B, date: 2026-11-30}\n'
+        '      - {code: "481516", granter: jane.park@example.com, key: Common Door Key, date: 2026-11-30}',
+        "key: Common Door Key, date: 2026-11-30}",
+        "used twice on 2026-11-30",
+    ),
+    Bad("places_cap_zero", "capacity: 20,", "capacity: 20, max_places_per_person: 0,", "max_places_per_person: 0",
+        "'max_places_per_person' must be a number from 1"),
+    Bad("places_cap_fraction", "price: 40.00, capacity: 30", "price: 40.00, capacity: 30, max_places_per_person: 2.5",
+        "max_places_per_person: 2.5", "must be a whole number"),
 ]
 
 

@@ -275,14 +275,14 @@ def _setup_guest_of_a_non_resident_sharer(session: Session) -> None:
 
 
 def _setup_doorcode_at_a_residence(session: Session) -> None:
-    act(session, JANE, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-02", "code": "777111"})
-    record(session, "x1", "Unit 4B", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode="777111")
+    code = act(session, JANE, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-02"}).detail["code"]
+    record(session, "x1", "Unit 4B", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode=code)
 
 
 def _setup_doorcode_of_a_non_resident_sharer(session: Session) -> None:
     _lucia_may_share_3a(session)
-    act(session, LUCIA, {"op": "create_doorcode", "key": "Resident 3A", "date": "2026-12-02", "code": "909090"})
-    record(session, "x1", "Unit 3A", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode="909090")
+    code = act(session, LUCIA, {"op": "create_doorcode", "key": "Resident 3A", "date": "2026-12-02"}).detail["code"]
+    record(session, "x1", "Unit 3A", None, "2026-12-02T09:00:00-05:00", credential="doorcode", doorcode=code)
 
 
 def _setup_former_and_new_residents(session: Session) -> None:

@@ -417,3 +417,15 @@ def test_an_unlock_asked_for_in_chat_belongs_to_the_agents_live_call(voice: Voic
         assert event is not None and event.photo == "snap-CA-chat.svg"
         audit = session.scalars(select(AuditEntry).where(AuditEntry.op == "unlock_door")).all()
         assert [a.detail.get("call_id") for a in audit] == [call_id]
+
+
+@pytest.fixture
+def few_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONCIERGE_LIMIT_CALLS", "2/minute")
+
+
+def test_a_number_calling_again_and_again_is_turned_away(few_calls: None, voice: Voice) -> None:
+    assert [voice.ring(f"CA-flood-{n}").status_code for n in range(2)] == [200, 200]
+    turned_away = twiml(voice.ring("CA-flood-3"))
+    assert "too many calls" in spoken(turned_away) and turned_away.find("Hangup") is not None
+    assert voice.count(IntercomCall) == 2
