@@ -24,6 +24,15 @@ def person_by_ref(session: Session, ref: str) -> Person | None:
     return found[0] if found else None
 
 
+def person_id_by_contact(session: Session, handle: str) -> int | None:
+    """The id of the person with this email or phone (any common format), or None."""
+    email, phone = normalize_email(handle), normalize_phone(handle)
+    if not (email or phone):
+        return None
+    column = Person.email if email else Person.phone
+    return session.scalar(select(Person.id).where(column == (email or phone)))
+
+
 def require_person(session: Session, ref: str) -> Person:
     person = person_by_ref(session, ref)
     if person is None:

@@ -18,14 +18,11 @@ Other credentials (app, keycard, remote unlocks) are never slowed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from access_core.decide import Decision
-
-if TYPE_CHECKING:
-    from devices.store import DoorStore
 
 FREE_WRONG = 5
 """Consecutive wrong codes answered at once (typing slips)."""
@@ -72,9 +69,10 @@ class KeypadGuard:
         return self.wrong == FREE_WRONG
 
 
-def enter_code(store: DoorStore, code: str, at: datetime) -> tuple[Decision, bool]:
+def enter_code(guard: KeypadGuard, decide_code: Callable[[str, datetime], Decision], code: str,
+               at: datetime) -> tuple[Decision, bool]:
     """A code typed at the door's keypad: the store's decision behind the slow-down; True when a slow-down begins."""
-    if store.keypad.wait(at) > 0:
+    if guard.wait(at) > 0:
         return WAIT, False
-    decision = store.decide_code(code, at)
-    return decision, store.keypad.record(at, allowed=decision.allowed)
+    decision = decide_code(code, at)
+    return decision, guard.record(at, allowed=decision.allowed)

@@ -135,4 +135,4 @@ class DoorStore:
 
     def enter_code(self, code: str, at: datetime) -> tuple[Decision, bool]:
         """A code typed at this door's keypad, slowed down after wrong ones; True when a slow-down begins."""
-        return enter_code(self, code, at)
+        return enter_code(self.keypad, self.decide_code, code, at)

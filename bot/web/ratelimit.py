@@ -20,11 +20,9 @@ from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import select
 
 from access_core.db import Database
-from access_core.models import Person
-from access_core.phones import normalize_email, normalize_phone
+from access_core.lookup import person_id_by_contact
 
 log = logging.getLogger(__name__)
 BUDGETS: dict[str, tuple[str, str]] = {
@@ -130,10 +128,8 @@ class People:
         known = self._known.get(handle)
         if known is not None:
             return known
-        email, phone = normalize_email(handle), normalize_phone(handle)
         with self.database.session() as session:
-            column = Person.email if email else Person.phone
-            person_id = session.scalar(select(Person.id).where(column == (email or phone))) if email or phone else None
+            person_id = person_id_by_contact(session, handle)
         if person_id is None:
             return f"sender:{handle}"  # not remembered: once the person is added, their budget is theirs
         key = f"person:{person_id}"
