@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from access_core.db import Database, is_busy
 from bot.state import Store
-from bot.web import concierge, rasa
+from bot.web import concierge, pages, rasa
 from bot.web.turns import Turns
 
 
@@ -56,6 +56,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
+    app.include_router(pages.router(turns))  # Mission Control's pages (before the older /concierge page)
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
     from bot import rest_api, sms
