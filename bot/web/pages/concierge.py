@@ -14,7 +14,7 @@ from access_core import policy
 from access_core.errors import CoreError
 from access_core.models import Amenity, CatalogItem
 from bot.web.pages.common import Pages, Plan, Viewer, preview, sections_for
-from bot.web.pages.forms import local_iso
+from bot.web.pages.forms import local_iso, shown
 from concierge_catalog.help import SECTIONS
 from concierge_catalog.highlights import highlights
 
@@ -43,12 +43,12 @@ def catalog(viewer: Viewer) -> dict[str, Any]:
         return {"help": [], "highlights": [], "upgrades": [], "amenities": [], "services": [], "experiences": [],
                 "sells": False, "books": False}
     names = {s.name for s in sections_for(principal, prop)}
-    shown = [s for s in SECTIONS if s.name in names or (s.name == "CSV import" and "People" in names)]
+    helped = [s for s in SECTIONS if s.name in names or (s.name == "CSV import" and "People" in names)]
     items = list(session.scalars(select(CatalogItem).where(CatalogItem.property_id == prop.id).order_by(CatalogItem.name)))
     return {
-        "help": shown,
+        "help": helped,
         "highlights": [(human(h.feature), h.why, h.how) for h in highlights(session, prop)] if principal.is_manager_at(prop) else [],
-        "upgrades": [(u, human(u)) for u in prop.upgrades if u not in prop.features],
+        "upgrades": [(u, human(u)) for u in prop.upgrades if u not in prop.features] if principal.is_manager_at(prop) else [],
         "sells": _allowed(lambda: policy.require_sales(principal, prop)),
         "books": _allowed(lambda: policy.require_resident_services(session, principal, prop, datetime.now(UTC))),
         "amenities": list(session.scalars(select(Amenity).where(Amenity.property_id == prop.id).order_by(Amenity.name))),
@@ -92,7 +92,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                   "starts_at": local_iso(starts, viewer.tz), "ends_at": local_iso(ends, viewer.tz)}
             return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
                            Plan(f"book {amenity}", [("Amenity", amenity), ("For", viewer.person.label),
-                                ("From", starts.replace("T", " ")), ("Until", ends.replace("T", " ")), ("Price", "free")],
+                                ("From", shown(starts, viewer.tz)), ("Until", shown(ends, viewer.tz)), ("Price", "free")],
                                 [op], "/concierge"))
 
         return pages.page(request, plan)
@@ -102,7 +102,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         def plan(viewer: Viewer) -> Response:
             found = item(viewer, "service", service)
             op = {"op": "book_service", "service": service, "person": viewer.person.handle, "starts_at": local_iso(starts, viewer.tz)}
-            details = [("Service", service), ("For", viewer.person.label), ("When", starts.replace("T", " ")),
+            details = [("Service", service), ("For", viewer.person.label), ("When", shown(starts, viewer.tz)),
                        ("Price", _price(found) if found else "-")]
             return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
                            Plan(f"book {service}", details, [op], "/concierge"))

@@ -40,3 +40,15 @@ def offset(value: str | None) -> int:
         return max(int(value or 0), 0)
     except ValueError:
         return 0
+
+
+def shown(value: str | None, tz: ZoneInfo, default: str = "-") -> str:
+    """A `datetime-local` field as the plan card says it: 'Sat 12 Dec 2026 10:00' in the property's zone."""
+    if not value or not value.strip():
+        return default
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    local = moment.astimezone(tz) if moment.tzinfo is not None else moment
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"

@@ -55,7 +55,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             if found is None:
                 return templates.TemplateResponse(request, "signin.html", {
                     "demo": demo_mode(), "people": list(session.scalars(select(Person).order_by(Person.name).limit(DEMO_PEOPLE)))
-                    if demo_mode() else [], "next": _safe_next(next), "error": "Unknown person or token."}, status_code=403)
+                    if demo_mode() else [], "next": _safe_next(next), "error": "Sign-in failed: unknown person or token."}, status_code=403)
             request.session.clear()
             request.session["person"] = found.handle
         request.session["focus"] = "main"

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from access_core import listings
+from access_core.lookup import person_by_ref
 from access_core.models import Key
 from bot.web.pages.common import Pages, Plan, Viewer, preview
-from bot.web.pages.forms import local_iso, offset, text
+from bot.web.pages.forms import local_iso, offset, shown, text
 
 
-def _when(value: str | None, default: str) -> str:
-    return value.replace("T", " ") if value else default
+def _name(viewer: Viewer, ref: str) -> str:
+    """A person named in a form by email or phone, by their name when known."""
+    found = person_by_ref(viewer.session, ref.strip())
+    return found.label if found is not None else ref.strip()
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
@@ -29,7 +33,9 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
             holders = listings.key_holders(viewer.session, viewer.principal, viewer.prop, key,
                                            offset(request.query_params.get("offset")))
-            return pages.render(request, "key.html", viewer, status_code=status_code, key=key, holders=holders,
+            now = datetime.now(UTC)
+            ended = {g.id for g in holders.rows if g.ends_at is not None and g.ends_at <= now}
+            return pages.render(request, "key.html", viewer, status_code=status_code, key=key, holders=holders, ended=ended,
                                 gives=viewer.principal.manages_keys_at(viewer.prop), **values)
         return show
 
@@ -60,11 +66,13 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             op = {"op": "grant_key", "person": person.strip(), "key": key.name, "starts_at": local_iso(starts, viewer.tz),
                   "ends_at": local_iso(ends, viewer.tz), "resident": None if not resident else resident == "yes",
                   "may_share": None if not may_share else may_share == "yes"}
-            details = [("For", person.strip()), ("Key", key.name), ("From", _when(starts, "now")), ("Until", _when(ends, "no end"))]
+            who = _name(viewer, person)
+            details = [("For", who), ("Key", key.name), ("From", shown(starts, viewer.tz, "now")),
+                       ("Until", shown(ends, viewer.tz, "no end"))]
             if resident:
                 details.append(("Resident", resident))
             return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
-                           Plan(f"give {person.strip()} {key.name}", details, [op], f"/keys/{key_id}"))
+                           Plan(f"give {who} {key.name}", details, [op], f"/keys/{key_id}"))
 
         return pages.page(request, plan)
 
@@ -88,7 +96,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             op = {"op": "share_key", "granter": viewer.person.handle, "guest": guest.strip(), "key": key.name,
                   "starts_at": local_iso(starts, viewer.tz), "ends_at": local_iso(ends, viewer.tz)}
             return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
-                           Plan(f"share {key.name} with {guest.strip()}", [("Guest", guest.strip()), ("Key", key.name),
-                                ("From", _when(starts, "now")), ("Until", _when(ends, "-"))], [op], f"/keys/{key_id}"))
+                           Plan(f"share {key.name} with {_name(viewer, guest)}", [("Guest", _name(viewer, guest)), ("Key", key.name),
+                                ("From", shown(starts, viewer.tz, "now")), ("Until", shown(ends, viewer.tz, "-"))],
+                                [op], f"/keys/{key_id}"))
 
         return pages.page(request, plan)

@@ -12,7 +12,7 @@ from access_core.csv_import import ImportRejected, import_csv
 from access_core.db import begin_writing
 from access_core.errors import CoreError
 from bot.web.pages.common import Pages, Plan, Viewer, confirmed, preview
-from bot.web.pages.forms import local_iso, offset, text
+from bot.web.pages.forms import local_iso, offset, shown, text
 
 MAX_CSV = 2_000_000
 """The largest CSV file a page accepts, in bytes."""
@@ -42,8 +42,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                 op: dict[str, Any] = {"op": "grant_key", "person": who, "key": text(key), "starts_at": local_iso(starts, viewer.tz),
                                       "ends_at": local_iso(ends, viewer.tz),
                                       "resident": None if resident is None else resident == "yes", "may_share": None}
-                details += [("Key", str(text(key))), ("From", starts.replace("T", " ") if starts else "now"),
-                            ("Until", ends.replace("T", " ") if ends else "no end")]
+                details += [("Key", str(text(key))), ("From", shown(starts, viewer.tz, "now")),
+                            ("Until", shown(ends, viewer.tz, "no end"))]
                 if resident is not None:
                     details.append(("Resident", "yes" if resident == "yes" else "no"))
                 title = f"invite {name.strip()} and give them {text(key)}"

@@ -18,8 +18,9 @@
   const data = JSON.parse(dataNode.textContent || "{}");
   const storeKey = "concierge-chat:" + (data.me || "") + ":" + (data.property || "");
   const body = document.body, panel = $("#chat-panel"), log = $("#chat-log"), toggle = $("#chat-toggle");
-  const input = $("#chat-input"), typing = $("#chat-typing");
-  let state = { open: false, messages: [] };
+  const input = $("#message"), typing = $("#chat-typing");
+  const wide = window.matchMedia("(min-width: 60rem)").matches;
+  let state = { open: wide, messages: [] };
   try { state = Object.assign(state, JSON.parse(sessionStorage.getItem(storeKey) || "{}")); } catch (e) { /* a fresh chat */ }
   const save = () => sessionStorage.setItem(storeKey, JSON.stringify({ open: state.open, messages: state.messages.slice(-60) }));
 
@@ -33,7 +34,8 @@
     return DAYS[day] + " " + (+m[3]) + " " + MONTHS[+m[2] - 1] + " " + m[1] + (m[4] ? " " + m[4] + ":" + m[5] : "");
   }
   function clock(ms) {
-    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    try { return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: data.tz }); }
+    catch (e) { return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
   }
 
   function facts(op) {
@@ -71,8 +73,9 @@
     $(".sender", node).textContent = message.who === "you" ? "You" : "Concierge";
     const time = $("time", node);
     time.textContent = clock(message.at); time.dateTime = new Date(message.at).toISOString();
-    $(".text", node).textContent = message.text;
-    if (message.status === "confirm" && message.operations && message.operations.length) {
+    const planned = message.status === "confirm" && message.operations && message.operations.length;
+    $(".text", node).textContent = planned ? message.text.replace(/\s*\(yes\/no\)\s*$/i, "") : message.text;
+    if (planned) {
       node.append(planCard(message, index));
     }
     return node;
