@@ -93,19 +93,32 @@ def people(session: Session, principal: Principal, prop: Property, search: str =
     return Page([PersonRow(p, held.get(p.id, [])) for p in page.rows], page.offset, page.more, page.total)
 
 
-def keys(session: Session, principal: Principal, prop: Property, search: str = "") -> list[Key]:
-    """The property's keys for its key managers; the keys one holds for anyone else."""
-    query = select(Key).where(Key.property_id == prop.id).options(selectinload(Key.doors).selectinload(KeyDoor.door))
+def _keys_query(principal: Principal, prop: Property) -> Select[Any]:
+    query = select(Key).where(Key.property_id == prop.id)
     if not principal.manages_keys_at(prop):
         query = query.where(Key.id.in_(select(Grant.key_id).where(Grant.person_id == principal.person_id)))
+    return query
+
+
+def keys(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
+         size: int = PAGE_SIZE) -> Page[Key]:
+    """The property's keys for its key managers; the keys one holds for anyone else (with their doors)."""
+    query = _keys_query(principal, prop).options(selectinload(Key.doors).selectinload(KeyDoor.door)).order_by(Key.name, Key.id)
     if search.strip():
         query = query.where(func.lower(Key.name).like(_like(search), escape="\\"))
-    return list(session.scalars(query.order_by(Key.name)))
+    return _paged(session, query, offset, size)
+
+
+def key_names(session: Session, principal: Principal, prop: Property, limit: int = 500) -> list[str]:
+    """The names of the keys the viewer may see, for a form's choice (the first ``limit``)."""
+    query = _keys_query(principal, prop).with_only_columns(Key.name).order_by(Key.name).limit(limit)
+    return list(session.scalars(query))
 
 
 def key(session: Session, principal: Principal, prop: Property, key_id: int) -> Key:
     """One key of the property that the viewer may see (as ``keys`` lists them)."""
-    found = next((k for k in keys(session, principal, prop) if k.id == key_id), None)
+    found: Key | None = session.scalar(_keys_query(principal, prop).where(Key.id == key_id)
+                           .options(selectinload(Key.doors).selectinload(KeyDoor.door)))
     if found is None:
         raise Refused("key_not_visible", f"You can't see that key at {prop.name}.")
     return found
@@ -122,11 +135,22 @@ def key_holders(session: Session, principal: Principal, prop: Property, key: Key
     return _paged(session, query, offset, size)
 
 
-def doors(session: Session, principal: Principal, prop: Property) -> list[Door]:
+def doors(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
+          size: int = PAGE_SIZE) -> Page[Door]:
     """The property's doors: for its managers of any kind."""
     if not principal.is_manager_at(prop):
         raise Refused("doors_view", f"Only managers of {prop.name} may list its doors.")
-    return list(session.scalars(select(Door).where(Door.property_id == prop.id).order_by(Door.name)))
+    query = select(Door).where(Door.property_id == prop.id).order_by(Door.name, Door.id)
+    if search.strip():
+        query = query.where(func.lower(Door.name).like(_like(search), escape="\\"))
+    return _paged(session, query, offset, size)
+
+
+def door_names(session: Session, principal: Principal, prop: Property, limit: int = 500) -> list[str]:
+    """The names of the property's doors for a filter's choice (managers only; the first ``limit``)."""
+    if not principal.is_manager_at(prop):
+        return []
+    return list(session.scalars(select(Door.name).where(Door.property_id == prop.id).order_by(Door.name).limit(limit)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,22 +163,29 @@ class DeviceRow:
         return self.door.battery is not None and self.door.battery <= LOW_BATTERY
 
 
-def devices(session: Session, principal: Principal, prop: Property, *, low_only: bool = False) -> list[DeviceRow]:
-    """The locks of the property (battery, activation, firmware): device managers and portfolio managers."""
+def devices(session: Session, principal: Principal, prop: Property, *, low_only: bool = False, offset: int = 0,
+            size: int = PAGE_SIZE) -> Page[DeviceRow]:
+    """The locks of the property (battery, activation, firmware), lowest battery first: device and portfolio managers."""
     policy.require_device_view(principal, prop)
-    query = select(Door).where(Door.property_id == prop.id, Door.device.is_not(None)).order_by(Door.name)
+    query = (select(Door).where(Door.property_id == prop.id, Door.device.is_not(None))
+             .order_by(Door.battery.is_(None), Door.battery, Door.name, Door.id))
     if low_only:
         query = query.where(Door.battery <= LOW_BATTERY)
-    return [DeviceRow(d) for d in session.scalars(query)]
+    page = _paged(session, query, offset, size)
+    return Page([DeviceRow(d) for d in page.rows], page.offset, page.more, page.total)
 
 
-def schedules(session: Session, principal: Principal, prop: Property) -> list[KeyDoor]:
-    """Every door of every key with its schedule: for the managers who may edit keys (P, F)."""
+def schedules(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
+              size: int = PAGE_SIZE) -> Page[KeyDoor]:
+    """Every door of every key with its schedule (key or door matching ``search``): for who may edit keys (P, F)."""
     policy.require_key_editing(principal, prop)
-    return list(session.scalars(
-        select(KeyDoor).join(Key, Key.id == KeyDoor.key_id).join(Door, Door.id == KeyDoor.door_id)
-        .where(Key.property_id == prop.id).options(selectinload(KeyDoor.key), selectinload(KeyDoor.door))
-        .order_by(Key.name, KeyDoor.position, Door.name)))
+    query = (select(KeyDoor).join(Key, Key.id == KeyDoor.key_id).join(Door, Door.id == KeyDoor.door_id)
+             .where(Key.property_id == prop.id).options(selectinload(KeyDoor.key), selectinload(KeyDoor.door))
+             .order_by(KeyDoor.schedule.is_(None), Key.name, KeyDoor.position, Door.name))
+    if search.strip():
+        pattern = _like(search)
+        query = query.where(or_(func.lower(Key.name).like(pattern, escape="\\"), func.lower(Door.name).like(pattern, escape="\\")))
+    return _paged(session, query, offset, size)
 
 
 def keycards(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,

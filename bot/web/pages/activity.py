@@ -52,8 +52,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             older = None
             if page.more and last is not None:
                 older = "/activity?" + urlencode({**filters, "before": f"{last.at.isoformat()}_{last.id}"})
-            doors = listings.doors(viewer.session, viewer.principal, viewer.prop) if viewer.principal.is_manager_at(viewer.prop) \
-                else []
+            doors = listings.door_names(viewer.session, viewer.principal, viewer.prop)
             return pages.render(request, "activity.html", viewer, page=page, older=older, doors=doors, filters=filters,
                                 paged=bool(params.get("before")), error=error)
 

@@ -9,13 +9,15 @@ from fastapi.responses import Response
 
 from access_core import listings
 from bot.web.pages.common import Pages, Plan, Viewer, preview
+from bot.web.pages.forms import offset
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
     def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
         assert viewer.prop is not None
         low = request.query_params.get("low") == "1"
-        rows = listings.devices(viewer.session, viewer.principal, viewer.prop, low_only=low)
+        rows = listings.devices(viewer.session, viewer.principal, viewer.prop, low_only=low,
+                                offset=offset(request.query_params.get("offset")))
         return pages.render(request, "devices.html", viewer, status_code=status_code, rows=rows, low=low,
                             threshold=listings.LOW_BATTERY, **values)
 

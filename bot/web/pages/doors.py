@@ -9,16 +9,17 @@ from fastapi.responses import Response
 
 from access_core import listings
 from bot.web.pages.common import Pages, Plan, Viewer, preview
-from bot.web.pages.forms import text
+from bot.web.pages.forms import offset, text
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
     def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
         assert viewer.prop is not None
-        found = listings.doors(viewer.session, viewer.principal, viewer.prop)
+        q = request.query_params.get("q", "")
+        found = listings.doors(viewer.session, viewer.principal, viewer.prop, q, offset(request.query_params.get("offset")))
         unlocks = viewer.principal.is_portfolio_manager(viewer.prop) or viewer.principal.has(
             viewer.prop, "full_key_management", "limited_key_management", "specific_key_management")
-        return pages.render(request, "doors.html", viewer, status_code=status_code, doors=found, unlocks=unlocks, **values)
+        return pages.render(request, "doors.html", viewer, status_code=status_code, page=found, q=q, unlocks=unlocks, **values)
 
     @api.get("/doors")
     def doors(request: Request) -> Response:

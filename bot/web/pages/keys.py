@@ -24,8 +24,9 @@ def _name(viewer: Viewer, ref: str) -> str:
 def add_routes(api: APIRouter, pages: Pages) -> None:
     def show_list(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
         q = request.query_params.get("q", "")
-        found = listings.keys(viewer.session, viewer.principal, viewer.prop, q) if viewer.prop else []
-        return pages.render(request, "keys.html", viewer, status_code=status_code, keys=found, q=q, **values)
+        assert viewer.prop is not None
+        found = listings.keys(viewer.session, viewer.principal, viewer.prop, q, offset(request.query_params.get("offset")))
+        return pages.render(request, "keys.html", viewer, status_code=status_code, page=found, q=q, **values)
 
     def show_key(key_id: int) -> Any:
         def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:

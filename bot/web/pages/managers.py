@@ -19,7 +19,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
         assert viewer.prop is not None
         rows = listings.managers(viewer.session, viewer.principal, viewer.prop)
-        keys = listings.keys(viewer.session, viewer.principal, viewer.prop)
+        keys = listings.key_names(viewer.session, viewer.principal, viewer.prop)
         return pages.render(request, "managers.html", viewer, status_code=status_code, rows=rows, levels=LEVELS, roles=ROLES,
                             keys=keys, adds=viewer.principal.is_portfolio_manager(viewer.prop), **values)
 

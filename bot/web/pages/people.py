@@ -23,7 +23,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         q = request.query_params.get("q", "")
         found = listings.people(viewer.session, viewer.principal, viewer.prop, q, offset(request.query_params.get("offset"))) \
             if viewer.prop else listings.Page([])
-        keys = listings.keys(viewer.session, viewer.principal, viewer.prop) if viewer.prop else []
+        keys = listings.key_names(viewer.session, viewer.principal, viewer.prop) if viewer.prop else []
         return pages.render(request, "people.html", viewer, status_code=status_code, page=found, q=q, keys=keys, **values)
 
     @api.get("/people")

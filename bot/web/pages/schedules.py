@@ -10,14 +10,15 @@ from fastapi.responses import Response
 from access_core import listings
 from access_core.schedule import ScheduleError, canonical_schedule
 from bot.web.pages.common import Pages, Plan, Viewer, preview
-from bot.web.pages.forms import text
+from bot.web.pages.forms import offset, text
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
     def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
         assert viewer.prop is not None
-        rows = listings.schedules(viewer.session, viewer.principal, viewer.prop)
-        return pages.render(request, "schedules.html", viewer, status_code=status_code, rows=rows, **values)
+        q = request.query_params.get("q", "")
+        rows = listings.schedules(viewer.session, viewer.principal, viewer.prop, q, offset(request.query_params.get("offset")))
+        return pages.render(request, "schedules.html", viewer, status_code=status_code, page=rows, q=q, **values)
 
     @api.get("/schedules")
     def schedules(request: Request) -> Response:
