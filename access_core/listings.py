@@ -15,7 +15,20 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from access_core import policy
 from access_core.errors import Refused
-from access_core.models import ActivityEvent, Door, Grant, Key, Keycard, KeyDoor, ManagerRole, Membership, Person, Property, Role
+from access_core.models import (
+    ActivityEvent,
+    Door,
+    Grant,
+    IntercomCall,
+    Key,
+    Keycard,
+    KeyDoor,
+    ManagerRole,
+    Membership,
+    Person,
+    Property,
+    Role,
+)
 from access_core.principal import Principal
 from access_core.visibility import scope_of, visible
 
@@ -258,3 +271,12 @@ def activity(session: Session, principal: Principal, prop: Property, *, door: Do
     rows = session.execute(query.order_by(E.at.desc(), E.id.desc()).limit(size + 1)).all()
     events = [EventRow(event, door_name, who.label if who is not None else None) for event, door_name, who in rows[:size]]
     return Page(events, 0, len(rows) > size)
+
+
+def calls(session: Session, principal: Principal, prop: Property, offset: int = 0, size: int = 10) -> Page[IntercomCall]:
+    """The property's intercom calls, newest first, resolved ones included (the call history): for who answers them."""
+    policy.require_call_answering(principal, prop)
+    query = (select(IntercomCall).where(IntercomCall.property_id == prop.id)
+             .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
+             .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc()))
+    return _paged(session, query, offset, size, count=False)

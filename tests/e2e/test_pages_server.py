@@ -155,3 +155,23 @@ def test_static_files_are_served_by_exact_name_only(client: TestClient) -> None:
     assert client.get("/static/vendor/htmx-2.0.11.min.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/static/../pages/common.py").status_code == 404
     assert client.get("/favicon.ico", follow_redirects=False).headers["location"] == "/static/favicon.svg"
+
+
+def test_the_call_history_keeps_resolved_calls_for_who_answers_them(client: TestClient, foundry: Database) -> None:
+    from datetime import UTC, datetime
+
+    from access_core.models import IntercomCall, Property
+
+    with foundry.session() as session:
+        prop = session.scalar(select(Property))
+        assert prop is not None
+        kim = session.scalar(select(Person.id).where(Person.email == AGENT))
+        session.add(IntercomCall(sid="CA-history", property_id=prop.id, caller="+17185550111", state="resolved", purpose="delivery",
+                                 heard="a parcel for Jane Park", agent_id=kim, ringing_at=datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+                                 note="left at the package room"))
+    sign_in(client, AGENT)
+    page = client.get("/concierge").text
+    assert "Intercom calls" in page and "a parcel for Jane Park" in page and "left at the package room" in page
+    assert "Mon 30 Nov 2026 10:00" in page  # the property's time zone
+    sign_in(client, RESIDENT)
+    assert "a parcel for Jane Park" not in client.get("/concierge").text

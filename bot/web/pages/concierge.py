@@ -10,11 +10,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from access_core import policy
+from access_core import listings, policy
 from access_core.errors import CoreError
 from access_core.models import Amenity, CatalogItem
 from bot.web.pages.common import Pages, Plan, Viewer, preview, sections_for
-from bot.web.pages.forms import local_iso, shown
+from bot.web.pages.forms import local_iso, offset, shown
 from concierge_catalog.help import SECTIONS
 from concierge_catalog.highlights import highlights
 
@@ -63,8 +63,11 @@ def _price(item: CatalogItem, quantity: int = 1) -> str:
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
     def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
+        history = None
+        if viewer.prop is not None and _allowed(lambda: policy.require_call_answering(viewer.principal, viewer.prop)):
+            history = listings.calls(viewer.session, viewer.principal, viewer.prop, offset(request.query_params.get("calls")))
         return pages.render(request, "concierge.html", viewer, status_code=status_code, **catalog(viewer), human=human, price=_price,
-                            **values)
+                            history=history, **values)
 
     def item(viewer: Viewer, kind: str, name: str) -> CatalogItem | None:
         assert viewer.prop is not None
