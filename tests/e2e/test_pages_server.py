@@ -175,3 +175,12 @@ def test_the_call_history_keeps_resolved_calls_for_who_answers_them(client: Test
     assert "Mon 30 Nov 2026 10:00" in page  # the property's time zone
     sign_in(client, RESIDENT)
     assert "a parcel for Jane Park" not in client.get("/concierge").text
+
+
+def test_help_is_for_the_persons_role(client: TestClient) -> None:
+    sign_in(client, RESIDENT)
+    resident_help = client.get("/concierge").text
+    assert "Share with a guest" in resident_help and "choose New key" not in resident_help and "Import CSV" not in resident_help
+    sign_in(client, MANAGER)
+    manager_help = client.get("/concierge").text
+    assert "Open People and choose Invite" in manager_help and "choose Import CSV" in manager_help

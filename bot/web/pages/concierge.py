@@ -16,11 +16,31 @@ from access_core.models import Amenity, CatalogItem
 from bot.web.pages.common import Pages, Plan, Viewer, preview, sections_for
 from bot.web.pages.forms import local_iso, offset, shown
 from concierge_catalog.help import SECTIONS
+from concierge_catalog.help import Section as HelpSection
 from concierge_catalog.highlights import highlights
 
 UPGRADE_NAMES = {"latch_camera": "Latch Camera", "package_lockers": "Package Lockers", "smart_thermostats": "Smart Thermostats",
                  "concierge_pro": "Concierge Pro", "keycards": "Keycards", "doorcodes": "Door codes",
                  "guest_sharing": "Guest sharing", "amenity_booking": "Amenity booking", "schedules": "Schedules"}
+
+
+HOLDER_HELP = (
+    HelpSection("Keys", "/keys", (), ("Open Keys to see the keys you hold and their doors.",
+                                  "Choose a key to see its doors and their schedules.",
+                                  "On a shareable key, use Share with a guest to send a guest pass.")),
+    HelpSection("Activity", "/activity", (), ("Open Activity.", "Filter by door and dates.",
+                                          "You see your own entries, and your guests' entries at your home.")),
+    HelpSection("Concierge", "/concierge", (), ("Open Concierge.",
+                                                "Book an amenity or a service: its price and times are shown before you confirm.",
+                                            "Or ask the concierge chat, docked on every page.")),
+)
+"""Help for people who hold keys but manage nothing: their own tasks, not the managers' screens."""
+
+AGENT_HELP = (
+    HelpSection("Concierge", "/concierge/agent", (), ("Open Calls: new intercom calls appear there as they ring.",
+                                                  "Answer one call at a time; ring the resident or unlock a delivery door.",
+                                                  "Resolve the call with a note; it stays in the call history here.")),
+)
 
 
 def human(name: str) -> str:
@@ -43,7 +63,11 @@ def catalog(viewer: Viewer) -> dict[str, Any]:
         return {"help": [], "highlights": [], "upgrades": [], "amenities": [], "services": [], "experiences": [],
                 "sells": False, "books": False}
     names = {s.name for s in sections_for(principal, prop)}
-    helped = [s for s in SECTIONS if s.name in names or (s.name == "CSV import" and "People" in names)]
+    helped: tuple[HelpSection, ...] | list[HelpSection]
+    if principal.is_manager_at(prop):
+        helped = [s for s in SECTIONS if s.name in names or (s.name == "CSV import" and "People" in names)]
+    else:
+        helped = AGENT_HELP if prop.id in principal.agent_at else HOLDER_HELP
     items = list(session.scalars(select(CatalogItem).where(CatalogItem.property_id == prop.id).order_by(CatalogItem.name)))
     return {
         "help": helped,
