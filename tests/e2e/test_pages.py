@@ -256,6 +256,8 @@ def test_every_page_passes_axe_and_fits_a_phone(served: str, browser: Browser) -
             page.context.close()
     page = browser.page(PHONE)
     page.goto(served + "/signin")
+    if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+        problems.append("/signin is wider than a phone")
     for violation in axe.run(page).response["violations"]:
         if violation["impact"] in ("serious", "critical"):
             problems.append(f"/signin: {violation['id']}")
