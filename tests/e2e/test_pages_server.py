@@ -184,3 +184,18 @@ def test_help_is_for_the_persons_role(client: TestClient) -> None:
     sign_in(client, MANAGER)
     manager_help = client.get("/concierge").text
     assert "Open People and choose Invite" in manager_help and "choose Import CSV" in manager_help
+
+
+def test_a_portfolio_manager_switches_between_their_properties_only(client: TestClient, foundry: Database) -> None:
+    from access_core.models import Property
+
+    with foundry.session() as session:
+        first = session.scalar(select(Property))
+        assert first is not None
+        session.add(Property(portfolio_id=first.portfolio_id, name="The Annex", timezone="America/Chicago"))
+    sign_in(client, "ana.lopez@harbor.example")
+    assert "<option selected>The Annex</option>" in client.get("/people").text  # the first by name
+    client.post("/property", data={"name": "The Foundry", "back": "/people"})
+    assert "<option selected>The Foundry</option>" in client.get("/people").text
+    client.post("/property", data={"name": "Elsewhere", "back": "/people"})
+    assert "<option selected>The Foundry</option>" in client.get("/people").text

@@ -61,6 +61,16 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         request.session["focus"] = "main"
         return RedirectResponse(_safe_next(next) or "/", status_code=303)
 
+    @api.post("/property")
+    def choose_property(request: Request, name: Annotated[str, Form()], back: Annotated[str, Form()] = "/") -> Response:
+        """Work at another of one's properties (only one of theirs: the next page checks it again)."""
+        def choose(viewer: Viewer) -> Response:
+            if any(p.name == name for p in viewer.properties):
+                request.session["property"] = name
+            return RedirectResponse(_safe_next(back) or "/", status_code=303)
+
+        return pages.page(request, choose)
+
     @api.post("/signout")
     def sign_out(request: Request) -> Response:
         request.session.clear()
