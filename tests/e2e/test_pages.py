@@ -204,11 +204,16 @@ def test_a_resident_shares_a_guest_pass_and_books_an_amenity(served: str, browse
 
 
 @pytest.mark.e2e
-def test_the_docked_chat_plans_a_change_as_a_card_and_stays_open_across_pages(served: str, browser: Browser) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_the_docked_chat_plans_a_change_as_a_card_and_stays_open_across_pages(served: str, browser: Browser, size: str) -> None:
     from playwright.sync_api import expect
 
-    page = browser.page(DESKTOP)
+    page = browser.page(SIZES[size])
     sign_in(page, served, MANAGER)
+    if size == "phone":  # closed at first on a phone, so the page is not covered
+        expect(page.locator("#chat-panel")).to_be_hidden()
+        page.get_by_role("button", name="Concierge chat").click()
+        expect(page.locator("#message")).to_be_focused()
     expect(page.locator("#chat-panel")).to_be_visible()
     log = page.get_by_role("log")
     expect(log).to_have_attribute("aria-live", "polite")
@@ -217,7 +222,8 @@ def test_the_docked_chat_plans_a_change_as_a_card_and_stays_open_across_pages(se
     card = page.locator(".chat-plan")
     expect(card).to_contain_text("Fri 1 Jan 2027 00:00")
     expect(card).to_contain_text("America/New_York")
-    shot(page, "chat-plan-desktop")
+    shot(page, f"chat-plan-{size}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     card.get_by_role("button", name="Confirm: give Priya Shah the key Resident 3A").click()
     expect(page.locator(".msg.done")).to_contain_text("Gave Priya Shah Resident 3A")
     expect(page.locator(".msg.done")).to_be_focused()

@@ -171,7 +171,8 @@ def chat_data(viewer: Viewer) -> dict[str, Any]:
         for name, price, unit in viewer.session.execute(
                 select(CatalogItem.name, CatalogItem.price, CatalogItem.unit).where(CatalogItem.property_id == prop.id)):
             prices[name] = f"${price:,.2f}" + (f" per {unit}" if unit else "")
-    return {"me": viewer.person.label, "property": prop.name if prop else None, "tz": prop.timezone if prop else "UTC",
+    return {"me": viewer.person.label, "handle": viewer.person.handle,
+            "property": prop.name if prop else None, "tz": prop.timezone if prop else "UTC",
             "prices": prices, "suggestions": suggestions(viewer.principal, prop)}
 
 

@@ -41,7 +41,7 @@
   function facts(op) {
     const rows = [];
     const who = op.person || op.guest;
-    if (who) rows.push(["For", typeof who === "string" ? who : (who.name || who.email || who.phone)]);
+    if (who) rows.push(["For", who === data.handle ? data.me + " (you)" : typeof who === "string" ? who : (who.name || who.email || who.phone)]);
     if (op.key) rows.push(["Key", op.key]);
     if (op.door) rows.push(["Door", op.door]);
     if (op.amenity) rows.push(["Amenity", op.amenity]);
