@@ -199,3 +199,26 @@ def test_a_portfolio_manager_switches_between_their_properties_only(client: Test
     assert "<option selected>The Foundry</option>" in client.get("/people").text
     client.post("/property", data={"name": "Elsewhere", "back": "/people"})
     assert "<option selected>The Foundry</option>" in client.get("/people").text
+
+
+@pytest.mark.parametrize("who", [MANAGER, RESIDENT, OTHER_RESIDENT])
+@pytest.mark.parametrize("word", ["a", "park", "+1718", "nobody"])
+def test_activitys_person_filter_finds_the_same_events_for_a_rare_or_a_common_word(
+        foundry: Database, monkeypatch: pytest.MonkeyPatch, who: str, word: str) -> None:
+    from access_core import listings
+    from access_core.lookup import person_by_ref
+    from access_core.principal import load_principal
+    from bot.places import properties_of
+
+    def found() -> list[int]:
+        with foundry.session() as session:
+            person = person_by_ref(session, who)
+            assert person is not None
+            principal, prop = load_principal(session, person), properties_of(session, person)[0]
+            return [row.event.id for row in listings.activity(session, principal, prop, person=word, size=100).rows]
+
+    by_actor = found()
+    monkeypatch.setattr(listings, "FEW_ACTORS", 0)  # every word is a common word: the filter on each event's actor
+    assert found() == by_actor
+    if word == "nobody":
+        assert by_actor == []
