@@ -15,7 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from access_core import budgets
 from access_core.db import Database, is_busy
 from bot.state import Store
-from bot.web import concierge, health, rasa, redact
+from bot.web import concierge, health, pages, rasa, redact
 from bot.web.turns import Turns
 
 
@@ -49,6 +49,8 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
 
     states = app.state.channels = health.ChannelStates()
     app.include_router(health.router(database, states))
+
+    app.include_router(pages.router(turns))  # Mission Control's pages (before the older /concierge page)
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
     from bot import rest_api, sms

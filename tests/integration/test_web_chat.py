@@ -49,9 +49,10 @@ def test_sign_in_ask_confirm_yes_makes_the_grant(client: TestClient, foundry: Da
 
 
 def test_the_page_and_its_sections(client: TestClient) -> None:
-    page = client.get("/concierge")
-    assert page.status_code == 200 and "Submit a Request" in page.text and "/api/chat" in page.text
+    assert client.get("/concierge", follow_redirects=False).headers["location"] == "/signin?next=/concierge"
     client.post("/api/session", json={"as": BEN})
+    page = client.get("/concierge")
+    assert page.status_code == 200 and "Submit a Request" in page.text and 'role="log"' in page.text
     sections = client.get("/api/concierge").json()
     assert sections["property"] == "The Foundry"
     assert "People" in [s["name"] for s in sections["help"]]
