@@ -34,12 +34,11 @@ def register(app: typer.Typer) -> None:
         if db:
             os.environ["DATABASE_URL"] = db
         os.environ.setdefault("CONCIERGE_SECRET", secrets.token_hex(32))  # one session key for every worker
-        bootstrap.database(db)  # migrate once, before any worker starts
-        config = uvicorn.Config("bot.cli_serve:asgi_app", factory=True, host=host, port=port, workers=workers,
-                                log_level=os.environ.get("LOG_LEVEL", "warning"), proxy_headers=True)
+        bootstrap.database(db).engine.dispose()  # migrate once, before any worker starts (and hold no connection across fork)
+        log_level = os.environ.get("LOG_LEVEL", "warning").lower()
         if workers > 1:
             from bot.web import workers as balanced
 
-            balanced.run(config, workers)  # connections shared out evenly, not to whichever worker wakes first
+            balanced.run(asgi_app, host, port, workers, log_level)  # gunicorn's arbiter; connections shared out evenly
         else:
-            uvicorn.Server(config).run()
+            uvicorn.run("bot.cli_serve:asgi_app", factory=True, host=host, port=port, log_level=log_level, proxy_headers=True)

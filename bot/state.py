@@ -6,7 +6,7 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 IDLE_SECONDS = 30 * 60
 
@@ -65,7 +65,14 @@ class MemoryStore:
 
 
 class RedisStore:
-    """State shared by every process, as JSON with an idle expiry."""
+    """State shared by every process, as JSON with an idle expiry.
+
+    One round trip per turn where the conversation did not change: reading it refreshes its expiry (GETEX), and a
+    conversation saved exactly as it was read (or last written by this process) is not written again.
+    """
+
+    REMEMBERED = 10_000
+    """How many conversations' last known JSON this process keeps to notice an unchanged save."""
 
     def __init__(self, url: str, idle_seconds: int = IDLE_SECONDS, prefix: str = "concierge:conv:") -> None:
         import redis
@@ -73,20 +80,48 @@ class RedisStore:
         self.redis = redis.Redis.from_url(url)
         self.idle = idle_seconds
         self.prefix = prefix
+        self._known: dict[str, bytes] = {}
+        self._getex = True  # GETEX needs Redis 6.2; older servers get GET and always a SET
 
     def load(self, conversation_id: str) -> Conversation | None:
-        raw = self.redis.get(self.prefix + conversation_id)
+        key = self.prefix + conversation_id
+        raw = self._read(key)
+        self._known.pop(conversation_id, None)
         if raw is None:
             return None
         try:
-            return Conversation(**json.loads(raw))
+            conversation = Conversation(**json.loads(raw))
         except (ValueError, TypeError):
             return None
+        if self._getex:
+            self._remember(conversation_id, raw)
+        return conversation
+
+    def _read(self, key: str) -> bytes | None:
+        import redis
+
+        if self._getex:
+            try:
+                return cast("bytes | None", self.redis.getex(key, ex=self.idle))
+            except redis.ResponseError:
+                self._getex = False
+        return cast("bytes | None", self.redis.get(key))
 
     def save(self, conversation_id: str, conversation: Conversation) -> None:
-        self.redis.set(self.prefix + conversation_id, json.dumps(asdict(conversation)), ex=self.idle)
+        raw = json.dumps(asdict(conversation)).encode()
+        if self._known.get(conversation_id) == raw:
+            return  # as read at the start of this turn, whose read refreshed the expiry
+        self.redis.set(self.prefix + conversation_id, raw, ex=self.idle)
+        if self._getex:
+            self._remember(conversation_id, raw)
+
+    def _remember(self, conversation_id: str, raw: bytes) -> None:
+        if len(self._known) >= self.REMEMBERED:
+            self._known.clear()
+        self._known[conversation_id] = raw
 
     def drop(self, conversation_id: str) -> None:
+        self._known.pop(conversation_id, None)
         self.redis.delete(self.prefix + conversation_id)
 
 

@@ -23,6 +23,16 @@ log = logging.getLogger(__name__)
 FAILED: dict[str, Any] = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [], "result": None}
 
 
+def turn_threads(database: Database) -> int:
+    """How many turns one process answers at once: ``CONCIERGE_TURN_THREADS``, else 1 on SQLite (a turn is all CPU
+    there, so a second thread only contends for the GIL) and 2 on a database server (a turn waits for ~8 round trips,
+    and a second thread uses the CPU meanwhile)."""
+    configured = os.environ.get("CONCIERGE_TURN_THREADS")
+    if configured:
+        return max(1, int(configured))
+    return 1 if database.engine.dialect.name == "sqlite" else 2
+
+
 class Turns:
     """The dialogue behind every channel; a conversation is keyed by channel and sender."""
 
@@ -38,7 +48,7 @@ class Turns:
         self._guard = threading.Lock()
         self._async_locks: dict[str, asyncio.Lock] = {}
         self.seen = SeenKeys(database)
-        self.executor = ThreadPoolExecutor(int(os.environ.get("CONCIERGE_TURN_THREADS", "1")), thread_name_prefix="turn")
+        self.executor = ThreadPoolExecutor(turn_threads(database), thread_name_prefix="turn")
         self.limits, self.people = RateLimits.from_env(database.url), People(database)
 
     def _dialogue(self) -> Dialogue:

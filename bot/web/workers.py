@@ -1,4 +1,8 @@
-"""Several uvicorn workers on one listening socket, with new connections shared out evenly.
+"""Several uvicorn workers on one listening socket under gunicorn's arbiter, with new connections shared out evenly.
+
+Gunicorn supervises (binds the socket, forks the workers, replaces one that dies, stops them gracefully on SIGTERM);
+each worker is uvicorn's gunicorn worker with two changes: it accepts through the board below, and it dies with the
+arbiter (a parent-death signal), so an arbiter killed with SIGKILL leaves no orphan serving and a restart binds at once.
 
 Workers that share a listening socket race for each connection, and an event loop that wakes up
 accepts every connection waiting at that moment. A handful of keep-alive clients that connect at once
@@ -15,24 +19,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
-import multiprocessing
 import os
 import shutil
 import signal
 import socket
 import struct
+import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
+from uvicorn_worker import UvicornWorker
 
 log = logging.getLogger(__name__)
 
-READY_WAIT_S = 120.0
+READY_WAIT_S = 60.0
 """How long a starting worker waits for its siblings before it serves alone (they all start listening together)."""
 DEFER_S = 0.05
 """How long a worker that holds more connections than a sibling leaves a new connection to the sibling."""
@@ -176,9 +183,10 @@ class Acceptor:
 class BalancedServer(uvicorn.Server):
     """A uvicorn server for one worker of several: it accepts through an `Acceptor` instead of asyncio's server."""
 
-    def __init__(self, config: uvicorn.Config, board_folder: Path, workers: int) -> None:
+    def __init__(self, config: uvicorn.Config, board_folder: Path, workers: int, arbiter: int | None = None) -> None:
         super().__init__(config)
         self.board_folder = board_folder
+        self.arbiter = arbiter
         self.workers = workers
         self.acceptors: list[Acceptor] = []
         self.board: Board | None = None
@@ -197,6 +205,8 @@ class BalancedServer(uvicorn.Server):
         self.board = Board(self.board_folder)
         deadline = loop.time() + READY_WAIT_S  # listen once every worker can take its share of the first connections
         while self.board.workers() < self.workers and loop.time() < deadline and not self.should_exit:
+            if config.callback_notify is not None:
+                await config.callback_notify()  # the arbiter's heartbeat: waiting is not hanging
             await asyncio.sleep(0.05)
         for sock in sockets or []:
             acceptor = Acceptor(loop, sock, factory, self.board)
@@ -209,6 +219,9 @@ class BalancedServer(uvicorn.Server):
         await super().shutdown(sockets=sockets)
         if self.board is not None:
             self.board.close()
+        if self.arbiter is not None and os.getppid() != self.arbiter:  # it is gone and clears nothing away: the last
+            with contextlib.suppress(OSError):  # worker out does (a folder still holding a sibling's entry stays)
+                self.board_folder.rmdir()
 
 
 def board_folder(supervisor_pid: int) -> Path:
@@ -216,44 +229,66 @@ def board_folder(supervisor_pid: int) -> Path:
     return Path(tempfile.gettempdir()) / f"concierge-workers-{supervisor_pid}"
 
 
-def _worker(config: uvicorn.Config, sock: socket.socket, folder: str, workers: int) -> None:
-    config.configure_logging()
-    BalancedServer(config, Path(folder), workers).run(sockets=[sock])
+PR_SET_PDEATHSIG = 1
 
 
-def run(config: uvicorn.Config, workers: int) -> None:
-    """Serve ``config`` with ``workers`` processes until SIGINT or SIGTERM; a worker that dies is replaced."""
-    sock = config.bind_socket()
-    board = board_folder(os.getpid())
+def die_with_parent(parent: int, sig: int = signal.SIGTERM) -> None:
+    """Have the kernel send ``sig`` to this process when its parent dies (Linux), so that a supervisor killed with
+    SIGKILL leaves no worker serving on its socket; exit at once if the parent is already gone."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+class BalancedWorker(UvicornWorker):  # type: ignore[misc]
+    """Gunicorn's worker for uvicorn, accepting through the board (`BalancedServer`), and leaving with its parent."""
+
+    def init_process(self) -> None:
+        die_with_parent(self.ppid)
+        super().init_process()
+
+    async def _serve(self) -> None:
+        self.config.app = self.wsgi
+        server = BalancedServer(self.config, board_folder(self.ppid), self.cfg.workers, arbiter=self.ppid)
+        self.server = server
+        self._install_sigquit_handler()
+        await server.serve(sockets=[listener.sock for listener in self.sockets])
+        if not server.started:
+            sys.exit(Arbiter.WORKER_BOOT_ERROR)
+
+    async def callback_notify(self) -> None:
+        if os.getppid() != self.ppid:  # where no parent-death signal exists: gunicorn's own check
+            self.server.should_exit = True
+        self.notify()
+
+
+class _Application(BaseApplication):  # type: ignore[misc]
+    """Gunicorn's arbiter serving ``load()``'s app with the given settings (no config file, no GUNICORN_CMD_ARGS)."""
+
+    def __init__(self, load: Callable[[], Any], settings: dict[str, Any]) -> None:
+        self._load, self._settings = load, settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self._settings.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        return self._load()
+
+
+def run(load: Callable[[], Any], host: str, port: int, workers: int, log_level: str = "warning") -> None:
+    """Serve the app that ``load()`` builds (once in each worker) with gunicorn's arbiter and ``workers`` workers until
+    SIGINT or SIGTERM; a worker that dies is replaced, and the workers leave when the arbiter dies."""
+    board = board_folder(os.getpid())  # the arbiter runs in this process
     shutil.rmtree(board, ignore_errors=True)  # left by an earlier server that had this pid and was killed
     board.mkdir(mode=0o700)
-    context = multiprocessing.get_context("spawn")
-    stop = threading.Event()
-
-    def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(config, sock, str(board), workers), name="concierge-worker")
-        process.start()
-        return process
-
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-    processes = [start() for _ in range(workers)]
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    settings = {"bind": [bind], "workers": workers, "worker_class": f"{__name__}.BalancedWorker", "keepalive": 5,
+                "timeout": 120, "graceful_timeout": 30, "loglevel": log_level, "proc_name": "concierge"}
     try:
-        while not stop.wait(0.5):
-            for index, process in enumerate(processes):
-                if not process.is_alive() and not stop.is_set():
-                    log.warning("worker %s exited with %s; starting another", process.pid, process.exitcode)
-                    processes[index] = start()
+        _Application(load, settings).run()
     finally:
-        for process in processes:
-            if process.is_alive() and process.pid is not None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(process.pid, signal.SIGTERM)
-        for process in processes:
-            process.join(timeout=(config.timeout_graceful_shutdown or 30) + 5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        sock.close()
         shutil.rmtree(board, ignore_errors=True)

@@ -1,8 +1,9 @@
 """`concierge serve --workers 2` on the embedded default: keep-alive connections are shared out between the workers,
-and a worker that dies is replaced."""
+a worker that dies is replaced, and the workers leave with a killed arbiter."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from e2e_support import fixture_file, free_port, stop
@@ -20,20 +22,28 @@ from bot.web.workers import board_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads connections from /proc")
+CONCIERGE = [sys.executable, "-m", "bot.cli"]
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "workers-secret"}
+    for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
+        env.pop(name, None)
+    return env
+
+
+def _serve(db: str, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([*CONCIERGE, "serve", "--port", str(port), "--db", db, "--workers", "2"], cwd=ROOT, env=_env(),
+                            stdout=log, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     db = f"sqlite:///{tmp_path / 'workers.db'}"
-    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "workers-secret"}
-    for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
-        env.pop(name, None)
-    concierge = [sys.executable, "-m", "bot.cli"]
-    subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
+    subprocess.run([*CONCIERGE, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=_env(), capture_output=True)
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen([*concierge, "serve", "--port", str(port), "--db", db, "--workers", "2"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = _serve(db, port, log)
     try:
         wait_until_serving(f"http://127.0.0.1:{port}", server)
         yield server, port
@@ -58,16 +68,17 @@ def _children(pid: int) -> list[int]:
 
 
 def _workers(server: subprocess.Popen[bytes]) -> list[int]:
-    """The serving workers (the spawned processes that hold sockets, not multiprocessing's tracker)."""
-    found = []
-    for pid in _children(server.pid):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        if "spawn_main" in command and "resource_tracker" not in command:
-            found.append(pid)
-    return found
+    """The serving workers: the arbiter's children."""
+    return _children(server.pid)
+
+
+def _listening(port: int) -> bool:
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                return True
+    return False
 
 
 def _served_by(worker: int, port: int) -> int:
@@ -142,3 +153,39 @@ def test_a_worker_that_dies_is_replaced_and_a_stopped_one_holds_nobody_up(
         os.kill(replacement, signal.SIGCONT)
         for conn in connections:
             conn.close()
+
+
+def test_a_killed_arbiter_leaves_no_worker_serving_and_a_restart_binds_at_once(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'workers.db'}"
+    subprocess.run([*CONCIERGE, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=_env(), capture_output=True)
+    port = free_port()
+    with (tmp_path / "serve.log").open("wb") as log:
+        server = _serve(db, port, log)
+        try:
+            wait_until_serving(f"http://127.0.0.1:{port}", server)
+            workers = _workers(server)
+            assert len(workers) == 2
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+            deadline = time.monotonic() + 10
+            while any(Path(f"/proc/{w}").exists() and "Z" not in _state(w) for w in workers) or _listening(port):
+                assert time.monotonic() < deadline, f"orphaned workers still run: {workers}"
+                time.sleep(0.1)
+            assert not board_folder(server.pid).exists(), "the last worker out clears the board away"
+            again = _serve(db, port, log)  # the same port, at once: no "Address already in use"
+            try:
+                wait_until_serving(f"http://127.0.0.1:{port}", again, seconds=60)
+            finally:
+                stop(again)
+            assert again.returncode == 0, (tmp_path / "serve.log").read_text()
+        finally:
+            for pid in [server.pid, *workers]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

@@ -18,8 +18,8 @@ from access_core.loader import load_property_file, load_property_text
 from access_core.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-FOUNDRY = ROOT.parent / "shared" / "fixtures" / "foundry.yaml"
-FOUNDRY_TEXT = FOUNDRY.read_text(encoding="utf-8") if FOUNDRY.exists() else ""
+FOUNDRY = next(p for p in (ROOT.parent / "shared" / "fixtures" / "foundry.yaml", ROOT / "demo" / "foundry.yaml") if p.exists())
+FOUNDRY_TEXT = FOUNDRY.read_text(encoding="utf-8")
 CONCIERGE = Path(sys.executable).parent / "concierge"
 
 
