@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import score  # noqa: E402
+import score
 
 GRANT = {"op": "grant_key", "person": "p@example.com", "key": "Flat 1 Key", "ends_at": "2027-01-01T00:00:00+00:00", "may_share": False}
 CASE: dict[str, Any] = {

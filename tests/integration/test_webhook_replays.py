@@ -130,7 +130,7 @@ def test_seen_keys_are_shared_through_redis(foundry: Database) -> None:
     one, other = SeenKeys(foundry, redis_url=url), SeenKeys(foundry, redis_url=url)
     try:
         one.redis.ping()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pytest.fail(f"Redis is not running at {url} (start it: redis-server --daemonize yes)")
     assert not other.seen("slack", key)
     assert one.first_time("slack", key, ttl=60) and not other.first_time("slack", key, ttl=60)
