@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, property_by_name
@@ -18,7 +19,7 @@ from access_core.models import Property
 from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
 from access_core.services.context import Context
-from access_core.services.dispatch import HANDLERS, execute
+from access_core.services.dispatch import execute
 from bot.places import properties_of
 from bot.web import rest_reads
 from bot.web.auth import require_person
@@ -96,11 +97,10 @@ class Api:
             return reader(session, principal, prop)
 
     def run(self, request: Request, property_name: str | None, op: dict[str, Any]) -> dict[str, Any]:
-        if op.get("op") not in HANDLERS:
-            raise HTTPException(422, f"{op.get('op')!r} is not an operation")
         with self.scope(request, property_name) as (session, principal, prop):
+            command = from_op(op, undo=False)
             begin_writing(session)
-            outcome = execute(Context(session, principal, datetime.now(UTC), prop), op)
+            outcome = execute(Context(session, principal, datetime.now(UTC), prop), command)
             return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core import policy
+from access_core.commands import UnlockDoor
 from access_core.db import Database
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, person_by_ref
@@ -232,8 +233,8 @@ class CallDesk:
         with self._call(person_ref, call_id, lock=True) as (session, person, principal, call):
             door = door_in(session, call.property, door_name)
             now = self.clock()
-            op = {"op": "unlock_door", "door": door.name, "reason": f"intercom call #{call.id} ({call.purpose or 'unknown'})",
-                  "call": call.sid, "call_id": call.id}
+            op = UnlockDoor(door=door.name, reason=f"intercom call #{call.id} ({call.purpose or 'unknown'})",
+                            call=call.sid, call_id=call.id)
             savepoint = session.begin_nested()
             try:
                 outcome = execute(Context(session, principal, now, call.property), op)

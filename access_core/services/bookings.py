@@ -8,11 +8,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from access_core import policy
+from access_core.commands import (
+    BookService,
+    BuyExperience,
+    CancelOrder,
+    CancelReservation,
+    ConfirmOrder,
+    FulfillOrder,
+    ReserveAmenity,
+    SubmitRequest,
+)
 from access_core.errors import Invalid, NotFound
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
-from access_core.services.context import Context, Outcome, moment
+from access_core.services.context import Context, Outcome
 from access_core.timefmt import moment_text, when
 
 
@@ -55,10 +64,9 @@ def _inside(schedule: Any, starts: Any, ends: Any) -> bool:
     return bool(schedule.allows(last))
 
 
-def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
-    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
-    amenity = _amenity(ctx, op.get("amenity"), lock=True)
-    starts, ends = moment(op.get("starts_at"), "starts_at"), moment(op.get("ends_at"), "ends_at")
+def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:
+    amenity = _amenity(ctx, cmd.amenity, lock=True)
+    starts, ends = cmd.starts_at, cmd.ends_at
     if starts is None or ends is None:
         raise Invalid("starts_at", f"When would you like {amenity.name}?")
     problem = reservation_problem(ctx, amenity, starts, ends)
@@ -74,18 +82,17 @@ def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
     ctx.session.flush()
     ctx.audit("reserve_amenity", amenity=amenity.name, starts_at=starts.isoformat())
     return Outcome(f"Reserved {amenity.name} {when(starts, ends, ctx.tz)}.",
-                   [{"op": "cancel_reservation", "reservation_id": reservation.id}], {"reservation": reservation.id})
+                   [CancelReservation(reservation_id=reservation.id)], {"reservation": reservation.id})
 
 
-def cancel_reservation(ctx: Context, op: dict[str, Any]) -> Outcome:
+def cancel_reservation(ctx: Context, cmd: CancelReservation) -> Outcome:
     query = select(Reservation).where(Reservation.person_id == ctx.principal.person_id, Reservation.cancelled.is_(False))
-    if op.get("reservation_id"):
-        query = query.where(Reservation.id == op["reservation_id"])
+    if cmd.reservation_id:
+        query = query.where(Reservation.id == cmd.reservation_id)
     else:
-        query = query.where(Reservation.amenity_id == _amenity(ctx, op.get("amenity")).id, Reservation.ends_at > ctx.now)
-        starts = moment(op.get("starts_at"), "starts_at")
-        if starts is not None:
-            query = query.where(Reservation.starts_at == starts)
+        query = query.where(Reservation.amenity_id == _amenity(ctx, cmd.amenity).id, Reservation.ends_at > ctx.now)
+        if cmd.starts_at is not None:
+            query = query.where(Reservation.starts_at == cmd.starts_at)
     found = ctx.session.scalars(query.order_by(Reservation.starts_at)).all()
     if not found:
         raise Invalid("amenity", "You have no reservation like that.")
@@ -132,11 +139,10 @@ def _place(ctx: Context, item: CatalogItem, *, quantity: int, starts: datetime |
     return order
 
 
-def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
+def book_service(ctx: Context, cmd: BookService) -> Outcome:
     """A service booking starts ``requested``; a manager (or the vendor) confirms it."""
-    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
-    item = _item(ctx, "service", op.get("service"))
-    starts = moment(op.get("starts_at"), "starts_at")
+    item = _item(ctx, "service", cmd.service)
+    starts = cmd.starts_at
     if starts is not None and starts < ctx.now:
         raise Invalid("starts_at", "That time has already passed.")
     order = _place(ctx, item, quantity=1, starts=starts, state="requested")
@@ -144,14 +150,13 @@ def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
     at = f" for {moment_text(starts, ctx.tz)}" if starts else ""
     return Outcome(f"Requested {item.name} from {item.vendor}{at} ({money(order.unit_cents)} per {item.unit}); "
                    f"receipt {order.receipt_no}, waiting for confirmation.",
-                   [{"op": "cancel_order", "order": order.receipt_no}], {"order": order.id, "receipt": order.receipt_no})
+                   [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
 
 
-def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
+def buy_experience(ctx: Context, cmd: BuyExperience) -> Outcome:
     """Places are taken under a lock on the experience, so it never sells past its capacity; confirmed at once."""
-    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
-    item = _item(ctx, "experience", op.get("experience"))
-    quantity = int(op.get("quantity") or 1)
+    item = _item(ctx, "experience", cmd.experience)
+    quantity = cmd.quantity
     if quantity < 1:
         raise Invalid("quantity", "How many places?")
     sold = ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
@@ -161,20 +166,7 @@ def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
     order = _place(ctx, item, quantity=quantity, starts=item.starts_at, state="confirmed")
     ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
     return Outcome(f"Booked {quantity} for {item.name}; {money(order.total_cents)}, receipt {order.receipt_no}.",
-                   [{"op": "cancel_order", "order": order.receipt_no}], {"order": order.id, "receipt": order.receipt_no})
-
-
-def order_named(ctx: Context, op: dict[str, Any]) -> Order:
-    """The order an operation names: ``order`` (its receipt number) or ``order_id``, at this property."""
-    ref = op.get("order") or op.get("order_id")
-    query = select(Order).where(Order.property_id == ctx.prop.id).with_for_update()
-    if isinstance(ref, int) or str(ref or "").isdigit():
-        order = ctx.session.scalar(query.where(Order.id == int(str(ref))))
-    else:
-        order = ctx.session.scalar(query.where(func.upper(Order.receipt_no) == str(ref or "").strip().upper()))
-    if order is None:
-        raise Invalid("order", f"There is no order {ref or ''} here.".replace("  ", " "))
-    return order
+                   [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
 
 
 def _move(ctx: Context, order: Order, state: str) -> None:
@@ -185,25 +177,22 @@ def _move(ctx: Context, order: Order, state: str) -> None:
     ctx.audit(f"{state}_order", order=order.id, receipt=order.receipt_no)
 
 
-def cancel_order(ctx: Context, op: dict[str, Any]) -> Outcome:
+def cancel_order(ctx: Context, cmd: CancelOrder) -> Outcome:
     """The buyer, until it is fulfilled; or a manager who handles orders, declining it."""
-    order = order_named(ctx, op)
-    policy.require_order_cancelling(ctx.principal, ctx.prop, order.person_id)
+    order = ctx.order(cmd.order)
     _move(ctx, order, "cancelled")
     return Outcome(f"Cancelled order {order.receipt_no} ({order.item_name}).", [], {"receipt": order.receipt_no})
 
 
-def confirm_order(ctx: Context, op: dict[str, Any]) -> Outcome:
-    order = order_named(ctx, op)
-    policy.require_order_handling(ctx.principal, ctx.prop)
+def confirm_order(ctx: Context, cmd: ConfirmOrder) -> Outcome:
+    order = ctx.order(cmd.order)
     _move(ctx, order, "confirmed")
     return Outcome(f"Confirmed order {order.receipt_no} ({order.item_name} for {order.person.label}).", [],
                    {"receipt": order.receipt_no})
 
 
-def fulfill_order(ctx: Context, op: dict[str, Any]) -> Outcome:
-    order = order_named(ctx, op)
-    policy.require_order_handling(ctx.principal, ctx.prop)
+def fulfill_order(ctx: Context, cmd: FulfillOrder) -> Outcome:
+    order = ctx.order(cmd.order)
     _move(ctx, order, "fulfilled")
     return Outcome(f"Marked order {order.receipt_no} ({order.item_name} for {order.person.label}) fulfilled.", [],
                    {"receipt": order.receipt_no})
@@ -214,12 +203,11 @@ def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
         UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state != "closed"))
 
 
-def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
+def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
     """Stored once per open request (a unique index holds under concurrency); sent to sales after the commit."""
     from concierge_catalog.sales import route_after_commit
 
-    policy.require_sales(ctx.principal, ctx.prop)
-    upgrade = str(op.get("upgrade") or "")
+    upgrade = cmd.upgrade or ""
     if upgrade not in ctx.prop.upgrades:
         raise Invalid("upgrade", f"{upgrade or 'That'} is not an upgrade available for {ctx.prop.name}.")
     open_request = _open_request(ctx, upgrade)

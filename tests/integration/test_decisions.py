@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from access_core.commands import Command, from_op
 from access_core.decide import Decision, doorcode_decision, doorcode_source
 from access_core.errors import Invalid
 from access_core.lookup import door_in, require_person
@@ -24,9 +25,15 @@ from access_core.models import Doorcode, GuestShare, Keycard, KeyDoor, Property,
 from access_core.principal import load_principal
 from access_core.queries import check_access, door_for, who_has_access
 from access_core.schedule import parse_schedule
-from access_core.services.context import Context
-from access_core.services.dispatch import execute
+from access_core.services import dispatch
+from access_core.services.context import Context, Outcome
 from access_core.sources import decide_person, zone
+
+
+def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
+    """Run an operation written as the CONTRACT writes it (or an undo command)."""
+    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 FOUNDRY = SHARED / "fixtures" / "foundry.yaml"

@@ -17,16 +17,27 @@ from fakes.slack_api import fake_slack
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access_core.commands import Command, from_op
 from access_core.db import Database
 from access_core.errors import CoreError, Invalid, Refused
 from access_core.lookup import property_by_name, require_person
 from access_core.models import UpgradeRequest
 from access_core.principal import load_principal
+from access_core.services import dispatch
 from access_core.services.context import Context, Outcome
-from access_core.services.dispatch import execute, try_operations
 from bot.dialogue import Dialogue
 from bot.state import Conversation
 from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests, wait_for_routing
+
+
+def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
+    """Run an operation written as the CONTRACT writes it (or an undo command)."""
+    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+
+
+def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
+    return dispatch.try_operations(ctx, [from_op(op) for op in ops])
+
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 BEN, ANA, CARLA = "ben.carter@harbor.example", "ana.lopez@harbor.example", "carla.diaz@harbor.example"

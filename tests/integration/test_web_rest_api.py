@@ -87,3 +87,16 @@ def test_concierge_token_command_issues_a_working_token(client: TestClient, foun
     assert client.get("/api/v1/keys", headers=headers).status_code == 200
     assert client.post("/api/chat", headers=headers, json={"message": "help"}).json()["status"] == "answer"
     assert CliRunner().invoke(app, ["token", "--as", "nobody@nowhere.example", "--db", foundry.url]).exit_code == 1
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"op": "grant_key", "person": "priya.shah@example.com", "key": "Resident 3A", "starts_at": "soon", "resident": True},
+     "starts_at"),
+    ({"op": "grant_key", "person": ["priya"], "key": "Resident 3A"}, "person"),
+    ({"op": "create_key", "name": "Roof", "doors": "Gym"}, "doors"),
+    ({"op": "restore_grant", "person": "jane.park@example.com", "key": "Resident 4B"}, "op"),
+])
+def test_a_bad_operation_is_a_422_naming_its_field(client: TestClient, foundry: Database, body: dict[str, object],
+                                                   field: str) -> None:
+    answer = client.post("/api/v1/operations", headers=auth(foundry, "ben.carter@harbor.example"), json=body)
+    assert answer.status_code == 422 and field in answer.json()["detail"]
