@@ -23,10 +23,12 @@ from access_core.lookup import door_in, key_in, require_person
 from access_core.models import (
     ActivityEvent,
     AuditEntry,
+    CallState,
     Door,
     Doorcode,
     Grant,
     GuestShare,
+    IntercomCall,
     Key,
     Keycard,
     ManagerRole,
@@ -425,7 +427,7 @@ CASES = [
     Case(
         "unlock_door/delivery_door",
         {"op": "unlock_door", "door": "Package Room", "reason": "courier", "call": "CA-1"},
-        {**MANAGERS_PFL, "A": "ok", "jane": "ok", "omar": "ok", "lucia": "ok"},
+        {**MANAGERS_PFL, "A": "call_required", "jane": "ok", "omar": "ok", "lucia": "ok"},  # A: see the calls below
         "unlock_not_allowed",
         _unlocked("Package Room"),
     ),
@@ -616,10 +618,35 @@ def test_a_resident_unlocks_only_what_they_may_open_now(session: Session, now: s
     assert refused.value.rule == rule
 
 
+def _answered_call(session: Session, agent: str, door: str = "Front Entrance") -> IntercomCall:
+    prop = foundry_property(session)
+    call = IntercomCall(sid="CA-77", property_id=prop.id, door_id=door_in(session, prop, door).id, state=CallState.answered,
+                        agent_id=require_person(session, ACTORS[agent]).id, ringing_at=NOW, answered_at=NOW)
+    session.add(call)
+    session.flush()
+    return call
+
+
 def test_an_agents_unlock_is_logged_with_its_call(session: Session) -> None:
+    call = _answered_call(session, "A")
     outcome = run(session, "A", {"op": "unlock_door", "door": "Front Entrance", "reason": "courier", "call": "CA-77"})
     entry = session.scalar(select(AuditEntry).where(AuditEntry.op == "unlock_door"))
     assert entry is not None and entry.detail["call"] == "CA-77" and entry.detail["event"] == outcome.detail["event"]
+    assert entry.detail["call_id"] == call.id
+
+
+def test_an_agent_without_a_live_call_may_plan_an_unlock_but_not_make_it(session: Session) -> None:
+    op = from_op({"op": "unlock_door", "door": "Package Room", "reason": "courier"})
+    dispatch.try_operations(context(session, "A"), [op])  # the plan is proposed; the call may be live by the yes
+    with pytest.raises(Refused) as refused:
+        execute(context(session, "A"), op)
+    assert refused.value.rule == "call_required"
+    call = _answered_call(session, "A")
+    execute(context(session, "A"), op)
+    call.state = CallState.resolved
+    session.flush()
+    with pytest.raises(Refused):
+        execute(context(session, "A"), op)
 
 
 @pytest.mark.parametrize(

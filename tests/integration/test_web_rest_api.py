@@ -100,3 +100,8 @@ def test_a_bad_operation_is_a_422_naming_its_field(client: TestClient, foundry: 
                                                    field: str) -> None:
     answer = client.post("/api/v1/operations", headers=auth(foundry, "ben.carter@harbor.example"), json=body)
     assert answer.status_code == 422 and field in answer.json()["detail"]
+
+
+def test_an_agent_unlocks_through_the_api_only_for_a_call_they_are_handling(client: TestClient, foundry: Database) -> None:
+    refused = client.post("/api/v1/doors/Package Room/unlock", headers=auth(foundry, "kim.tran@callcenter.example"))
+    assert refused.status_code == 403 and "call" in refused.json()["detail"]
