@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from access_core import policy
 from access_core.commands import from_op
 from access_core.db import Database, begin_writing
+from access_core.describe import question, summary
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
 from access_core.models import Person
 from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
-from actions.describe import question
 from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import extract
@@ -226,9 +226,8 @@ class Dialogue:
             raise Refused(getattr(exc, "rule", exc.code), f"That couldn't be done: {exc.message}") from exc
         conv.undo = [command.to_op() for outcome in reversed(outcomes) for command in outcome.undo]
         self.places.changed(ctx.prop.id)
-        summary = " ".join(o.summary for o in outcomes)
         details = {k: v for o in outcomes for k, v in o.detail.items()}
-        return Reply("done", summary, operations=pending["operations"], result=details or None)
+        return Reply("done", summary(outcomes, ctx.tz), operations=pending["operations"], result=details or None)
 
     def _undo(self, session: Session, conv: Conversation, person: Person) -> Reply:
         if not conv.undo:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from access_core.commands import from_op
 from access_core.db import Database, begin_writing
+from access_core.describe import done
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, property_by_name
 from access_core.models import Property
@@ -20,6 +21,7 @@ from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
 from access_core.services.context import Context
 from access_core.services.dispatch import execute
+from access_core.sources import zone
 from bot.places import properties_of
 from bot.web import rest_reads
 from bot.web.auth import require_person
@@ -101,7 +103,7 @@ class Api:
             command = from_op(op, undo=False)
             begin_writing(session)
             outcome = execute(Context(session, principal, datetime.now(UTC), prop), command)
-            return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}
+            return {"operation": op, "summary": done(outcome, zone(prop.timezone)), "detail": outcome.detail}
 
 
 def router(database: Database) -> APIRouter:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from access_core import policy
 from access_core.commands import UnlockDoor
 from access_core.db import Database
+from access_core.describe import done
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, person_by_ref
 from access_core.models import (
@@ -36,6 +37,7 @@ from access_core.models import (
 from access_core.principal import Principal, load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute
+from access_core.sources import zone
 from concierge_catalog.call_purpose import residents_of, understand
 from concierge_catalog.call_summary import summarize
 from concierge_catalog.call_views import answerable_properties, call_view
@@ -245,7 +247,7 @@ class CallDesk:
                 return ActionResult(False, exc.message, rule)
             savepoint.commit()
             _log(session, call, "unlock", now, person, door, door=door.name, event=outcome.detail["event"])
-            return ActionResult(True, outcome.summary, detail={"event": outcome.detail["event"]})
+            return ActionResult(True, done(outcome, zone(call.property.timezone)), detail={"event": outcome.detail["event"]})
 
     def resolve(self, person_ref: str, call_id: int, note: str) -> ActionResult:
         with self._call(person_ref, call_id, lock=True) as (session, person, principal, call):

@@ -17,7 +17,6 @@ from access_core.models import AuditEntry, Grant, Key, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome
 from access_core.sharing import retire_doorcodes
-from access_core.timefmt import when
 
 
 def _grant_state(grant: Grant | None) -> GrantState | None:
@@ -103,8 +102,8 @@ def grant_key(ctx: Context, cmd: GrantKey) -> Outcome:
     undo: list[Command] = [RestoreGrant(person=person.handle, key=key.name, state=before)]
     if invited:
         undo.append(ForgetPerson(person=person.handle))
-    role = " as a resident" if resident else ""
-    return Outcome(f"Gave {person.label} {key.name}{role} {when(starts, ends, ctx.tz)}.", undo)
+    return Outcome("granted", {"person": person.label, "key": key.name, "resident": resident, "starts_at": starts,
+                               "ends_at": ends}, undo)
 
 
 def revoke_key(ctx: Context, cmd: RevokeKey) -> Outcome:
@@ -123,7 +122,8 @@ def revoke_key(ctx: Context, cmd: RevokeKey) -> Outcome:
                      grant.may_share, used_after=at)
     ctx.session.flush()
     ctx.audit("revoke_key", person=person.handle, key=key.name, before=_audited(before))
-    return Outcome(f"Revoked {person.label}'s {key.name}.", [RestoreGrant(person=person.handle, key=key.name, state=before)])
+    return Outcome("revoked", {"person": person.label, "key": key.name},
+                   [RestoreGrant(person=person.handle, key=key.name, state=before)])
 
 
 def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
@@ -136,7 +136,7 @@ def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
         if grant is not None:
             ctx.session.delete(grant)
         ctx.session.flush()
-        return Outcome(f"{person.label} no longer holds {key.name}.")
+        return Outcome("grant_removed", {"person": person.label, "key": key.name})
     if grant is None:
         grant = Grant(person_id=person.id, key_id=key.id)
         ctx.session.add(grant)
@@ -145,15 +145,15 @@ def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
     grant.granted_by_id = state.granted_by
     ctx.session.flush()
     ctx.audit("restore_grant", person=person.handle, key=key.name)
-    return Outcome(f"{person.label}'s {key.name} is back as it was.")
+    return Outcome("grant_restored", {"person": person.label, "key": key.name})
 
 
 def invite_person(ctx: Context, cmd: InvitePerson) -> Outcome:
     person, created = _person_or_new(ctx, NewPerson(name=cmd.name, email=cmd.email, phone=cmd.phone))
     if not created:
-        return Outcome(f"{person.label} is already known.")
+        return Outcome("already_known", {"person": person.label})
     ctx.audit("invite_person", person=person.handle)
-    return Outcome(f"Invited {person.label}.", [ForgetPerson(person=person.handle)])
+    return Outcome("invited", {"person": person.label}, [ForgetPerson(person=person.handle)])
 
 
 def forget_person(ctx: Context, cmd: ForgetPerson) -> Outcome:
@@ -163,7 +163,7 @@ def forget_person(ctx: Context, cmd: ForgetPerson) -> Outcome:
         ctx.audit("forget_person", person=person.handle)
         ctx.session.delete(person)
         ctx.session.flush()
-    return Outcome(f"Removed {person.label}.")
+    return Outcome("person_removed", {"person": person.label})
 
 
 def _person_or_new(ctx: Context, ref: str | NewPerson) -> tuple[Person, bool]:

@@ -22,7 +22,7 @@ from access_core.errors import Invalid, NotFound
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome
-from access_core.timefmt import moment_text, when
+from access_core.timefmt import moment_text
 
 
 def _amenity(ctx: Context, name: Any, *, lock: bool = False) -> Amenity:
@@ -81,7 +81,7 @@ def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:
     ctx.session.add(reservation)
     ctx.session.flush()
     ctx.audit("reserve_amenity", amenity=amenity.name, starts_at=starts.isoformat())
-    return Outcome(f"Reserved {amenity.name} {when(starts, ends, ctx.tz)}.",
+    return Outcome("reserved", {"amenity": amenity.name, "starts_at": starts, "ends_at": ends},
                    [CancelReservation(reservation_id=reservation.id)], {"reservation": reservation.id})
 
 
@@ -101,7 +101,7 @@ def cancel_reservation(ctx: Context, cmd: CancelReservation) -> Outcome:
     found[0].cancelled = True
     ctx.session.flush()
     ctx.audit("cancel_reservation", reservation=found[0].id)
-    return Outcome(f"Cancelled your {found[0].amenity.name} reservation.")
+    return Outcome("reservation_cancelled", {"amenity": found[0].amenity.name})
 
 
 def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
@@ -111,10 +111,6 @@ def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
     if item is None:
         raise NotFound(kind, str(name))
     return item
-
-
-def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
 
 
 def _next_sequence(ctx: Context) -> int:
@@ -147,9 +143,8 @@ def book_service(ctx: Context, cmd: BookService) -> Outcome:
         raise Invalid("starts_at", "That time has already passed.")
     order = _place(ctx, item, quantity=1, starts=starts, state="requested")
     ctx.audit("book_service", service=item.name, order=order.id, receipt=order.receipt_no)
-    at = f" for {moment_text(starts, ctx.tz)}" if starts else ""
-    return Outcome(f"Requested {item.name} from {item.vendor}{at} ({money(order.unit_cents)} per {item.unit}); "
-                   f"receipt {order.receipt_no}, waiting for confirmation.",
+    return Outcome("service_requested", {"item": item.name, "vendor": item.vendor, "starts_at": starts,
+                                         "unit_cents": order.unit_cents, "unit": item.unit, "receipt": order.receipt_no},
                    [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
 
 
@@ -165,7 +160,8 @@ def buy_experience(ctx: Context, cmd: BuyExperience) -> Outcome:
         raise Invalid("quantity", f"{item.name} has {max(item.capacity - sold, 0)} places left.")
     order = _place(ctx, item, quantity=quantity, starts=item.starts_at, state="confirmed")
     ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
-    return Outcome(f"Booked {quantity} for {item.name}; {money(order.total_cents)}, receipt {order.receipt_no}.",
+    return Outcome("experience_booked", {"quantity": quantity, "item": item.name, "total_cents": order.total_cents,
+                                         "receipt": order.receipt_no},
                    [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
 
 
@@ -181,21 +177,19 @@ def cancel_order(ctx: Context, cmd: CancelOrder) -> Outcome:
     """The buyer, until it is fulfilled; or a manager who handles orders, declining it."""
     order = ctx.order(cmd.order)
     _move(ctx, order, "cancelled")
-    return Outcome(f"Cancelled order {order.receipt_no} ({order.item_name}).", [], {"receipt": order.receipt_no})
+    return Outcome("order_cancelled", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
 def confirm_order(ctx: Context, cmd: ConfirmOrder) -> Outcome:
     order = ctx.order(cmd.order)
     _move(ctx, order, "confirmed")
-    return Outcome(f"Confirmed order {order.receipt_no} ({order.item_name} for {order.person.label}).", [],
-                   {"receipt": order.receipt_no})
+    return Outcome("order_confirmed", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
 def fulfill_order(ctx: Context, cmd: FulfillOrder) -> Outcome:
     order = ctx.order(cmd.order)
     _move(ctx, order, "fulfilled")
-    return Outcome(f"Marked order {order.receipt_no} ({order.item_name} for {order.person.label}) fulfilled.", [],
-                   {"receipt": order.receipt_no})
+    return Outcome("order_fulfilled", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
 def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
@@ -223,8 +217,12 @@ def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
             if open_request is None:
                 raise
     if open_request is not None:
-        return Outcome(f"A request for {upgrade} is already open (#{open_request.id}); the sales team has it.",
+        return Outcome("request_already_open", {"upgrade": upgrade, "request": open_request.id},
                        [], {"request": open_request.id})
     ctx.audit("submit_request", upgrade=upgrade, request=request.id)
     route_after_commit(ctx.session, request.id)
-    return Outcome(f"Sent your request for {upgrade} to the sales team (#{request.id}).", [], {"request": request.id})
+    return Outcome("request_sent", {"upgrade": upgrade, "request": request.id}, [], {"request": request.id})
+
+
+def _order_facts(order: Order) -> dict[str, Any]:
+    return {"receipt": order.receipt_no, "item": order.item_name, "buyer": order.person.label}

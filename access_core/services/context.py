@@ -100,10 +100,12 @@ def _text(value: Any, field_name: str) -> str:
 
 @dataclass(slots=True)
 class Outcome:
-    """What a service did: a sentence for the reply, the commands that undo it, details."""
+    """What a service did, as data (``access_core.describe`` words it), and the commands that undo it."""
 
-    summary: str
-    """Past-tense sentence ("Gave Priya Shah Resident 3A from …")."""
+    change: str
+    """What changed ("granted", "revoked", "reserved", …): the describer's key."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What it changed, by name: people by label, keys and doors by name, times aware."""
     undo: list[Command] = field(default_factory=list)
     """Commands (internal vocabulary allowed) that put things back; empty when it can't be undone."""
     detail: dict[str, Any] = field(default_factory=dict)

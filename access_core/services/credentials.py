@@ -23,7 +23,6 @@ from access_core.models import Doorcode, GuestShare, Keycard, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome
 from access_core.sharing import share_problem
-from access_core.timefmt import day_text, when
 
 
 def issue_keycard(ctx: Context, cmd: IssueKeycard) -> Outcome:
@@ -40,7 +39,7 @@ def issue_keycard(ctx: Context, cmd: IssueKeycard) -> Outcome:
     card.person_id, card.active = person.id, True
     ctx.session.flush()
     ctx.audit("issue_keycard", serial=serial, person=person.handle)
-    return Outcome(f"Keycard {serial} now opens what {person.label} may open.",
+    return Outcome("keycard_issued", {"serial": serial, "person": person.label},
                    [DeactivateKeycard(serial=serial, person=person.handle)])
 
 
@@ -60,7 +59,7 @@ def deactivate_keycard(ctx: Context, cmd: DeactivateKeycard) -> Outcome:
     card.active = False
     ctx.session.flush()
     ctx.audit("deactivate_keycard", serial=card.serial)
-    return Outcome(f"Keycard {card.serial} is deactivated.",
+    return Outcome("keycard_deactivated", {"serial": card.serial},
                    [IssueKeycard(serial=card.serial, person=card.person.handle)])
 
 
@@ -78,7 +77,7 @@ def create_doorcode(ctx: Context, cmd: CreateDoorcode) -> Outcome:
     ctx.session.add(Doorcode(code=code, key_id=key.id, granter_id=granter.id, day=day))
     ctx.session.flush()
     ctx.audit("create_doorcode", key=key.name, day=day.isoformat())
-    return Outcome(f"Code {code} opens {key.name} on {day_text(starts, ctx.tz)}.",
+    return Outcome("doorcode_created", {"code": code, "key": key.name, "day": starts},
                    [RevokeDoorcode(key=key.name, code=code, date=day)],
                    {"code": code})
 
@@ -99,7 +98,7 @@ def revoke_doorcode(ctx: Context, cmd: RevokeDoorcode) -> Outcome:
     doorcode.active = False
     ctx.session.flush()
     ctx.audit("revoke_doorcode", key=key.name, day=doorcode.day.isoformat())
-    return Outcome(f"Code {doorcode.code} no longer works.")
+    return Outcome("doorcode_revoked", {"code": doorcode.code})
 
 
 def share_key(ctx: Context, cmd: ShareKey) -> Outcome:
@@ -118,7 +117,7 @@ def share_key(ctx: Context, cmd: ShareKey) -> Outcome:
     remember_member(ctx.session, ctx.prop, guest)
     ctx.session.flush()
     ctx.audit("share_key", key=key.name, guest=guest.handle)
-    return Outcome(f"Shared {key.name} with {guest.label} {when(starts, ends, ctx.tz)}.",
+    return Outcome("shared", {"key": key.name, "guest": guest.label, "starts_at": starts, "ends_at": ends},
                    [RevokeShare(share_id=share.id)], {"guest": guest.handle})
 
 
@@ -129,7 +128,7 @@ def revoke_share(ctx: Context, cmd: RevokeShare) -> Outcome:
     share.active = False
     ctx.session.flush()
     ctx.audit("revoke_share", key=share.key.name, guest=share.guest.handle)
-    return Outcome(f"{share.guest.label} no longer has {share.key.name}.")
+    return Outcome("share_revoked", {"guest": share.guest.label, "key": share.key.name})
 
 
 def _guest(ctx: Context, ref: PersonRef | None) -> Person:

@@ -32,7 +32,7 @@ def unlock_door(ctx: Context, cmd: UnlockDoor) -> Outcome:
     if call is not None and logged_here:  # the console logs its own unlocks; one asked for in chat is logged here
         ctx.session.add(IntercomCallEvent(call_id=call.id, at=ctx.now, kind="unlock", actor_id=ctx.principal.person_id,
                                           door_id=door.id, detail={"door": door.name, "event": event.external_id, "via": "chat"}))
-    return Outcome(f"Unlocked {door.name} ({reason}).", [], {"event": event.external_id})
+    return Outcome("unlocked", {"door": door.name, "reason": reason}, [], {"event": event.external_id})
 
 
 def _device_op(ctx: Context, name: str, activated: bool) -> Outcome:
@@ -41,9 +41,8 @@ def _device_op(ctx: Context, name: str, activated: bool) -> Outcome:
     door.activated = activated
     ctx.session.flush()
     ctx.audit("activate_door" if activated else "deactivate_door", door=door.name)
-    verb = "activated" if activated else "deactivated"
     undo = ActivateDoor(door=door.name) if before else DeactivateDoor(door=door.name)
-    return Outcome(f"{door.name} is {verb}.", [undo])
+    return Outcome("door_activated" if activated else "door_deactivated", {"door": door.name}, [undo])
 
 
 def activate_door(ctx: Context, cmd: ActivateDoor) -> Outcome:
@@ -60,4 +59,4 @@ def upgrade_firmware(ctx: Context, cmd: UpgradeFirmware) -> Outcome:
     door.firmware = version
     ctx.session.flush()
     ctx.audit("upgrade_firmware", door=door.name, version=version)
-    return Outcome(f"Firmware upgrade to {version} scheduled for {door.name}.")
+    return Outcome("firmware_scheduled", {"door": door.name, "version": version})

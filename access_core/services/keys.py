@@ -35,8 +35,7 @@ def create_key(ctx: Context, cmd: CreateKey) -> Outcome:
     ctx.session.add(key)
     ctx.session.flush()
     ctx.audit("create_key", key=name)
-    share = "shareable" if key.shareable else "not shareable"
-    return Outcome(f"Created {name} ({share}) with {', '.join(d.name for d in doors)}.",
+    return Outcome("key_created", {"key": name, "shareable": key.shareable, "doors": [d.name for d in doors]},
                    [DeleteKey(key=name)])
 
 
@@ -45,7 +44,7 @@ def delete_key(ctx: Context, cmd: DeleteKey) -> Outcome:
     ctx.session.delete(key)
     ctx.session.flush()
     ctx.audit("delete_key", key=key.name)
-    return Outcome(f"Deleted {key.name}.")
+    return Outcome("key_deleted", {"key": key.name})
 
 
 def add_door_to_key(ctx: Context, cmd: AddDoorToKey) -> Outcome:
@@ -55,7 +54,7 @@ def add_door_to_key(ctx: Context, cmd: AddDoorToKey) -> Outcome:
     key.doors.append(KeyDoor(door_id=door.id, door=door, position=len(key.doors)))
     ctx.session.flush()
     ctx.audit("add_door_to_key", key=key.name, door=door.name)
-    return Outcome(f"{key.name} now opens {door.name}.",
+    return Outcome("door_added", {"key": key.name, "door": door.name},
                    [RemoveDoorFromKey(key=key.name, door=door.name)])
 
 
@@ -71,7 +70,7 @@ def remove_door_from_key(ctx: Context, cmd: RemoveDoorFromKey) -> Outcome:
     undo: list[Command] = [AddDoorToKey(key=key.name, door=door.name)]
     if schedule:
         undo.append(SetSchedule(key=key.name, door=door.name, schedule=schedule))
-    return Outcome(f"{key.name} no longer opens {door.name}.", undo)
+    return Outcome("door_removed", {"key": key.name, "door": door.name}, undo)
 
 
 def set_schedule(ctx: Context, cmd: SetSchedule) -> Outcome:
@@ -85,8 +84,7 @@ def set_schedule(ctx: Context, cmd: SetSchedule) -> Outcome:
     entry.schedule = schedule
     ctx.session.flush()
     ctx.audit("set_schedule", key=key.name, door=door.name, schedule=schedule, before=before)
-    text = f"opens {schedule}" if schedule else "opens at any time"
-    return Outcome(f"{door.name} in {key.name} now {text}.",
+    return Outcome("schedule_set", {"key": key.name, "door": door.name, "schedule": schedule},
                    [SetSchedule(key=key.name, door=door.name, schedule=before)])
 
 
@@ -104,7 +102,7 @@ def create_door(ctx: Context, cmd: CreateDoor) -> Outcome:
     ctx.session.add(door)
     ctx.session.flush()
     ctx.audit("create_door", door=name)
-    return Outcome(f"Created the door {name}; it works once a device manager installs its lock.",
+    return Outcome("door_created", {"door": name},
                    [DeleteDoor(door=name)])
 
 
@@ -113,7 +111,7 @@ def delete_door(ctx: Context, cmd: DeleteDoor) -> Outcome:
     ctx.session.delete(door)
     ctx.session.flush()
     ctx.audit("delete_door", door=door.name)
-    return Outcome(f"Deleted the door {door.name}.")
+    return Outcome("door_deleted", {"door": door.name})
 
 
 def _key_named(ctx: Context, name: str) -> Key | None:

@@ -26,8 +26,8 @@ def create_manager(ctx: Context, cmd: CreateManager) -> Outcome:
     ctx.session.add(row)
     ctx.session.flush()
     ctx.audit("create_manager", person=person.handle, role=role, permissions=permissions)
-    what = role.replace("_", " ") + (f" ({', '.join(permissions)})" if permissions else "")
-    return Outcome(f"{person.label} is now a {what}.", [RemoveManager(role_id=row.id)])
+    return Outcome("manager_created", {"person": person.label, "role": str(role), "permissions": permissions},
+                   [RemoveManager(role_id=row.id)])
 
 
 def remove_manager(ctx: Context, cmd: RemoveManager) -> Outcome:
@@ -37,4 +37,4 @@ def remove_manager(ctx: Context, cmd: RemoveManager) -> Outcome:
     ctx.session.delete(row)
     ctx.session.flush()
     ctx.audit("remove_manager", person=row.person_id, role=row.role)  # the audit log is the data version every cache of roles watches
-    return Outcome("Removed that manager role.")
+    return Outcome("manager_removed", {"role": row.role})
