@@ -24,6 +24,7 @@ from actions.slots import extract
 from actions.turn import Reply, TurnContext
 from bot.places import Places
 from bot.state import Conversation
+from concierge_catalog import sales
 
 MAX_CHARS = 2000
 FOLLOW_UPS = {"inform", "affirm", "deny"}
@@ -41,6 +42,7 @@ class Dialogue:
     """Turns messages into plans, questions' answers and executed changes, through the core."""
 
     def __init__(self, database: Database, *, dry_run: bool = False, engine: Any = None, places: Places | None = None) -> None:
+        sales.install()  # upgrade requests planned here reach the sales team
         self.database = database
         self.dry_run = dry_run
         self.places = places or Places()

@@ -107,6 +107,7 @@ class Api:
 
 
 def router(database: Database) -> APIRouter:
+    sales.install()
     api = APIRouter(prefix="/api/v1", tags=["REST API"])
     core = Api(database)
 

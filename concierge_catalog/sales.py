@@ -231,3 +231,10 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def install() -> None:
+    """Route every upgrade request the core stores from now on to the sales team (once per process)."""
+    from access_core.services.bookings import route_requests_with
+
+    route_requests_with(route_after_commit)

@@ -12,6 +12,7 @@ from access_core import policy
 from access_core.commands import Command, ForgetPerson, GrantKey, GrantState, InvitePerson, NewPerson, RestoreGrant, RevokeKey
 from access_core.commands.base import as_json
 from access_core.errors import Invalid
+from access_core.grant_terms import default_may_share, kept_terms, latest_grant, resident_answer
 from access_core.lookup import remember_member, remember_members
 from access_core.models import AuditEntry, Grant, Key, Person
 from access_core.phones import normalize_email, normalize_phone
@@ -27,25 +28,7 @@ def _grant_state(grant: Grant | None) -> GrantState | None:
 
 
 def _existing(ctx: Context, person: Person, key: Key) -> Grant | None:
-    return ctx.session.scalar(select(Grant).where(Grant.person_id == person.id, Grant.key_id == key.id))
-
-
-def resident_answer(key: Key, resident: Any) -> bool:
-    """The grant's resident status: must be stated for keys with residence doors, else no."""
-    if resident is None:
-        if key.has_residence:
-            raise Invalid("resident", f"Is the person a resident of {key.name}? That must be decided.")
-        return False
-    if not isinstance(resident, bool):
-        raise Invalid("resident", "resident must be yes or no")
-    if resident and not key.has_residence:
-        raise Invalid("resident", f"{key.name} has no residence door, so no one is its resident.")
-    return resident
-
-
-def default_may_share(key: Key, resident: bool) -> bool:
-    """CONTRACT: unless said, a resident on a shareable key may share, no one else."""
-    return resident and key.shareable
+    return latest_grant(ctx.session, person.id, key.id)
 
 
 GrantTerms = tuple[datetime, datetime | None, bool, bool]
@@ -91,13 +74,17 @@ def put_grants(
 def grant_key(ctx: Context, cmd: GrantKey) -> Outcome:
     key = ctx.key(cmd.key)
     person, invited = _person_or_new(ctx, cmd.person)
-    resident = resident_answer(key, cmd.resident)
-    starts = cmd.starts_at or ctx.now
+    held = _existing(ctx, person, key)
+    kept = kept_terms(held, ctx.now, renewing=True)  # giving a key again: what it does not say stays as it was
+    resident = resident_answer(key, kept.resident if cmd.resident is None and kept else cmd.resident)
+    starts = cmd.starts_at or (kept.starts_at if kept else None) or ctx.now
     ends = cmd.ends_at
     if ends is not None and ends <= starts:
         raise Invalid("ends_at", "Access must end after it starts.")
-    may_share = default_may_share(key, resident) if cmd.may_share is None else cmd.may_share
-    before = put_grant(ctx, person, key, _existing(ctx, person, key), (starts, ends, resident, may_share))
+    may_share = cmd.may_share
+    if may_share is None:
+        may_share = kept.may_share if kept else default_may_share(key.shareable, resident)
+    before = put_grant(ctx, person, key, held, (starts, ends, resident, may_share))
     ctx.session.flush()
     undo: list[Command] = [RestoreGrant(person=person.handle, key=key.name, state=before)]
     if invited:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from access_core.commands import (
     BookService,
@@ -35,10 +37,30 @@ def _amenity(ctx: Context, name: Any, *, lock: bool = False) -> Amenity:
     return amenity
 
 
+def not_reservable(amenity: Amenity) -> str | None:
+    """DOMAIN "Catalog": an amenity that is not reservable cannot be booked; why, or None."""
+    return None if amenity.reservable else f"{amenity.name} can't be reserved."
+
+
+def amenity_problem(session: Session, prop: Property, name: str) -> str | None:
+    """Why the amenity named can't be reserved at any time (asked before any time is), or None."""
+    amenity = session.scalar(select(Amenity).where(Amenity.property_id == prop.id, Amenity.name == name))
+    return None if amenity is None else not_reservable(amenity)
+
+
+def amenity_names(session: Session, prop: Property, *, reservable: bool | None = None) -> list[str]:
+    """The property's amenities (only the reservable ones, or only the others), by name."""
+    query = select(Amenity.name).where(Amenity.property_id == prop.id)
+    if reservable is not None:
+        query = query.where(Amenity.reservable.is_(reservable))
+    return list(session.scalars(query.order_by(Amenity.id)))
+
+
 def reservation_problem(ctx: Context, amenity: Amenity, starts: Any, ends: Any) -> str | None:
     """Why this slot can't be booked (DOMAIN "Catalog"), or None."""
-    if not amenity.reservable:
-        return f"{amenity.name} can't be reserved."
+    problem = not_reservable(amenity)
+    if problem:
+        return problem
     if ends <= starts:
         return "A reservation must end after it starts."
     if starts < ctx.now:
@@ -192,6 +214,17 @@ def fulfill_order(ctx: Context, cmd: FulfillOrder) -> Outcome:
     return Outcome("order_fulfilled", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
+RequestRoute = Callable[[Session, int], None]
+"""Sends a stored upgrade request on (to the sales team), given the session that stored it and its id."""
+_request_routes: list[RequestRoute] = []
+
+
+def route_requests_with(route: RequestRoute) -> None:
+    """Register where stored upgrade requests go (the catalog's sales routing registers itself at start-up)."""
+    if route not in _request_routes:
+        _request_routes.append(route)
+
+
 def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
     return ctx.session.scalar(select(UpgradeRequest).where(
         UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state != "closed"))
@@ -199,8 +232,6 @@ def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
 
 def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
     """Stored once per open request (a unique index holds under concurrency); sent to sales after the commit."""
-    from concierge_catalog.sales import route_after_commit
-
     upgrade = cmd.upgrade or ""
     if upgrade not in ctx.prop.upgrades:
         raise Invalid("upgrade", f"{upgrade or 'That'} is not an upgrade available for {ctx.prop.name}.")
@@ -220,7 +251,8 @@ def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
         return Outcome("request_already_open", {"upgrade": upgrade, "request": open_request.id},
                        [], {"request": open_request.id})
     ctx.audit("submit_request", upgrade=upgrade, request=request.id)
-    route_after_commit(ctx.session, request.id)
+    for route in _request_routes:
+        route(ctx.session, request.id)
     return Outcome("request_sent", {"upgrade": upgrade, "request": request.id}, [], {"request": request.id})
 
 

@@ -29,6 +29,7 @@ from access_core.services import dispatch
 from access_core.services.context import Context, Outcome
 from bot.dialogue import Dialogue
 from bot.state import Conversation
+from concierge_catalog import sales
 from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests, wait_for_routing
 
 
@@ -63,6 +64,11 @@ def dead_url() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(autouse=True)
+def routed() -> None:
+    sales.install()  # as every entry point does
 
 
 def context(session: Session, who: str) -> Context:

@@ -105,3 +105,13 @@ def test_a_bad_operation_is_a_422_naming_its_field(client: TestClient, foundry: 
 def test_an_agent_unlocks_through_the_api_only_for_a_call_they_are_handling(client: TestClient, foundry: Database) -> None:
     refused = client.post("/api/v1/doors/Package Room/unlock", headers=auth(foundry, "kim.tran@callcenter.example"))
     assert refused.status_code == 403 and "call" in refused.json()["detail"]
+
+
+def test_renewing_an_ended_grant_keeps_its_resident_and_sharing_terms(client: TestClient, foundry: Database) -> None:
+    """Sam's Resident 1A (resident, may share) ended on Nov 1; giving it again without restating them keeps both."""
+    made = client.post("/api/v1/grants", headers=auth(foundry, BEN), json={
+        "person": "sam.okafor@example.com", "key": "Resident 1A", "ends_at": "2027-11-01T00:00:00-04:00"})
+    assert made.status_code == 201, made.text
+    [grant] = [g for g in client.get("/api/v1/grants", headers=auth(foundry, BEN)).json()
+               if g["person"] == "sam.okafor@example.com" and g["key"] == "Resident 1A"]
+    assert (grant["resident"], grant["may_share"]) == (True, True)
