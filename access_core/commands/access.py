@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from access_core import policy
-from access_core.commands.base import Command, asking
+from access_core.commands.base import Command, asking, internal
 from access_core.policy import Rule
 
 
@@ -101,6 +101,8 @@ class RestoreGrant(Command):
     """Which key."""
     state: GrantState | None = None
     """The grant as it was; None when there was none."""
+    doorcodes: tuple[int, ...] | None = internal()
+    """The holder's doorcodes the change switched off (they work again)."""
     op: ClassVar[str] = "restore_grant"
     rule: ClassVar[Rule] = policy.GIVING_KEYS
 

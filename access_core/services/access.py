@@ -14,7 +14,7 @@ from access_core.commands.base import as_json
 from access_core.errors import Invalid
 from access_core.grant_terms import default_may_share, kept_terms, latest_grant, resident_answer
 from access_core.lookup import remember_member, remember_members
-from access_core.models import AuditEntry, Grant, Key, Person
+from access_core.models import AuditEntry, Doorcode, Grant, Key, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome
 from access_core.sharing import retire_doorcodes
@@ -105,12 +105,12 @@ def revoke_key(ctx: Context, cmd: RevokeKey) -> Outcome:
         ctx.session.delete(grant)
     else:
         grant.ends_at = at
-    retire_doorcodes(ctx.session, person.id, key, ctx.now, None if at <= grant.starts_at else (grant.starts_at, at),
-                     grant.may_share, used_after=at)
+    retired = retire_doorcodes(ctx.session, person.id, key, ctx.now,
+                               None if at <= grant.starts_at else (grant.starts_at, at), grant.may_share, used_after=at)
     ctx.session.flush()
     ctx.audit("revoke_key", person=person.handle, key=key.name, before=_audited(before))
     return Outcome("revoked", {"person": person.label, "key": key.name},
-                   [RestoreGrant(person=person.handle, key=key.name, state=before)])
+                   [RestoreGrant(person=person.handle, key=key.name, state=before, doorcodes=tuple(retired) or None)])
 
 
 def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
@@ -130,6 +130,9 @@ def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
     grant.starts_at, grant.ends_at = state.starts_at, state.ends_at
     grant.resident, grant.may_share = state.resident, state.may_share
     grant.granted_by_id = state.granted_by
+    for code in ctx.session.scalars(select(Doorcode).where(
+            Doorcode.id.in_(cmd.doorcodes or ()), Doorcode.granter_id == person.id, Doorcode.key_id == key.id)):
+        code.active = True
     ctx.session.flush()
     ctx.audit("restore_grant", person=person.handle, key=key.name)
     return Outcome("grant_restored", {"person": person.label, "key": key.name})

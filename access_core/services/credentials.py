@@ -36,7 +36,7 @@ def issue_keycard(ctx: Context, cmd: IssueKeycard) -> Outcome:
     if card is None:
         card = Keycard(serial=serial, property_id=ctx.prop.id, person_id=person.id)
         ctx.session.add(card)
-    card.person_id, card.active = person.id, True
+    card.person_id, card.active, card.property_id = person.id, True, ctx.prop.id  # a card reused elsewhere moves
     ctx.session.flush()
     ctx.audit("issue_keycard", serial=serial, person=person.handle)
     return Outcome("keycard_issued", {"serial": serial, "person": person.label},

@@ -486,3 +486,12 @@ def test_who_has_access_includes_a_reservation_during_its_slot(session: Session)
     act(session, OMAR, RESERVATION)
     assert check(session, OMAR, "Roof Deck", "2026-12-05T19:00:00-05:00").allowed
     assert OMAR in who_has(session, "Roof Deck", "2026-12-05T19:00:00-05:00")
+
+
+def test_undoing_a_revoke_gives_back_the_doorcodes_it_switched_off(session: Session) -> None:
+    code = act(session, JANE, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-02"}).detail["code"]
+    revoked = act(session, BEN, {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": None})
+    assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").reasons == ("credential_inactive",)
+    for undo in revoked.undo:
+        act(session, BEN, undo)
+    assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").allowed

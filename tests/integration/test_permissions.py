@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from access_core import policy, queries
 from access_core.commands import Command, from_op
 from access_core.errors import Invalid, Refused
-from access_core.lookup import door_in, key_in, require_person
+from access_core.lookup import door_in, key_in, property_by_name, require_person
 from access_core.models import (
     ActivityEvent,
     AuditEntry,
@@ -771,3 +771,19 @@ def test_a_doorcode_only_on_a_day_the_sharer_holds_the_key(session: Session, day
     with pytest.raises((Refused, Invalid)):
         run(session, "jane", {"op": "create_doorcode", "key": "Resident 4B", "date": day})
     assert session.scalar(select(Doorcode).where(Doorcode.day >= datetime.fromisoformat(day).date(), Doorcode.code != "481516")) is None
+
+
+def test_a_keycard_serial_reused_at_another_property_is_bound_to_it(session: Session) -> None:
+    from access_core.loader import load_property_file
+
+    load_property_file(session, Path(__file__).parents[1] / "fixtures" / "maple.yaml")
+    maple = property_by_name(session, "Maple Court")
+    assert maple is not None
+    run(session, "F", {"op": "deactivate_keycard", "serial": "KC-00017", "person": None})
+    marcus = require_person(session, "marcus.lee@cedar.example")
+    ctx = Context(session, load_principal(session, marcus), NOW, maple)
+    execute(ctx, {"op": "issue_keycard", "serial": "KC-00017", "person": "hannah.s@mail.example"})
+    card = session.scalar(select(Keycard).where(Keycard.serial == "KC-00017"))
+    assert card is not None and card.property_id == maple.id and card.active
+    with pytest.raises(Invalid):  # no longer a card of The Foundry's
+        run(session, "F", {"op": "deactivate_keycard", "serial": "KC-00017", "person": None})
