@@ -37,6 +37,9 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     """
     if "person" in slots.ambiguous:
         written, choices = slots.ambiguous["person"]
+        if slots.contacts_hidden:
+            return Choice(question=f"Which {written} do you mean? {len(choices)} people here go by that name; "
+                                   "tell me their full name, email or phone number.")
         return Choice(question=f"Which {written} do you mean: {' or '.join(choices)}?")
     candidates: list[Any] = [*slots.people, *slots.new_people]
     if candidates and (not one or len(candidates) == 1):
