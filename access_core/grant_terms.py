@@ -71,3 +71,20 @@ def terms_of(session: Session, prop: Property, person_ref: str, key_name: str, n
     if person is None or key is None:
         return None
     return kept_terms(latest_grant(session, person.id, key.id), now, renewing=renewing)
+
+
+def active_grants(session: Session, person_id: int, prop: Property, at: datetime) -> list[Grant]:
+    """The person's grants of the property's keys that are active at ``at`` (their keys with them)."""
+    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
+                             .where(Grant.person_id == person_id, Key.property_id == prop.id))
+    return [grant for grant in grants if grant.active_at(at)]
+
+
+def keys_held_or_coming(session: Session, person_ref: str, prop: Property, now: datetime) -> list[Key]:
+    """The property's keys a person holds now or will (their grant has not ended)."""
+    holder = person_by_ref(session, person_ref)
+    if holder is None:
+        return []
+    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
+                             .where(Grant.person_id == holder.id, Key.property_id == prop.id))
+    return [grant.key for grant in grants if grant.ends_at is None or grant.ends_at > now]

@@ -78,6 +78,17 @@ def require_sharing(session: Session, principal: Principal, key: Key, at: dateti
     return grant
 
 
+def require_a_key_to_share(prop: Property, held: int) -> None:
+    """create_doorcode, share_key: someone who holds no key at the property now has nothing to share."""
+    if not held:
+        raise Refused("share_requires_key", f"You don't hold any key at {prop.name} now, so there is nothing to share.")
+
+
+def refuse_sharing_unheld(what: str) -> None:
+    """create_doorcode, share_key of doors none of the asker's keys opens now."""
+    raise Refused("share_requires_key", f"You don't hold a key to {what} now, so you can't share it.")
+
+
 def require_manager_creation(principal: Principal, prop: Property) -> None:
     """create_manager: P only."""
     if principal.is_portfolio_manager(prop):

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from access_core.grant_terms import keys_held_or_coming
 from access_core.models import Door, Grant, Key, KeyDoor
 from actions.slots import Slots
 from actions.turn import TurnContext
@@ -84,16 +85,7 @@ def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:
     """The property's keys that a person holds now (or will)."""
     if not isinstance(handle, str):
         return []
-    from access_core.lookup import person_by_ref
-
-    holder = person_by_ref(ctx.session, handle)
-    if holder is None:
-        return []
-    grants = ctx.session.scalars(
-        select(Grant).join(Key, Key.id == Grant.key_id)
-        .where(Grant.person_id == holder.id, Key.property_id == ctx.prop.id)
-    )
-    return [g.key for g in grants if g.ends_at is None or g.ends_at > ctx.now]
+    return keys_held_or_coming(ctx.session, handle, ctx.prop, ctx.now)
 
 
 def my_residence_doors(ctx: TurnContext) -> list[str]:

@@ -225,7 +225,7 @@ class Dialogue:
             outcomes = execute_all(core, [from_op(op) for op in pending["operations"]])
         except CoreError as exc:
             session.rollback()
-            raise Refused(getattr(exc, "rule", exc.code), f"That couldn't be done: {exc.message}") from exc
+            return Reply("refused", f"That couldn't be done: {exc.message}")
         conv.undo = [command.to_op() for outcome in reversed(outcomes) for command in outcome.undo]
         self.places.changed(ctx.prop.id)
         details = {k: v for o in outcomes for k, v in o.detail.items()}

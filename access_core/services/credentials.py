@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access_core.commands import (
     CreateDoorcode,
@@ -19,7 +20,7 @@ from access_core.commands import (
 )
 from access_core.errors import Invalid
 from access_core.lookup import remember_member
-from access_core.models import Doorcode, GuestShare, Keycard, Person
+from access_core.models import Doorcode, GuestShare, Keycard, Membership, Person, Property
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome
 from access_core.sharing import share_problem
@@ -145,3 +146,18 @@ def _guest(ctx: Context, ref: PersonRef | None) -> Person:
         ctx.session.add(guest)
         ctx.session.flush()
     return guest
+
+
+def card_holder(session: Session, prop: Property, serial: str) -> str | None:
+    """The handle of the person a keycard was issued to, when they are known at the property."""
+    card = session.scalar(select(Keycard).join(Membership, Membership.person_id == Keycard.person_id)
+                          .where(Keycard.serial == serial, Membership.property_id == prop.id))
+    return card.person.handle if card is not None else None
+
+
+def only_live_card(session: Session, prop: Property, handle: str) -> str | None:
+    """The serial of the person's one live keycard at the property (None when they hold none or several)."""
+    serials = session.scalars(select(Keycard.serial).join(Person, Person.id == Keycard.person_id).where(
+        Keycard.property_id == prop.id, Keycard.active.is_(True),
+        (Person.email == handle) | (Person.phone == handle)).limit(2)).all()
+    return serials[0] if len(serials) == 1 else None
