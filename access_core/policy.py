@@ -347,9 +347,11 @@ INVITING = Rule("invite_person: P, F, L, S", lambda a: require_inviting(a.princi
 EDITING_KEYS = Rule("create_key, add/remove_door_from_key, set_schedule, create_door: P, F",
                     lambda a: require_key_editing(a.principal, a.prop))
 KEYCARDS = Rule("issue_keycard, deactivate_keycard: P, F, L", lambda a: require_keycards(a.principal, a.prop))
-SHARING = Rule(
-    "create_doorcode, share_key: R who holds the key now with may_share, on a shareable key", _anyone,
-    lambda c, command: None if require_sharing(c.session, c.principal, c.key(command.key), c.now) else None)
+def _sharing(ctx: Looking, command: Any) -> None:
+    require_sharing(ctx.session, ctx.principal, ctx.key(command.key), ctx.now)
+
+
+SHARING = Rule("create_doorcode, share_key: R who holds the key now with may_share, on a shareable key", _anyone, _sharing)
 CREATING_MANAGERS = Rule("create_manager: P", lambda a: require_manager_creation(a.principal, a.prop))
 UNLOCKING = Rule("unlock_door (remote): P, F, L; S for doors of their keys; A for delivery doors; "
                  "R for doors they may open now", _anyone, _unlock)
