@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import ClassVar, Protocol
 
 from access_core.errors import Refused
 
@@ -59,11 +59,15 @@ def person_key(person_id: int) -> str:
     return f"person:{person_id}"
 
 
-def charge(person_id: int, ops: Iterable[Mapping[str, Any]], *, spend: bool = True) -> None:
+class Named(Protocol):
+    op: ClassVar[str]
+
+
+def charge(person_id: int, commands: Iterable[Named], *, spend: bool = True) -> None:
     """Count a plan against its person's budgets, or raise ``OverBudget`` having counted nothing of it."""
     if _meter is None:
         return
-    costs = Counter(COSTS[str(op.get("op"))] for op in ops if str(op.get("op")) in COSTS)
+    costs = Counter(COSTS[command.op] for command in commands if command.op in COSTS)
     if not costs:
         return
     refused = (_meter.spend if spend else _meter.check)(costs, person_key(person_id))

@@ -9,7 +9,7 @@ may_share rules, the same grant changed when the person already holds the key).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,9 +21,10 @@ from access_core import policy
 from access_core.csv_table import Note, Table, decode, parse_when, parse_yes_no, read_table
 from access_core.errors import Ambiguous, Invalid, NotFound
 from access_core.file_fields import FileError, FileErrors
+from access_core.grant_terms import default_may_share, kept_terms, resident_answer
 from access_core.models import Grant, Key, Person, Property
 from access_core.phones import normalize_email, normalize_phone
-from access_core.services.access import default_may_share, put_grants, resident_answer
+from access_core.services.access import put_grants
 from access_core.services.context import Context
 
 CHUNK = 500
@@ -49,10 +50,10 @@ class CsvRow:
     """Start of access (aware)."""
     ends: datetime | None
     """Exclusive end, None for open-ended."""
-    resident: bool
-    """Resident for the key's doors."""
-    may_share: bool
-    """May share the key."""
+    resident: bool | None
+    """Resident for the key's doors; None when not said (kept from the grant held, else an error)."""
+    may_share: bool | None
+    """May share the key; None when not said (kept from the grant held, else the default)."""
 
 
 @dataclass(slots=True)
@@ -103,12 +104,34 @@ def import_csv(ctx: Context, key_name: str, text: str | bytes) -> ImportReport:
             rows.append(row)
     report = ImportReport(key.name, ctx.prop.name, warnings=list(table.warnings))
     people = match_people(ctx.session, rows, errors, report.warnings)
+    held = _grants_of(ctx.session, key, [p.id for p in people.values() if p is not None])
+    rows = _with_terms(key, [row for row in rows if row.line in people], people, held, ctx.now, errors)
     if errors:
         raise ImportRejected(errors)
     if any(people.get(row.line) is None for row in rows):
         policy.require_inviting(ctx.principal, ctx.prop)
-    _apply(ctx, key, rows, people, report)
+    _apply(ctx, key, rows, people, held, report)
     return report
+
+
+def _with_terms(key: Key, rows: list[CsvRow], people: dict[int, Person | None], held: dict[int, Grant],
+                now: datetime, errors: list[FileError]) -> list[CsvRow]:
+    """Each row with the terms it did not say: those of the grant the person holds (or renews), as grant_key
+    keeps them; else may_share by default, and a missing resident answer is that row's error."""
+    done = []
+    for row in rows:
+        person = people[row.line]
+        kept = kept_terms(held.get(person.id) if person else None, now, renewing=True)
+        resident = row.resident if row.resident is not None else kept.resident if kept else None
+        if resident is None and key.has_residence:
+            errors.append(FileError(row.line, f"resident: must be yes or no: {key.name} opens a residence door"))
+            continue
+        resident = bool(resident)
+        may_share = row.may_share
+        if may_share is None:
+            may_share = kept.may_share if kept else default_may_share(key.shareable, resident)
+        done.append(replace(row, resident=resident, may_share=may_share))
+    return done
 
 
 def _require_columns(table: Table, key: Key) -> None:
@@ -140,9 +163,7 @@ class RowReader:
         if problems:
             errors.extend(FileError(line, p) for p in problems)
             return None
-        assert starts is not None and resident is not None
-        if may_share is None:
-            may_share = default_may_share(self.key, resident)
+        assert starts is not None
         return CsvRow(line, self._name(cells), email, phone, starts, ends, resident, may_share)
 
     def _name(self, cells: list[str]) -> str:
@@ -185,9 +206,7 @@ class RowReader:
         may_share: bool | None = None
         try:
             stated = parse_yes_no(self.cell(cells, "resident"))
-            if stated is None and self.key.has_residence:
-                raise ValueError(f"must be yes or no: {self.key.name} opens a residence door")
-            resident = resident_answer(self.key, stated)
+            resident = None if stated is None else resident_answer(self.key, stated)
         except ValueError as exc:
             problems.append(f"resident: {exc}")
         except Invalid as exc:
@@ -260,13 +279,14 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
 
 
 def _apply(
-    ctx: Context, key: Key, rows: list[CsvRow], people: dict[int, Person | None], report: ImportReport
+    ctx: Context, key: Key, rows: list[CsvRow], people: dict[int, Person | None], held: dict[int, Grant],
+    report: ImportReport,
 ) -> None:
     created = _create_people(ctx.session, [row for row in rows if people[row.line] is None])
-    held = _grants_of(ctx.session, key, [p.id for p in people.values() if p is not None])
     entries = []
     for row in rows:
         person = people[row.line] or created[row.line]
+        assert row.resident is not None and row.may_share is not None
         entries.append((person, held.get(person.id), (row.starts, row.ends, row.resident, row.may_share)))
     put_grants(ctx, key, entries)
     ctx.audit("import_csv", key=key.name, rows=len(rows), people_created=len(created))

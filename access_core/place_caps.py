@@ -9,7 +9,7 @@ channel (chat, REST, Slack, SMS) they came through.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -70,8 +70,7 @@ def check_experience_places(ctx: Context, item: CatalogItem, quantity: int) -> N
         raise Invalid("quantity", f"{have}one person may book at most {cap} places for {item.name}.")
 
 
-def check_booker(ctx: Context, op: dict[str, Any]) -> None:
+def check_booker(ctx: Context, ref: str | None) -> None:
     """A booking is the acting person's own: a ``person`` naming someone else is refused, never ignored."""
-    ref = op.get("person")
     if ref and ctx.person(ref).id != ctx.principal.person_id:
         raise Invalid("person", "A booking can only be made for yourself; nothing was booked.")

@@ -6,9 +6,10 @@ naming the rule otherwise. Channels and the NLU never decide this; they ask here
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, ClassVar, NoReturn, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,6 +80,17 @@ def require_sharing(session: Session, principal: Principal, key: Key, at: dateti
     return grant
 
 
+def require_a_key_to_share(prop: Property, held: int) -> None:
+    """create_doorcode, share_key: someone who holds no key at the property now has nothing to share."""
+    if not held:
+        raise Refused("share_requires_key", f"You don't hold any key at {prop.name} now, so there is nothing to share.")
+
+
+def refuse_sharing_unheld(what: str) -> None:
+    """create_doorcode, share_key of doors none of the asker's keys opens now."""
+    raise Refused("share_requires_key", f"You don't hold a key to {what} now, so you can't share it.")
+
+
 def require_manager_creation(principal: Principal, prop: Property) -> None:
     """create_manager: P only."""
     if principal.is_portfolio_manager(prop):
@@ -86,23 +98,38 @@ def require_manager_creation(principal: Principal, prop: Property) -> None:
     raise Refused("portfolio_manager_required", "Only a portfolio manager can create managers.")
 
 
-def require_unlock(session: Session, principal: Principal, door: Door, at: datetime) -> None:
-    """unlock_door: P, F, L; S for doors of their keys; A for delivery doors; R for doors they may open now."""
+def require_unlock(session: Session, principal: Principal, door: Door, at: datetime, *,
+                   call: IntercomCall | None = None, planning: bool = False) -> None:
+    """unlock_door: P, F, L; S for doors of their keys; A for delivery doors, for the call they are handling
+    now (``call``; a plan may be made before the call is live: ``planning``); R for doors they may open now."""
     prop = door.property
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
     if door.id in _doors_of_keys(session, principal.my_keys(prop)):
         return
-    if prop.id in principal.agent_at and door.delivery:
+    agent = prop.id in principal.agent_at
+    if agent and door.delivery and (call is not None or planning):
         return
     from access_core.sources import decide_person
 
     person = session.get(Person, principal.person_id)
     if person is not None and decide_person(session, person, door, at).allowed:
         return
-    if prop.id in principal.agent_at:
+    if agent and door.delivery:
+        raise Refused("call_required", f"A concierge agent unlocks {door.name} for the intercom call they are handling; "
+                                       "you have no call answered right now.")
+    if agent:
         raise Refused("delivery_doors_only", f"Concierge agents can only unlock the delivery doors; {door.name} is not one.")
     raise Refused("unlock_not_allowed", f"You can't unlock {door.name}.")
+
+
+def agents_live_call(session: Session, principal: Principal, door: Door) -> IntercomCall | None:
+    """The call a concierge agent is answering at the door's property (an unlock asked for in chat belongs to it)."""
+    if door.property_id not in principal.agent_at:
+        return None
+    return session.scalar(select(IntercomCall).where(
+        IntercomCall.property_id == door.property_id, IntercomCall.agent_id == principal.person_id,
+        IntercomCall.state == CallState.answered).order_by(IntercomCall.id.desc()).limit(1))
 
 
 def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> frozenset[int]:
@@ -142,6 +169,12 @@ def require_explaining(session: Session, principal: Principal, person: Person, d
     if person.id == principal.person_id or covers_door(session, principal, door):
         return
     raise Refused("activity_view_required", f"You can only ask why you yourself can't open {door.name}.")
+
+
+def may_see_contacts(principal: Principal, prop: Property) -> bool:
+    """Listing people with their email and phone (to choose between two names among them): P, F, L, S; A (the
+    residents, for calls). Residents never see contacts to choose between two names."""
+    return principal.manages_keys_at(prop) or prop.id in principal.agent_at
 
 
 def require_device_view(principal: Principal, prop: Property) -> None:
@@ -268,3 +301,96 @@ def require_resident_to_ring(target: Person, prop: Property, residents: Sequence
     """An agent rings only a resident of the call's property."""
     if target.id not in {p.id for p in residents}:
         raise Refused("residents_only", f"{target.label} is not a resident of {prop.name}.")
+
+
+class Asking(Protocol):
+    """Who asks, where and when, with the unit of work to look things up (a turn's or a service's context)."""
+
+    @property
+    def session(self) -> Session: ...
+    @property
+    def principal(self) -> Principal: ...
+    @property
+    def prop(self) -> Property: ...
+    @property
+    def now(self) -> datetime: ...
+
+
+class Looking(Asking, Protocol):
+    """An ``Asking`` that also finds what a command names, at its property."""
+
+    @property
+    def planning(self) -> bool: ...
+    def key(self, name: Any) -> Key: ...
+    def door(self, name: Any) -> Door: ...
+    def buyer_of(self, order: Any) -> int: ...
+    def intercom_call(self, call_id: int) -> IntercomCall: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of DOMAIN's "Who may do what": who may ever make a kind of command at a property,
+    and who may make a given one (a function of the principal, the command and what it names)."""
+
+    row: str
+    """The row, as DOMAIN words it."""
+    ever: Callable[[Asking], None]
+    """Raises ``Refused`` when the asker may make no command of the kind at the property."""
+    each: Callable[[Looking, Any], None] | None = None
+    """Raises ``Refused`` when the asker may not make this command; ``ever`` when None."""
+
+    def check(self, ctx: Looking, command: Any) -> None:
+        if self.each is None:
+            self.ever(ctx)
+        else:
+            self.each(ctx, command)
+
+
+class Guarded(Protocol):
+    rule: ClassVar[Rule]
+
+
+def may_ever(asking: Asking, kind: type[Guarded]) -> None:
+    """Refuse at once a kind of request the asker may never make at the property (before any detail is asked)."""
+    kind.rule.ever(asking)
+
+
+def _anyone(asking: Asking) -> None:
+    return None
+
+
+def _unlock(ctx: Looking, command: Any) -> None:
+    door = ctx.door(command.door)
+    call = ctx.intercom_call(command.call_id) if command.call_id is not None else None
+    if call is None:
+        call = agents_live_call(ctx.session, ctx.principal, door)
+    if call is not None:
+        require_call_unlock(ctx.principal, call, door)
+    require_unlock(ctx.session, ctx.principal, door, ctx.now, call=call, planning=ctx.planning)
+
+
+GIVING_KEYS = Rule(
+    "grant_key, revoke_key: P, F, L; S for their keys",
+    lambda a: require_any_key_giving(a.principal, a.prop),
+    lambda c, command: require_key_giving(c.principal, c.key(command.key)))
+INVITING = Rule("invite_person: P, F, L, S", lambda a: require_inviting(a.principal, a.prop))
+EDITING_KEYS = Rule("create_key, add/remove_door_from_key, set_schedule, create_door: P, F",
+                    lambda a: require_key_editing(a.principal, a.prop))
+KEYCARDS = Rule("issue_keycard, deactivate_keycard: P, F, L", lambda a: require_keycards(a.principal, a.prop))
+def _sharing(ctx: Looking, command: Any) -> None:
+    require_sharing(ctx.session, ctx.principal, ctx.key(command.key), ctx.now)
+
+
+SHARING = Rule("create_doorcode, share_key: R who holds the key now with may_share, on a shareable key", _anyone, _sharing)
+CREATING_MANAGERS = Rule("create_manager: P", lambda a: require_manager_creation(a.principal, a.prop))
+UNLOCKING = Rule("unlock_door (remote): P, F, L; S for doors of their keys; A for delivery doors; "
+                 "R for doors they may open now", _anyone, _unlock)
+DEVICES = Rule("device status, activate, deactivate, firmware: P, D", lambda a: require_device_view(a.principal, a.prop))
+RESIDENT_SERVICES = Rule("reserve_amenity, book_service: R with an active grant at the property",
+                         lambda a: require_resident_services(a.session, a.principal, a.prop, a.now))
+OWN_THINGS = Rule("one's own reservations, doorcodes and shares: the person who made them", _anyone)
+SALES = Rule("list upgrades, submit_request: P, F", lambda a: require_sales(a.principal, a.prop))
+HANDLING_ORDERS = Rule("confirm_order, fulfill_order: P, F, L", lambda a: require_order_handling(a.principal, a.prop))
+CANCELLING_ORDERS = Rule(
+    "cancel_order: its buyer; P, F, L (declining it)", _anyone,
+    lambda c, command: require_order_cancelling(c.principal, c.prop, c.buyer_of(command.order)))

@@ -39,14 +39,15 @@ def share_problem(
 def retire_doorcodes(
     session: Session, granter_id: int, key: Key, now: datetime, period: tuple[datetime, datetime | None] | None,
     may_share: bool, *, used_after: datetime | None = None,
-) -> None:
+) -> list[int]:
     """A doorcode never outlives its maker's right to share (as a share never outlives the sharer's grant).
 
     When the maker's grant changes (``period`` None: it is gone), each of their codes of ``key`` still usable
     after ``now`` stops unless the grant, with may_share, still covers its day as ``create_doorcode`` requires;
-    with ``used_after`` (a revocation) a code usable after that moment stops too.
+    with ``used_after`` (a revocation) a code usable after that moment stops too. Returns the ids of the codes stopped.
     """
     tz = zone(key.property.timezone)
+    retired: list[int] = []
     codes = session.scalars(select(Doorcode).where(
         Doorcode.granter_id == granter_id, Doorcode.key_id == key.id, Doorcode.active.is_(True),
         Doorcode.day >= now.astimezone(tz).date() - timedelta(days=1)))
@@ -59,3 +60,5 @@ def retire_doorcodes(
             period[1] is None or opens < period[1])
         if not covered or (used_after is not None and closes > used_after):
             code.active = False
+            retired.append(code.id)
+    return retired

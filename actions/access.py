@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from access_core.grant_terms import default_may_share, terms_of
 from access_core.models import Permission, Role
 from actions import choose
 from actions.refine import EXTEND
@@ -74,7 +75,7 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         "op": "grant_key", "person": values["person"], "key": values["key"],
         "starts_at": values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat(),
         "ends_at": values.get("ends_at"), "resident": values["resident"],
-        "may_share": values.get("may_share", bool(values["resident"] and grant_key and grant_key.shareable)),
+        "may_share": values.get("may_share", default_may_share(bool(grant_key and grant_key.shareable), bool(values["resident"]))),
     }
     return confirm([op], values=values)
 
@@ -110,7 +111,7 @@ def _grant_each(ctx: TurnContext, values: dict[str, Any], keys: list[str]) -> Re
         resident = bool(values.get("resident")) and view is not None and view.residence
         ops.append({"op": "grant_key", "person": values["person"], "key": name, "starts_at": starts,
                     "ends_at": values.get("ends_at"), "resident": resident,
-                    "may_share": values.get("may_share", bool(resident and view is not None and view.shareable))})
+                    "may_share": values.get("may_share", default_may_share(view is not None and view.shareable, resident))})
     return confirm(ops, values=values)
 
 
@@ -121,26 +122,13 @@ def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any], *, renewing: 
     it keeps its resident status and sharing (the period starts anew)."""
     if not isinstance(values.get("person"), str) or "key" not in values:
         return
-    from sqlalchemy import select
-
-    from access_core.lookup import person_by_ref
-    from access_core.models import Grant, Key
-
-    person = person_by_ref(ctx.session, values["person"])
-    grant = person and ctx.session.scalar(
-        select(Grant).join(Key, Key.id == Grant.key_id)
-        .where(Grant.person_id == person.id, Key.property_id == ctx.prop.id, Key.name == values["key"])
-        .order_by(Grant.starts_at.desc()))
-    if not grant:
+    kept = terms_of(ctx.session, ctx.prop, values["person"], values["key"], ctx.now, renewing=renewing)
+    if kept is None:
         return
-    if grant.ends_at is not None and grant.ends_at <= ctx.now:
-        if renewing:
-            values.setdefault("resident", grant.resident)
-            values.setdefault("may_share", grant.may_share)
-        return
-    values.setdefault("starts_at", grant.starts_at.astimezone(ctx.tz).isoformat())
-    values.setdefault("resident", grant.resident)
-    values.setdefault("may_share", grant.may_share)
+    if kept.starts_at is not None:
+        values.setdefault("starts_at", kept.starts_at.astimezone(ctx.tz).isoformat())
+    values.setdefault("resident", kept.resident)
+    values.setdefault("may_share", kept.may_share)
 
 
 def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

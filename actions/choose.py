@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from access_core.grant_terms import keys_held_or_coming
 from access_core.models import Door, Grant, Key, KeyDoor
-from access_core.rules.grants import not_ended
 from access_core.rules.residency import resident_through
 from actions.slots import Slots
 from actions.turn import TurnContext
@@ -39,6 +39,9 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     """
     if "person" in slots.ambiguous:
         written, choices = slots.ambiguous["person"]
+        if slots.contacts_hidden:
+            return Choice(question=f"Which {written} do you mean? {len(choices)} people here go by that name; "
+                                   "tell me their full name, email or phone number.")
         return Choice(question=f"Which {written} do you mean: {' or '.join(choices)}?")
     candidates: list[Any] = [*slots.people, *slots.new_people]
     if candidates and (not one or len(candidates) == 1):
@@ -83,16 +86,7 @@ def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:
     """The property's keys that a person holds now (or will)."""
     if not isinstance(handle, str):
         return []
-    from access_core.lookup import person_by_ref
-
-    holder = person_by_ref(ctx.session, handle)
-    if holder is None:
-        return []
-    grants = ctx.session.scalars(
-        select(Grant).join(Key, Key.id == Grant.key_id)
-        .where(Grant.person_id == holder.id, Key.property_id == ctx.prop.id)
-    )
-    return [g.key for g in grants if not_ended(g, ctx.now)]
+    return keys_held_or_coming(ctx.session, handle, ctx.prop, ctx.now)
 
 
 def my_residence_doors(ctx: TurnContext) -> list[str]:

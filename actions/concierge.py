@@ -11,6 +11,7 @@ from sqlalchemy import select
 from access_core import policy
 from access_core.lookup import person_by_ref
 from access_core.models import Amenity, CatalogItem, Order
+from access_core.services import bookings
 from access_core.timefmt import moment_text
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
@@ -79,7 +80,8 @@ def ask_experiences(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
 
 
 def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    names = slots.found.get("amenity") or [n for n in slots.found.get("door", []) if _amenity(ctx, n)]
+    amenities = set(bookings.amenity_names(ctx.session, ctx.prop))
+    names = slots.found.get("amenity") or [n for n in slots.found.get("door", []) if n in amenities]
     if names:
         values["amenity"] = names[0]
     match = slots.time
@@ -90,12 +92,11 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
         else:
             values["day"] = match.starts_at.astimezone(ctx.tz).date().isoformat()
     if not values.get("amenity"):
-        bookable = [a.name for a in ctx.session.scalars(select(Amenity).where(
-            Amenity.property_id == ctx.prop.id, Amenity.reservable.is_(True)))]
+        bookable = bookings.amenity_names(ctx.session, ctx.prop, reservable=True)
         return ask(["amenity"], "Which amenity? " + (f"You can book {', '.join(bookable)}." if bookable else ""), values)
-    amenity = _amenity(ctx, values["amenity"])
-    if amenity is not None and not amenity.reservable:
-        return refused(f"{amenity.name} can't be reserved.")  # no use asking for a time first
+    problem = bookings.amenity_problem(ctx.session, ctx.prop, values["amenity"])
+    if problem:
+        return refused(problem)  # no use asking for a time first
     if not values.get("starts_at") or not values.get("ends_at"):
         return ask(["starts_at"], f"When would you like {values['amenity']}, from what time to what time?", values)
     op = {"op": "reserve_amenity", "amenity": values["amenity"], "person": ctx.person.handle,
@@ -114,10 +115,6 @@ def _on_day_said_before(ctx: TurnContext, day: str | None, starts: datetime, end
     local_end = ends.astimezone(ctx.tz)
     moved_end = datetime.combine(local_end.date() + shift, local_end.time(), tzinfo=ctx.tz)
     return moved_start, moved_end
-
-
-def _amenity(ctx: TurnContext, name: str) -> Amenity | None:
-    return ctx.session.scalar(select(Amenity).where(Amenity.property_id == ctx.prop.id, Amenity.name == name))
 
 
 def cancel_reservation(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

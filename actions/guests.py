@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
-
-from access_core.errors import Refused
-from access_core.models import Grant, Key
+from access_core import policy
+from access_core.grant_terms import active_grants
+from access_core.services import credentials
 from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm
@@ -22,24 +21,15 @@ LIST_GAP = re.compile(r"\s*(?:,|&|\+|and|,\s*and|as well as)?\s*(?:the\s+)?", re
 ROLE = re.compile(r"\b(courier|delivery|driver|ups|fedex|amazon|plumber|electrician|cleaner|visitor|guest|mover|tech)\b", re.I)
 
 
-def _sharing_keys(ctx: TurnContext) -> list[tuple[Key, Grant]]:
-    grants = ctx.session.scalars(
-        select(Grant).join(Key, Key.id == Grant.key_id)
-        .where(Grant.person_id == ctx.person.id, Key.property_id == ctx.prop.id)
-    )
-    return [(g.key, g) for g in grants if g.active_at(ctx.now)]
-
-
 def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[str | None, str | None]:
     """The key to share: the one named or holding the doors named, else the asker's one sharable key."""
-    held = _sharing_keys(ctx)
-    if not held and not values.get("key"):
-        raise Refused("share_requires_key", f"You don't hold any key at {ctx.prop.name} now, so there is nothing to share.")
+    held = [(grant.key, grant) for grant in active_grants(ctx.session, ctx.person.id, ctx.prop, ctx.now)]
+    if not values.get("key"):
+        policy.require_a_key_to_share(ctx.prop, len(held))
     if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
         choice = choose.key(ctx, slots, values, among=[k for k, _ in held])
         if not choice.ok and "key" not in slots.ambiguous:
-            what = " and ".join(slots.found.get("door", [])) or "your home"
-            raise Refused("share_requires_key", f"You don't hold a key to {what} now, so you can't share it.")
+            policy.refuse_sharing_unheld(" and ".join(slots.found.get("door", [])) or "your home")
         return (choice.value, None) if choice.ok else (None, choice.question)
     if values.get("key"):
         return values["key"], None
@@ -152,25 +142,6 @@ def _doors_after_the_verb(slots: Slots) -> list[str]:
     return list(dict.fromkeys(opened))
 
 
-def _card_holder(ctx: TurnContext, serial: str) -> str | None:
-    """The handle of the person a keycard was issued to, when they are known at this property (the core checks the rest)."""
-    from access_core.models import Keycard, Membership
-
-    card = ctx.session.scalar(select(Keycard).join(Membership, Membership.person_id == Keycard.person_id)
-                              .where(Keycard.serial == serial, Membership.property_id == ctx.prop.id))
-    return card.person.handle if card is not None else None
-
-
-def _only_live_card(ctx: TurnContext, handle: str) -> str | None:
-    """The serial of the person's one live keycard at this property (None when they hold none or several)."""
-    from access_core.models import Keycard, Person
-
-    serials = ctx.session.scalars(select(Keycard.serial).join(Person, Person.id == Keycard.person_id).where(
-        Keycard.property_id == ctx.prop.id, Keycard.active.is_(True),
-        (Person.email == handle) | (Person.phone == handle)).limit(2)).all()
-    return serials[0] if len(serials) == 1 else None
-
-
 def issue_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     who = choose.person(slots, values, what="Who is the keycard for?")
     if who.ok:
@@ -193,8 +164,8 @@ def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
     if "person" not in values and "serial" not in values:
         return ask(["serial"], "Which keycard (its serial) or whose?", values)
     if values.get("serial") and not values.get("person"):
-        values["person"] = _card_holder(ctx, values["serial"])
+        values["person"] = credentials.card_holder(ctx.session, ctx.prop, values["serial"])
     if values.get("person") and not values.get("serial"):
-        values["serial"] = _only_live_card(ctx, values["person"])
+        values["serial"] = credentials.only_live_card(ctx.session, ctx.prop, values["person"])
     op = {"op": "deactivate_keycard", "serial": values.get("serial"), "person": values.get("person")}
     return confirm([op], values=values)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from access_core import commands as c
 from actions import access, concierge, devices, guests, keys, questions
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext
@@ -22,34 +23,37 @@ class IntentSpec:
     message's own tense ("can she get in on Sunday?" looks ahead, "why was she denied on Sunday?" back)."""
     changes: bool = True
     """True for intents that plan operations (they keep a frame across turns)."""
+    makes: tuple[type[c.Command], ...] = ()
+    """The kinds of command it plans: when the asker may make none of them at the property, it is
+    refused before any detail is asked for (``policy.may_ever``)."""
 
 
 INTENTS: dict[str, IntentSpec] = {
-    "grant_access": IntentSpec(access.grant_access),
-    "revoke_access": IntentSpec(access.revoke_access),
-    "invite_person": IntentSpec(access.invite_person),
-    "create_manager": IntentSpec(access.create_manager),
-    "create_key": IntentSpec(keys.create_key),
-    "add_door_to_key": IntentSpec(keys.add_door_to_key),
-    "remove_door_from_key": IntentSpec(keys.remove_door_from_key),
-    "set_schedule": IntentSpec(keys.set_schedule),
-    "create_door": IntentSpec(keys.create_door),
-    "issue_keycard": IntentSpec(guests.issue_keycard),
-    "deactivate_keycard": IntentSpec(guests.deactivate_keycard),
-    "create_doorcode": IntentSpec(guests.create_doorcode),
-    "share_key": IntentSpec(guests.share_key),
-    "unlock_door": IntentSpec(guests.unlock_door),
-    "reserve_amenity": IntentSpec(concierge.reserve_amenity),
-    "cancel_reservation": IntentSpec(concierge.cancel_reservation),
-    "book_service": IntentSpec(concierge.book_service),
-    "buy_experience": IntentSpec(concierge.buy_experience),
-    "submit_request": IntentSpec(concierge.submit_request),
-    "cancel_order": IntentSpec(concierge.cancel_order),
-    "confirm_order": IntentSpec(concierge.confirm_order),
-    "fulfill_order": IntentSpec(concierge.fulfill_order),
-    "activate_device": IntentSpec(devices.activate_device),
-    "deactivate_device": IntentSpec(devices.deactivate_device),
-    "upgrade_firmware": IntentSpec(devices.upgrade_firmware),
+    "grant_access": IntentSpec(access.grant_access, makes=(c.GrantKey,)),
+    "revoke_access": IntentSpec(access.revoke_access, makes=(c.RevokeKey,)),
+    "invite_person": IntentSpec(access.invite_person, makes=(c.InvitePerson,)),
+    "create_manager": IntentSpec(access.create_manager, makes=(c.CreateManager,)),
+    "create_key": IntentSpec(keys.create_key, makes=(c.CreateKey,)),
+    "add_door_to_key": IntentSpec(keys.add_door_to_key, makes=(c.AddDoorToKey,)),
+    "remove_door_from_key": IntentSpec(keys.remove_door_from_key, makes=(c.RemoveDoorFromKey,)),
+    "set_schedule": IntentSpec(keys.set_schedule, makes=(c.SetSchedule,)),
+    "create_door": IntentSpec(keys.create_door, makes=(c.CreateDoor,)),
+    "issue_keycard": IntentSpec(guests.issue_keycard, makes=(c.IssueKeycard,)),
+    "deactivate_keycard": IntentSpec(guests.deactivate_keycard, makes=(c.DeactivateKeycard,)),
+    "create_doorcode": IntentSpec(guests.create_doorcode, makes=(c.CreateDoorcode,)),
+    "share_key": IntentSpec(guests.share_key, makes=(c.ShareKey,)),
+    "unlock_door": IntentSpec(guests.unlock_door, makes=(c.UnlockDoor,)),
+    "reserve_amenity": IntentSpec(concierge.reserve_amenity, makes=(c.ReserveAmenity,)),
+    "cancel_reservation": IntentSpec(concierge.cancel_reservation, makes=(c.CancelReservation, c.CancelOrder)),
+    "book_service": IntentSpec(concierge.book_service, makes=(c.BookService,)),
+    "buy_experience": IntentSpec(concierge.buy_experience, makes=(c.BuyExperience,)),
+    "submit_request": IntentSpec(concierge.submit_request, makes=(c.SubmitRequest,)),
+    "cancel_order": IntentSpec(concierge.cancel_order, makes=(c.CancelOrder,)),
+    "confirm_order": IntentSpec(concierge.confirm_order, makes=(c.ConfirmOrder,)),
+    "fulfill_order": IntentSpec(concierge.fulfill_order, makes=(c.FulfillOrder,)),
+    "activate_device": IntentSpec(devices.activate_device, makes=(c.ActivateDoor,)),
+    "deactivate_device": IntentSpec(devices.deactivate_device, makes=(c.DeactivateDoor,)),
+    "upgrade_firmware": IntentSpec(devices.upgrade_firmware, makes=(c.UpgradeFirmware,)),
     "ask_activity": IntentSpec(questions.ask_activity, "past", False),
     "ask_who_has_access": IntentSpec(questions.ask_who_has_access, "future", False),
     "ask_why_denied": IntentSpec(questions.ask_why_denied, "tense", False),

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from access_core import policy
 from access_core.models import Person
 from access_core.phones import normalize_email, normalize_phone
 from actions.turn import TurnContext
@@ -55,6 +56,8 @@ class Slots:
     new_people: list[dict[str, Any]] = field(default_factory=list)
     """Emails or phones that name no one yet."""
     ambiguous: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    contacts_hidden: bool = False
+    """The asker may not see people's contacts: a name shared by several people is asked about without them."""
     """Kind -> (what was written, the candidates)."""
     found: dict[str, list[str]] = field(default_factory=dict)
     """Kind -> names found (door, key, amenity, service, experience, upgrade, property)."""
@@ -94,7 +97,7 @@ def tense(text: str) -> str:
 def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: list[dict[str, Any]] | None = None) -> Slots:
     if prefer == "tense":
         prefer = tense(text)
-    slots = Slots(text)
+    slots = Slots(text, contacts_hidden=not policy.may_see_contacts(ctx.principal, ctx.prop))
     blanked = _people_by_address(ctx, slots, text)
     _name_new_people(slots, entities or [])
     blanked = _people_by_full_name(ctx, slots, blanked)

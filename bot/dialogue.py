@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from access_core import policy
+from access_core.commands import from_op
 from access_core.db import Database, begin_writing
+from access_core.describe import question, summary
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
 from access_core.models import Person
 from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
-from actions.describe import question
-from actions.gates import check_before_asking
 from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import extract
@@ -148,7 +149,7 @@ class Dialogue:
             reply = Reply("ask", exc.message, missing=[getattr(exc, "kind", "name")])
         if reply.status == "ask":
             try:
-                check_before_asking(intent, ctx)  # no details asked for a request the asker may never make here
+                _may_ever(ctx, intent)  # no details asked for a request the asker may never make here
             except Refused:
                 conv.frame = None
                 raise
@@ -169,7 +170,7 @@ class Dialogue:
             begin_writing(ctx.session)  # the dry run writes (then rolls back): take SQLite's write lock in a fresh transaction
         try:
             try:
-                try_operations(core, reply.operations)
+                try_operations(core, [from_op(op) for op in reply.operations])
             finally:
                 self._end_dry_run(ctx.session)
         except Refused as exc:
@@ -219,15 +220,14 @@ class Dialogue:
         # the roles held now, read from the database: a role taken away since the plan was proposed no longer counts
         core = Context(session, load_principal(session, person), ctx.now, ctx.prop)
         try:
-            outcomes = execute_all(core, pending["operations"])
+            outcomes = execute_all(core, [from_op(op) for op in pending["operations"]])
         except CoreError as exc:
             session.rollback()
-            raise Refused(getattr(exc, "rule", exc.code), f"That couldn't be done: {exc.message}") from exc
-        conv.undo = [op for outcome in reversed(outcomes) for op in outcome.undo]
+            return Reply("refused", f"That couldn't be done: {exc.message}")
+        conv.undo = [command.to_op() for outcome in reversed(outcomes) for command in outcome.undo]
         self.places.changed(ctx.prop.id)
-        summary = " ".join(o.summary for o in outcomes)
         details = {k: v for o in outcomes for k, v in o.detail.items()}
-        return Reply("done", summary, operations=pending["operations"], result=details or None)
+        return Reply("done", summary(outcomes, ctx.tz), operations=pending["operations"], result=details or None)
 
     def _undo(self, session: Session, conv: Conversation, person: Person) -> Reply:
         if not conv.undo:
@@ -239,3 +239,17 @@ class Dialogue:
         conv.pending = {"intent": "undo", "operations": ops, "property_id": ctx.prop.id}
         return Reply("confirm", "Undo: " + question(session, ops, ctx.tz)[0].lower() + question(session, ops, ctx.tz)[1:],
                      operations=ops)
+
+
+def _may_ever(ctx: TurnContext, intent: str) -> None:
+    """Refuse an intent whose every kind of command the asker may never make at the property (``Refused``)."""
+    refusals = []
+    for kind in INTENTS[intent].makes:
+        try:
+            policy.may_ever(ctx, kind)
+        except Refused as exc:
+            refusals.append(exc)
+        else:
+            return
+    if refusals:
+        raise refusals[0]

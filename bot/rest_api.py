@@ -12,14 +12,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from sqlalchemy.orm import Session
 
 from access_core.budgets import OverBudget
+from access_core.commands import from_op
 from access_core.db import Database, begin_writing
+from access_core.describe import done
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, person_by_ref, property_by_name
 from access_core.models import Property
 from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
 from access_core.services.context import Context
-from access_core.services.dispatch import HANDLERS, execute_all
+from access_core.services.dispatch import execute_all
+from access_core.sources import zone
 from bot.places import properties_of
 from bot.web import rest_reads
 from bot.web.auth import require_person
@@ -145,14 +148,13 @@ class Api:
             return reader(session, principal, prop)
 
     def run(self, request: Request, property_name: str | None, op: dict[str, Any]) -> dict[str, Any]:
-        if op.get("op") not in HANDLERS:
-            raise HTTPException(422, f"{op.get('op')!r} is not an operation")
         with self.scope(request, property_name) as (session, principal, prop):
             if op.get("op") in OWN_BOOKINGS and op.get("person") is not None:
                 op = {**op, "person": _own(session, principal, str(op["person"]))}
+            command = from_op(op, undo=False)
             begin_writing(session)
-            outcome = execute_all(Context(session, principal, datetime.now(UTC), prop), [op])[0]
-            return {"operation": op, "summary": outcome.summary, "detail": outcome.detail}
+            outcome = execute_all(Context(session, principal, datetime.now(UTC), prop), [command])[0]
+            return {"operation": op, "summary": done(outcome, zone(prop.timezone)), "detail": outcome.detail}
 
 
 def router(database: Database) -> APIRouter:

@@ -20,7 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core import policy
+from access_core.commands import UnlockDoor
 from access_core.db import Database
+from access_core.describe import done
 from access_core.directory import residents_of
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, person_by_ref
@@ -36,6 +38,7 @@ from access_core.models import (
 from access_core.principal import Principal, load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute
+from access_core.sources import zone
 from concierge_catalog.call_purpose import understand
 from concierge_catalog.call_summary import summarize
 from concierge_catalog.call_views import answerable_properties, call_view
@@ -230,8 +233,8 @@ class CallDesk:
         with self._call(person_ref, call_id, lock=True) as (session, person, principal, call):
             door = door_in(session, call.property, door_name)
             now = self.clock()
-            op = {"op": "unlock_door", "door": door.name, "reason": f"intercom call #{call.id} ({call.purpose or 'unknown'})",
-                  "call": call.sid, "call_id": call.id}
+            op = UnlockDoor(door=door.name, reason=f"intercom call #{call.id} ({call.purpose or 'unknown'})",
+                            call=call.sid, call_id=call.id)
             savepoint = session.begin_nested()
             try:
                 outcome = execute(Context(session, principal, now, call.property), op)
@@ -242,7 +245,7 @@ class CallDesk:
                 return ActionResult(False, exc.message, rule)
             savepoint.commit()
             _log(session, call, "unlock", now, person, door, door=door.name, event=outcome.detail["event"])
-            return ActionResult(True, outcome.summary, detail={"event": outcome.detail["event"]})
+            return ActionResult(True, done(outcome, zone(call.property.timezone)), detail={"event": outcome.detail["event"]})
 
     def resolve(self, person_ref: str, call_id: int, note: str) -> ActionResult:
         with self._call(person_ref, call_id, lock=True) as (session, person, principal, call):

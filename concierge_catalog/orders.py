@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access_core import policy
+from access_core.describe import money
 from access_core.errors import NotFound, Refused
 from access_core.models import Order, Property
 from access_core.principal import Principal
-from access_core.services.bookings import money
 from access_core.sources import zone
 from access_core.timefmt import moment_text
 

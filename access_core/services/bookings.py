@@ -7,14 +7,25 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from access_core import place_caps, policy
+from access_core import place_caps
+from access_core.commands import (
+    BookService,
+    BuyExperience,
+    CancelOrder,
+    CancelReservation,
+    ConfirmOrder,
+    FulfillOrder,
+    ReserveAmenity,
+    SubmitRequest,
+)
 from access_core.errors import Invalid, NotFound
 from access_core.events import UpgradeRequested
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
-from access_core.services.context import Context, Outcome, moment
-from access_core.timefmt import moment_text, when
+from access_core.services.context import Context, Outcome
+from access_core.timefmt import moment_text
 from access_core.uow import publish
 
 
@@ -28,10 +39,30 @@ def _amenity(ctx: Context, name: Any, *, lock: bool = False) -> Amenity:
     return amenity
 
 
+def not_reservable(amenity: Amenity) -> str | None:
+    """DOMAIN "Catalog": an amenity that is not reservable cannot be booked; why, or None."""
+    return None if amenity.reservable else f"{amenity.name} can't be reserved."
+
+
+def amenity_problem(session: Session, prop: Property, name: str) -> str | None:
+    """Why the amenity named can't be reserved at any time (asked before any time is), or None."""
+    amenity = session.scalar(select(Amenity).where(Amenity.property_id == prop.id, Amenity.name == name))
+    return None if amenity is None else not_reservable(amenity)
+
+
+def amenity_names(session: Session, prop: Property, *, reservable: bool | None = None) -> list[str]:
+    """The property's amenities (only the reservable ones, or only the others), by name."""
+    query = select(Amenity.name).where(Amenity.property_id == prop.id)
+    if reservable is not None:
+        query = query.where(Amenity.reservable.is_(reservable))
+    return list(session.scalars(query.order_by(Amenity.id)))
+
+
 def reservation_problem(ctx: Context, amenity: Amenity, starts: Any, ends: Any) -> str | None:
     """Why this slot can't be booked (DOMAIN "Catalog"), or None."""
-    if not amenity.reservable:
-        return f"{amenity.name} can't be reserved."
+    problem = not_reservable(amenity)
+    if problem:
+        return problem
     if ends <= starts:
         return "A reservation must end after it starts."
     if starts < ctx.now:
@@ -57,11 +88,10 @@ def _inside(schedule: Any, starts: Any, ends: Any) -> bool:
     return bool(schedule.allows(last))
 
 
-def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
-    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
-    place_caps.check_booker(ctx, op)
-    amenity = _amenity(ctx, op.get("amenity"), lock=True)
-    starts, ends = moment(op.get("starts_at"), "starts_at"), moment(op.get("ends_at"), "ends_at")
+def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:
+    place_caps.check_booker(ctx, cmd.person)
+    amenity = _amenity(ctx, cmd.amenity, lock=True)
+    starts, ends = cmd.starts_at, cmd.ends_at
     if starts is None or ends is None:
         raise Invalid("starts_at", f"When would you like {amenity.name}?")
     problem = reservation_problem(ctx, amenity, starts, ends)
@@ -77,19 +107,18 @@ def reserve_amenity(ctx: Context, op: dict[str, Any]) -> Outcome:
     ctx.session.add(reservation)
     ctx.session.flush()
     ctx.audit("reserve_amenity", amenity=amenity.name, starts_at=starts.isoformat())
-    return Outcome(f"Reserved {amenity.name} {when(starts, ends, ctx.tz)}.",
-                   [{"op": "cancel_reservation", "reservation_id": reservation.id}], {"reservation": reservation.id})
+    return Outcome("reserved", {"amenity": amenity.name, "starts_at": starts, "ends_at": ends},
+                   [CancelReservation(reservation_id=reservation.id)], {"reservation": reservation.id})
 
 
-def cancel_reservation(ctx: Context, op: dict[str, Any]) -> Outcome:
+def cancel_reservation(ctx: Context, cmd: CancelReservation) -> Outcome:
     query = select(Reservation).where(Reservation.person_id == ctx.principal.person_id, Reservation.cancelled.is_(False))
-    if op.get("reservation_id"):
-        query = query.where(Reservation.id == op["reservation_id"])
+    if cmd.reservation_id:
+        query = query.where(Reservation.id == cmd.reservation_id)
     else:
-        query = query.where(Reservation.amenity_id == _amenity(ctx, op.get("amenity")).id, Reservation.ends_at > ctx.now)
-        starts = moment(op.get("starts_at"), "starts_at")
-        if starts is not None:
-            query = query.where(Reservation.starts_at == starts)
+        query = query.where(Reservation.amenity_id == _amenity(ctx, cmd.amenity).id, Reservation.ends_at > ctx.now)
+        if cmd.starts_at is not None:
+            query = query.where(Reservation.starts_at == cmd.starts_at)
     found = ctx.session.scalars(query.order_by(Reservation.starts_at)).all()
     if not found:
         raise Invalid("amenity", "You have no reservation like that.")
@@ -98,7 +127,7 @@ def cancel_reservation(ctx: Context, op: dict[str, Any]) -> Outcome:
     found[0].cancelled = True
     ctx.session.flush()
     ctx.audit("cancel_reservation", reservation=found[0].id)
-    return Outcome(f"Cancelled your {found[0].amenity.name} reservation.")
+    return Outcome("reservation_cancelled", {"amenity": found[0].amenity.name})
 
 
 def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
@@ -108,10 +137,6 @@ def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
     if item is None:
         raise NotFound(kind, str(name))
     return item
-
-
-def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
 
 
 def _next_sequence(ctx: Context) -> int:
@@ -136,28 +161,25 @@ def _place(ctx: Context, item: CatalogItem, *, quantity: int, starts: datetime |
     return order
 
 
-def book_service(ctx: Context, op: dict[str, Any]) -> Outcome:
+def book_service(ctx: Context, cmd: BookService) -> Outcome:
     """A service booking starts ``requested``; a manager (or the vendor) confirms it."""
-    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
-    place_caps.check_booker(ctx, op)
-    item = _item(ctx, "service", op.get("service"))
-    starts = moment(op.get("starts_at"), "starts_at")
+    place_caps.check_booker(ctx, cmd.person)
+    item = _item(ctx, "service", cmd.service)
+    starts = cmd.starts_at
     if starts is not None and starts < ctx.now:
         raise Invalid("starts_at", "That time has already passed.")
     order = _place(ctx, item, quantity=1, starts=starts, state="requested")
     ctx.audit("book_service", service=item.name, order=order.id, receipt=order.receipt_no)
-    at = f" for {moment_text(starts, ctx.tz)}" if starts else ""
-    return Outcome(f"Requested {item.name} from {item.vendor}{at} ({money(order.unit_cents)} per {item.unit}); "
-                   f"receipt {order.receipt_no}, waiting for confirmation.",
-                   [{"op": "cancel_order", "order": order.receipt_no}], {"order": order.id, "receipt": order.receipt_no})
+    return Outcome("service_requested", {"item": item.name, "vendor": item.vendor, "starts_at": starts,
+                                         "unit_cents": order.unit_cents, "unit": item.unit, "receipt": order.receipt_no},
+                   [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
 
 
-def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
+def buy_experience(ctx: Context, cmd: BuyExperience) -> Outcome:
     """Places are taken under a lock on the experience, so it never sells past its capacity; confirmed at once."""
-    policy.require_resident_services(ctx.session, ctx.principal, ctx.prop, ctx.now)
-    place_caps.check_booker(ctx, op)
-    item = _item(ctx, "experience", op.get("experience"))
-    quantity = int(op.get("quantity") or 1)
+    place_caps.check_booker(ctx, cmd.person)
+    item = _item(ctx, "experience", cmd.experience)
+    quantity = cmd.quantity
     if quantity < 1:
         raise Invalid("quantity", "How many places?")
     sold = ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
@@ -167,21 +189,9 @@ def buy_experience(ctx: Context, op: dict[str, Any]) -> Outcome:
     place_caps.check_experience_places(ctx, item, quantity)
     order = _place(ctx, item, quantity=quantity, starts=item.starts_at, state="confirmed")
     ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
-    return Outcome(f"Booked {quantity} for {item.name}; {money(order.total_cents)}, receipt {order.receipt_no}.",
-                   [{"op": "cancel_order", "order": order.receipt_no}], {"order": order.id, "receipt": order.receipt_no})
-
-
-def order_named(ctx: Context, op: dict[str, Any]) -> Order:
-    """The order an operation names: ``order`` (its receipt number) or ``order_id``, at this property."""
-    ref = op.get("order") or op.get("order_id")
-    query = select(Order).where(Order.property_id == ctx.prop.id).with_for_update()
-    if isinstance(ref, int) or str(ref or "").isdigit():
-        order = ctx.session.scalar(query.where(Order.id == int(str(ref))))
-    else:
-        order = ctx.session.scalar(query.where(func.upper(Order.receipt_no) == str(ref or "").strip().upper()))
-    if order is None:
-        raise Invalid("order", f"There is no order {ref or ''} here.".replace("  ", " "))
-    return order
+    return Outcome("experience_booked", {"quantity": quantity, "item": item.name, "total_cents": order.total_cents,
+                                         "receipt": order.receipt_no},
+                   [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
 
 
 def _move(ctx: Context, order: Order, state: str) -> None:
@@ -192,28 +202,23 @@ def _move(ctx: Context, order: Order, state: str) -> None:
     ctx.audit(f"{state}_order", order=order.id, receipt=order.receipt_no)
 
 
-def cancel_order(ctx: Context, op: dict[str, Any]) -> Outcome:
+def cancel_order(ctx: Context, cmd: CancelOrder) -> Outcome:
     """The buyer, until it is fulfilled; or a manager who handles orders, declining it."""
-    order = order_named(ctx, op)
-    policy.require_order_cancelling(ctx.principal, ctx.prop, order.person_id)
+    order = ctx.order(cmd.order)
     _move(ctx, order, "cancelled")
-    return Outcome(f"Cancelled order {order.receipt_no} ({order.item_name}).", [], {"receipt": order.receipt_no})
+    return Outcome("order_cancelled", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
-def confirm_order(ctx: Context, op: dict[str, Any]) -> Outcome:
-    order = order_named(ctx, op)
-    policy.require_order_handling(ctx.principal, ctx.prop)
+def confirm_order(ctx: Context, cmd: ConfirmOrder) -> Outcome:
+    order = ctx.order(cmd.order)
     _move(ctx, order, "confirmed")
-    return Outcome(f"Confirmed order {order.receipt_no} ({order.item_name} for {order.person.label}).", [],
-                   {"receipt": order.receipt_no})
+    return Outcome("order_confirmed", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
-def fulfill_order(ctx: Context, op: dict[str, Any]) -> Outcome:
-    order = order_named(ctx, op)
-    policy.require_order_handling(ctx.principal, ctx.prop)
+def fulfill_order(ctx: Context, cmd: FulfillOrder) -> Outcome:
+    order = ctx.order(cmd.order)
     _move(ctx, order, "fulfilled")
-    return Outcome(f"Marked order {order.receipt_no} ({order.item_name} for {order.person.label}) fulfilled.", [],
-                   {"receipt": order.receipt_no})
+    return Outcome("order_fulfilled", _order_facts(order), [], {"receipt": order.receipt_no})
 
 
 def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
@@ -221,10 +226,9 @@ def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
         UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state != "closed"))
 
 
-def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
+def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
     """Stored once per open request (a unique index holds under concurrency); sent to sales after the commit."""
-    policy.require_sales(ctx.principal, ctx.prop)
-    upgrade = str(op.get("upgrade") or "")
+    upgrade = cmd.upgrade or ""
     if upgrade not in ctx.prop.upgrades:
         raise Invalid("upgrade", f"{upgrade or 'That'} is not an upgrade available for {ctx.prop.name}.")
     open_request = _open_request(ctx, upgrade)
@@ -240,8 +244,12 @@ def submit_request(ctx: Context, op: dict[str, Any]) -> Outcome:
             if open_request is None:
                 raise
     if open_request is not None:
-        return Outcome(f"A request for {upgrade} is already open (#{open_request.id}); the sales team has it.",
+        return Outcome("request_already_open", {"upgrade": upgrade, "request": open_request.id},
                        [], {"request": open_request.id})
     ctx.audit("submit_request", upgrade=upgrade, request=request.id)
     publish(ctx.session, UpgradeRequested(request.id))
-    return Outcome(f"Sent your request for {upgrade} to the sales team (#{request.id}).", [], {"request": request.id})
+    return Outcome("request_sent", {"upgrade": upgrade, "request": request.id}, [], {"request": request.id})
+
+
+def _order_facts(order: Order) -> dict[str, Any]:
+    return {"receipt": order.receipt_no, "item": order.item_name, "buyer": order.person.label}

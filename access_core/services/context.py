@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access_core.errors import Invalid
+from access_core.commands.base import Command
+from access_core.errors import Invalid, NotFound
 from access_core.lookup import door_in, key_in, person_by_ref
-from access_core.models import AuditEntry, Door, Key, Person, Property
+from access_core.models import AuditEntry, Door, IntercomCall, Key, Order, Person, Property
 from access_core.principal import Principal
 from access_core.sources import zone
 
@@ -26,26 +28,60 @@ class Context:
     """The clock of the request (aware)."""
     prop: Property
     """The property the operation is about."""
+    planning: bool = False
+    """True while a plan is tried before it is proposed (nothing it does is kept)."""
+    _found: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """What this command looked up by name (its rule and its handler ask for the same key or door)."""
 
     @property
     def tz(self) -> ZoneInfo:
         return zone(self.prop.timezone)
 
+    def forget(self) -> None:
+        """Forget what was looked up (each command of a plan looks up afresh)."""
+        self._found.clear()
+
     def key(self, name: Any) -> Key:
-        return key_in(self.session, self.prop, _text(name, "key"))
+        text = _text(name, "key")
+        found = self._found.get(("key", text.lower()))
+        if found is None:
+            found = self._found[("key", text.lower())] = key_in(self.session, self.prop, text)
+        return found
 
     def door(self, name: Any) -> Door:
-        return door_in(self.session, self.prop, _text(name, "door"))
+        text = _text(name, "door")
+        found = self._found.get(("door", text.lower()))
+        if found is None:
+            found = self._found[("door", text.lower())] = door_in(self.session, self.prop, text)
+        return found
 
     def person(self, ref: Any, field_name: str = "person") -> Person:
-        from access_core.errors import NotFound
-
         if isinstance(ref, dict):
             ref = ref.get("email") or ref.get("phone") or ref.get("name")
         person = person_by_ref(self.session, _text(ref, field_name))
         if person is None:
             raise NotFound("person", str(ref))
         return person
+
+    def order(self, ref: Any) -> Order:
+        """The order named by its receipt number (or id) at this property, locked for the change."""
+        query = select(Order).where(Order.property_id == self.prop.id).with_for_update()
+        if isinstance(ref, int) or str(ref or "").isdigit():
+            order = self.session.scalar(query.where(Order.id == int(str(ref))))
+        else:
+            order = self.session.scalar(query.where(func.upper(Order.receipt_no) == str(ref or "").strip().upper()))
+        if order is None:
+            raise Invalid("order", f"There is no order {ref or ''} here.".replace("  ", " "))
+        return order
+
+    def buyer_of(self, order: Any) -> int:
+        return self.order(order).person_id
+
+    def intercom_call(self, call_id: int) -> IntercomCall:
+        call = self.session.get(IntercomCall, call_id)
+        if call is None:
+            raise NotFound("call", str(call_id))
+        return call
 
     def me(self) -> Person:
         person = self.session.get(Person, self.principal.person_id)
@@ -62,29 +98,15 @@ def _text(value: Any, field_name: str) -> str:
     return value
 
 
-def moment(value: Any, field_name: str, default: datetime | None = None) -> datetime | None:
-    """An ISO time from an operation (its offset honoured); None or missing gives ``default``."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise Invalid(field_name, f"{field_name} {value!r} is not an ISO 8601 time") from None
-    if parsed.tzinfo is None:
-        raise Invalid(field_name, f"{field_name} {value!r} needs its offset")
-    return parsed
-
-
 @dataclass(slots=True)
 class Outcome:
-    """What a service did: a sentence for the reply, the operations that undo it, details."""
+    """What a service did, as data (``access_core.describe`` words it), and the commands that undo it."""
 
-    summary: str
-    """Past-tense sentence ("Gave Priya Shah Resident 3A from …")."""
-    undo: list[dict[str, Any]] = field(default_factory=list)
-    """Operations (internal vocabulary allowed) that put things back; empty when it can't be undone."""
+    change: str
+    """What changed ("granted", "revoked", "reserved", …): the describer's key."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What it changed, by name: people by label, keys and doors by name, times aware."""
+    undo: list[Command] = field(default_factory=list)
+    """Commands (internal vocabulary allowed) that put things back; empty when it can't be undone."""
     detail: dict[str, Any] = field(default_factory=dict)
     """Anything created the caller may show (a doorcode, a receipt)."""

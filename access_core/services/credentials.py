@@ -2,49 +2,55 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from access_core import policy
+from access_core.commands import (
+    CreateDoorcode,
+    DeactivateKeycard,
+    IssueKeycard,
+    NewPerson,
+    PersonRef,
+    RevokeDoorcode,
+    RevokeShare,
+    ShareKey,
+)
 from access_core.doorcodes import issue_doorcode
 from access_core.errors import Invalid
 from access_core.lookup import remember_member
-from access_core.models import Doorcode, GuestShare, Keycard, Person
+from access_core.models import Doorcode, GuestShare, Keycard, Membership, Person, Property
 from access_core.phones import normalize_email, normalize_phone
-from access_core.services.context import Context, Outcome, moment
+from access_core.services.context import Context, Outcome
 from access_core.sharing import share_problem
-from access_core.timefmt import day_text, when
 
 
-def issue_keycard(ctx: Context, op: dict[str, Any]) -> Outcome:
-    policy.require_keycards(ctx.principal, ctx.prop)
-    serial = str(op.get("serial") or "").strip().upper()
+def issue_keycard(ctx: Context, cmd: IssueKeycard) -> Outcome:
+    serial = cmd.serial.strip().upper()
     if not serial:
         raise Invalid("serial", "What is the keycard's serial number?")
-    person = ctx.person(op.get("person"))
+    person = ctx.person(cmd.person)
     card = ctx.session.scalar(select(Keycard).where(Keycard.serial == serial))
     if card is not None and card.active:
         raise Invalid("serial", f"Keycard {serial} is already issued to {card.person.label}.")
     if card is None:
         card = Keycard(serial=serial, property_id=ctx.prop.id, person_id=person.id)
         ctx.session.add(card)
-    card.person_id, card.active = person.id, True
+    card.person_id, card.active, card.property_id = person.id, True, ctx.prop.id  # a card reused elsewhere moves
     ctx.session.flush()
     ctx.audit("issue_keycard", serial=serial, person=person.handle)
-    return Outcome(f"Keycard {serial} now opens what {person.label} may open.",
-                   [{"op": "deactivate_keycard", "serial": serial, "person": person.handle}])
+    return Outcome("keycard_issued", {"serial": serial, "person": person.label},
+                   [DeactivateKeycard(serial=serial, person=person.handle)])
 
 
-def deactivate_keycard(ctx: Context, op: dict[str, Any]) -> Outcome:
-    policy.require_keycards(ctx.principal, ctx.prop)
-    serial = str(op.get("serial") or "").strip().upper()
+def deactivate_keycard(ctx: Context, cmd: DeactivateKeycard) -> Outcome:
+    serial = (cmd.serial or "").strip().upper()
     query = select(Keycard).where(Keycard.property_id == ctx.prop.id, Keycard.active.is_(True))
     if serial:
         query = query.where(Keycard.serial == serial)
-    if op.get("person"):
-        query = query.where(Keycard.person_id == ctx.person(op["person"]).id)
+    if cmd.person:
+        query = query.where(Keycard.person_id == ctx.person(cmd.person).id)
     cards = ctx.session.scalars(query).all()
     if not cards:
         raise Invalid("serial", "There is no active keycard like that.")
@@ -54,20 +60,12 @@ def deactivate_keycard(ctx: Context, op: dict[str, Any]) -> Outcome:
     card.active = False
     ctx.session.flush()
     ctx.audit("deactivate_keycard", serial=card.serial)
-    return Outcome(f"Keycard {card.serial} is deactivated.",
-                   [{"op": "issue_keycard", "serial": card.serial, "person": card.person.handle}])
+    return Outcome("keycard_deactivated", {"serial": card.serial},
+                   [IssueKeycard(serial=card.serial, person=card.person.handle)])
 
 
-def _day(value: Any) -> date:
-    try:
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid("date", f"{value!r} is not a date") from None
-
-
-def create_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
-    key, day = ctx.key(op.get("key")), _day(op.get("date"))
-    policy.require_sharing(ctx.session, ctx.principal, key, ctx.now)
+def create_doorcode(ctx: Context, cmd: CreateDoorcode) -> Outcome:
+    key, day = ctx.key(cmd.key), cmd.date
     if day < ctx.now.astimezone(ctx.tz).date():
         raise Invalid("date", "A doorcode can't be for a day that has passed.")
     granter = ctx.me()
@@ -77,58 +75,57 @@ def create_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
         raise Invalid("date", problem)
     code = issue_doorcode(ctx.session, key=key, granter=granter, day=day).code  # the server's code, never the caller's
     ctx.audit("create_doorcode", key=key.name, day=day.isoformat())
-    return Outcome(f"Code {code} opens {key.name} on {day_text(starts, ctx.tz)}.",
-                   [{"op": "revoke_doorcode", "key": key.name, "code": code, "date": day.isoformat()}],
+    return Outcome("doorcode_created", {"code": code, "key": key.name, "day": starts},
+                   [RevokeDoorcode(key=key.name, code=code, date=day)],
                    {"code": code})
 
 
-def revoke_doorcode(ctx: Context, op: dict[str, Any]) -> Outcome:
-    key = ctx.key(op.get("key"))
+def revoke_doorcode(ctx: Context, cmd: RevokeDoorcode) -> Outcome:
+    key = ctx.key(cmd.key)
     doorcode = ctx.session.scalar(select(Doorcode).where(
-        Doorcode.key_id == key.id, Doorcode.code == str(op.get("code")), Doorcode.day == _day(op.get("date"))))
+        Doorcode.key_id == key.id, Doorcode.code == cmd.code, Doorcode.day == cmd.date))
     if doorcode is None or doorcode.granter_id != ctx.principal.person_id:
         raise Invalid("code", "You have no such doorcode.")
     doorcode.active = False
     ctx.session.flush()
     ctx.audit("revoke_doorcode", key=key.name, day=doorcode.day.isoformat())
-    return Outcome(f"Code {doorcode.code} no longer works.")
+    return Outcome("doorcode_revoked", {"code": doorcode.code})
 
 
-def share_key(ctx: Context, op: dict[str, Any]) -> Outcome:
-    key = ctx.key(op.get("key"))
-    policy.require_sharing(ctx.session, ctx.principal, key, ctx.now)
-    starts = moment(op.get("starts_at"), "starts_at", ctx.now)
-    ends = moment(op.get("ends_at"), "ends_at")
-    if starts is None or ends is None:
+def share_key(ctx: Context, cmd: ShareKey) -> Outcome:
+    key = ctx.key(cmd.key)
+    starts = cmd.starts_at or ctx.now
+    ends = cmd.ends_at
+    if ends is None:
         raise Invalid("ends_at", "Until when should the guest have access?")
     problem = share_problem(ctx.session, ctx.me(), key, starts, ends)
     if problem:
         raise Invalid("ends_at", problem)
-    guest = _guest(ctx, op.get("guest"))
+    guest = _guest(ctx, cmd.guest)
     share = GuestShare(granter_id=ctx.principal.person_id, guest_id=guest.id, key_id=key.id,
                        starts_at=starts, ends_at=ends)
     ctx.session.add(share)
     remember_member(ctx.session, ctx.prop, guest)
     ctx.session.flush()
     ctx.audit("share_key", key=key.name, guest=guest.handle)
-    return Outcome(f"Shared {key.name} with {guest.label} {when(starts, ends, ctx.tz)}.",
-                   [{"op": "revoke_share", "share_id": share.id}], {"guest": guest.handle})
+    return Outcome("shared", {"key": key.name, "guest": guest.label, "starts_at": starts, "ends_at": ends},
+                   [RevokeShare(share_id=share.id)], {"guest": guest.handle})
 
 
-def revoke_share(ctx: Context, op: dict[str, Any]) -> Outcome:
-    share = ctx.session.get(GuestShare, op.get("share_id"))
+def revoke_share(ctx: Context, cmd: RevokeShare) -> Outcome:
+    share = ctx.session.get(GuestShare, cmd.share_id)
     if share is None or share.granter_id != ctx.principal.person_id:
         raise Invalid("share", "You have no such share.")
     share.active = False
     ctx.session.flush()
     ctx.audit("revoke_share", key=share.key.name, guest=share.guest.handle)
-    return Outcome(f"{share.guest.label} no longer has {share.key.name}.")
+    return Outcome("share_revoked", {"guest": share.guest.label, "key": share.key.name})
 
 
-def _guest(ctx: Context, ref: Any) -> Person:
-    if isinstance(ref, dict):
-        ref = ref.get("phone") or ref.get("email")
-    text = str(ref or "")
+def _guest(ctx: Context, ref: PersonRef | None) -> Person:
+    if isinstance(ref, NewPerson):
+        ref = ref.phone or ref.email
+    text = ref or ""
     handle = normalize_email(text) or normalize_phone(text)
     if handle is None:
         return ctx.person(text, "guest")
@@ -139,3 +136,18 @@ def _guest(ctx: Context, ref: Any) -> Person:
         ctx.session.add(guest)
         ctx.session.flush()
     return guest
+
+
+def card_holder(session: Session, prop: Property, serial: str) -> str | None:
+    """The handle of the person a keycard was issued to, when they are known at the property."""
+    card = session.scalar(select(Keycard).join(Membership, Membership.person_id == Keycard.person_id)
+                          .where(Keycard.serial == serial, Membership.property_id == prop.id))
+    return card.person.handle if card is not None else None
+
+
+def only_live_card(session: Session, prop: Property, handle: str) -> str | None:
+    """The serial of the person's one live keycard at the property (None when they hold none or several)."""
+    serials = session.scalars(select(Keycard.serial).join(Person, Person.id == Keycard.person_id).where(
+        Keycard.property_id == prop.id, Keycard.active.is_(True),
+        (Person.email == handle) | (Person.phone == handle)).limit(2)).all()
+    return serials[0] if len(serials) == 1 else None

@@ -1,77 +1,73 @@
-"""Operations by name: execute one for a principal, or try it and roll back (dry run)."""
+"""Commands to their handlers: execute one for a principal, or try a plan and roll it back (dry run)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from access_core import budgets
-from access_core.errors import Invalid
+from access_core import commands as c
 from access_core.services import access, bookings, credentials, doors, keys, managers
 from access_core.services.context import Context, Outcome
 
-Handler = Callable[[Context, dict[str, Any]], Outcome]
+Handler = Callable[[Context, Any], Outcome]
 
-HANDLERS: dict[str, Handler] = {
-    "grant_key": access.grant_key,
-    "revoke_key": access.revoke_key,
-    "invite_person": access.invite_person,
-    "create_key": keys.create_key,
-    "add_door_to_key": keys.add_door_to_key,
-    "remove_door_from_key": keys.remove_door_from_key,
-    "set_schedule": keys.set_schedule,
-    "create_door": keys.create_door,
-    "issue_keycard": credentials.issue_keycard,
-    "deactivate_keycard": credentials.deactivate_keycard,
-    "create_doorcode": credentials.create_doorcode,
-    "share_key": credentials.share_key,
-    "unlock_door": doors.unlock_door,
-    "create_manager": managers.create_manager,
-    "reserve_amenity": bookings.reserve_amenity,
-    "cancel_reservation": bookings.cancel_reservation,
-    "book_service": bookings.book_service,
-    "buy_experience": bookings.buy_experience,
-    "submit_request": bookings.submit_request,
-    "cancel_order": bookings.cancel_order,
-    "confirm_order": bookings.confirm_order,
-    "fulfill_order": bookings.fulfill_order,
-    "activate_door": doors.activate_door,
-    "deactivate_door": doors.deactivate_door,
-    "upgrade_firmware": doors.upgrade_firmware,
+HANDLERS: Mapping[type[c.Command], Handler] = {
+    c.GrantKey: access.grant_key,
+    c.RevokeKey: access.revoke_key,
+    c.InvitePerson: access.invite_person,
+    c.CreateKey: keys.create_key,
+    c.AddDoorToKey: keys.add_door_to_key,
+    c.RemoveDoorFromKey: keys.remove_door_from_key,
+    c.SetSchedule: keys.set_schedule,
+    c.CreateDoor: keys.create_door,
+    c.IssueKeycard: credentials.issue_keycard,
+    c.DeactivateKeycard: credentials.deactivate_keycard,
+    c.CreateDoorcode: credentials.create_doorcode,
+    c.ShareKey: credentials.share_key,
+    c.UnlockDoor: doors.unlock_door,
+    c.CreateManager: managers.create_manager,
+    c.ReserveAmenity: bookings.reserve_amenity,
+    c.CancelReservation: bookings.cancel_reservation,
+    c.BookService: bookings.book_service,
+    c.BuyExperience: bookings.buy_experience,
+    c.SubmitRequest: bookings.submit_request,
+    c.CancelOrder: bookings.cancel_order,
+    c.ConfirmOrder: bookings.confirm_order,
+    c.FulfillOrder: bookings.fulfill_order,
+    c.ActivateDoor: doors.activate_door,
+    c.DeactivateDoor: doors.deactivate_door,
+    c.UpgradeFirmware: doors.upgrade_firmware,
+    # produced only by undo
+    c.RestoreGrant: access.restore_grant,
+    c.ForgetPerson: access.forget_person,
+    c.DeleteKey: keys.delete_key,
+    c.DeleteDoor: keys.delete_door,
+    c.RevokeDoorcode: credentials.revoke_doorcode,
+    c.RevokeShare: credentials.revoke_share,
+    c.RemoveManager: managers.remove_manager,
 }
-"""The CONTRACT vocabulary, plus the device operations."""
-
-UNDO_HANDLERS: dict[str, Handler] = {
-    "restore_grant": access.restore_grant,
-    "forget_person": access.forget_person,
-    "delete_key": keys.delete_key,
-    "delete_door": keys.delete_door,
-    "revoke_doorcode": credentials.revoke_doorcode,
-    "revoke_share": credentials.revoke_share,
-    "remove_manager": managers.remove_manager,
-    "cancel_order": bookings.cancel_order,
-}
-"""Internal operations that only undo produces."""
+"""Each command type's handler (every class of ``access_core.commands`` has one)."""
 
 
-def execute(ctx: Context, op: dict[str, Any]) -> Outcome:
-    """Run one operation inside the caller's transaction; permission and rules are checked here."""
-    name = op.get("op")
-    handler = HANDLERS.get(str(name)) or UNDO_HANDLERS.get(str(name))
-    if handler is None:
-        raise Invalid("op", f"{name!r} is not an operation")
-    return handler(ctx, op)
+def execute(ctx: Context, command: c.Command) -> Outcome:
+    """Run one command inside the caller's transaction: its rule is checked first, then the handler's own rules."""
+    ctx.forget()
+    type(command).rule.check(ctx, command)
+    return HANDLERS[type(command)](ctx, command)
 
 
-def execute_all(ctx: Context, ops: list[dict[str, Any]], *, spend: bool = True) -> list[Outcome]:
-    budgets.charge(ctx.principal.person_id, ops, spend=spend)  # the person's limits, for the whole plan or none of it
-    return [execute(ctx, op) for op in ops]
+def execute_all(ctx: Context, commands: Iterable[c.Command], *, spend: bool = True) -> list[Outcome]:
+    plan = list(commands)
+    budgets.charge(ctx.principal.person_id, plan, spend=spend)  # the person's limits, for the whole plan or none of it
+    return [execute(ctx, command) for command in plan]
 
 
-def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
+def try_operations(ctx: Context, commands: Iterable[c.Command]) -> list[Outcome]:
     """Check a plan by running it in a savepoint that is always rolled back: nothing is written."""
     savepoint = ctx.session.begin_nested()
     try:
-        return execute_all(ctx, ops, spend=False)
+        return execute_all(dataclasses.replace(ctx, planning=True, _found={}), commands, spend=False)
     finally:
         savepoint.rollback()

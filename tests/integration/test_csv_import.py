@@ -226,3 +226,25 @@ def test_command_refusals_and_unknown_keys(foundry: Database, tmp_path: Path) ->
     assert code == 1 and err.startswith("refused:")
     code, _, err = cli(foundry, "--key", "No Such Key", "--as", ANA, str(path))
     assert code == 1 and "No Such Key" in err
+
+
+def test_giving_a_key_again_keeps_the_resident_and_sharing_terms_left_unsaid(foundry: Database) -> None:
+    """As grant_key does: a row that leaves resident or may_share blank keeps those of the grant held (or
+    renewed); someone new still needs the resident answer."""
+    text = ("email,resident,may_share,ends\n"
+            "jane.park@example.com,,,2027-06-30\n"         # holds Resident 4B as a resident who may share
+            "omar.haddad@example.com,,,2027-06-30\n"       # a resident who may not share: not the default
+            "sam.okafor@example.com,,,2027-10-31\n")       # his grant of Resident 1A ended: renewed as it was
+    with foundry.session() as session:
+        import_csv(context(session, "ben.carter@harbor.example"), "Resident 4B", text.replace("sam.okafor@example.com,,,2027-10-31\n", ""))
+        import_csv(context(session, "ben.carter@harbor.example"), "Resident 1A", "email,resident\nsam.okafor@example.com,\n")
+        session.commit()
+    with foundry.session() as session:
+        terms = {who: (g.resident, g.may_share) for who, key in [("jane.park@example.com", "Resident 4B"),
+                 ("omar.haddad@example.com", "Resident 4B"), ("sam.okafor@example.com", "Resident 1A")]
+                 if (g := grant_of(session, who, key)) is not None}
+    assert terms == {"jane.park@example.com": (True, True), "omar.haddad@example.com": (True, False),
+                     "sam.okafor@example.com": (True, True)}
+    with foundry.session() as session, pytest.raises(ImportRejected) as caught:
+        import_csv(context(session, "ben.carter@harbor.example"), "Resident 4B", "email,resident\nnew.one@example.com,\n")
+    assert [(e.line, "must be yes or no" in e.message) for e in caught.value.errors] == [(2, True)]

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
+from access_core.commands import Command, from_op
 from access_core.decide import Decision, doorcode_decision, doorcode_source
 from access_core.errors import Invalid
 from access_core.lookup import door_in, require_person
@@ -24,9 +25,15 @@ from access_core.models import Amenity, Doorcode, GuestShare, Keycard, KeyDoor, 
 from access_core.principal import load_principal
 from access_core.queries import check_access, door_for, who_has_access
 from access_core.schedule import parse_schedule
-from access_core.services.context import Context
-from access_core.services.dispatch import execute
+from access_core.services import dispatch
+from access_core.services.context import Context, Outcome
 from access_core.sources import decide_person, zone
+
+
+def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
+    """Run an operation written as the CONTRACT writes it (or an undo command)."""
+    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "sample.jsonl"  # the contract's sample cases, carried in the repo
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
@@ -476,3 +483,12 @@ def test_who_has_access_includes_a_reservation_during_its_slot(session: Session)
     act(session, OMAR, RESERVATION)
     assert check(session, OMAR, "Roof Deck", "2026-12-05T19:00:00-05:00").allowed
     assert OMAR in who_has(session, "Roof Deck", "2026-12-05T19:00:00-05:00")
+
+
+def test_undoing_a_revoke_gives_back_the_doorcodes_it_switched_off(session: Session) -> None:
+    code = act(session, JANE, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-02"}).detail["code"]
+    revoked = act(session, BEN, {"op": "revoke_key", "person": JANE, "key": "Resident 4B", "at": None})
+    assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").reasons == ("credential_inactive",)
+    for undo in revoked.undo:
+        act(session, BEN, undo)
+    assert doorcode_check(session, code, "Unit 4B", "2026-12-02T12:00:00-05:00").allowed

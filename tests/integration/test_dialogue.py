@@ -299,3 +299,11 @@ def test_a_residents_private_denial_is_never_used_to_answer_a_manager(maple: Dat
     assert "21:40" not in manager["reply"] and "was denied" not in manager["reply"]
     [herself] = talk(maple, "hannah.s@mail.example", MAPLE_NOW, "why was i denied at my apartment last night")
     assert "21:40" in herself["reply"]
+
+
+@pytest.mark.parametrize(("who", "shown"), [("jane.park@example.com", False), ("ben.carter@harbor.example", True)])
+def test_residents_are_never_shown_contacts_to_choose_between_two_names(foundry: Database, who: str, shown: bool) -> None:
+    """DOMAIN: residents see people's contacts only as who-has-access answers, never to choose between two names."""
+    [asked] = talk(foundry, who, FOUNDRY_NOW, "why can't Shah open the gym?")
+    assert asked["status"] == "ask" and asked["missing"] == ["person"]
+    assert ("priya.shah@example.com" in asked["reply"] and "dev.shah@leasing.example" in asked["reply"]) is shown

@@ -17,15 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core import policy, queries
+from access_core.commands import Command, from_op
 from access_core.errors import Invalid, Refused
-from access_core.lookup import door_in, key_in, require_person
+from access_core.lookup import door_in, key_in, property_by_name, require_person
 from access_core.models import (
     ActivityEvent,
     AuditEntry,
+    CallState,
     Door,
     Doorcode,
     Grant,
     GuestShare,
+    IntercomCall,
     Key,
     Keycard,
     ManagerRole,
@@ -36,9 +39,15 @@ from access_core.models import (
     UpgradeRequest,
 )
 from access_core.principal import load_principal
-from access_core.services.context import Context
-from access_core.services.dispatch import execute
+from access_core.services import dispatch
+from access_core.services.context import Context, Outcome
 from access_core.visibility import activity_query
+
+
+def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
+    """Run an operation written as the CONTRACT writes it (or an undo command)."""
+    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+
 
 FOUNDRY = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "foundry.yaml"
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
@@ -418,7 +427,7 @@ CASES = [
     Case(
         "unlock_door/delivery_door",
         {"op": "unlock_door", "door": "Package Room", "reason": "courier", "call": "CA-1"},
-        {**MANAGERS_PFL, "A": "ok", "jane": "ok", "omar": "ok", "lucia": "ok"},
+        {**MANAGERS_PFL, "A": "call_required", "jane": "ok", "omar": "ok", "lucia": "ok"},  # A: see the calls below
         "unlock_not_allowed",
         _unlocked("Package Room"),
     ),
@@ -609,10 +618,35 @@ def test_a_resident_unlocks_only_what_they_may_open_now(session: Session, now: s
     assert refused.value.rule == rule
 
 
+def _answered_call(session: Session, agent: str, door: str = "Front Entrance") -> IntercomCall:
+    prop = foundry_property(session)
+    call = IntercomCall(sid="CA-77", property_id=prop.id, door_id=door_in(session, prop, door).id, state=CallState.answered,
+                        agent_id=require_person(session, ACTORS[agent]).id, ringing_at=NOW, answered_at=NOW)
+    session.add(call)
+    session.flush()
+    return call
+
+
 def test_an_agents_unlock_is_logged_with_its_call(session: Session) -> None:
+    call = _answered_call(session, "A")
     outcome = run(session, "A", {"op": "unlock_door", "door": "Front Entrance", "reason": "courier", "call": "CA-77"})
     entry = session.scalar(select(AuditEntry).where(AuditEntry.op == "unlock_door"))
     assert entry is not None and entry.detail["call"] == "CA-77" and entry.detail["event"] == outcome.detail["event"]
+    assert entry.detail["call_id"] == call.id
+
+
+def test_an_agent_without_a_live_call_may_plan_an_unlock_but_not_make_it(session: Session) -> None:
+    op = from_op({"op": "unlock_door", "door": "Package Room", "reason": "courier"})
+    dispatch.try_operations(context(session, "A"), [op])  # the plan is proposed; the call may be live by the yes
+    with pytest.raises(Refused) as refused:
+        execute(context(session, "A"), op)
+    assert refused.value.rule == "call_required"
+    call = _answered_call(session, "A")
+    execute(context(session, "A"), op)
+    call.state = CallState.resolved
+    session.flush()
+    with pytest.raises(Refused):
+        execute(context(session, "A"), op)
 
 
 @pytest.mark.parametrize(
@@ -737,3 +771,19 @@ def test_a_doorcode_only_on_a_day_the_sharer_holds_the_key(session: Session, day
     with pytest.raises((Refused, Invalid)):
         run(session, "jane", {"op": "create_doorcode", "key": "Resident 4B", "date": day})
     assert session.scalar(select(Doorcode).where(Doorcode.day >= datetime.fromisoformat(day).date(), Doorcode.code != "481516")) is None
+
+
+def test_a_keycard_serial_reused_at_another_property_is_bound_to_it(session: Session) -> None:
+    from access_core.loader import load_property_file
+
+    load_property_file(session, Path(__file__).parents[1] / "fixtures" / "maple.yaml")
+    maple = property_by_name(session, "Maple Court")
+    assert maple is not None
+    run(session, "F", {"op": "deactivate_keycard", "serial": "KC-00017", "person": None})
+    marcus = require_person(session, "marcus.lee@cedar.example")
+    ctx = Context(session, load_principal(session, marcus), NOW, maple)
+    execute(ctx, {"op": "issue_keycard", "serial": "KC-00017", "person": "hannah.s@mail.example"})
+    card = session.scalar(select(Keycard).where(Keycard.serial == "KC-00017"))
+    assert card is not None and card.property_id == maple.id and card.active
+    with pytest.raises(Invalid):  # no longer a card of The Foundry's
+        run(session, "F", {"op": "deactivate_keycard", "serial": "KC-00017", "person": None})

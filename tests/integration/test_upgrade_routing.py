@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fakes.http_fake import Call, FakeServer
@@ -17,16 +18,28 @@ from fakes.slack_api import fake_slack
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access_core import describe
+from access_core.commands import Command, from_op
 from access_core.db import Database
 from access_core.errors import CoreError, Invalid, Refused
 from access_core.lookup import property_by_name, require_person
 from access_core.models import UpgradeRequest
 from access_core.principal import load_principal
+from access_core.services import dispatch
 from access_core.services.context import Context, Outcome
-from access_core.services.dispatch import execute, try_operations
 from bot.dialogue import Dialogue
 from bot.state import Conversation
 from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests, wait_for_routing
+
+
+def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
+    """Run an operation written as the CONTRACT writes it (or an undo command)."""
+    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+
+
+def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
+    return dispatch.try_operations(ctx, [from_op(op) for op in ops])
+
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 BEN, ANA, CARLA = "ben.carter@harbor.example", "ana.lopez@harbor.example", "carla.diaz@harbor.example"
@@ -81,7 +94,7 @@ def test_a_request_is_stored_then_posted_once_to_the_sales_channel(
         foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
     use_slack(monkeypatch, slack_api.url, "#sales-leads")
     outcome = submit(foundry)
-    assert "sales team" in outcome.summary
+    assert outcome.change == "request_sent"
     [post] = posts(slack_api)
     assert post.params["channel"] == "#sales-leads"
     text = post.params["text"]
@@ -92,7 +105,7 @@ def test_a_request_is_stored_then_posted_once_to_the_sales_channel(
 
     assert route_pending(foundry) == []
     again = submit(foundry, ANA)
-    assert "already open" in again.summary and again.detail["request"] == stored.id
+    assert again.change == "request_already_open" and again.detail["request"] == stored.id
     assert len(posts(slack_api)) == 1 and len(requests(foundry)) == 1
 
 
@@ -121,7 +134,7 @@ def test_a_dry_run_stores_and_posts_nothing(foundry: Database, slack_api: FakeSe
 def test_slack_down_keeps_the_request_and_a_later_retry_delivers_it_once(
         foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
     use_slack(monkeypatch, dead_url())
-    assert "sales team" in submit(foundry).summary
+    assert submit(foundry).change == "request_sent"
     [stored] = requests(foundry)
     assert stored.routed_at is None and stored.route == "slack:#sales" and stored.route_error
     assert stored.route_claimed_at is None
@@ -177,7 +190,7 @@ def test_the_sales_states_and_a_new_request_once_closed(foundry: Database, monke
     first = submit(foundry).detail["request"]
     with foundry.session() as session:
         assert set_request_state(session, first, "in_progress", NOW).state == "in_progress"
-    assert "already open" in submit(foundry).summary
+    assert submit(foundry).change == "request_already_open"
     with foundry.session() as session:
         closed = set_request_state(session, first, "closed", NOW)
         assert closed.closed_at == NOW
@@ -196,7 +209,7 @@ def test_parallel_submissions_store_one_request_and_parallel_retries_post_it_onc
 
     def attempt(who: str) -> str:
         try:
-            return submit(foundry, who).summary
+            return describe.done(submit(foundry, who), ZoneInfo("America/New_York"))
         except CoreError as exc:
             return exc.message
 

@@ -87,3 +87,31 @@ def test_concierge_token_command_issues_a_working_token(client: TestClient, foun
     assert client.get("/api/v1/keys", headers=headers).status_code == 200
     assert client.post("/api/chat", headers=headers, json={"message": "help"}).json()["status"] == "answer"
     assert CliRunner().invoke(app, ["token", "--as", "nobody@nowhere.example", "--db", foundry.url]).exit_code == 1
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"op": "grant_key", "person": "priya.shah@example.com", "key": "Resident 3A", "starts_at": "soon", "resident": True},
+     "starts_at"),
+    ({"op": "grant_key", "person": ["priya"], "key": "Resident 3A"}, "person"),
+    ({"op": "create_key", "name": "Roof", "doors": "Gym"}, "doors"),
+    ({"op": "restore_grant", "person": "jane.park@example.com", "key": "Resident 4B"}, "op"),
+])
+def test_a_bad_operation_is_a_422_naming_its_field(client: TestClient, foundry: Database, body: dict[str, object],
+                                                   field: str) -> None:
+    answer = client.post("/api/v1/operations", headers=auth(foundry, "ben.carter@harbor.example"), json=body)
+    assert answer.status_code == 422 and field in answer.json()["detail"]
+
+
+def test_an_agent_unlocks_through_the_api_only_for_a_call_they_are_handling(client: TestClient, foundry: Database) -> None:
+    refused = client.post("/api/v1/doors/Package Room/unlock", headers=auth(foundry, "kim.tran@callcenter.example"))
+    assert refused.status_code == 403 and "call" in refused.json()["detail"]
+
+
+def test_renewing_an_ended_grant_keeps_its_resident_and_sharing_terms(client: TestClient, foundry: Database) -> None:
+    """Sam's Resident 1A (resident, may share) ended on Nov 1; giving it again without restating them keeps both."""
+    made = client.post("/api/v1/grants", headers=auth(foundry, BEN), json={
+        "person": "sam.okafor@example.com", "key": "Resident 1A", "ends_at": "2027-11-01T00:00:00-04:00"})
+    assert made.status_code == 201, made.text
+    [grant] = [g for g in client.get("/api/v1/grants", headers=auth(foundry, BEN)).json()
+               if g["person"] == "sam.okafor@example.com" and g["key"] == "Resident 1A"]
+    assert (grant["resident"], grant["may_share"]) == (True, True)

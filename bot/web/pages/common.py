@@ -35,7 +35,9 @@ from access_core.lookup import person_by_ref
 from access_core.models import CatalogItem, Person, Property
 from access_core.principal import Principal, load_principal
 from access_core.services.context import Context
-from access_core.services.dispatch import execute, try_operations
+from access_core.commands import from_op
+from access_core.describe import done
+from access_core.services.dispatch import execute_all, try_operations
 from access_core.sources import zone
 from bot.places import properties_of
 from bot.web.auth import signed_in
@@ -238,7 +240,7 @@ class Plan:
 def plan_change(viewer: Viewer, operations: list[dict[str, Any]]) -> str | None:
     """Try the operations in a rolled-back savepoint: None when the core accepts them, else its refusal in words."""
     try:
-        try_operations(viewer.context(), operations)
+        try_operations(viewer.context(), [from_op(op, undo=False) for op in operations])
     except CoreError as exc:
         return exc.message
     return None
@@ -246,9 +248,10 @@ def plan_change(viewer: Viewer, operations: list[dict[str, Any]]) -> str | None:
 
 def make_change(viewer: Viewer, operations: list[dict[str, Any]]) -> list[str]:
     """Run the operations for real, in the viewer's unit of work; their past-tense summaries (CoreError propagates)."""
+    commands = [from_op(op, undo=False) for op in operations]
     begin_writing(viewer.session)
     ctx = viewer.context()
-    return [execute(ctx, op).summary for op in operations]
+    return [done(outcome, ctx.tz) for outcome in execute_all(ctx, commands)]
 
 
 def confirmed(request: Request, summaries: list[str], back: str) -> Response:

@@ -1,8 +1,12 @@
-"""Operations as the question that asks to confirm them."""
+"""Every reply's wording of a change: a plan as the question that asks to confirm it, and what a service did.
+
+It lives in the core because every entry point words changes the same way (the dialogue on every
+channel, the REST API's summaries, the call console), and the core is the one package all of them use.
+Services return data (``Outcome``: what changed, with its facts); this module alone turns it into English."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.lookup import person_by_ref
-from access_core.models import Person
+from access_core.services.context import Outcome
 from access_core.timefmt import day_text, moment_text, when
 
 
@@ -119,4 +123,76 @@ def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo) -> str:
     return text[:1].upper() + text[1:] + "? (yes/no)"
 
 
-__all__ = ["describe", "question", "Person", "select"]
+def money(cents: int) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+def _granted(f: Facts, tz: ZoneInfo) -> str:
+    role = " as a resident" if f["resident"] else ""
+    return f"Gave {f['person']} {f['key']}{role} {when(f['starts_at'], f['ends_at'], tz)}."
+
+
+def _service(f: Facts, tz: ZoneInfo) -> str:
+    at = f" for {moment_text(f['starts_at'], tz)}" if f["starts_at"] else ""
+    return (f"Requested {f['item']} from {f['vendor']}{at} ({money(f['unit_cents'])} per {f['unit']}); "
+            f"receipt {f['receipt']}, waiting for confirmation.")
+
+
+def _manager(f: Facts, tz: ZoneInfo) -> str:
+    what = f["role"].replace("_", " ") + (f" ({', '.join(f['permissions'])})" if f["permissions"] else "")
+    return f"{f['person']} is now a {what}."
+
+
+Facts = Mapping[str, Any]
+DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
+    "granted": _granted,
+    "revoked": lambda f, tz: f"Revoked {f['person']}'s {f['key']}.",
+    "grant_removed": lambda f, tz: f"{f['person']} no longer holds {f['key']}.",
+    "grant_restored": lambda f, tz: f"{f['person']}'s {f['key']} is back as it was.",
+    "already_known": lambda f, tz: f"{f['person']} is already known.",
+    "invited": lambda f, tz: f"Invited {f['person']}.",
+    "person_removed": lambda f, tz: f"Removed {f['person']}.",
+    "key_created": lambda f, tz: f"Created {f['key']} ({'shareable' if f['shareable'] else 'not shareable'}) "
+    f"with {', '.join(f['doors'])}.",
+    "key_deleted": lambda f, tz: f"Deleted {f['key']}.",
+    "door_added": lambda f, tz: f"{f['key']} now opens {f['door']}.",
+    "door_removed": lambda f, tz: f"{f['key']} no longer opens {f['door']}.",
+    "schedule_set": lambda f, tz: f"{f['door']} in {f['key']} now "
+    + (f"opens {f['schedule']}." if f["schedule"] else "opens at any time."),
+    "door_created": lambda f, tz: f"Created the door {f['door']}; it works once a device manager installs its lock.",
+    "door_deleted": lambda f, tz: f"Deleted the door {f['door']}.",
+    "keycard_issued": lambda f, tz: f"Keycard {f['serial']} now opens what {f['person']} may open.",
+    "keycard_deactivated": lambda f, tz: f"Keycard {f['serial']} is deactivated.",
+    "doorcode_created": lambda f, tz: f"Code {f['code']} opens {f['key']} on {day_text(f['day'], tz)}.",
+    "doorcode_revoked": lambda f, tz: f"Code {f['code']} no longer works.",
+    "shared": lambda f, tz: f"Shared {f['key']} with {f['guest']} {when(f['starts_at'], f['ends_at'], tz)}.",
+    "share_revoked": lambda f, tz: f"{f['guest']} no longer has {f['key']}.",
+    "unlocked": lambda f, tz: f"Unlocked {f['door']} ({f['reason']}).",
+    "door_activated": lambda f, tz: f"{f['door']} is activated.",
+    "door_deactivated": lambda f, tz: f"{f['door']} is deactivated.",
+    "firmware_scheduled": lambda f, tz: f"Firmware upgrade to {f['version']} scheduled for {f['door']}.",
+    "manager_created": _manager,
+    "manager_removed": lambda f, tz: "Removed that manager role.",
+    "reserved": lambda f, tz: f"Reserved {f['amenity']} {when(f['starts_at'], f['ends_at'], tz)}.",
+    "reservation_cancelled": lambda f, tz: f"Cancelled your {f['amenity']} reservation.",
+    "service_requested": _service,
+    "experience_booked": lambda f, tz: f"Booked {f['quantity']} for {f['item']}; {money(f['total_cents'])}, "
+    f"receipt {f['receipt']}.",
+    "order_cancelled": lambda f, tz: f"Cancelled order {f['receipt']} ({f['item']}).",
+    "order_confirmed": lambda f, tz: f"Confirmed order {f['receipt']} ({f['item']} for {f['buyer']}).",
+    "order_fulfilled": lambda f, tz: f"Marked order {f['receipt']} ({f['item']} for {f['buyer']}) fulfilled.",
+    "request_already_open": lambda f, tz: f"A request for {f['upgrade']} is already open (#{f['request']}); "
+    "the sales team has it.",
+    "request_sent": lambda f, tz: f"Sent your request for {f['upgrade']} to the sales team (#{f['request']}).",
+}
+"""Each change a service reports, in the past tense ("Gave Priya Shah Resident 3A from …")."""
+
+
+def done(outcome: Outcome, tz: ZoneInfo) -> str:
+    """What a service did, as one sentence."""
+    return DONE[outcome.change](outcome.facts, tz)
+
+
+def summary(outcomes: Iterable[Outcome], tz: ZoneInfo) -> str:
+    """What a plan did, one sentence per change."""
+    return " ".join(done(outcome, tz) for outcome in outcomes)
