@@ -16,7 +16,7 @@ from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.describe import done
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
-from access_core.lookup import door_in, person_by_ref, property_by_name
+from access_core.lookup import door_in, property_by_name
 from access_core.models import Property
 from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
@@ -32,8 +32,6 @@ NAME_LENGTH, REF_LENGTH, TEXT_LENGTH = 200, 320, 1000
 NAMED = {"name", "key", "door", "amenity", "service", "experience", "item"}
 REFS = {"person", "guest", "email", "manager"}
 NUMBERS = {"quantity", "call_id", "order_id"}
-OWN_BOOKINGS = {"reserve_amenity", "cancel_reservation", "book_service", "buy_experience"}
-"""Operations the core runs for the caller only: a `person` naming anyone else is refused, not silently dropped."""
 PropertyName = Query(default=None, alias="property", description="Property name (default: the caller's first).")
 
 
@@ -106,14 +104,6 @@ class ReservationIn(BaseModel):
     """Bookings are the caller's own: leave it out, or name yourself."""
 
 
-def _own(session: Session, principal: Principal, ref: str) -> str:
-    """The caller's handle when ``ref`` names the caller; 422 otherwise (the core books for the caller only)."""
-    person = person_by_ref(session, ref)
-    if person is None or person.id != principal.person_id:
-        raise HTTPException(422, "person: bookings are made for the caller only; leave `person` out or name yourself")
-    return person.handle
-
-
 def _status(exc: CoreError) -> int:
     if isinstance(exc, OverBudget):
         return 429
@@ -149,8 +139,6 @@ class Api:
 
     def run(self, request: Request, property_name: str | None, op: dict[str, Any]) -> dict[str, Any]:
         with self.scope(request, property_name) as (session, principal, prop):
-            if op.get("op") in OWN_BOOKINGS and op.get("person") is not None:
-                op = {**op, "person": _own(session, principal, str(op["person"]))}
             command = from_op(op, undo=False)
             begin_writing(session)
             outcome = execute_all(Context(session, principal, datetime.now(UTC), prop), [command])[0]

@@ -112,6 +112,7 @@ def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:
 
 
 def cancel_reservation(ctx: Context, cmd: CancelReservation) -> Outcome:
+    place_caps.check_booker(ctx, cmd.person)
     query = select(Reservation).where(Reservation.person_id == ctx.principal.person_id, Reservation.cancelled.is_(False))
     if cmd.reservation_id:
         query = query.where(Reservation.id == cmd.reservation_id)

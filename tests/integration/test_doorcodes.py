@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from access_core import doorcodes
+from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.lookup import property_by_name, require_person
 from access_core.models import Doorcode, Key
@@ -32,7 +33,7 @@ def run(database: Database, who: str, op: dict[str, object]) -> Outcome:
         begin_writing(session)  # as every writer does: SQLite's writers wait their turn
         prop = property_by_name(session, "The Foundry")
         assert prop is not None
-        return execute(Context(session, load_principal(session, require_person(session, who)), NOW, prop), op)
+        return execute(Context(session, load_principal(session, require_person(session, who)), NOW, prop), from_op(op))
 
 
 def test_a_code_is_long_random_and_never_the_callers(foundry: Database) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from access_core import place_caps
+from access_core.commands import from_op
 from access_core.db import Database
 from access_core.errors import Invalid
 from access_core.loader import load_property_text
@@ -34,7 +35,7 @@ WINE = {"op": "buy_experience", "experience": "Rooftop Wine Tasting", "quantity"
 def run(session: Session, who: str, op: dict[str, Any]) -> Any:
     prop = property_by_name(session, "The Foundry")
     assert prop is not None
-    return execute(Context(session, load_principal(session, require_person(session, who)), NOW, prop), op)
+    return execute(Context(session, load_principal(session, require_person(session, who)), NOW, prop), from_op(op))
 
 
 def test_one_person_holds_at_most_the_default_places_of_a_slot(session: Session) -> None:

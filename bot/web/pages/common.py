@@ -29,14 +29,14 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access_core.commands import from_op
 from access_core.db import Database, begin_writing
+from access_core.describe import done
 from access_core.errors import CoreError, Refused
 from access_core.lookup import person_by_ref
 from access_core.models import CatalogItem, Person, Property
 from access_core.principal import Principal, load_principal
 from access_core.services.context import Context
-from access_core.commands import from_op
-from access_core.describe import done
 from access_core.services.dispatch import execute_all, try_operations
 from access_core.sources import zone
 from bot.places import properties_of
