@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from access_core import budgets
+from access_core.commands import from_op
 from access_core.db import Database
 from access_core.models import Doorcode, GuestShare
 from bot.state import MemoryStore
@@ -71,9 +72,12 @@ def test_a_plan_over_budget_is_refused_whole() -> None:
 
 def test_without_a_server_nothing_is_counted() -> None:
     budgets.install(None)
-    budgets.charge(1, [{"op": "create_doorcode"}] * 1000)  # `concierge chat` and the benchmarks install no meter
+    code = from_op({"op": "create_doorcode", "key": "Common Door Key", "date": "2026-12-02"})
+    booking = from_op({"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": "2026-12-05T18:00:00-05:00",
+                       "ends_at": "2026-12-05T19:00:00-05:00"})
+    budgets.charge(1, [code] * 1000)  # `concierge chat` and the benchmarks install no meter
     budgets.install(RateLimits({"doorcodes": "off", "bookings": "none"}))
-    budgets.charge(1, [{"op": "create_doorcode"}, {"op": "reserve_amenity"}] * 1000)
+    budgets.charge(1, [code, booking] * 1000)
 
 
 @pytest.mark.redis
