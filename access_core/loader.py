@@ -21,6 +21,7 @@ TOP_FIELDS = {"portfolio", "managers", "properties"}
 PROPERTY_FIELDS = {
     "name", "address", "timezone", "features", "upgrades", "delivery_doors", "doors", "keys", "people",
     "grants", "keycards", "shares", "doorcodes", "amenities", "services", "experiences", "activity",
+    "country", "subdivision", "exception_days",
 }
 
 
@@ -130,7 +131,7 @@ def _property(
     session.execute(delete(Property).where(Property.name == name))
     prop = Property(
         portfolio_id=portfolio.id, name=name, address=f.text("address", ""), timezone=tz_name,
-        features=f.words("features"), upgrades=f.words("upgrades"),
+        features=f.words("features"), upgrades=f.words("upgrades"), **sections.holiday_place(f),
     )
     session.add(prop)
     session.flush()
@@ -143,6 +144,7 @@ def _property(
     sections.shares(ctx, f)
     sections.doorcodes(ctx, f)
     sections.catalog(ctx, f)
+    sections.exception_days(ctx, f)
     sections.activity(ctx, f)
     report.properties.append(name)
     for kind, count in ctx.counts.items():

@@ -236,3 +236,44 @@ def require_call_unlock(principal: Principal, call: IntercomCall, door: Door) ->
     require_call_agent(principal, call)
     if door.property_id != call.property_id or not door.delivery:
         raise Refused("delivery_doors_only", f"During an intercom call only the delivery doors can be unlocked; {door.name} is not one.")
+
+
+def require_calendar_editing(principal: Principal, prop: Property) -> None:
+    """add/remove_exception_day: P, F."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required",
+                  f"Exception days at {_where(prop)} are set by its portfolio and full-key managers.")
+
+
+def require_lockdown_control(principal: Principal, prop: Property) -> None:
+    """start_lockdown, end_lockdown: P, F."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required",
+                  f"Only the portfolio and full-key managers of {_where(prop)} can start or lift a lockdown.")
+
+
+def require_calendar_view(principal: Principal, prop: Property) -> None:
+    """List exception days, see a lockdown's state: P, F, L, S at the property (R only as a reason)."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED, SPECIFIC):
+        return
+    raise Refused("key_management_required", f"The calendar of {_where(prop)} is for its key managers.")
+
+
+def require_unlock_in_lockdown(session: Session, principal: Principal, door: Door, at: datetime) -> None:
+    """A remote unlock of a locked-down door: only P, F of the property, or a holder (now) of a
+    lockdown_exempt key with that door; never a concierge agent (DOMAIN "Lockdown")."""
+    from access_core.door_rules import rules_for_door
+
+    if not rules_for_door(session, door).locked_at(at):
+        return
+    prop = door.property
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+        .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Key.lockdown_exempt.is_(True)))
+    if any(g.active_at(at) for g in grants):
+        return
+    raise Refused("lockdown", f"{door.name} is locked down; it can't be unlocked until the lockdown is lifted.")

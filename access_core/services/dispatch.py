@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from access_core.errors import Invalid
-from access_core.services import access, bookings, credentials, doors, keys, managers
+from access_core.services import access, bookings, calendar, credentials, doors, keys, lockdown, managers
 from access_core.services.context import Context, Outcome
 
 Handler = Callable[[Context, dict[str, Any]], Outcome]
@@ -37,6 +37,10 @@ HANDLERS: dict[str, Handler] = {
     "activate_door": doors.activate_door,
     "deactivate_door": doors.deactivate_door,
     "upgrade_firmware": doors.upgrade_firmware,
+    "add_exception_day": calendar.add_exception_day,
+    "remove_exception_day": calendar.remove_exception_day,
+    "start_lockdown": lockdown.start_lockdown,
+    "end_lockdown": lockdown.end_lockdown,
 }
 """The CONTRACT vocabulary, plus the device operations."""
 

@@ -21,6 +21,7 @@ def unlock_door(ctx: Context, op: dict[str, Any]) -> Outcome:
     if call is not None:
         policy.require_call_unlock(ctx.principal, call, door)
     policy.require_unlock(ctx.session, ctx.principal, door, ctx.now)
+    policy.require_unlock_in_lockdown(ctx.session, ctx.principal, door, ctx.now)
     if not door.activated:
         raise Invalid("door", f"{door.name} has no installed lock yet.")
     reason = str(op.get("reason") or "").strip() or "remote unlock"
