@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from access_core.decide import NO_RULES, WEEKDAY_MODES, DoorRules
 from access_core.door_rules import door_ids_of, modes_by_door
-from access_core.models import Amenity, Door, ExceptionDay, KeyDoor, Property, Reservation
+from access_core.models import Amenity, Door, ExceptionDay, Key, KeyDoor, Property, Reservation
 
 _WEEKDAY_WORDS = {name.lower(): name for name in WEEKDAY_MODES} | {
     full: name for name, full in zip(WEEKDAY_MODES, ("monday", "tuesday", "wednesday", "thursday", "friday",
@@ -91,16 +91,20 @@ def amenity_rules(session: Session, amenity: Amenity) -> DoorRules:
     return DoorRules(modes_by_door(days, amenity.door_id)) if days else NO_RULES
 
 
-def staying_open(session: Session, prop: Property) -> list[str]:
-    """Doors that a closed day for every scheduled door leaves open: those unscheduled in some key
-    (homes, and doors some key opens at any time)."""
-    rows = session.execute(select(Door.name, KeyDoor.schedule).join(KeyDoor, KeyDoor.door_id == Door.id)
-                           .where(Door.property_id == prop.id).order_by(Door.id))
-    names: list[str] = []
-    for name, schedule in rows:
-        if schedule is None and name not in names:
-            names.append(name)
-    return names
+def closure(session: Session, prop: Property) -> tuple[dict[str, list[str]], list[str]]:
+    """What a closed day for every scheduled door does: key -> the doors it closes, and the doors that stay
+    open (no schedule in some key: homes, and doors a key opens at any time)."""
+    rows = session.execute(select(Door.name, KeyDoor.schedule, Key.name).join(KeyDoor, KeyDoor.door_id == Door.id)
+                           .join(Key, Key.id == KeyDoor.key_id).where(Door.property_id == prop.id)
+                           .order_by(Door.id, Key.id))
+    closed: dict[str, list[str]] = {}
+    stays: list[str] = []
+    for door, schedule, key in rows:
+        if schedule is not None:
+            closed.setdefault(key, []).append(door)
+        elif door not in stays:
+            stays.append(door)
+    return closed, stays
 
 
 def closed_day_in(rules: DoorRules, starts: datetime, ends: datetime) -> date | None:

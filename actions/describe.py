@@ -97,7 +97,17 @@ WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
     "cancel_order": lambda s, op, tz: _order(s, op, tz, "cancel order {}"),
     "confirm_order": lambda s, op, tz: _order(s, op, tz, "confirm order {}"),
     "fulfill_order": lambda s, op, tz: _order(s, op, tz, "mark order {} fulfilled"),
+    "add_exception_day": lambda s, op, tz: _calendar().describe_exception_day(s, op, tz),
+    "remove_exception_day": lambda s, op, tz: f"make {op.get('date')} a normal day again (remove its exception day)",
+    "start_lockdown": lambda s, op, tz: _calendar().describe_lockdown(s, op, tz),
+    "end_lockdown": lambda s, op, tz: f"lift the lockdown of {op.get('property')} (every door at once)",
 }
+
+
+def _calendar() -> Any:
+    from actions import calendar
+
+    return calendar
 
 
 def _order(session: Session, op: dict[str, Any], tz: ZoneInfo, clause: str) -> str:

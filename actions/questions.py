@@ -28,6 +28,8 @@ REASON_TEXT = {
     "outside_schedule": "the door's schedule doesn't allow that time",
     "door_not_activated": "the door's lock isn't activated",
     "credential_inactive": "the credential itself is inactive",
+    "closed_day": "the building is closed that day (an exception day closes that scheduled door)",
+    "lockdown": "the door is locked down; it opens again once the lockdown is lifted",
 }
 
 

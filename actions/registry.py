@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from actions import access, concierge, devices, guests, keys, questions
+from actions import access, calendar, concierge, devices, guests, keys, questions
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext
 
@@ -62,6 +62,11 @@ INTENTS: dict[str, IntentSpec] = {
     "ask_services": IntentSpec(concierge.ask_services, "future", False),
     "ask_experiences": IntentSpec(concierge.ask_experiences, "future", False),
     "ask_orders": IntentSpec(concierge.ask_orders, "future", False),
+    "start_lockdown": IntentSpec(calendar.start_lockdown),
+    "end_lockdown": IntentSpec(calendar.end_lockdown),
+    "add_exception_day": IntentSpec(calendar.add_exception_day),
+    "remove_exception_day": IntentSpec(calendar.remove_exception_day),
+    "ask_exception_days": IntentSpec(calendar.ask_exception_days, "future", False),
 }
 
 SMALL_TALK = {
