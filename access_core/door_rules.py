@@ -38,8 +38,7 @@ def property_rules(session: Session, property_id: int, door_ids: list[int] | Non
         return dict.fromkeys(door_ids, NO_RULES)
     rules = {}
     for door_id in door_ids:
-        spans = tuple((ld.started_at, ld.ended_at) for ld in lockdowns
-                      if (named := door_ids_of(ld.door_ids)) is None or door_id in named)
+        spans = tuple((ld.started_at, ld.ended_at) for ld in lockdowns if (named := door_ids_of(ld.door_ids)) is None or door_id in named)
         rules[door_id] = DoorRules(modes_by_door(days, door_id), spans)
     return rules
 
@@ -51,16 +50,21 @@ def rules_for_door(session: Session, door: Door) -> DoorRules:
 def exempt_managers(session: Session, prop: Property) -> frozenset[int]:
     """People whose own credentials a lockdown of the property spares: its portfolio managers and
     full-key managers (DOMAIN "Lockdown")."""
-    roles = session.scalars(select(ManagerRole).where(or_(
-        (ManagerRole.role == Role.portfolio_manager) & (ManagerRole.portfolio_id == prop.portfolio_id),
-        (ManagerRole.role == Role.property_manager) & (ManagerRole.property_id == prop.id),
-    )))
-    return frozenset(r.person_id for r in roles
-                     if r.role == Role.portfolio_manager or Permission.full in (r.permissions or []))
+    roles = session.scalars(
+        select(ManagerRole).where(
+            or_(
+                (ManagerRole.role == Role.portfolio_manager) & (ManagerRole.portfolio_id == prop.portfolio_id),
+                (ManagerRole.role == Role.property_manager) & (ManagerRole.property_id == prop.id),
+            )
+        )
+    )
+    return frozenset(r.person_id for r in roles if r.role == Role.portfolio_manager or Permission.full in (r.permissions or []))
 
 
 def active_lockdowns(session: Session, property_id: int, at: datetime) -> list[Lockdown]:
-    rows = session.scalars(select(Lockdown).where(
-        Lockdown.property_id == property_id, Lockdown.started_at <= at,
-        or_(Lockdown.ended_at.is_(None), Lockdown.ended_at > at)).order_by(Lockdown.id))
+    rows = session.scalars(
+        select(Lockdown)
+        .where(Lockdown.property_id == property_id, Lockdown.started_at <= at, or_(Lockdown.ended_at.is_(None), Lockdown.ended_at > at))
+        .order_by(Lockdown.id)
+    )
     return list(rows)

@@ -14,8 +14,9 @@ from access_core.door_rules import door_ids_of, modes_by_door
 from access_core.models import Amenity, Door, ExceptionDay, Key, KeyDoor, Property, Reservation
 
 _WEEKDAY_WORDS = {name.lower(): name for name in WEEKDAY_MODES} | {
-    full: name for name, full in zip(WEEKDAY_MODES, ("monday", "tuesday", "wednesday", "thursday", "friday",
-                                                     "saturday", "sunday"), strict=True)}
+    full: name
+    for name, full in zip(WEEKDAY_MODES, ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), strict=True)
+}
 
 
 def parse_mode(value: Any) -> str:
@@ -39,8 +40,13 @@ def parse_day(value: Any) -> date:
 
 
 def coming_days(session: Session, prop: Property, today: date) -> list[ExceptionDay]:
-    return list(session.scalars(select(ExceptionDay).where(
-        ExceptionDay.property_id == prop.id, ExceptionDay.day >= today).order_by(ExceptionDay.day, ExceptionDay.id)))
+    return list(
+        session.scalars(
+            select(ExceptionDay)
+            .where(ExceptionDay.property_id == prop.id, ExceptionDay.day >= today)
+            .order_by(ExceptionDay.day, ExceptionDay.id)
+        )
+    )
 
 
 def day_json(session: Session, entry: ExceptionDay) -> dict[str, Any]:
@@ -57,8 +63,9 @@ def local_day(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 def scheduled_door_ids(session: Session, prop: Property) -> set[int]:
     """Doors that have a schedule in at least one key."""
-    rows = session.scalars(select(KeyDoor.door_id).join(Door, Door.id == KeyDoor.door_id)
-                           .where(Door.property_id == prop.id, KeyDoor.schedule.is_not(None)))
+    rows = session.scalars(
+        select(KeyDoor.door_id).join(Door, Door.id == KeyDoor.door_id).where(Door.property_id == prop.id, KeyDoor.schedule.is_not(None))
+    )
     return set(rows)
 
 
@@ -74,9 +81,12 @@ def amenity_follows(session: Session, prop: Property, amenity: Amenity, door_ids
 def reservations_on(session: Session, prop: Property, day: date, door_ids: frozenset[int] | None) -> list[Reservation]:
     """The live reservations that a closed day for these doors would cancel."""
     starts, ends = local_day(day, ZoneInfo(prop.timezone))
-    rows = session.scalars(select(Reservation).join(Amenity, Amenity.id == Reservation.amenity_id).where(
-        Amenity.property_id == prop.id, Reservation.cancelled.is_(False),
-        Reservation.starts_at < ends, Reservation.ends_at > starts).order_by(Reservation.starts_at, Reservation.id))
+    rows = session.scalars(
+        select(Reservation)
+        .join(Amenity, Amenity.id == Reservation.amenity_id)
+        .where(Amenity.property_id == prop.id, Reservation.cancelled.is_(False), Reservation.starts_at < ends, Reservation.ends_at > starts)
+        .order_by(Reservation.starts_at, Reservation.id)
+    )
     return [r for r in rows if amenity_follows(session, prop, r.amenity, door_ids)]
 
 
@@ -86,17 +96,24 @@ def amenity_rules(session: Session, amenity: Amenity) -> DoorRules:
         return NO_RULES
     prop = session.get(Property, amenity.property_id)
     assert prop is not None
-    days = [d for d in session.scalars(select(ExceptionDay).where(ExceptionDay.property_id == prop.id))
-            if amenity_follows(session, prop, amenity, door_ids_of(d.door_ids))]
+    days = [
+        d
+        for d in session.scalars(select(ExceptionDay).where(ExceptionDay.property_id == prop.id))
+        if amenity_follows(session, prop, amenity, door_ids_of(d.door_ids))
+    ]
     return DoorRules(modes_by_door(days, amenity.door_id)) if days else NO_RULES
 
 
 def closure(session: Session, prop: Property) -> tuple[dict[str, list[str]], list[str]]:
     """What a closed day for every scheduled door does: key -> the doors it closes, and the doors that stay
     open (no schedule in some key: homes, and doors a key opens at any time)."""
-    rows = session.execute(select(Door.name, KeyDoor.schedule, Key.name).join(KeyDoor, KeyDoor.door_id == Door.id)
-                           .join(Key, Key.id == KeyDoor.key_id).where(Door.property_id == prop.id)
-                           .order_by(Door.id, Key.id))
+    rows = session.execute(
+        select(Door.name, KeyDoor.schedule, Key.name)
+        .join(KeyDoor, KeyDoor.door_id == Door.id)
+        .join(Key, Key.id == KeyDoor.key_id)
+        .where(Door.property_id == prop.id)
+        .order_by(Door.id, Key.id)
+    )
     closed: dict[str, list[str]] = {}
     stays: list[str] = []
     for door, schedule, key in rows:

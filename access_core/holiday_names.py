@@ -7,6 +7,7 @@ time zone (the country of the zone in the tz database's ``zone.tab``).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,10 +21,17 @@ from access_core.models import Property
 
 OBSERVANCES = {"New Year's Eve": (12, 31), "Christmas Eve": (12, 24), "Halloween": (10, 31), "Valentine's Day": (2, 14)}
 """Days people close for that are no public holiday anywhere: the same date every year."""
-ALIASES = {"presidents day": "Washington's Birthday", "mlk day": "Martin Luther King Jr. Day",
-           "thanksgiving": "Thanksgiving Day", "fourth of july": "Independence Day", "4th of july": "Independence Day",
-           "july 4th": "Independence Day", "xmas": "Christmas Day", "new years": "New Year's Day",
-           "juneteenth": "Juneteenth National Independence Day"}
+ALIASES = {
+    "presidents day": "Washington's Birthday",
+    "mlk day": "Martin Luther King Jr. Day",
+    "thanksgiving": "Thanksgiving Day",
+    "fourth of july": "Independence Day",
+    "4th of july": "Independence Day",
+    "july 4th": "Independence Day",
+    "xmas": "Christmas Day",
+    "new years": "New Year's Day",
+    "juneteenth": "Juneteenth National Independence Day",
+}
 _POSTAL = (
     ("US", re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")),
     ("CA", re.compile(r"\b([A-Z]{2})\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),
@@ -44,10 +52,8 @@ class Holiday:
 @lru_cache(maxsize=1)
 def _zone_countries() -> dict[str, str]:
     texts = []
-    try:
+    with contextlib.suppress(ModuleNotFoundError, FileNotFoundError):
         texts.append(resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text())
-    except (ModuleNotFoundError, FileNotFoundError):
-        pass
     system = Path("/usr/share/zoneinfo/zone.tab")
     if system.exists():
         texts.append(system.read_text())
@@ -88,7 +94,7 @@ def holidays_in(prop: Property, years: range) -> list[Holiday]:
     found: list[Holiday] = []
     if country is not None:
         try:
-            table = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
+            table: dict[date, str] = dict(holidays.country_holidays(country, subdiv=subdivision, years=list(years)))
         except NotImplementedError:
             table = {}
         for day, names in table.items():

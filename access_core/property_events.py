@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.models import KeyDoor, Property, PropertyEvent
-from access_core.principal import Principal
 from access_core.policy import FULL, LIMITED
+from access_core.principal import Principal
 
 
 def visible_property_events(session: Session, principal: Principal, prop: Property) -> list[PropertyEvent]:
-    events = list(session.scalars(select(PropertyEvent).where(PropertyEvent.property_id == prop.id)
-                                  .order_by(PropertyEvent.at, PropertyEvent.id)))
+    events = list(
+        session.scalars(select(PropertyEvent).where(PropertyEvent.property_id == prop.id).order_by(PropertyEvent.at, PropertyEvent.id))
+    )
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return events
     keys = principal.my_keys(prop)

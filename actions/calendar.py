@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,21 +17,33 @@ from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
 from nlu import timeexpr
 
-WHOLE = re.compile(r"\b(?:whole|entire|every(?:thing| door)?|all(?: the)? doors|all|building|property|premises|place|"
-                   r"site|complex)\b", re.I)
-REASON = re.compile(r"(?:[,;:(]|\s[-–—]\s|\b(?:because(?: of)?|due to|since|after|as)\b)\s*(?:there(?:'s| is| are| was)\s+)?"
-                    r"(?:(?:an?|the)\s+)?(?P<reason>[^,;:()]+?)\W*$", re.I)
-AS_WEEKDAY = re.compile(r"\b(?:like|as|on|use|uses|follows?|runs? on|with)\s+(?:an?\s+|the\s+)?"
-                        r"(?P<day>mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b"
-                        r"(?:\s+(?:hours|schedule|times))?", re.I)
+WHOLE = re.compile(
+    r"\b(?:whole|entire|every(?:thing| door)?|all(?: the)? doors|all|building|property|premises|place|"
+    r"site|complex)\b",
+    re.I,
+)
+REASON = re.compile(
+    r"(?:[,;:(]|\s[-–—]\s|\b(?:because(?: of)?|due to|since|after|as)\b)\s*(?:there(?:'s| is| are| was)\s+)?"
+    r"(?:(?:an?|the)\s+)?(?P<reason>[^,;:()]+?)\W*$",
+    re.I,
+)
+AS_WEEKDAY = re.compile(
+    r"\b(?:like|as|on|use|uses|follows?|runs? on|with)\s+(?:an?\s+|the\s+)?"
+    r"(?P<day>mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b"
+    r"(?:\s+(?:hours|schedule|times))?",
+    re.I,
+)
 WEEKDAY_DAY = re.compile(r"\b(?:a|the)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 
 
 def _doors_named(ctx: TurnContext, slots: Slots) -> list[str]:
     names = list(dict.fromkeys(slots.found.get("door", [])))
     for amenity_name in slots.found.get("amenity", []):
-        door = ctx.session.scalar(select(Door.name).join(Amenity, Amenity.door_id == Door.id)
-                                  .where(Amenity.property_id == ctx.prop.id, Amenity.name == amenity_name))
+        door = ctx.session.scalar(
+            select(Door.name)
+            .join(Amenity, Amenity.door_id == Door.id)
+            .where(Amenity.property_id == ctx.prop.id, Amenity.name == amenity_name)
+        )
         if door and door not in names:
             names.append(door)
     return names
@@ -61,7 +73,7 @@ def _mode(text: str) -> tuple[str, str]:
     match = AS_WEEKDAY.search(text)
     if match is None:
         return "closed", text
-    return parse_mode(match["day"][:3]), text[: match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+    return parse_mode(match["day"][:3]), text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
 
 
 def _day(ctx: TurnContext, text: str, values: dict[str, Any]) -> tuple[date, str] | None:
@@ -88,8 +100,14 @@ def add_exception_day(ctx: TurnContext, slots: Slots, values: dict[str, Any]) ->
         return ask(["date"], "Which day? (a date, or a holiday like Christmas Day)", values)
     day, name = found
     doors = _doors_named(ctx, slots) or values.get("doors") or None
-    op = {"op": "add_exception_day", "property": ctx.prop.name, "date": day.isoformat(), "name": name,
-          "mode": values.get("mode") or mode, "doors": doors}
+    op = {
+        "op": "add_exception_day",
+        "property": ctx.prop.name,
+        "date": day.isoformat(),
+        "name": name,
+        "mode": values.get("mode") or mode,
+        "doors": doors,
+    }
     return confirm([op], values={**values, "date": day.isoformat(), "name": name})
 
 
@@ -102,18 +120,23 @@ def remove_exception_day(ctx: TurnContext, slots: Slots, values: dict[str, Any])
             listing = ", ".join(f"{d.name} ({d.day:%a %-d %b})" for d in days) or "none are set"
             return ask(["date"], f"Which exception day? Coming: {listing}.", values)
         found = (days[0].day, days[0].name)
-    return confirm([{"op": "remove_exception_day", "property": ctx.prop.name, "date": found[0].isoformat()}],
-                   values=values)
+    return confirm([{"op": "remove_exception_day", "property": ctx.prop.name, "date": found[0].isoformat()}], values=values)
 
 
 def ask_exception_days(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     policy.require_calendar_view(ctx.principal, ctx.prop)
     days = [day_json(ctx.session, d) for d in coming_days(ctx.session, ctx.prop, ctx.now.astimezone(ctx.tz).date())]
-    lines = [f"{d['name']} ({date.fromisoformat(d['date']):%a %-d %b %Y}): "
-             + ("closed" if d["mode"] == "closed" else f"runs as a {d['mode']}")
-             + (f", {', '.join(d['doors'])}" if d["doors"] else "") for d in days]
-    text = ("Coming exception days at " + ctx.prop.name + ": " + "; ".join(lines) + ".") if lines else \
-        f"{ctx.prop.name} has no exception days coming up."
+    lines = [
+        f"{d['name']} ({date.fromisoformat(d['date']):%a %-d %b %Y}): "
+        + ("closed" if d["mode"] == "closed" else f"runs as a {d['mode']}")
+        + (f", {', '.join(d['doors'])}" if d["doors"] else "")
+        for d in days
+    ]
+    text = (
+        ("Coming exception days at " + ctx.prop.name + ": " + "; ".join(lines) + ".")
+        if lines
+        else f"{ctx.prop.name} has no exception days coming up."
+    )
     locked = active_lockdowns(ctx.session, ctx.prop.id, ctx.now)
     if locked:
         text += " " + lockdown_state(ctx, locked)
@@ -128,6 +151,14 @@ def lockdown_state(ctx: TurnContext, locked: list[Any]) -> str:
     return f"Locked down: {', '.join(names)}."
 
 
+def holiday_moment(ctx: TurnContext, text: str) -> datetime | None:
+    """A question about a named holiday ("why can't I get in on christmas day?"): that day at this wall time."""
+    holiday = holiday_in_text(ctx.prop, text, ctx.now.astimezone(ctx.tz).date())
+    if holiday is None:
+        return None
+    return datetime.combine(holiday.day, ctx.now.astimezone(ctx.tz).time().replace(tzinfo=None), tzinfo=ctx.tz)
+
+
 def describe_exception_day(session: Any, op: dict[str, Any], tz: Any) -> str:
     """ "close every scheduled door on Christmas Day (Fri 25 Dec 2026) ..." with what stays open and is cancelled."""
     from access_core.lookup import property_by_name
@@ -137,8 +168,15 @@ def describe_exception_day(session: Any, op: dict[str, Any], tz: Any) -> str:
     where = ", ".join(doors) if doors else "every scheduled door"
     on = f"on {op.get('name') or day} ({day:%a %-d %b %Y})"
     if mode != "closed":
-        weekday = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday",
-                   "Sat": "Saturday", "Sun": "Sunday"}.get(str(mode), str(mode))
+        weekday = {
+            "Mon": "Monday",
+            "Tue": "Tuesday",
+            "Wed": "Wednesday",
+            "Thu": "Thursday",
+            "Fri": "Friday",
+            "Sat": "Saturday",
+            "Sun": "Sunday",
+        }.get(str(mode), str(mode))
         return f"run {where} on its {weekday} schedule {on}"
     head = f"close {where} {on}"
     if prop is None:
@@ -147,12 +185,12 @@ def describe_exception_day(session: Any, op: dict[str, Any], tz: Any) -> str:
         closed, stays = closure(session, prop)
         head += " (" + "; ".join(f"{', '.join(names)} through {key}" for key, names in closed.items()) + ")"
         head += "; doors without a schedule in a key stay open through it: " + ", ".join(stays)
-    ids = None if not doors else frozenset(
-        session.scalars(select(Door.id).where(Door.property_id == prop.id, Door.name.in_(doors))))
+    ids = None if not doors else frozenset(session.scalars(select(Door.id).where(Door.property_id == prop.id, Door.name.in_(doors))))
     cancelled = reservations_on(session, prop, day, ids)
     if cancelled:
         head += "; this cancels " + ", ".join(
-            f"{r.person.label}'s {r.amenity.name} reservation ({r.starts_at.astimezone(tz):%H:%M})" for r in cancelled)
+            f"{r.person.label}'s {r.amenity.name} reservation ({r.starts_at.astimezone(tz):%H:%M})" for r in cancelled
+        )
     return head
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from access_core import policy
-from access_core.errors import Invalid, NotFound
-from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.decide import NO_RULES, DoorRules
+from access_core.errors import Invalid, NotFound
 from access_core.exception_days import amenity_rules, closed_day_in
+from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome, moment
 from access_core.timefmt import moment_text, when

@@ -32,8 +32,7 @@ def add_exception_day(ctx: Context, op: dict[str, Any]) -> Outcome:
         raise Invalid("date" if "date" in str(exc) else "mode", str(exc)) from None
     door_ids = _door_ids(ctx, op.get("doors"))
     name = str(op.get("name") or "").strip() or day.isoformat()
-    for old in ctx.session.scalars(select(ExceptionDay).where(
-            ExceptionDay.property_id == ctx.prop.id, ExceptionDay.day == day)):
+    for old in ctx.session.scalars(select(ExceptionDay).where(ExceptionDay.property_id == ctx.prop.id, ExceptionDay.day == day)):
         if old.door_ids == door_ids:
             ctx.session.delete(old)
     entry = ExceptionDay(property_id=ctx.prop.id, day=day, name=name, mode=mode, door_ids=door_ids)
@@ -59,12 +58,10 @@ def remove_exception_day(ctx: Context, op: dict[str, Any]) -> Outcome:
         day = parse_day(op.get("date"))
     except ValueError as exc:
         raise Invalid("date", str(exc)) from None
-    entries = list(ctx.session.scalars(select(ExceptionDay).where(
-        ExceptionDay.property_id == ctx.prop.id, ExceptionDay.day == day)))
+    entries = list(ctx.session.scalars(select(ExceptionDay).where(ExceptionDay.property_id == ctx.prop.id, ExceptionDay.day == day)))
     if not entries:
         raise Invalid("date", f"{ctx.prop.name} has no exception day on {day:%a %-d %b %Y}.")
-    undo = [{"op": "add_exception_day", "property": ctx.prop.name, **{
-        k: v for k, v in day_json(ctx.session, e).items()}} for e in entries]
+    undo = [{"op": "add_exception_day", "property": ctx.prop.name, **{k: v for k, v in day_json(ctx.session, e).items()}} for e in entries]
     for entry in entries:
         ctx.session.delete(entry)
     ctx.session.flush()

@@ -31,26 +31,37 @@ def start_lockdown(ctx: Context, op: dict[str, Any]) -> Outcome:
         names = [names]
     door_ids = sorted({str(ctx.door(n).id) for n in names}, key=int) if names else None
     reason = str(op.get("reason") or "").strip() or None
-    lockdown = Lockdown(property_id=ctx.prop.id, door_ids=door_ids, reason=reason,
-                        started_at=ctx.now, started_by_id=ctx.principal.person_id)
+    lockdown = Lockdown(
+        property_id=ctx.prop.id, door_ids=door_ids, reason=reason, started_at=ctx.now, started_by_id=ctx.principal.person_id
+    )
     ctx.session.add(lockdown)
     doors = _names(ctx, door_ids_of(door_ids))
-    ctx.session.add(PropertyEvent(property_id=ctx.prop.id, at=ctx.now, kind="lockdown_started",
-                                  actor_id=ctx.principal.person_id, door_ids=door_ids or _all_ids(ctx),
-                                  detail={"reason": reason, "whole_property": door_ids is None}))
+    ctx.session.add(
+        PropertyEvent(
+            property_id=ctx.prop.id,
+            at=ctx.now,
+            kind="lockdown_started",
+            actor_id=ctx.principal.person_id,
+            door_ids=door_ids or _all_ids(ctx),
+            detail={"reason": reason, "whole_property": door_ids is None},
+        )
+    )
     ctx.session.flush()
     ctx.audit("start_lockdown", doors=door_ids and doors, reason=reason, lockdown=lockdown.id)
     what = f"all of {ctx.prop.name}" if door_ids is None else ", ".join(doors)
     because = f" ({reason})" if reason else ""
-    return Outcome(f"Locked down {what}{because}. Doors open only for exempt managers and first responders.",
-                   [{"op": "end_lockdown", "property": ctx.prop.name}],
-                   {"lockdown": {"id": lockdown.id, "doors": None if door_ids is None else doors, "reason": reason}})
+    return Outcome(
+        f"Locked down {what}{because}. Doors open only for exempt managers and first responders.",
+        [{"op": "end_lockdown", "property": ctx.prop.name}],
+        {"lockdown": {"id": lockdown.id, "doors": None if door_ids is None else doors, "reason": reason}},
+    )
 
 
 def end_lockdown(ctx: Context, op: dict[str, Any]) -> Outcome:
     policy.require_lockdown_control(ctx.principal, ctx.prop)
-    active = list(ctx.session.scalars(select(Lockdown).where(
-        Lockdown.property_id == ctx.prop.id, Lockdown.ended_at.is_(None)).order_by(Lockdown.id)))
+    active = list(
+        ctx.session.scalars(select(Lockdown).where(Lockdown.property_id == ctx.prop.id, Lockdown.ended_at.is_(None)).order_by(Lockdown.id))
+    )
     if not active:
         raise Invalid("property", f"{ctx.prop.name} is not locked down.")
     ids: set[str] = set()
@@ -58,10 +69,16 @@ def end_lockdown(ctx: Context, op: dict[str, Any]) -> Outcome:
         lockdown.ended_at, lockdown.ended_by_id = ctx.now, ctx.principal.person_id
         ids |= set(lockdown.door_ids or _all_ids(ctx))
     door_ids = sorted(ids, key=int)
-    ctx.session.add(PropertyEvent(property_id=ctx.prop.id, at=ctx.now, kind="lockdown_lifted",
-                                  actor_id=ctx.principal.person_id, door_ids=door_ids,
-                                  detail={"lockdowns": [ld.id for ld in active]}))
+    ctx.session.add(
+        PropertyEvent(
+            property_id=ctx.prop.id,
+            at=ctx.now,
+            kind="lockdown_lifted",
+            actor_id=ctx.principal.person_id,
+            door_ids=door_ids,
+            detail={"lockdowns": [ld.id for ld in active]},
+        )
+    )
     ctx.session.flush()
     ctx.audit("end_lockdown", lockdowns=[ld.id for ld in active])
-    return Outcome(f"Lifted the lockdown of {ctx.prop.name}; its doors follow their keys again.", [],
-                   {"lifted": [ld.id for ld in active]})
+    return Outcome(f"Lifted the lockdown of {ctx.prop.name}; its doors follow their keys again.", [], {"lifted": [ld.id for ld in active]})

@@ -20,12 +20,22 @@ from access_core.sources import decide_person
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 ACTORS = {
-    "P": "ana.lopez@harbor.example", "F": "ben.carter@harbor.example", "L": "carla.diaz@harbor.example",
-    "S": "dev.shah@leasing.example", "D": "eli.novak@installers.example", "A": "kim.tran@callcenter.example",
+    "P": "ana.lopez@harbor.example",
+    "F": "ben.carter@harbor.example",
+    "L": "carla.diaz@harbor.example",
+    "S": "dev.shah@leasing.example",
+    "D": "eli.novak@installers.example",
+    "A": "kim.tran@callcenter.example",
     "R": "jane.park@example.com",
 }
-CHRISTMAS = {"op": "add_exception_day", "property": "The Foundry", "date": "2026-12-25", "name": "Christmas Day",
-             "mode": "closed", "doors": None}
+CHRISTMAS = {
+    "op": "add_exception_day",
+    "property": "The Foundry",
+    "date": "2026-12-25",
+    "name": "Christmas Day",
+    "mode": "closed",
+    "doors": None,
+}
 NYE_AS_SUNDAY = {**CHRISTMAS, "date": "2026-12-31", "name": "New Year's Eve", "mode": "Sun"}
 REMOVE = {"op": "remove_exception_day", "property": "The Foundry", "date": "2026-12-25"}
 
@@ -53,8 +63,7 @@ def test_only_portfolio_and_full_managers_edit_the_calendar(session: Session, wh
         execute(ctx(session, who), op)
 
 
-@pytest.mark.parametrize(("who", "may"), [("P", True), ("F", True), ("L", True), ("S", True), ("D", False),
-                                          ("A", False), ("R", False)])
+@pytest.mark.parametrize(("who", "may"), [("P", True), ("F", True), ("L", True), ("S", True), ("D", False), ("A", False), ("R", False)])
 def test_who_may_list_the_calendar(session: Session, who: str, may: bool) -> None:
     c = ctx(session, who)
     if may:
@@ -77,16 +86,16 @@ CLOSED_TABLE = [
 
 
 @pytest.mark.parametrize(("who", "door", "at", "expected"), CLOSED_TABLE)
-def test_a_closed_day_closes_only_scheduled_doors(session: Session, who: str, door: str, at: str,
-                                                  expected: tuple[str, ...]) -> None:
+def test_a_closed_day_closes_only_scheduled_doors(session: Session, who: str, door: str, at: str, expected: tuple[str, ...]) -> None:
     execute(ctx(session, "F"), CHRISTMAS)
     assert reasons(session, who, door, at) == expected
     if not who.startswith("doorcode:"):
         person = require_person(session, ACTORS.get(who, who))
         target = door_in(session, foundry(session), door)
         moment = datetime.fromisoformat(at)
-        assert AccessIndex.build(session, foundry(session)).decide(person.id, target.id, moment) == \
-            decide_person(session, person, target, moment)
+        assert AccessIndex.build(session, foundry(session)).decide(person.id, target.id, moment) == decide_person(
+            session, person, target, moment
+        )
 
 
 def test_a_weekday_mode_runs_that_weekdays_windows(session: Session) -> None:
@@ -110,8 +119,7 @@ def test_removing_the_day_opens_again(session: Session) -> None:
         execute(ctx(session, "F"), REMOVE)
 
 
-@pytest.mark.parametrize(("field", "value"), [("date", "2026-13-01"), ("date", "christmas"), ("mode", "holiday"),
-                                              ("doors", ["Ballroom"])])
+@pytest.mark.parametrize(("field", "value"), [("date", "2026-13-01"), ("date", "christmas"), ("mode", "holiday"), ("doors", ["Ballroom"])])
 def test_bad_values_are_refused(session: Session, field: str, value: object) -> None:
     with pytest.raises((Invalid, NotFound)):
         execute(ctx(session, "F"), {**CHRISTMAS, field: value})
@@ -121,8 +129,9 @@ def _reserve(session: Session, starts: str, ends: str) -> Reservation:
     roof = session.scalar(select(Amenity).where(Amenity.name == "Roof Deck"))
     assert roof is not None
     jane = require_person(session, ACTORS["R"])
-    reservation = Reservation(amenity_id=roof.id, person_id=jane.id, starts_at=datetime.fromisoformat(starts),
-                              ends_at=datetime.fromisoformat(ends))
+    reservation = Reservation(
+        amenity_id=roof.id, person_id=jane.id, starts_at=datetime.fromisoformat(starts), ends_at=datetime.fromisoformat(ends)
+    )
     session.add(reservation)
     session.flush()
     return reservation
@@ -145,8 +154,13 @@ def test_a_day_closing_other_doors_cancels_nothing(session: Session) -> None:
 
 def test_no_reservation_on_a_closed_day(session: Session) -> None:
     execute(ctx(session, "F"), CHRISTMAS)
-    reserve = {"op": "reserve_amenity", "amenity": "Roof Deck", "person": ACTORS["R"],
-               "starts_at": "2026-12-25T14:00:00-05:00", "ends_at": "2026-12-25T16:00:00-05:00"}
+    reserve = {
+        "op": "reserve_amenity",
+        "amenity": "Roof Deck",
+        "person": ACTORS["R"],
+        "starts_at": "2026-12-25T14:00:00-05:00",
+        "ends_at": "2026-12-25T16:00:00-05:00",
+    }
     with pytest.raises(Invalid, match="closed"):
         execute(ctx(session, "R"), reserve)
     execute(ctx(session, "R"), {**reserve, "starts_at": "2026-12-26T14:00:00-05:00", "ends_at": "2026-12-26T16:00:00-05:00"})

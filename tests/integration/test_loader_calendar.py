@@ -15,13 +15,16 @@ from access_core.models import ExceptionDay, Key, Property
 from tests.integration.test_loader import FOUNDRY_TEXT, dump
 
 ANCHOR = "    delivery_doors: [Front Entrance, Package Room]\n"
-GOOD = ANCHOR + """    country: US
+GOOD = (
+    ANCHOR
+    + """    country: US
     subdivision: NY
     exception_days:
       - {date: 2026-12-25, name: Christmas Day, mode: closed}
       - {date: 2026-12-31, name: New Year's Eve, mode: Sun}
       - {date: 2027-01-01, name: New Year's Day, mode: closed, doors: [Gym]}
 """
+)
 EXEMPT_KEY = "      - {name: First Responders, shareable: false, lockdown_exempt: true, doors: [Front Entrance]}\n"
 
 
@@ -42,7 +45,10 @@ def test_the_calendar_fields_load_and_reload_unchanged(foundry: Database) -> Non
         assert prop is not None and (prop.country, prop.subdivision) == ("US", "NY")
         days = session.scalars(select(ExceptionDay).order_by(ExceptionDay.day)).all()
         assert [(d.day, d.mode, d.door_ids is None) for d in days] == [
-            (date(2026, 12, 25), "closed", True), (date(2026, 12, 31), "Sun", True), (date(2027, 1, 1), "closed", False)]
+            (date(2026, 12, 25), "closed", True),
+            (date(2026, 12, 31), "Sun", True),
+            (date(2027, 1, 1), "closed", False),
+        ]
         exempt = session.scalar(select(Key).where(Key.name == "First Responders"))
         assert exempt is not None and exempt.lockdown_exempt
 
@@ -51,21 +57,23 @@ BAD = [
     ("bad date", GOOD.replace("date: 2026-12-31", "date: 2026-12-32"), EXEMPT_KEY, "2026-12-32", "must be a date"),
     ("bad mode", GOOD.replace("mode: Sun", "mode: Holiday"), EXEMPT_KEY, "mode: Holiday", "neither closed nor a weekday"),
     ("unknown door", GOOD.replace("doors: [Gym]", "doors: [Ballroom]"), EXEMPT_KEY, "Ballroom", "not a door"),
-    ("unknown field", GOOD.replace("mode: closed}", "mode: closed, open: false}", 1), EXEMPT_KEY, "open: false",
-     "unknown field"),
+    ("unknown field", GOOD.replace("mode: closed}", "mode: closed, open: false}", 1), EXEMPT_KEY, "open: false", "unknown field"),
     ("twice", GOOD + "      - {date: 2026-12-25, name: Xmas, mode: closed}\n", EXEMPT_KEY, "Xmas", "appears twice"),
-    ("exempt and shareable", GOOD, EXEMPT_KEY.replace("shareable: false", "shareable: true"), "shareable: true, lockdown_exempt",
-     "can't be shareable"),
+    (
+        "exempt and shareable",
+        GOOD,
+        EXEMPT_KEY.replace("shareable: false", "shareable: true"),
+        "shareable: true, lockdown_exempt",
+        "can't be shareable",
+    ),
     ("bad country", GOOD.replace("country: US", "country: XX"), EXEMPT_KEY, "country: XX", "not a country code"),
-    ("bad subdivision", GOOD.replace("subdivision: NY", "subdivision: ZZ"), EXEMPT_KEY, "subdivision: ZZ",
-     "not a subdivision"),
+    ("bad subdivision", GOOD.replace("subdivision: NY", "subdivision: ZZ"), EXEMPT_KEY, "subdivision: ZZ", "not a subdivision"),
     ("subdivision without country", GOOD.replace("    country: US\n", ""), EXEMPT_KEY, "subdivision: NY", "needs 'country'"),
 ]
 
 
 @pytest.mark.parametrize(("name", "extra", "key", "marker", "reason"), BAD, ids=[b[0] for b in BAD])
-def test_a_bad_calendar_is_refused_whole(foundry: Database, name: str, extra: str, key: str, marker: str,
-                                         reason: str) -> None:
+def test_a_bad_calendar_is_refused_whole(foundry: Database, name: str, extra: str, key: str, marker: str, reason: str) -> None:
     before = dump(foundry)
     text = with_calendar(extra, key)
     with pytest.raises(FileErrors) as refused, foundry.session() as session:

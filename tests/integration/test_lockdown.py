@@ -12,7 +12,7 @@ from access_core import queries
 from access_core.access_index import AccessIndex
 from access_core.errors import Refused
 from access_core.lookup import door_in, require_person
-from access_core.models import Door, Grant, Key, KeyDoor, Person, Property
+from access_core.models import Door, Grant, Key, KeyDoor, Property
 from access_core.principal import load_principal
 from access_core.property_events import visible_property_events
 from access_core.services.context import Context
@@ -22,8 +22,12 @@ from access_core.sources import decide_person
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 LATER = datetime.fromisoformat("2026-12-01T12:00:00-05:00")
 ACTORS = {
-    "P": "ana.lopez@harbor.example", "F": "ben.carter@harbor.example", "L": "carla.diaz@harbor.example",
-    "S": "dev.shah@leasing.example", "D": "eli.novak@installers.example", "A": "kim.tran@callcenter.example",
+    "P": "ana.lopez@harbor.example",
+    "F": "ben.carter@harbor.example",
+    "L": "carla.diaz@harbor.example",
+    "S": "dev.shah@leasing.example",
+    "D": "eli.novak@installers.example",
+    "A": "kim.tran@callcenter.example",
     "R": "jane.park@example.com",
 }
 WHOLE = {"op": "start_lockdown", "property": "The Foundry", "doors": None, "reason": "gas leak"}
@@ -70,8 +74,7 @@ def _first_responders(session: Session, holder: str = "priya.shah@example.com") 
     session.add(key)
     session.flush()
     person = require_person(session, holder)
-    session.add(Grant(person_id=person.id, key_id=key.id, starts_at=NOW.replace(year=2025), ends_at=None,
-                      resident=False, may_share=False))
+    session.add(Grant(person_id=person.id, key_id=key.id, starts_at=NOW.replace(year=2025), ends_at=None, resident=False, may_share=False))
     session.flush()
 
 
@@ -116,10 +119,16 @@ def test_a_single_door_lockdown_leaves_the_others(session: Session) -> None:
     assert check(session, "R", "Front Entrance") == ()
 
 
-@pytest.mark.parametrize(("who", "door", "allowed"), [
-    ("F", "Garage Gate", True), ("P", "Garage Gate", True), ("L", "Garage Gate", False),
-    ("A", "Front Entrance", False), ("priya.shah@example.com", "Front Entrance", True),
-])
+@pytest.mark.parametrize(
+    ("who", "door", "allowed"),
+    [
+        ("F", "Garage Gate", True),
+        ("P", "Garage Gate", True),
+        ("L", "Garage Gate", False),
+        ("A", "Front Entrance", False),
+        ("priya.shah@example.com", "Front Entrance", True),
+    ],
+)
 def test_remote_unlocks_during_a_lockdown(session: Session, who: str, door: str, allowed: bool) -> None:
     _first_responders(session)
     execute(ctx(session, "F"), WHOLE)
@@ -155,5 +164,3 @@ def test_lifting_ends_every_lockdown_at_once(session: Session) -> None:
     execute(ctx(session, "F", LATER), LIFT)
     at = datetime.fromisoformat("2026-12-01T13:00:00-05:00")
     assert check(session, "R", "Garage Gate", at) == () and check(session, "R", "Gym", at) == ()
-
-

@@ -27,8 +27,7 @@ WEEKDAYS = "Mon-Fri 08:00-18:00"
 SUNDAY_ONLY = "Sun 01:00-03:00"
 # Fri 25 Dec 2026 closed; Thu 31 Dec 2026 runs as a Sunday; Sun 1 Nov 2026 (25 hours) closed;
 # Sun 8 Mar 2026 (23 hours) runs as a Monday.
-CALENDAR = DoorRules({date(2026, 12, 25): "closed", date(2026, 12, 31): "Sun",
-                      date(2026, 11, 1): "closed", date(2026, 3, 8): "Mon"})
+CALENDAR = DoorRules({date(2026, 12, 25): "closed", date(2026, 12, 31): "Sun", date(2026, 11, 1): "closed", date(2026, 3, 8): "Mon"})
 
 CALENDAR_TABLE = [
     # schedule, instant, reasons
@@ -76,8 +75,7 @@ def test_lockdown_spares_only_exempt_sources(exempt: bool, at: datetime, expecte
 
 def test_exempt_source_still_follows_its_schedule_and_closed_days() -> None:
     rules = DoorRules({date(2026, 12, 25): "closed"}, ((local(2026, 12, 20), None),))
-    assert decide([key(WEEKDAYS, exempt=True)], local(2026, 12, 25, 10), NY, door_activated=True,
-                  rules=rules).reasons == ("closed_day",)
+    assert decide([key(WEEKDAYS, exempt=True)], local(2026, 12, 25, 10), NY, door_activated=True, rules=rules).reasons == ("closed_day",)
     assert decide([key(WEEKDAYS, exempt=True)], local(2026, 12, 24, 10), NY, door_activated=True, rules=rules).allowed
 
 

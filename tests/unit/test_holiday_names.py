@@ -17,40 +17,52 @@ GIVEN = Property(name="Given", address="somewhere", timezone="America/New_York",
 DEC_1 = date(2026, 12, 1)
 
 
-@pytest.mark.parametrize(("prop", "place"), [
-    (BROOKLYN, ("US", "NY")), (PORTLAND, ("US", "OR")), (TORONTO, ("CA", "ON")), (LONDON, ("GB", None)),
-    (GIVEN, ("CA", "QC")),
-])
+@pytest.mark.parametrize(
+    ("prop", "place"),
+    [
+        (BROOKLYN, ("US", "NY")),
+        (PORTLAND, ("US", "OR")),
+        (TORONTO, ("CA", "ON")),
+        (LONDON, ("GB", None)),
+        (GIVEN, ("CA", "QC")),
+    ],
+)
 def test_country_and_state(prop: Property, place: tuple[str, str | None]) -> None:
     assert place_of(prop) == place
 
 
-@pytest.mark.parametrize(("prop", "name", "day"), [
-    (BROOKLYN, "Christmas Day", date(2026, 12, 25)),
-    (BROOKLYN, "christmas", date(2026, 12, 25)),
-    (BROOKLYN, "Thanksgiving", date(2027, 11, 25)),  # this year's is past: the next one
-    (TORONTO, "Thanksgiving", date(2027, 10, 11)),  # Canada's falls in October
-    (BROOKLYN, "Independence Day", date(2027, 7, 4)),
-    (BROOKLYN, "New Year's Eve", date(2026, 12, 31)),
-    (BROOKLYN, "new year's day", date(2027, 1, 1)),
-    (TORONTO, "Boxing Day", date(2026, 12, 26)),
-    (LONDON, "Boxing Day", date(2026, 12, 26)),
-    (BROOKLYN, "Boxing Day", None),  # not a holiday in New York
-    (BROOKLYN, "Lincoln's Birthday", date(2027, 2, 12)),  # a New York state holiday
-    (PORTLAND, "Lincoln's Birthday", None),
-])
+@pytest.mark.parametrize(
+    ("prop", "name", "day"),
+    [
+        (BROOKLYN, "Christmas Day", date(2026, 12, 25)),
+        (BROOKLYN, "christmas", date(2026, 12, 25)),
+        (BROOKLYN, "Thanksgiving", date(2027, 11, 25)),  # this year's is past: the next one
+        (TORONTO, "Thanksgiving", date(2027, 10, 11)),  # Canada's falls in October
+        (BROOKLYN, "Independence Day", date(2027, 7, 4)),
+        (BROOKLYN, "New Year's Eve", date(2026, 12, 31)),
+        (BROOKLYN, "new year's day", date(2027, 1, 1)),
+        (TORONTO, "Boxing Day", date(2026, 12, 26)),
+        (LONDON, "Boxing Day", date(2026, 12, 26)),
+        (BROOKLYN, "Boxing Day", None),  # not a holiday in New York
+        (BROOKLYN, "Lincoln's Birthday", date(2027, 2, 12)),  # a New York state holiday
+        (PORTLAND, "Lincoln's Birthday", None),
+    ],
+)
 def test_next_date_of_a_named_holiday(prop: Property, name: str, day: date | None) -> None:
     found = next_holiday(prop, name, DEC_1)
     assert (found.day if found else None) == day
 
 
-@pytest.mark.parametrize(("text", "name"), [
-    ("we're closed on Christmas Day", "Christmas Day"),
-    ("treat New Year's Eve like a Sunday", "New Year's Eve"),
-    ("we're closed on new year's day", "New Year's Day"),
-    ("close the pool on thanksgiving", "Thanksgiving Day"),
-    ("close the pool on friday", None),
-])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("we're closed on Christmas Day", "Christmas Day"),
+        ("treat New Year's Eve like a Sunday", "New Year's Eve"),
+        ("we're closed on new year's day", "New Year's Day"),
+        ("close the pool on thanksgiving", "Thanksgiving Day"),
+        ("close the pool on friday", None),
+    ],
+)
 def test_a_holiday_named_in_a_message(text: str, name: str | None) -> None:
     found = holiday_in_text(BROOKLYN, text, DEC_1)
     assert (found.name if found else None) == name
