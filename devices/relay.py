@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, case, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 from access_core.db import Database, retry_busy
@@ -27,6 +27,7 @@ from devices import compile as wire
 from devices.bus import Bus, commands_stream
 from devices.models import DeviceChange, DeviceDoor, DeviceMessage
 from devices.plan import DoorWork, plan_changes
+from devices.rules_wire import door_rules, revision, rules_message
 
 Clock = Callable[[], datetime]
 MAX_CATCH_UP = 200
@@ -91,18 +92,32 @@ class Relay:
         """Held around each step; a lock shared with the ingestion keeps SQLite's single writer free."""
 
     def compile_pending(self, limit: int = 500) -> int:
+        """Compile pending changes; those touching doors' rules (a lockdown) first, whatever is queued before them."""
+        return self._compile(limit, urgent=True) + self._compile(limit, urgent=False)
+
+    def _compile(self, limit: int, *, urgent: bool) -> int:
         now = self.clock()
         with self.database.session() as session:
-            changes = session.scalars(select(DeviceChange).where(DeviceChange.compiled_at.is_(None))
-                                      .order_by(DeviceChange.id).limit(limit).with_for_update(skip_locked=True)).all()
+            query = select(DeviceChange).where(DeviceChange.compiled_at.is_(None))
+            if urgent:
+                query = query.where(cast(DeviceChange.payload, String).like('%"rules%'))
+            changes = session.scalars(query.order_by(DeviceChange.id).limit(limit).with_for_update(skip_locked=True)).all()
             if not changes:
                 return 0
             plan = plan_changes(session, [c.payload for c in changes])
+            for property_id in sorted(plan.rules):
+                self._write_rules(session, property_id, now, changes[-1].id)
             for property_id, work in plan.by_property().items():
                 self._write_messages(session, property_id, work, now, changes[-1].id)
             for change in changes:
                 change.compiled_at = now
         return len(changes)
+
+    def _write_rules(self, session: Session, property_id: int, now: datetime, change_id: int) -> None:
+        for door_id, rules in sorted(door_rules(session, property_id, now).items()):
+            session.add(DeviceMessage(message_id=f"rules-{door_id}-{change_id}", property_id=property_id,
+                                      door_id=door_id, kind="rules", payload={"rev": change_id, **rules}, created_at=now))
+        session.flush()
 
     def _write_messages(self, session: Session, property_id: int, work: dict[int, DoorWork], now: datetime,
                         change_id: int) -> None:
@@ -122,8 +137,9 @@ class Relay:
 
     def publish_pending(self, limit: int = 1000) -> int:
         with self.database.session() as session:
+            rules_first = case((DeviceMessage.kind == "rules", 0), else_=1)
             messages = session.scalars(select(DeviceMessage).where(DeviceMessage.published_at.is_(None))
-                                       .order_by(DeviceMessage.id).limit(limit)).all()
+                                       .order_by(rules_first, DeviceMessage.id).limit(limit)).all()
             by_stream: dict[str, list[dict[str, Any]]] = {}
             for m in messages:
                 by_stream.setdefault(commands_stream(self.bus.prefix, m.property_id), []).append(as_wire(m))
@@ -145,7 +161,7 @@ class Relay:
                 DeviceMessage.kind == "delta", DeviceMessage.published_at.is_not(None),
                 DeviceMessage.version <= newest - keep))
             commands = session.execute(delete(DeviceMessage).where(
-                DeviceMessage.kind == "command", DeviceMessage.published_at < self.clock() - commands_for))
+                DeviceMessage.kind.in_(("command", "rules")), DeviceMessage.published_at < self.clock() - commands_for))
             return int(deltas.rowcount or 0) + int(commands.rowcount or 0)  # type: ignore[attr-defined]
 
     def step(self) -> int:
@@ -211,13 +227,14 @@ def catch_up(session: Session, door_id: int, version: int, now: datetime) -> lis
     if door is None:
         return []
     current = door_rows(session, door.property_id, [door_id])[door_id].version
+    rules = rules_message(door_id, revision(session), door_rules(session, door.property_id, now, [door_id])[door_id])
     if version == current:
-        return []
+        return [rules]
     if 0 <= version < current and current - version <= MAX_CATCH_UP:
         deltas = session.scalars(select(DeviceMessage).where(
             DeviceMessage.door_id == door_id, DeviceMessage.kind == "delta", DeviceMessage.version > version)
             .order_by(DeviceMessage.version)).all()
         if [m.version for m in deltas] == list(range(version + 1, current + 1)):
-            return [as_wire(m) for m in deltas]
+            return [rules, *(as_wire(m) for m in deltas)]
     payload = wire.snapshots(session, door.property_id, now, [door_id])[door_id]
     return [snapshot_message(door_id, current, payload)]
