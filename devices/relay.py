@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, cast, delete, select, update
+from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 from access_core.db import Database, retry_busy
@@ -106,18 +106,19 @@ class Relay:
                 return 0
             plan = plan_changes(session, [c.payload for c in changes])
             for property_id in sorted(plan.rules):
-                self._write_rules(session, property_id, now, changes[-1].id)
+                self._send_rules(session, property_id, now, changes[-1].id)
             for property_id, work in plan.by_property().items():
                 self._write_messages(session, property_id, work, now, changes[-1].id)
             for change in changes:
                 change.compiled_at = now
         return len(changes)
 
-    def _write_rules(self, session: Session, property_id: int, now: datetime, change_id: int) -> None:
-        for door_id, rules in sorted(door_rules(session, property_id, now).items()):
-            session.add(DeviceMessage(message_id=f"rules-{door_id}-{change_id}", property_id=property_id,
-                                      door_id=door_id, kind="rules", payload={"rev": change_id, **rules}, created_at=now))
-        session.flush()
+    def _send_rules(self, session: Session, property_id: int, now: datetime, change_id: int) -> None:
+        """Every door's rules, straight onto the bus ahead of anything stored: they are state, not steps (the newest
+        revision wins), so they are sent again rather than kept; a crash before the commit sends them again."""
+        messages = [rules_message(door_id, change_id, rules)
+                    for door_id, rules in sorted(door_rules(session, property_id, now).items())]
+        self.bus.publish_many(commands_stream(self.bus.prefix, property_id), messages)
 
     def _write_messages(self, session: Session, property_id: int, work: dict[int, DoorWork], now: datetime,
                         change_id: int) -> None:
@@ -137,9 +138,8 @@ class Relay:
 
     def publish_pending(self, limit: int = 1000) -> int:
         with self.database.session() as session:
-            rules_first = case((DeviceMessage.kind == "rules", 0), else_=1)
             messages = session.scalars(select(DeviceMessage).where(DeviceMessage.published_at.is_(None))
-                                       .order_by(rules_first, DeviceMessage.id).limit(limit)).all()
+                                       .order_by(DeviceMessage.id).limit(limit)).all()
             by_stream: dict[str, list[dict[str, Any]]] = {}
             for m in messages:
                 by_stream.setdefault(commands_stream(self.bus.prefix, m.property_id), []).append(as_wire(m))
@@ -161,7 +161,7 @@ class Relay:
                 DeviceMessage.kind == "delta", DeviceMessage.published_at.is_not(None),
                 DeviceMessage.version <= newest - keep))
             commands = session.execute(delete(DeviceMessage).where(
-                DeviceMessage.kind.in_(("command", "rules")), DeviceMessage.published_at < self.clock() - commands_for))
+                DeviceMessage.kind == "command", DeviceMessage.published_at < self.clock() - commands_for))
             return int(deltas.rowcount or 0) + int(commands.rowcount or 0)  # type: ignore[attr-defined]
 
     def step(self) -> int:
