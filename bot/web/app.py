@@ -58,7 +58,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
 
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
-    from bot import rest_api, sms
+    from bot import rest_api, rest_calendar, sms
 
     app.include_router(sms.router(turns))
     from bot import voice
@@ -67,6 +67,7 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     app.include_router(voice.router(database))
     app.include_router(agent_console.router(database))
     app.include_router(rest_api.router(database))
+    app.include_router(rest_calendar.router(database))
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 
