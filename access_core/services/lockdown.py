@@ -10,6 +10,7 @@ from access_core import policy
 from access_core.door_rules import door_ids_of
 from access_core.errors import Invalid
 from access_core.models import Door, Lockdown, PropertyEvent
+from access_core.property_alerts import PropertyAlert, announce_after_commit
 from access_core.services.context import Context, Outcome
 
 
@@ -50,6 +51,9 @@ def start_lockdown(ctx: Context, op: dict[str, Any]) -> Outcome:
     ctx.audit("start_lockdown", doors=door_ids and doors, reason=reason, lockdown=lockdown.id)
     what = f"all of {ctx.prop.name}" if door_ids is None else ", ".join(doors)
     because = f" ({reason})" if reason else ""
+    announce_after_commit(ctx.session, PropertyAlert(
+        "lockdown_started", ctx.prop.id, ctx.prop.name,
+        f"{ctx.me().label} locked down {what}{because}. Doors open only for exempt managers and first responders."))
     return Outcome(
         f"Locked down {what}{because}. Doors open only for exempt managers and first responders.",
         [{"op": "end_lockdown", "property": ctx.prop.name}],
@@ -81,4 +85,6 @@ def end_lockdown(ctx: Context, op: dict[str, Any]) -> Outcome:
     )
     ctx.session.flush()
     ctx.audit("end_lockdown", lockdowns=[ld.id for ld in active])
+    announce_after_commit(ctx.session, PropertyAlert("lockdown_lifted", ctx.prop.id, ctx.prop.name,
+                                                     f"{ctx.me().label} lifted the lockdown of {ctx.prop.name}."))
     return Outcome(f"Lifted the lockdown of {ctx.prop.name}; its doors follow their keys again.", [], {"lifted": [ld.id for ld in active]})

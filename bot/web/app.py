@@ -69,9 +69,10 @@ def create_app(database: Database | None = None, *, store: Store | None = None, 
     app.include_router(rest_api.router(database))
     app.include_router(rest_calendar.router(database))
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
-        from bot import slack_app
+        from bot import lockdown_alerts, slack_app
 
         app.include_router(slack_app.router(turns))  # its lifespan runs Socket Mode when SLACK_APP_TOKEN is set
+        lockdown_alerts.install(database)
     else:
         @app.post("/slack/events", include_in_schema=False)
         def slack_not_configured() -> Response:

@@ -12,13 +12,11 @@ CARLA, DEV, ANA = "carla.diaz@harbor.example", "dev.shah@leasing.example", "ana.
 
 def test_exception_days_are_added_listed_and_removed(client: TestClient, foundry: Database) -> None:  # noqa: F811
     ben = auth(foundry, BEN)
-    made = client.post("/api/v1/exception-days", headers=ben,
-                       json={"date": "2099-12-25", "name": "Christmas Day", "mode": "closed"})
+    made = client.post("/api/v1/exception-days", headers=ben, json={"date": "2099-12-25", "name": "Christmas Day", "mode": "closed"})
     assert made.status_code == 201, made.text
     for who in (BEN, CARLA, DEV):
         listed = client.get("/api/v1/exception-days", headers=auth(foundry, who))
-        assert listed.json() == {"exception_days": [
-            {"date": "2099-12-25", "name": "Christmas Day", "mode": "closed", "doors": None}]}, who
+        assert listed.json() == {"exception_days": [{"date": "2099-12-25", "name": "Christmas Day", "mode": "closed", "doors": None}]}, who
     for who in (JANE, ELI):
         assert client.get("/api/v1/exception-days", headers=auth(foundry, who)).status_code == 403
     assert client.delete("/api/v1/exception-days/2099-12-25", headers=auth(foundry, CARLA)).status_code == 403
