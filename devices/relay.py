@@ -169,15 +169,12 @@ class Relay:
             return retry_busy(self.compile_pending) + retry_busy(self.publish_pending)
 
     def run(self, stop: threading.Event, interval: float = 0.02, on_error: Callable[[Exception], None] | None = None) -> None:
-        pruned_at = ticked_at = 0.0
+        """Move work until ``stop``; pruning and version ticks run on a thread of their own, so that a slow prune
+        never holds up a lockdown."""
+        upkeep = threading.Thread(target=self._upkeep, args=(stop, on_error), daemon=True)
+        upkeep.start()
         while not stop.is_set():
             try:
-                if time.monotonic() - pruned_at > PRUNE_EVERY_S:
-                    self.prune()
-                    pruned_at = time.monotonic()
-                if time.monotonic() - ticked_at > TICK_EVERY_S:
-                    self.tick_all()
-                    ticked_at = time.monotonic()
                 busy = self.step()
             except Exception as exc:  # a dead Redis or database: keep the work, try again
                 if on_error:
@@ -185,6 +182,23 @@ class Relay:
                 busy = 0
             if not busy:
                 stop.wait(interval)
+        upkeep.join(timeout=5)
+
+    def _upkeep(self, stop: threading.Event, on_error: Callable[[Exception], None] | None) -> None:
+        pruned_at = ticked_at = 0.0
+        while not stop.is_set():
+            try:
+                if time.monotonic() - pruned_at > PRUNE_EVERY_S:
+                    with self.guard:
+                        self.prune()
+                    pruned_at = time.monotonic()
+                if time.monotonic() - ticked_at > TICK_EVERY_S:
+                    self.tick_all()
+                    ticked_at = time.monotonic()
+            except Exception as exc:  # noqa: BLE001 - as in run: try again later
+                if on_error:
+                    on_error(exc)
+            stop.wait(1.0)
 
     def full_sync(self, property_id: int) -> int:
         """Send every door of the property its whole store (first install, or a fleet far behind)."""
