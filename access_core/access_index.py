@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.decide import AccessSource, Decision, decide
+from access_core.decide import NO_RULES, AccessSource, Decision, DoorRules, decide
+from access_core.door_rules import exempt_managers, property_rules
 from access_core.models import Amenity, Door, Grant, GuestShare, Key, KeyDoor, Property, Reservation
 from access_core.sources import cached_schedule, zone
 
@@ -31,17 +32,21 @@ class AccessIndex:
     """Door id -> activated, for every door of the property."""
     sources: dict[tuple[int, int], tuple[AccessSource, ...]]
     """(person id, door id) -> what may let them through, in the order ``decide_person`` reads it."""
+    rules: dict[int, DoorRules]
+    """Door id -> its exception days and lockdowns."""
 
     @classmethod
     def build(cls, session: Session, prop: Property) -> AccessIndex:
         doors = session.execute(select(Door.id, Door.activated).where(Door.property_id == prop.id))
         activated = {door_id: bool(active) for door_id, active in doors}
         sources: Sources = {}
-        _grants(session, prop, sources)
+        rules = property_rules(session, prop.id, list(activated))
+        exempt = exempt_managers(session, prop) if any(r.lockdowns for r in rules.values()) else frozenset()
+        _grants(session, prop, sources, exempt)
         _shares(session, prop, sources)
         _reservations(session, prop, sources)
         frozen = {pair: tuple(found) for pair, found in sources.items()}
-        return cls(zone(prop.timezone), activated, frozen)
+        return cls(zone(prop.timezone), activated, frozen, rules)
 
     def decide(self, person_id: int, door_id: int, at: datetime, *, credential_live: bool = True) -> Decision:
         """May this person open this door of the property at ``at``, and if not, why."""
@@ -49,20 +54,23 @@ class AccessIndex:
         if activated is None:
             raise KeyError(f"door {door_id} is not a door of this property")
         return decide(self.sources.get((person_id, door_id), ()), at, self.tz,
-                      door_activated=activated, credential_live=credential_live)
+                      door_activated=activated, credential_live=credential_live,
+                      rules=self.rules.get(door_id, NO_RULES))
 
 
-def _grants(session: Session, prop: Property, sources: Sources) -> None:
+def _grants(session: Session, prop: Property, sources: Sources, exempt: frozenset[int]) -> None:
     rows = session.execute(
-        select(Grant.person_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Grant.starts_at, Grant.ends_at)
+        select(Grant.person_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Grant.starts_at, Grant.ends_at,
+               Key.lockdown_exempt)
         .join(Key, Key.id == Grant.key_id)
         .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
         .join(Door, Door.id == KeyDoor.door_id)
         .where(Door.property_id == prop.id)
         .order_by(Grant.id)
     )
-    for person_id, door_id, key_name, schedule, starts, ends in rows:
-        source = AccessSource(f"key {key_name}", starts, ends, cached_schedule(schedule))
+    for person_id, door_id, key_name, schedule, starts, ends, key_exempt in rows:
+        source = AccessSource(f"key {key_name}", starts, ends, cached_schedule(schedule),
+                              exempt=person_id in exempt or bool(key_exempt))
         sources.setdefault((person_id, door_id), []).append(source)
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access_core.describe_calendar import describe_exception_day, describe_lockdown
 from access_core.lookup import person_by_ref
 from access_core.services.context import Outcome
 from access_core.timefmt import day_text, moment_text, when
@@ -101,6 +102,10 @@ WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
     "cancel_order": lambda s, op, tz: _order(s, op, tz, "cancel order {}"),
     "confirm_order": lambda s, op, tz: _order(s, op, tz, "confirm order {}"),
     "fulfill_order": lambda s, op, tz: _order(s, op, tz, "mark order {} fulfilled"),
+    "add_exception_day": describe_exception_day,
+    "remove_exception_day": lambda s, op, tz: f"make {op.get('date')} a normal day again (remove its exception day)",
+    "start_lockdown": describe_lockdown,
+    "end_lockdown": lambda s, op, tz: f"lift the lockdown of {op.get('property')} (every door at once)",
 }
 
 
@@ -144,6 +149,20 @@ def _manager(f: Facts, tz: ZoneInfo) -> str:
 
 
 Facts = Mapping[str, Any]
+
+
+def _exception_day_added(f: Facts, tz: ZoneInfo) -> str:
+    where = ", ".join(f["doors"]) if f["doors"] else "every scheduled door"
+    what = "closed" if f["mode"] == "closed" else f"run as a {f['mode']}"
+    cancelled = " Cancelled " + ", ".join(f["cancelled"]) + "." if f["cancelled"] else ""
+    return f"{f['name']} ({f['day']:%a %-d %b %Y}): {where} {what}.{cancelled}"
+
+
+def _lockdown_started(f: Facts, tz: ZoneInfo) -> str:
+    because = f" ({f['reason']})" if f["reason"] else ""
+    return f"Locked down {f['what']}{because}. Doors open only for exempt managers and first responders."
+
+
 DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
     "granted": _granted,
     "revoked": lambda f, tz: f"Revoked {f['person']}'s {f['key']}.",
@@ -184,6 +203,10 @@ DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
     "request_already_open": lambda f, tz: f"A request for {f['upgrade']} is already open (#{f['request']}); "
     "the sales team has it.",
     "request_sent": lambda f, tz: f"Sent your request for {f['upgrade']} to the sales team (#{f['request']}).",
+    "exception_day_added": _exception_day_added,
+    "exception_day_removed": lambda f, tz: f"{f['names']} ({f['day']:%a %-d %b %Y}) is a normal day again.",
+    "lockdown_started": _lockdown_started,
+    "lockdown_lifted": lambda f, tz: f"Lifted the lockdown of {f['property']}; its doors follow their keys again.",
 }
 """Each change a service reports, in the past tense ("Gave Priya Shah Resident 3A from …")."""
 

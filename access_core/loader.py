@@ -21,6 +21,7 @@ TOP_FIELDS = {"portfolio", "managers", "properties"}
 PROPERTY_FIELDS = {
     "name", "address", "timezone", "features", "upgrades", "delivery_doors", "doors", "keys", "people",
     "grants", "keycards", "shares", "doorcodes", "amenities", "services", "experiences", "activity",
+    "country", "subdivision", "exception_days",
 }
 
 
@@ -137,7 +138,7 @@ def _property(session: Session, portfolio: Portfolio, f: Fields, people: dict[st
     session.execute(delete(Property).where(Property.name == name))
     prop = Property(
         portfolio_id=portfolio.id, name=name, address=f.text("address", ""), timezone=tz_name,
-        features=f.words("features"), upgrades=f.words("upgrades"),
+        features=f.words("features"), upgrades=f.words("upgrades"), **sections.holiday_place(f),
     )
     session.add(prop)
     session.flush()
@@ -150,6 +151,7 @@ def _property(session: Session, portfolio: Portfolio, f: Fields, people: dict[st
     sections.shares(ctx, f)
     sections.doorcodes(ctx, f)
     sections.catalog(ctx, f)
+    sections.exception_days(ctx, f)
     return ctx
 
 

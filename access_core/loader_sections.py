@@ -96,11 +96,14 @@ def doors(ctx: Context, pf: Fields) -> None:
 def keys(ctx: Context, pf: Fields) -> None:
     for item, line in pf.items("keys"):
         f = Fields(item, line, "key")
-        f.check_known({"name", "shareable", "doors"})
+        f.check_known({"name", "shareable", "doors", "lockdown_exempt"})
         name = f.text("name")
         if name.lower() in ctx.keys:
             raise f.error("name", f"key {name!r} appears twice")
-        key = Key(property_id=ctx.prop.id, name=name, shareable=f.flag("shareable", False))
+        key = Key(property_id=ctx.prop.id, name=name, shareable=f.flag("shareable", False),
+                  lockdown_exempt=f.flag("lockdown_exempt", False))
+        if key.lockdown_exempt and key.shareable:
+            raise f.error("lockdown_exempt", f"key {name!r} is lockdown_exempt, so it can't be shareable")
         for position, (entry, entry_line) in enumerate(f.items("doors")):
             door, schedule = _key_door(ctx, entry, entry_line)
             if any(kd.door_id == door.id for kd in key.doors):
@@ -267,3 +270,47 @@ def permissions(session: Session, prop: Property, f: Fields) -> tuple[list[str],
 
 
 __all__ = ["Context", "CatalogItem", "Amenity"]
+
+
+def holiday_place(pf: Fields) -> dict[str, str | None]:
+    """``country`` (ISO 3166 alpha-2 with public holidays) and ``subdivision`` (a state of it)."""
+    import holidays
+
+    country = pf.text("country", None)
+    subdivision = pf.text("subdivision", None)
+    if country is None:
+        if subdivision is not None:
+            raise pf.error("subdivision", "'subdivision' needs 'country'")
+        return {"country": None, "subdivision": None}
+    country = country.upper()
+    if country not in holidays.list_supported_countries():
+        raise pf.error("country", f"{country!r} is not a country code with public holidays (like US, CA, GB)")
+    if subdivision is not None:
+        subdivision = subdivision.upper()
+        if subdivision not in holidays.country_holidays(country).subdivisions:
+            raise pf.error("subdivision", f"{subdivision!r} is not a subdivision of {country}")
+    return {"country": country, "subdivision": subdivision}
+
+
+def exception_days(ctx: Context, pf: Fields) -> None:
+    from access_core.exception_days import parse_mode
+    from access_core.models import ExceptionDay
+
+    seen: set[tuple[object, tuple[str, ...] | None]] = set()
+    for item, line in pf.items("exception_days"):
+        f = Fields(item, line, "exception day")
+        f.check_known({"date", "name", "mode", "doors"})
+        day = f.day("date")
+        try:
+            mode = parse_mode(f.text("mode"))
+        except ValueError as exc:
+            raise f.error("mode", str(exc)) from None
+        names = f.words("doors") if f.raw("doors", None) is not None else None
+        door_ids = None if names is None else sorted({str(ctx.door(f, "doors", n).id) for n in names}, key=int)
+        if (day, tuple(door_ids) if door_ids else None) in seen:
+            raise f.error("date", f"{day} appears twice for the same doors")
+        seen.add((day, tuple(door_ids) if door_ids else None))
+        ctx.session.add(ExceptionDay(property_id=ctx.prop.id, day=day, name=f.text("name", day.isoformat()),
+                                     mode=mode, door_ids=door_ids))
+        ctx.count("exception_days")
+    ctx.session.flush()

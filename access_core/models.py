@@ -68,6 +68,10 @@ class Property(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     features: Mapped[list[str]] = mapped_column(default=list)
     upgrades: Mapped[list[str]] = mapped_column(default=list)
+    country: Mapped[str | None] = mapped_column(String(2))
+    """ISO 3166-1 alpha-2 code for public holidays; None: from the address and the time zone."""
+    subdivision: Mapped[str | None] = mapped_column(String(8))
+    """State or province code within ``country`` (e.g. NY)."""
     portfolio: Mapped[Portfolio] = relationship(back_populates="properties")
     doors: Mapped[list[Door]] = relationship(back_populates="property", order_by="Door.id")
     keys: Mapped[list[Key]] = relationship(back_populates="property", order_by="Key.id")
@@ -101,6 +105,8 @@ class Key(Base):
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     shareable: Mapped[bool] = mapped_column(Boolean, default=False)
+    lockdown_exempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    """Its holders' own credentials still open its doors during a lockdown (never shareable)."""
 
     @property
     def has_residence(self) -> bool:
@@ -491,3 +497,52 @@ class IntercomSnapshot(Base):
     content_type: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes]
     taken_at: Mapped[datetime]
+
+
+class ExceptionDay(Base):
+    """A day of a property's calendar on which scheduled doors are closed or run as another weekday."""
+
+    __tablename__ = "exception_days"
+    __table_args__ = (Index("ix_exception_days_property_day", "property_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    """The local date in the property's zone."""
+    name: Mapped[str] = mapped_column(String(200), default="")
+    mode: Mapped[str] = mapped_column(String(8))
+    """``closed`` or a weekday ``Mon`` … ``Sun`` whose windows apply that day."""
+    door_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    """Ids (as text) of the doors it applies to; None for every scheduled door."""
+
+
+class Lockdown(Base):
+    """A lockdown of a whole property (``door_ids`` None) or of some of its doors, until lifted."""
+
+    __tablename__ = "lockdowns"
+    __table_args__ = (Index("ix_lockdowns_property_ended", "property_id", "ended_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    door_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    """Ids (as text) of the doors locked down; None for every door of the property."""
+    reason: Mapped[str | None] = mapped_column(String(400))
+    started_at: Mapped[datetime]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class PropertyEvent(Base):
+    """An event of a whole property in its activity log (a lockdown started or lifted), naming its doors."""
+
+    __tablename__ = "property_events"
+    __table_args__ = (Index("ix_property_events_property_at", "property_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    """``lockdown_started`` or ``lockdown_lifted``."""
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    door_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Ids (as text) of the doors it names."""
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor: Mapped[Person | None] = relationship()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.errors import Refused
-from access_core.models import CallState, Door, Grant, IntercomCall, Key, Permission, Person, Property
+from access_core.models import CallState, Door, Grant, IntercomCall, Key, KeyDoor, Permission, Person, Property
 from access_core.principal import Principal
 from access_core.rules import coverage, residency
 from access_core.uow import SessionReads
@@ -367,6 +367,7 @@ def _unlock(ctx: Looking, command: Any) -> None:
     if call is not None:
         require_call_unlock(ctx.principal, call, door)
     require_unlock(ctx.session, ctx.principal, door, ctx.now, call=call, planning=ctx.planning)
+    require_unlock_in_lockdown(ctx.session, ctx.principal, door, ctx.now)
 
 
 GIVING_KEYS = Rule(
@@ -394,3 +395,48 @@ HANDLING_ORDERS = Rule("confirm_order, fulfill_order: P, F, L", lambda a: requir
 CANCELLING_ORDERS = Rule(
     "cancel_order: its buyer; P, F, L (declining it)", _anyone,
     lambda c, command: require_order_cancelling(c.principal, c.prop, c.buyer_of(command.order)))
+
+
+def require_calendar_editing(principal: Principal, prop: Property) -> None:
+    """add/remove_exception_day: P, F."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required",
+                  f"Exception days at {_where(prop)} are set by its portfolio and full-key managers.")
+
+
+def require_lockdown_control(principal: Principal, prop: Property) -> None:
+    """start_lockdown, end_lockdown: P, F."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    raise Refused("full_key_management_required",
+                  f"Only the portfolio and full-key managers of {_where(prop)} can start or lift a lockdown.")
+
+
+def require_calendar_view(principal: Principal, prop: Property) -> None:
+    """List exception days, see a lockdown's state: P, F, L, S at the property (R only as a reason)."""
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED, SPECIFIC):
+        return
+    raise Refused("key_management_required", f"The calendar of {_where(prop)} is for its key managers.")
+
+
+def require_unlock_in_lockdown(session: Session, principal: Principal, door: Door, at: datetime) -> None:
+    """A remote unlock of a locked-down door: only P, F of the property, or a holder (now) of a
+    lockdown_exempt key with that door; never a concierge agent (DOMAIN "Lockdown")."""
+    from access_core.door_rules import rules_for_door
+
+    if not rules_for_door(session, door).locked_at(at):
+        return
+    prop = door.property
+    if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
+        return
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+        .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Key.lockdown_exempt.is_(True)))
+    if any(g.active_at(at) for g in grants):
+        return
+    raise Refused("lockdown", f"{door.name} is locked down; it can't be unlocked until the lockdown is lifted.")
+
+
+CALENDAR = Rule("add/remove_exception_day: P, F", lambda a: require_calendar_editing(a.principal, a.prop))
+LOCKDOWN = Rule("start_lockdown, end_lockdown: P, F", lambda a: require_lockdown_control(a.principal, a.prop))

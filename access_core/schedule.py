@@ -52,9 +52,11 @@ class Schedule:
 
     windows: tuple[Window, ...]
 
-    def allows(self, local: datetime) -> bool:
+    def allows(self, local: datetime, *, as_weekday: int | None = None) -> bool:
+        """Open at this local time; ``as_weekday`` (0 = Monday) runs the day as another weekday."""
         minute = local.hour * 60 + local.minute
-        return any(w.contains(local.weekday(), minute) for w in self.windows)
+        weekday = local.weekday() if as_weekday is None else as_weekday
+        return any(w.contains(weekday, minute) for w in self.windows)
 
     def canonical(self) -> str:
         return "; ".join(_format_window(w) for w in self.windows)

@@ -24,17 +24,19 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def grant_sources(session: Session, person_id: int, door_id: int) -> list[AccessSource]:
+def grant_sources(session: Session, person_id: int, door_id: int, *, exempt: bool = False) -> list[AccessSource]:
+    """``exempt``: the person's own grants are spared by a lockdown (a P or F manager of the property)."""
     rows = session.execute(
-        select(Grant, Key.name, KeyDoor.schedule)
+        select(Grant, Key.name, KeyDoor.schedule, Key.lockdown_exempt)
         .join(Key, Key.id == Grant.key_id)
         .join(KeyDoor, and_(KeyDoor.key_id == Grant.key_id, KeyDoor.door_id == door_id))
         .where(Grant.person_id == person_id)
         .order_by(Grant.id)
     )
     return [
-        AccessSource(f"key {key_name}", grant.starts_at, grant.ends_at, cached_schedule(schedule))
-        for grant, key_name, schedule in rows
+        AccessSource(f"key {key_name}", grant.starts_at, grant.ends_at, cached_schedule(schedule),
+                     exempt=exempt or bool(key_exempt))
+        for grant, key_name, schedule, key_exempt in rows
     ]
 
 
@@ -77,19 +79,23 @@ def reservation_sources(session: Session, person_id: int, door_id: int) -> list[
     return [AccessSource(f"reservation of {r.amenity.name}", r.starts_at, r.ends_at) for r in rows]
 
 
-def sources_for(session: Session, person_id: int, door_id: int) -> list[AccessSource]:
+def sources_for(session: Session, person_id: int, door_id: int, *, exempt: bool = False) -> list[AccessSource]:
     return (
-        grant_sources(session, person_id, door_id)
+        grant_sources(session, person_id, door_id, exempt=exempt)
         + share_sources(session, person_id, door_id)
         + reservation_sources(session, person_id, door_id)
     )
 
 
 def decide_person(session: Session, person: Person, door: Door, at: datetime, *, credential_live: bool = True) -> Decision:
+    from access_core.door_rules import exempt_managers, rules_for_door
+
     tz = zone(door.property.timezone)
+    rules = rules_for_door(session, door)
+    exempt = bool(rules.lockdowns) and person.id in exempt_managers(session, door.property)
     return decide(
-        sources_for(session, person.id, door.id), at, tz,
-        door_activated=door.activated, credential_live=credential_live,
+        sources_for(session, person.id, door.id, exempt=exempt), at, tz,
+        door_activated=door.activated, credential_live=credential_live, rules=rules,
     )
 
 
@@ -135,9 +141,12 @@ def decide_doorcode(session: Session, code: str, door: Door, at: datetime) -> De
         .join(KeyDoor, and_(KeyDoor.key_id == Doorcode.key_id, KeyDoor.door_id == door.id))
         .where(Doorcode.code == code.strip())
     ).all()
+    from access_core.door_rules import rules_for_door
+
+    rules = rules_for_door(session, door)
     if not rows:
-        return doorcode_decision(None, at, tz, door_activated=door.activated)
+        return doorcode_decision(None, at, tz, door_activated=door.activated, rules=rules)
     local_day = at.astimezone(tz).date()
     doorcode, schedule = min(rows, key=lambda row: (row[0].day != local_day, not row[0].active))
     source = doorcode_source(f"doorcode {doorcode.code}", doorcode.day, tz, cached_schedule(schedule), doorcode.active)
-    return doorcode_decision(source, at, tz, door_activated=door.activated)
+    return doorcode_decision(source, at, tz, door_activated=door.activated, rules=rules)

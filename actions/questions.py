@@ -15,6 +15,7 @@ from access_core.sources import decide_person
 from access_core.timefmt import moment_text
 from access_core.visibility import activity_query
 from actions import choose
+from actions.calendar import holiday_moment
 from actions.slots import PAST_TENSE, Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
@@ -28,6 +29,8 @@ REASON_TEXT = {
     "outside_schedule": "the door's schedule doesn't allow that time",
     "door_not_activated": "the door's lock isn't activated",
     "credential_inactive": "the credential itself is inactive",
+    "closed_day": "the building is closed that day (an exception day closes that scheduled door)",
+    "lockdown": "the door is locked down; it opens again once the lockdown is lifted",
 }
 
 
@@ -144,7 +147,7 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
         return ask(["door"], "Which door?", values)
     door = _door(ctx, names[0])
     policy.require_explaining(ctx.session, ctx.principal, person, door)
-    at = slots.time.starts_at if slots.time and slots.time.starts_at else ctx.now
+    at = slots.time.starts_at if slots.time and slots.time.starts_at else holiday_moment(ctx, slots.text) or ctx.now
     denial = _denial_meant(ctx, slots, person.id, door) if PAST_TENSE.search(slots.text) else None
     at = denial.at.astimezone(ctx.tz) if denial is not None else at
     decision = decide_person(ctx.session, person, door, at)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from access_core import commands as c
-from actions import access, concierge, devices, guests, keys, questions
+from actions import access, calendar, concierge, devices, guests, keys, questions
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext
 
@@ -66,6 +66,11 @@ INTENTS: dict[str, IntentSpec] = {
     "ask_services": IntentSpec(concierge.ask_services, "future", False),
     "ask_experiences": IntentSpec(concierge.ask_experiences, "future", False),
     "ask_orders": IntentSpec(concierge.ask_orders, "future", False),
+    "start_lockdown": IntentSpec(calendar.start_lockdown, makes=(c.StartLockdown,)),
+    "end_lockdown": IntentSpec(calendar.end_lockdown, makes=(c.EndLockdown,)),
+    "add_exception_day": IntentSpec(calendar.add_exception_day, makes=(c.AddExceptionDay,)),
+    "remove_exception_day": IntentSpec(calendar.remove_exception_day, makes=(c.RemoveExceptionDay,)),
+    "ask_exception_days": IntentSpec(calendar.ask_exception_days, "future", False),
 }
 
 SMALL_TALK = {

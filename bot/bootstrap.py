@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import MetaData
 
 from access_core import db
-from access_core.events import UpgradeRequested
+from access_core.events import PropertyAlert, UpgradeRequested
 from access_core.models import Base
 from access_core.uow import Wiring
+from bot import lockdown_alerts
 from bot.web.models import ChannelBase
 from concierge_catalog import sales
 from devices.bus import Bus, make_bus
@@ -31,8 +32,10 @@ METADATA: tuple[MetaData, ...] = (Base.metadata, DeviceBase.metadata, ChannelBas
 
 
 def wiring() -> Wiring:
-    """What every unit of work carries: the device outbox on each flush; sales hear of upgrade requests once committed."""
-    return Wiring(watchers=(DeviceOutbox(),), subscribers={UpgradeRequested: (sales.route_requested,)})
+    """What every unit of work carries: the device outbox on each flush; once committed, sales hear of upgrade
+    requests and the managers (on Slack) of lockdowns."""
+    return Wiring(watchers=(DeviceOutbox(),),
+                  subscribers={UpgradeRequested: (sales.route_requested,), PropertyAlert: (lockdown_alerts.deliver,)})
 
 
 def database(url: str | None = None, *, auto_migrate: bool = True) -> db.Database:

@@ -28,6 +28,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
 from access_core.lookup import person_by_ref
+from bot import lockdown_alerts
 from bot.slack_install import InstallSettings, install_routes, oauth_settings
 from bot.web.health import ChannelStates
 from bot.web.slack_home import home_view
@@ -168,6 +169,7 @@ def build_app(turns: Turns, *, token: str | None, signing_secret: str, api_url: 
     app.action("concierge_confirm")(ack=just_ack, lazy=[listeners.answer_button])
     app.action("concierge_cancel")(ack=just_ack, lazy=[listeners.answer_button])
     app.event("app_home_opened")(ack=just_ack, lazy=[listeners.publish_home])
+    app.action(lockdown_alerts.LIFT_ACTION)(ack=just_ack, lazy=[lockdown_alerts.lift_listener(listeners)])
     return app
 
 

@@ -3,7 +3,8 @@
 A door's store holds, per person, the sources of access to that door (grants, then
 shares, then reservations, each in id order, exactly as ``access_core.sources`` reads
 them); the property's keycards; the doorcodes of keys containing the door; and the
-door's own state. A source travels as ``[via, starts_ts, ends_ts|None, schedule|None, live]``, once per
+door's own state and rules (devices.rules_wire). A source travels as ``[via, starts_ts, ends_ts|None, schedule|None,
+live]`` (plus ``true`` for a lockdown_exempt key), once per
 message in a ``sources`` table that each person's entry points into.
 """
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from access_core.models import Amenity, Door, Doorcode, Grant, GuestShare, Key, Keycard, KeyDoor, Property, Reservation
 from access_core.sources import zone
+from devices.rules_wire import door_rules, revision
 
 Encoded = tuple[Any, ...]
 PeopleEntries = dict[int, dict[str, list[Encoded]]]
@@ -46,16 +48,20 @@ def people_entries(
         found.setdefault(door_id, {}).setdefault(str(person_id), []).append(source)
 
     key_doors: dict[int, list[tuple[int, str, str | None]]] = {}
-    doors_query = (select(KeyDoor.key_id, KeyDoor.door_id, Key.name, KeyDoor.schedule)
+    exempt_keys: set[int] = set()
+    doors_query = (select(KeyDoor.key_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Key.lockdown_exempt)
                    .join(Key, Key.id == KeyDoor.key_id).where(Key.property_id == prop_id))
-    for key_id, door_id, key_name, schedule in session.execute(_filter(doors_query, KeyDoor.door_id, door_ids)):
+    for key_id, door_id, key_name, schedule, key_exempt in session.execute(_filter(doors_query, KeyDoor.door_id, door_ids)):
         key_doors.setdefault(key_id, []).append((door_id, key_name, schedule))
+        if key_exempt:
+            exempt_keys.add(key_id)
     grants = (select(Grant.person_id, Grant.key_id, Grant.starts_at, Grant.ends_at)
               .where(Grant.key_id.in_(list(key_doors))).order_by(Grant.id))
     for person_id, key_id, starts, ends in session.execute(_filter(grants, Grant.person_id, person_ids)):
         window = _ts(starts), _ts(ends)
+        exempt = (True,) if key_id in exempt_keys else ()  # a lockdown_exempt key's sources carry a sixth field
         for door_id, key_name, schedule in key_doors[key_id]:
-            add(door_id, person_id, (f"key {key_name}", *window, schedule, True))
+            add(door_id, person_id, (f"key {key_name}", *window, schedule, True, *exempt))
     shares = (select(GuestShare, KeyDoor.door_id, Key.name, KeyDoor.schedule)
               .join(Key, Key.id == GuestShare.key_id).join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
               .where(Key.property_id == prop_id).order_by(GuestShare.id))
@@ -138,5 +144,7 @@ def snapshots(session: Session, prop_id: int, now: datetime, door_ids: Collectio
     people = people_entries(session, prop_id, door_ids)
     door_codes = codes(session, prop_id, today, door_ids)
     all_cards = cards(session, prop_id)
-    return {door_id: {"full": True, "door": state, **pack(people.get(door_id, {})), "cards": all_cards,
-                      "codes": door_codes.get(door_id, {})} for door_id, state in states.items()}
+    rules, rev = door_rules(session, prop_id, now, list(states)), revision(session)
+    return {door_id: {"full": True, "door": {**state, "rules": rules[door_id], "rules_rev": rev},
+                      **pack(people.get(door_id, {})), "cards": all_cards, "codes": door_codes.get(door_id, {})}
+            for door_id, state in states.items()}

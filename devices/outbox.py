@@ -21,14 +21,27 @@ from typing import Any
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from access_core.models import ActivityEvent, Door, Doorcode, Grant, GuestShare, Keycard, KeyDoor, Reservation
+from access_core.models import (
+    ActivityEvent,
+    Door,
+    Doorcode,
+    ExceptionDay,
+    Grant,
+    GuestShare,
+    Keycard,
+    KeyDoor,
+    Lockdown,
+    ManagerRole,
+    Reservation,
+)
 from devices.models import DeviceChange
 
 FROM_DEVICES = "devices_origin"
 LIVE_UNLOCK = "unlock-"
 """How ``access_core.services.doors.unlock_door`` names its events; loaded history unlocks nothing."""
-KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands", "everything")
-WATCHED = (Grant, GuestShare, Doorcode, Keycard, KeyDoor, Door, Reservation)
+KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands", "everything",
+         "rules", "rules_portfolios")
+WATCHED = (Grant, GuestShare, Doorcode, Keycard, KeyDoor, Door, Reservation, ExceptionDay, Lockdown, ManagerRole)
 
 
 def _changed(obj: Any, name: str) -> bool:
@@ -58,6 +71,10 @@ def describe(obj: Any, from_devices: bool, found: dict[str, list[Any]], *, new: 
             found["full_doors"].append(_old(obj, "door_id"))
     elif isinstance(obj, Reservation):
         found["reservations"].append([obj.person_id, obj.amenity_id])
+    elif isinstance(obj, ExceptionDay | Lockdown):
+        found["rules"].append(obj.property_id)  # the doors' rules: a lockdown goes out before anything else
+    elif isinstance(obj, ManagerRole):
+        found["rules" if obj.property_id is not None else "rules_portfolios"].append(obj.property_id or obj.portfolio_id)
     elif isinstance(obj, Door):
         if _changed(obj, "activated"):
             found["doors"].append(obj.id)

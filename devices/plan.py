@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from access_core.models import Amenity, Door, GuestShare, Key, KeyDoor
+from access_core.models import Amenity, Door, GuestShare, Key, KeyDoor, Property
 
 
 @dataclass(slots=True)
@@ -30,6 +30,8 @@ class Plan:
 
     def __init__(self) -> None:
         self.doors: dict[int, DoorWork] = {}
+        self.rules: set[int] = set()
+        """Properties whose doors must get their rules (exception days, lockdowns, who is exempt) again."""
 
     def door(self, door_id: int, property_id: int) -> DoorWork:
         return self.doors.setdefault(door_id, DoorWork(property_id))
@@ -67,6 +69,9 @@ def plan_changes(session: Session, payloads: Iterable[dict[str, Any]]) -> Plan:
     for prop, serials in cards_by_property.items():
         for (door,) in session.execute(select(Door.id).where(Door.property_id == prop)):
             plan.door(door, prop).cards.update(serials)
+    plan.rules = set(merged["rules"])
+    if merged["rules_portfolios"]:
+        plan.rules |= set(session.scalars(select(Property.id).where(Property.portfolio_id.in_(merged["rules_portfolios"]))))
     for command in merged["commands"]:
         found_door = session.get(Door, command["door"])
         if found_door is not None:
@@ -76,13 +81,13 @@ def plan_changes(session: Session, payloads: Iterable[dict[str, Any]]) -> Plan:
 
 def _merge(payloads: Iterable[dict[str, Any]]) -> dict[str, Any]:
     merged: dict[str, Any] = {kind: set() for kind in ("grants", "shares", "codes", "cards", "reservations",
-                                                       "doors", "full_doors", "everything")}
+                                                       "doors", "full_doors", "everything", "rules", "rules_portfolios")}
     merged["commands"] = []
     for payload in payloads:
         for kind, items in payload.items():
             if kind == "commands":
                 merged[kind].extend(items)
-            elif kind in ("doors", "full_doors", "everything"):
+            elif kind in ("doors", "full_doors", "everything", "rules", "rules_portfolios"):
                 merged[kind].update(items)
             elif kind in merged:
                 merged[kind].update(tuple(item) for item in items)

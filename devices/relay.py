@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 from access_core.db import Database, retry_busy
@@ -27,6 +27,7 @@ from devices import compile as wire
 from devices.bus import Bus, commands_stream
 from devices.models import DeviceChange, DeviceDoor, DeviceMessage
 from devices.plan import DoorWork, plan_changes
+from devices.rules_wire import door_rules, revision, rules_message
 
 Clock = Callable[[], datetime]
 MAX_CATCH_UP = 200
@@ -91,18 +92,33 @@ class Relay:
         """Held around each step; a lock shared with the ingestion keeps SQLite's single writer free."""
 
     def compile_pending(self, limit: int = 500) -> int:
+        """Compile pending changes; those touching doors' rules (a lockdown) first, whatever is queued before them."""
+        return self._compile(limit, urgent=True) + self._compile(limit, urgent=False)
+
+    def _compile(self, limit: int, *, urgent: bool) -> int:
         now = self.clock()
         with self.database.session() as session:
-            changes = session.scalars(select(DeviceChange).where(DeviceChange.compiled_at.is_(None))
-                                      .order_by(DeviceChange.id).limit(limit).with_for_update(skip_locked=True)).all()
+            query = select(DeviceChange).where(DeviceChange.compiled_at.is_(None))
+            if urgent:
+                query = query.where(cast(DeviceChange.payload, String).like('%"rules%'))
+            changes = session.scalars(query.order_by(DeviceChange.id).limit(limit).with_for_update(skip_locked=True)).all()
             if not changes:
                 return 0
             plan = plan_changes(session, [c.payload for c in changes])
+            for property_id in sorted(plan.rules):
+                self._send_rules(session, property_id, now, changes[-1].id)
             for property_id, work in plan.by_property().items():
                 self._write_messages(session, property_id, work, now, changes[-1].id)
             for change in changes:
                 change.compiled_at = now
         return len(changes)
+
+    def _send_rules(self, session: Session, property_id: int, now: datetime, change_id: int) -> None:
+        """Every door's rules, straight onto the bus ahead of anything stored: they are state, not steps (the newest
+        revision wins), so they are sent again rather than kept; a crash before the commit sends them again."""
+        messages = [rules_message(door_id, change_id, rules)
+                    for door_id, rules in sorted(door_rules(session, property_id, now).items())]
+        self.bus.publish_many(commands_stream(self.bus.prefix, property_id), messages)
 
     def _write_messages(self, session: Session, property_id: int, work: dict[int, DoorWork], now: datetime,
                         change_id: int) -> None:
@@ -153,15 +169,12 @@ class Relay:
             return retry_busy(self.compile_pending) + retry_busy(self.publish_pending)
 
     def run(self, stop: threading.Event, interval: float = 0.02, on_error: Callable[[Exception], None] | None = None) -> None:
-        pruned_at = ticked_at = 0.0
+        """Move work until ``stop``; pruning and version ticks run on a thread of their own, so that a slow prune
+        never holds up a lockdown."""
+        upkeep = threading.Thread(target=self._upkeep, args=(stop, on_error), daemon=True)
+        upkeep.start()
         while not stop.is_set():
             try:
-                if time.monotonic() - pruned_at > PRUNE_EVERY_S:
-                    self.prune()
-                    pruned_at = time.monotonic()
-                if time.monotonic() - ticked_at > TICK_EVERY_S:
-                    self.tick_all()
-                    ticked_at = time.monotonic()
                 busy = self.step()
             except Exception as exc:  # a dead Redis or database: keep the work, try again
                 if on_error:
@@ -169,6 +182,23 @@ class Relay:
                 busy = 0
             if not busy:
                 stop.wait(interval)
+        upkeep.join(timeout=5)
+
+    def _upkeep(self, stop: threading.Event, on_error: Callable[[Exception], None] | None) -> None:
+        pruned_at = ticked_at = 0.0
+        while not stop.is_set():
+            try:
+                if time.monotonic() - pruned_at > PRUNE_EVERY_S:
+                    with self.guard:
+                        self.prune()
+                    pruned_at = time.monotonic()
+                if time.monotonic() - ticked_at > TICK_EVERY_S:
+                    self.tick_all()
+                    ticked_at = time.monotonic()
+            except Exception as exc:
+                if on_error:
+                    on_error(exc)
+            stop.wait(1.0)
 
     def full_sync(self, property_id: int) -> int:
         """Send every door of the property its whole store (first install, or a fleet far behind)."""
@@ -211,13 +241,14 @@ def catch_up(session: Session, door_id: int, version: int, now: datetime) -> lis
     if door is None:
         return []
     current = door_rows(session, door.property_id, [door_id])[door_id].version
+    rules = rules_message(door_id, revision(session), door_rules(session, door.property_id, now, [door_id])[door_id])
     if version == current:
-        return []
+        return [rules]
     if 0 <= version < current and current - version <= MAX_CATCH_UP:
         deltas = session.scalars(select(DeviceMessage).where(
             DeviceMessage.door_id == door_id, DeviceMessage.kind == "delta", DeviceMessage.version > version)
             .order_by(DeviceMessage.version)).all()
         if [m.version for m in deltas] == list(range(version + 1, current + 1)):
-            return [as_wire(m) for m in deltas]
+            return [rules, *(as_wire(m) for m in deltas)]
     payload = wire.snapshots(session, door.property_id, now, [door_id])[door_id]
     return [snapshot_message(door_id, current, payload)]

@@ -55,6 +55,8 @@ class SimDevice:
                 self.emit("ack", now, version=self.store.version)
             elif message["version"] > self.store.version + 1 or self.store.version < 0:
                 self.emit("hello", now, version=self.store.version)
+        elif kind == "rules":
+            self.store.apply_rules(message["payload"])
         elif kind == "versions":
             newest = message["versions"].get(str(self.door_id))
             if newest is not None and newest != self.store.version:

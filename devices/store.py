@@ -8,12 +8,12 @@ precompiled windows, and any denial is explained by ``decide`` itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from access_core.decide import AccessSource, Decision, decide, doorcode_decision, doorcode_source
+from access_core.decide import NO_RULES, AccessSource, Decision, DoorRules, decide, doorcode_decision, doorcode_source
 from access_core.schedule import Schedule
 from access_core.sources import cached_schedule, zone
 from devices.keypad import KeypadGuard, enter_code
@@ -24,11 +24,15 @@ NO_END = float("inf")
 class Compiled:
     """One source as plain numbers for the fast path; ``source`` is the core's ``AccessSource`` for explanations."""
 
-    __slots__ = ("via", "starts", "ends", "schedule", "live", "allowed", "_source")
+    __slots__ = ("via", "starts", "ends", "schedule", "live", "exempt", "grant", "allowed", "_source")
 
     def __init__(self, encoded: list[Any]) -> None:
-        via, starts, ends, schedule_text, live = encoded
+        via, starts, ends, schedule_text, live, *rest = encoded
         self.via, self.starts, self.live = via, starts, bool(live)
+        self.exempt = bool(rest and rest[0])
+        """A lockdown_exempt key's source."""
+        self.grant = via.startswith("key ")
+        """A grant (whose holder may be an exempt manager), not a share or a reservation."""
         self.ends = NO_END if ends is None else ends
         self.schedule: Schedule | None = cached_schedule(schedule_text)
         self.allowed = Decision(True, (), via)
@@ -38,8 +42,15 @@ class Compiled:
     def source(self) -> AccessSource:
         if self._source is None:
             ends = None if self.ends == NO_END else datetime.fromtimestamp(self.ends, UTC)
-            self._source = AccessSource(self.via, datetime.fromtimestamp(self.starts, UTC), ends, self.schedule, self.live)
+            self._source = AccessSource(self.via, datetime.fromtimestamp(self.starts, UTC), ends, self.schedule, self.live,
+                                        self.exempt)
         return self._source
+
+    def source_for(self, exempt_holder: bool) -> AccessSource:
+        """The source as the core reads it for this holder: a P or F manager's own grant is exempt too."""
+        if exempt_holder and self.grant and not self.exempt:
+            return replace(self.source, exempt=True)
+        return self.source
 
 
 @dataclass(slots=True)
@@ -57,6 +68,25 @@ class DoorStore:
     """When the server was last heard from (any message): how stale the copy may be."""
     keypad: KeypadGuard = field(default_factory=KeypadGuard)
     """Wrong codes typed here, kept on the device: they slow the keypad down (devices.keypad)."""
+    rules: DoorRules = NO_RULES
+    """The door's exception days and lockdowns, enforced offline."""
+    exempt: frozenset[int] = frozenset()
+    """People whose own grants a lockdown spares (the property's P and F managers)."""
+    rules_rev: int = -1
+    """The revision of ``rules``; an older rules message changes nothing."""
+
+    def apply_rules(self, payload: dict[str, Any]) -> bool:
+        """Take a door's rules (a ``rules`` message, or a snapshot's) unless they are older than those held."""
+        rev = int(payload.get("rev", -1))
+        if rev < self.rules_rev:
+            return False
+        days = {date.fromisoformat(day): mode for day, mode in payload.get("days", {}).items()}
+        spans = tuple((datetime.fromtimestamp(start, UTC), None if end is None else datetime.fromtimestamp(end, UTC))
+                      for start, end in payload.get("lockdowns", ()))
+        self.rules = DoorRules(days, spans) if days or spans else NO_RULES
+        self.exempt = frozenset(int(p) for p in payload.get("exempt", ()))
+        self.rules_rev = rev
+        return True
 
     def staleness(self, now: datetime) -> float | None:
         """Seconds since the server was last heard, None if never."""
@@ -80,6 +110,8 @@ class DoorStore:
         if "door" in payload:
             self.activated = bool(payload["door"]["activated"])
             self.tz = zone(payload["door"]["tz"])
+            if "rules" in payload["door"]:
+                self.apply_rules({**payload["door"]["rules"], "rev": payload["door"].get("rules_rev", -1)})
         table = [Compiled(source) for source in payload.get("sources", ())]
         singles = [(c,) for c in table]
         for person, indices in payload.get("people", {}).items():
@@ -103,35 +135,38 @@ class DoorStore:
     def decide_person(self, person_id: int, at: datetime, *, credential_live: bool = True) -> Decision:
         """As ``access_core.sources.decide_person`` for this door."""
         compiled = self.people.get(person_id, ())
+        rules = self.rules
+        exempt_holder = person_id in self.exempt
         if self.activated and credential_live:
             moment = at.timestamp()
+            locked = bool(rules.lockdowns) and rules.locked_at(at)
             local: datetime | None = None
             for c in compiled:
-                if c.live and c.starts <= moment < c.ends:
+                if c.live and c.starts <= moment < c.ends and not (locked and not (c.exempt or exempt_holder and c.grant)):
                     if c.schedule is None:
                         return c.allowed
                     local = local or at.astimezone(self.tz)
-                    if c.schedule.allows(local):
+                    if rules.schedule_failure(c.schedule, local) is None:
                         return c.allowed
-        return decide((c.source for c in compiled), at, self.tz, door_activated=self.activated,
-                      credential_live=credential_live)
+        return decide((c.source_for(exempt_holder) for c in compiled), at, self.tz, door_activated=self.activated,
+                      credential_live=credential_live, rules=rules)
 
     def decide_card(self, serial: str, at: datetime) -> Decision:
         """A keycard mirrors its holder's access; a deactivated or unknown one opens nothing."""
         card = self.cards.get(serial.strip().upper())
         if card is None:
-            return decide((), at, self.tz, door_activated=self.activated)
+            return decide((), at, self.tz, door_activated=self.activated, rules=self.rules)
         return self.decide_person(card[0], at, credential_live=card[1])
 
     def decide_code(self, code: str, at: datetime) -> Decision:
         """A daily doorcode: valid on its own local day, under the key's schedule for this door."""
         rows = self.codes.get(code.strip(), ())
         if not rows:
-            return doorcode_decision(None, at, self.tz, door_activated=self.activated)
+            return doorcode_decision(None, at, self.tz, door_activated=self.activated, rules=self.rules)
         today = at.astimezone(self.tz).date()
         via, day, schedule, active = min(rows, key=lambda row: (row[1] != today, not row[3]))
         source = doorcode_source(via, day, self.tz, schedule, active)
-        return doorcode_decision(source, at, self.tz, door_activated=self.activated)
+        return doorcode_decision(source, at, self.tz, door_activated=self.activated, rules=self.rules)
 
     def enter_code(self, code: str, at: datetime) -> tuple[Decision, bool]:
         """A code typed at this door's keypad, slowed down after wrong ones; True when a slow-down begins."""

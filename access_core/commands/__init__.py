@@ -30,6 +30,7 @@ from access_core.commands.bookings import (
     ReserveAmenity,
     SubmitRequest,
 )
+from access_core.commands.calendar import AddExceptionDay, EndLockdown, RemoveExceptionDay, StartLockdown
 from access_core.commands.credentials import (
     CreateDoorcode,
     DeactivateKeycard,
@@ -55,7 +56,7 @@ CONTRACT: tuple[type[Command], ...] = (
     GrantKey, RevokeKey, InvitePerson, CreateKey, AddDoorToKey, RemoveDoorFromKey, SetSchedule, CreateDoor,
     IssueKeycard, DeactivateKeycard, CreateDoorcode, ShareKey, UnlockDoor, CreateManager, ReserveAmenity,
     CancelReservation, BookService, BuyExperience, SubmitRequest, CancelOrder, ConfirmOrder, FulfillOrder,
-    ActivateDoor, DeactivateDoor, UpgradeFirmware,
+    ActivateDoor, DeactivateDoor, UpgradeFirmware, AddExceptionDay, RemoveExceptionDay, StartLockdown, EndLockdown,
 )
 """The operations anyone may ask for (the CONTRACT vocabulary, plus orders and devices)."""
 UNDO: tuple[type[Command], ...] = (
@@ -83,5 +84,6 @@ __all__ = [
     "DeactivateDoor", "DeactivateKeycard", "DeleteDoor", "DeleteKey", "ForgetPerson", "FulfillOrder", "GrantKey",
     "GrantState", "InvitePerson", "IssueKeycard", "NewPerson", "PersonRef", "RemoveDoorFromKey", "RemoveManager",
     "ReserveAmenity", "RestoreGrant", "RevokeDoorcode", "RevokeKey", "RevokeShare", "SetSchedule", "ShareKey",
-    "SubmitRequest", "UnlockDoor", "UpgradeFirmware", "from_op",
+    "SubmitRequest", "UnlockDoor", "UpgradeFirmware", "from_op", "AddExceptionDay", "RemoveExceptionDay", "StartLockdown",
+    "EndLockdown",
 ]

@@ -20,8 +20,10 @@ from access_core.commands import (
     ReserveAmenity,
     SubmitRequest,
 )
+from access_core.decide import NO_RULES, DoorRules
 from access_core.errors import Invalid, NotFound
 from access_core.events import UpgradeRequested
+from access_core.exception_days import amenity_rules, closed_day_in
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
 from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome
@@ -70,22 +72,25 @@ def reservation_problem(ctx: Context, amenity: Amenity, starts: Any, ends: Any) 
     hours = (ends - starts).total_seconds() / 3600
     if amenity.max_hours is not None and hours > amenity.max_hours + 1e-9:
         return f"{amenity.name} can be booked for at most {amenity.max_hours:g} hours at a time."
+    rules = amenity_rules(ctx.session, amenity)
+    if (closed := closed_day_in(rules, starts.astimezone(ctx.tz), ends.astimezone(ctx.tz))) is not None:
+        return f"{amenity.name} is closed on {closed:%a %-d %b %Y}."
     schedule = parse_schedule(amenity.hours)
-    if schedule is not None and not _inside(schedule, starts.astimezone(ctx.tz), ends.astimezone(ctx.tz)):
+    if schedule is not None and not _inside(schedule, starts.astimezone(ctx.tz), ends.astimezone(ctx.tz), rules):
         return f"{amenity.name} is open {amenity.hours}; that slot falls outside its hours."
     return None
 
 
-def _inside(schedule: Any, starts: Any, ends: Any) -> bool:
+def _inside(schedule: Any, starts: Any, ends: Any, rules: DoorRules = NO_RULES) -> bool:
     from datetime import timedelta
 
     step, probe = timedelta(minutes=15), starts
     while probe < ends:
-        if not schedule.allows(probe):
+        if rules.schedule_failure(schedule, probe):
             return False
         probe += step
     last = ends - timedelta(minutes=1)
-    return bool(schedule.allows(last))
+    return rules.schedule_failure(schedule, last) is None
 
 
 def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:

@@ -88,6 +88,11 @@ class Context:
         assert person is not None
         return person
 
+    def require_named_property(self, named: str | None) -> None:
+        """A command naming its property must name this one (the conversation's)."""
+        if named and named.strip().lower() != self.prop.name.lower():
+            raise Invalid("property", f"This is about {self.prop.name}, not {named}.")
+
     def audit(self, op: str, **detail: Any) -> None:
         self.session.add(AuditEntry(at=self.now, actor_id=self.principal.person_id, op=op, detail=detail))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from access_core import budgets
 from access_core import commands as c
-from access_core.services import access, bookings, credentials, doors, keys, managers
+from access_core.services import access, bookings, calendar, credentials, doors, keys, lockdown, managers
 from access_core.services.context import Context, Outcome
 
 Handler = Callable[[Context, Any], Outcome]
@@ -39,6 +39,10 @@ HANDLERS: Mapping[type[c.Command], Handler] = {
     c.ActivateDoor: doors.activate_door,
     c.DeactivateDoor: doors.deactivate_door,
     c.UpgradeFirmware: doors.upgrade_firmware,
+    c.AddExceptionDay: calendar.add_exception_day,
+    c.RemoveExceptionDay: calendar.remove_exception_day,
+    c.StartLockdown: lockdown.start_lockdown,
+    c.EndLockdown: lockdown.end_lockdown,
     # produced only by undo
     c.RestoreGrant: access.restore_grant,
     c.ForgetPerson: access.forget_person,

@@ -53,7 +53,7 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     app.include_router(pages.router(turns))  # Mission Control's pages (before the older /concierge page)
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
-    from bot import rest_api, sms
+    from bot import rest_api, rest_calendar, sms
 
     app.include_router(sms.router(turns))
     from bot import voice
@@ -67,6 +67,8 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     from bot.web.page import PAGE
 
     guards.install(app, [PAGE, AGENT_PAGE, docs.install(app)])
+
+    app.include_router(rest_calendar.router(database))
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 

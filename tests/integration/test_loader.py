@@ -58,6 +58,8 @@ def _natural(table: Table, row: dict[str, Any], rows: dict[str, dict[Any, dict[s
             value = _natural(target, rows[target.name][value], rows, key_names)
         elif table.name == "manager_roles" and column.name == "key_ids":
             value = sorted(key_names[k] for k in value)
+        elif column.name == "door_ids" and value is not None:  # exception days, lockdowns: door ids as text
+            value = tuple(sorted(str(rows["doors"][int(d)]["name"]) for d in value))
         elif isinstance(value, list):
             value = tuple(value)
         out.append((column.name, value))

@@ -1,0 +1,46 @@
+"""How a calendar change is worded: closing a day (which doors close, which stay open, what it cancels), a lockdown."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from access_core.exception_days import closure, reservations_on
+from access_core.lookup import property_by_name
+from access_core.models import Door
+
+WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday", "Sat": "Saturday",
+            "Sun": "Sunday"}
+
+
+def describe_exception_day(session: Any, op: dict[str, Any], tz: Any) -> str:
+    """ "close every scheduled door on Christmas Day (Fri 25 Dec 2026) ..." with what stays open and is cancelled."""
+    day = date.fromisoformat(str(op.get("date")))
+    mode, doors, prop = op.get("mode"), op.get("doors"), property_by_name(session, str(op.get("property") or ""))
+    where = ", ".join(doors) if doors else "every scheduled door"
+    on = f"on {op.get('name') or day} ({day:%a %-d %b %Y})"
+    if mode != "closed":
+        weekday = WEEKDAYS.get(str(mode), str(mode))
+        return f"run {where} on its {weekday} schedule {on}"
+    head = f"close {where} {on}"
+    if prop is None:
+        return head
+    if not doors:
+        closed, stays = closure(session, prop)
+        head += " (" + "; ".join(f"{', '.join(names)} through {key}" for key, names in closed.items()) + ")"
+        head += "; doors without a schedule in a key stay open through it: " + ", ".join(stays)
+    ids = None if not doors else frozenset(session.scalars(select(Door.id).where(Door.property_id == prop.id, Door.name.in_(doors))))
+    cancelled = reservations_on(session, prop, day, ids)
+    if cancelled:
+        head += "; this cancels " + ", ".join(
+            f"{r.person.label}'s {r.amenity.name} reservation ({r.starts_at.astimezone(tz):%H:%M})" for r in cancelled
+        )
+    return head
+
+
+def describe_lockdown(session: Any, op: dict[str, Any], tz: Any) -> str:
+    doors = op.get("doors")
+    what = ", ".join(doors) if doors else f"all of {op.get('property')} (every door, homes included)"
+    return f"lock down {what}" + (f" ({op['reason']})" if op.get("reason") else "") + " until the lockdown is lifted"

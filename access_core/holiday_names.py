@@ -1,0 +1,144 @@
+"""Named public holidays of a property's country and state, through the ``holidays`` package.
+
+The country and subdivision are the property's ``country`` / ``subdivision`` fields when given,
+otherwise read from its address (a US state or Canadian province before the postal code) and its
+time zone (the country of the zone in the tz database's ``zone.tab``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import holidays
+
+from access_core.models import Property
+
+OBSERVANCES = {"New Year's Eve": (12, 31), "Christmas Eve": (12, 24), "Halloween": (10, 31), "Valentine's Day": (2, 14)}
+"""Days people close for that are no public holiday anywhere: the same date every year."""
+ALIASES = {
+    "presidents day": "Washington's Birthday",
+    "mlk day": "Martin Luther King Jr. Day",
+    "thanksgiving": "Thanksgiving Day",
+    "fourth of july": "Independence Day",
+    "4th of july": "Independence Day",
+    "july 4th": "Independence Day",
+    "xmas": "Christmas Day",
+    "new years": "New Year's Day",
+    "juneteenth": "Juneteenth National Independence Day",
+}
+_POSTAL = (
+    ("US", re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")),
+    ("CA", re.compile(r"\b([A-Z]{2})\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),
+    ("AU", re.compile(r"\b(NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Holiday:
+    """One named holiday on one date."""
+
+    name: str
+    """Its name as the holidays package (or OBSERVANCES) writes it."""
+    day: date
+    """The date it falls on."""
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    texts = []
+    with contextlib.suppress(ModuleNotFoundError, FileNotFoundError):
+        texts.append(resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text())
+    system = Path("/usr/share/zoneinfo/zone.tab")
+    if system.exists():
+        texts.append(system.read_text())
+    table: dict[str, str] = {}
+    for text in texts:
+        for line in text.splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and not line.startswith("#"):
+                table.setdefault(parts[2], parts[0])
+    return table
+
+
+def place_of(prop: Property) -> tuple[str | None, str | None]:
+    """(country, subdivision) where the property's public holidays are looked up."""
+    country = (prop.country or "").upper() or None
+    subdivision = (prop.subdivision or "").upper() or None
+    if country is None:
+        country = _zone_countries().get(prop.timezone)
+    if subdivision is None and country is not None:
+        for code, pattern in _POSTAL:
+            match = pattern.search(prop.address or "") if code == country else None
+            if match and match[1] in _subdivisions(country):
+                subdivision = match[1]
+    return country, subdivision
+
+
+@lru_cache(maxsize=64)
+def _subdivisions(country: str) -> frozenset[str]:
+    try:
+        return frozenset(holidays.country_holidays(country).subdivisions)
+    except NotImplementedError:
+        return frozenset()
+
+
+def holidays_in(prop: Property, years: range) -> list[Holiday]:
+    """Every named holiday of those years at the property, observances included, by date."""
+    country, subdivision = place_of(prop)
+    found: list[Holiday] = []
+    if country is not None:
+        try:
+            table: dict[date, str] = dict(holidays.country_holidays(country, subdiv=subdivision, years=list(years)))
+        except NotImplementedError:
+            table = {}
+        for day, names in table.items():
+            found.extend(Holiday(name.strip(), day) for name in str(names).split(";"))
+    for name, (month, dom) in OBSERVANCES.items():
+        found.extend(Holiday(name, date(year, month, dom)) for year in years)
+    return sorted(found, key=lambda h: (h.day, h.name))
+
+
+def _norm(text: str) -> str:
+    text = text.casefold().replace("’", "'").replace("'s", "s").replace("'", "")
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _variants(name: str) -> set[str]:
+    base = _norm(name)
+    forms = {base}
+    if base.endswith(" day") and len(base.split()) > 1:
+        forms.add(base[: -len(" day")])
+    return forms
+
+
+def next_holiday(prop: Property, name: str, today: date) -> Holiday | None:
+    """The next date (today or later) on which the holiday called ``name`` falls at the property."""
+    wanted = _norm(ALIASES.get(_norm(name), name))
+    for holiday in holidays_in(prop, range(today.year, today.year + 2)):
+        if holiday.day >= today and "observed" not in holiday.name and wanted in _variants(holiday.name):
+            return holiday
+    return None
+
+
+def holiday_in_text(prop: Property, text: str, today: date) -> Holiday | None:
+    """The holiday a message names ("we're closed on christmas day"), at its next date; the longest name wins."""
+    padded = f" {_norm(text)} "
+    names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
+    candidates = [(form, name) for name in names for form in _variants(name)]
+    candidates += [(alias, target) for alias, target in ALIASES.items()]
+    hits = sorted(((form, name) for form, name in candidates if f" {form} " in padded), key=lambda fn: -len(fn[0]))
+    for _, name in hits:
+        found = next_holiday(prop, name, today)
+        if found is not None:
+            return found
+    return None
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
