@@ -136,3 +136,28 @@ def holiday_in_text(prop: Property, text: str, today: date) -> Holiday | None:
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def holiday_spans(prop: Property, text: str, today: date) -> list[tuple[int, int, Holiday]]:
+    """Every holiday the text names, with the span of its name, at its next date; longer names first, no overlaps."""
+    kept: list[int] = []
+    plain: list[str] = []
+    for i, ch in enumerate(text.casefold().replace("’", "'")):
+        if ch == "'":
+            continue
+        plain.append(ch if ch.isalnum() else " ")
+        kept.append(i)
+    padded = " " + "".join(plain) + " "
+    names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
+    candidates = [(form, name) for name in names for form in _variants(name)] + list(ALIASES.items())
+    found: list[tuple[int, int, Holiday]] = []
+    for form, name in sorted(candidates, key=lambda fn: -len(fn[0])):
+        pattern = re.compile(r"(?<= )" + r" +".join(map(re.escape, form.split())) + r"(?= )")
+        for match in pattern.finditer(padded):
+            start, end = kept[match.start() - 1], kept[match.end() - 2] + 1
+            if any(start < e and s < end for s, e, _ in found):
+                continue
+            holiday = next_holiday(prop, name, today)
+            if holiday is not None:
+                found.append((start, end, holiday))
+    return sorted(found, key=lambda f: f[0])

@@ -13,6 +13,7 @@ from access_core.holiday_names import place_of
 from actions.turn import TurnContext
 from nlu import timeexpr
 from nlu.contacts import find_contacts
+from nlu.timeplace import reads_day_first, with_holidays_as_dates
 from nlu.resolve import TOKEN, Mention, normalize
 
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
@@ -100,8 +101,9 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     slots.name = _new_name(text)
     if slots.name:
         blanked = blanked.replace(slots.name, " " * len(slots.name))
+    blanked = with_holidays_as_dates(ctx.prop, blanked, ctx.now.astimezone(ctx.tz).date())
     slots.schedule = timeexpr.find_schedule(blanked)
-    slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer)
+    slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer, day_first=reads_day_first(ctx.prop))
     if slots.time is not None and ctx.lexicon.names_exactly(slots.time.text):
         slots.time = None
     before_times = blanked
