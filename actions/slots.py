@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from access_core.models import Person
 from access_core.holiday_names import place_of
+from access_core.models import Person
 from actions.turn import TurnContext
 from nlu import timeexpr
 from nlu.contacts import find_contacts
-from nlu.timeplace import reads_day_first, with_holidays_as_dates
 from nlu.resolve import TOKEN, Mention, normalize
+from nlu.timeplace import reads_day_first, with_holidays_as_dates
 
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
 CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
@@ -137,7 +137,8 @@ def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Menti
             continue
         region = " " * match.start + text[match.start:match.end] + " " * (len(text) - match.end)
         found += [m for m in ctx.lexicon.mentions(region, fuzzy=False)
-                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)]
+                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)
+                  and any(ch.isalpha() for ch in m.text)]  # a bare number inside a date ("2/1/27") is the date's
     return found
 
 
