@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from types import SimpleNamespace
+from typing import cast
 
 from babel import Locale, UnknownLocaleError
 
@@ -38,7 +40,14 @@ def day_first(country: str | None, subdivision: str | None = None) -> bool:
 
 
 def reads_day_first(prop: Property) -> bool:
-    return day_first(*place_of(prop))
+    """Whether numeric dates at the property are read day first."""
+    return _day_first_at(prop.country, prop.subdivision, prop.timezone, prop.address)
+
+
+@lru_cache(maxsize=1024)
+def _day_first_at(country: str | None, subdivision: str | None, timezone: str, address: str | None) -> bool:
+    where = SimpleNamespace(country=country, subdivision=subdivision, timezone=timezone, address=address)
+    return day_first(*place_of(cast(Property, where)))
 
 
 def with_holidays_as_dates(prop: Property, text: str, today: date) -> str:
