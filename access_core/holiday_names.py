@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 import holidays
 
@@ -21,17 +22,12 @@ from access_core.models import Property
 
 OBSERVANCES = {"New Year's Eve": (12, 31), "Christmas Eve": (12, 24), "Halloween": (10, 31), "Valentine's Day": (2, 14)}
 """Days people close for that are no public holiday anywhere: the same date every year."""
-ALIASES = {
-    "presidents day": "Washington's Birthday",
-    "mlk day": "Martin Luther King Jr. Day",
-    "thanksgiving": "Thanksgiving Day",
-    "fourth of july": "Independence Day",
-    "4th of july": "Independence Day",
-    "july 4th": "Independence Day",
-    "xmas": "Christmas Day",
-    "new years": "New Year's Day",
-    "juneteenth": "Juneteenth National Independence Day",
-}
+ALIASES = {"presidents day": "Washington's Birthday", "mlk day": "Martin Luther King Jr. Day",
+           "thanksgiving": "Thanksgiving Day", "fourth of july": "Independence Day", "4th of july": "Independence Day",
+           "july 4th": "Independence Day", "xmas": "Christmas Day", "new years": "New Year's Day",
+           "juneteenth": "Juneteenth National Independence Day",
+           "summer bank holiday": "Late Summer Bank Holiday", "august bank holiday": "Late Summer Bank Holiday",
+           "may bank holiday": "Early May Bank Holiday"}
 _POSTAL = (
     ("US", re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")),
     ("CA", re.compile(r"\b([A-Z]{2})\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),
@@ -142,3 +138,56 @@ def holiday_in_text(prop: Property, text: str, today: date) -> Holiday | None:
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def holiday_spans(prop: Property, text: str, today: date) -> list[tuple[int, int, Holiday]]:
+    """Every holiday the text names, with the span of its name, at its next date; longer names first, no overlaps."""
+    pattern, by_form = _day_names(_where(prop), today)
+    if pattern is None:
+        return []
+    kept: list[int] = []
+    plain: list[str] = []
+    for i, ch in enumerate(text.casefold().replace("’", "'")):
+        if ch == "'":
+            continue
+        plain.append(ch if ch.isalnum() else " ")
+        kept.append(i)
+    padded = " " + "".join(plain) + " "
+    found: list[tuple[int, int, Holiday]] = []
+    for match in pattern.finditer(padded):
+        form = " ".join(match.group().split())
+        start, end = kept[match.start() - 1], kept[match.end() - 2] + 1
+        found.append((start, end, by_form[form]))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The fields of a property that say where it is (a hashable stand-in for ``place_of``)."""
+
+    country: str | None
+    subdivision: str | None
+    timezone: str
+    address: str | None
+
+
+def _where(prop: Property) -> _Where:
+    return _Where(prop.country, prop.subdivision, prop.timezone, prop.address)
+
+
+@lru_cache(maxsize=256)
+def _day_names(where: _Where, today: date) -> tuple[re.Pattern[str] | None, dict[str, Holiday]]:
+    """One pattern for every name of every coming holiday there (longest first), and each name's holiday."""
+    prop = cast(Property, where)
+    names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
+    candidates = [(form, name) for name in names for form in _variants(name)] + list(ALIASES.items())
+    by_form: dict[str, Holiday] = {}
+    for form, name in candidates:
+        holiday = next_holiday(prop, name, today)
+        if holiday is not None and form not in by_form:
+            by_form[form] = holiday
+    if not by_form:
+        return None, by_form
+    forms = sorted(by_form, key=len, reverse=True)
+    pattern = re.compile(r"(?<= )(?:" + "|".join(r" +".join(map(re.escape, f.split())) for f in forms) + r")(?= )")
+    return pattern, by_form

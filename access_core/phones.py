@@ -1,37 +1,78 @@
-"""Phone numbers in E.164, from the ways people write them (US numbers by default)."""
+"""Phone numbers in E.164 and email addresses, from the ways people write them.
+
+Phone numbers are read by the ``phonenumbers`` library (Google's libphonenumber): every national and
+international format it knows (``+44 20 7946 0958``, ``020 7946 0958``, ``0044 20 7946 0958``,
+``07400 123456``, ``(416) 555-0199``, ``1-718-555-0142``), a national number being read in the
+default region given (a property's country; the United States when none is known).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-_JUNK = re.compile(r"[\s().\-/]")
+import phonenumbers
+from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
+
+DEFAULT_REGION = "US"
+_WRITTEN = re.compile(r"[\d\s().\-/+]+")
+_EMAIL = re.compile(r"[a-z0-9._%+\-']+@[a-z0-9.\-]+\.[a-z]{2,}")
 
 
-def normalize_phone(text: str, default_country: str = "1") -> str | None:
+@dataclass(frozen=True, slots=True)
+class FoundPhone:
+    """A phone number written in a message."""
+
+    start: int
+    """Offset of its first character."""
+    end: int
+    """Offset after its last character."""
+    e164: str
+    """The number in E.164 (``+442079460958``)."""
+
+
+def _region(region: str | None) -> str:
+    return (region or DEFAULT_REGION).upper()
+
+
+def normalize_phone(text: str, region: str | None = None) -> str | None:
     """E.164 for a written phone number, or None when it is not one.
 
-    ``(718) 555-0142``, ``718.555.0142``, ``1-718-555-0142`` and ``+1 718 555 0142`` all
-    give ``+17185550142``; other countries need their ``+`` prefix.
+    A national number must be a valid number of ``region``; one written with its country code
+    (``+`` or ``00``) need only be a possible number of that country (new ranges, test ranges).
     """
-    raw = _JUNK.sub("", text.strip())
-    if raw.startswith("00"):
-        raw = "+" + raw[2:]
-    if raw.startswith("+"):
-        digits = raw[1:]
-        if digits.isdigit() and 8 <= len(digits) <= 15 and not digits.startswith("0"):
-            return "+" + digits
+    written = text.strip()
+    if not written or not _WRITTEN.fullmatch(written):
         return None
-    if not raw.isdigit():
+    international = written.startswith(("+", "00"))
+    if written.startswith("00"):
+        written = "+" + written[2:]
+    try:
+        number = phonenumbers.parse(written, _region(region))
+    except NumberParseException:
         return None
-    if len(raw) == 10 and raw[0] not in "01":
-        return f"+{default_country}{raw}"
-    if len(raw) == 11 and raw.startswith("1") and raw[1] not in "01":
-        return "+" + raw
-    return None
+    if not (phonenumbers.is_valid_number(number) or (international and phonenumbers.is_possible_number(number))):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def find_phones(text: str, region: str | None = None) -> list[FoundPhone]:
+    """Every valid phone number written in the text, national ones read in ``region``.
+
+    Dates ("3/1/27", "21/12"), times and unit numbers are not phone numbers to the library's matcher.
+    """
+    found = [FoundPhone(m.start, m.end, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
+             for m in PhoneNumberMatcher(text, _region(region), leniency=Leniency.VALID)]
+    found += [FoundPhone(m.start(), m.end(), e164) for m in re.finditer(r"(?<![\w+])(?:\+|00)\d[\d\s().\-]{6,18}\d(?!\w)", text)
+              if not any(f.start <= m.start() < f.end for f in found) and (e164 := normalize_phone(m.group())) is not None]
+    return sorted(found, key=lambda f: f.start)
 
 
 def normalize_email(text: str) -> str | None:
     value = text.strip().lower()
-    if re.fullmatch(r"[a-z0-9._%+\-']+@[a-z0-9.\-]+\.[a-z]{2,}", value):
+    if _EMAIL.fullmatch(value):
         return value
     return None
+
+
+__all__ = ["DEFAULT_REGION", "FoundPhone", "find_phones", "normalize_email", "normalize_phone"]

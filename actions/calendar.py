@@ -16,6 +16,7 @@ from access_core.models import Amenity, Door
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
 from nlu import timeexpr
+from nlu.timeplace import reads_day_first
 
 WHOLE = re.compile(
     r"\b(?:whole|entire|every(?:thing| door)?|all(?: the)? doors|all|building|property|premises|place|"
@@ -80,7 +81,8 @@ def _day(ctx: TurnContext, text: str, values: dict[str, Any]) -> tuple[date, str
     holiday = holiday_in_text(ctx.prop, text, today)
     if holiday is not None:
         return holiday.day, holiday.name
-    when = timeexpr.parse_when(WEEKDAY_DAY.sub(" ", text), ctx.now, ctx.tz, prefer="future")
+    when = timeexpr.parse_when(WEEKDAY_DAY.sub(" ", text), ctx.now, ctx.tz, prefer="future",
+                               day_first=reads_day_first(ctx.prop))
     if when is not None and when.starts_at is not None:
         day = when.starts_at.astimezone(ctx.tz).date()
         return day, f"{day:%A %-d %B}"

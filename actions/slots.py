@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import select
 
 from access_core import policy
+from access_core.holiday_names import place_of
 from access_core.models import Person
-from access_core.phones import normalize_email, normalize_phone
 from actions.turn import TurnContext
 from nlu import timeexpr
+from nlu.contacts import find_contacts
 from nlu.resolve import TOKEN, Mention, normalize
+from nlu.timeplace import reads_day_first, with_holidays_as_dates
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?<![\w+])(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\w)|\+\d{8,15}(?!\w)")
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
 CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
                     r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|on|in|at|as|of)\b|\s*[,.;:!?+(]|\s+[\-–]|$)", re.I)
@@ -104,8 +104,9 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     slots.name = _new_name(text)
     if slots.name:
         blanked = blanked.replace(slots.name, " " * len(slots.name))
+    blanked = with_holidays_as_dates(ctx.prop, blanked, ctx.now.astimezone(ctx.tz).date())
     slots.schedule = timeexpr.find_schedule(blanked)
-    slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer)
+    slots.time = timeexpr.parse_when(blanked, ctx.now, ctx.tz, prefer=prefer, day_first=reads_day_first(ctx.prop))
     if slots.time is not None and ctx.lexicon.names_exactly(slots.time.text):
         slots.time = None
     before_times = blanked
@@ -139,7 +140,8 @@ def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Menti
             continue
         region = " " * match.start + text[match.start:match.end] + " " * (len(text) - match.end)
         found += [m for m in ctx.lexicon.mentions(region, fuzzy=False)
-                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)]
+                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)
+                  and any(ch.isalpha() for ch in m.text)]  # a bare number inside a date ("2/1/27") is the date's
     return found
 
 
@@ -153,21 +155,20 @@ def _flag(text: str, yes: re.Pattern[str], no: re.Pattern[str]) -> bool | None:
 
 
 def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:
-    """Emails and phones: known people, or new ones; their spans are blanked for the rest."""
+    """Emails and phones (national ones in the property's country): known people, or new ones; their spans are blanked."""
     blanked = text
-    for pattern, normal, column in ((EMAIL, normalize_email, Person.email), (PHONE, normalize_phone, Person.phone)):
-        for match in pattern.finditer(text):
-            handle = normal(match.group())
-            if handle is None:
-                continue
-            blanked = blanked[: match.start()] + " " * (match.end() - match.start()) + blanked[match.end():]
-            person = ctx.session.scalar(select(Person).where(column == handle))
-            if person is not None:
-                if person.handle not in slots.people:
-                    slots.people.append(person.handle)
-            else:
-                kind = "email" if column is Person.email else "phone"
-                slots.new_people.append({"name": None, "email": None, "phone": None, kind: handle})
+    for contact in find_contacts(text, place_of(ctx.prop)[0]):
+        for start, end in contact.spans:
+            blanked = blanked[:start] + " " * (end - start) + blanked[end:]
+        person = None
+        for column, handle in ((Person.email, contact.email), (Person.phone, contact.phone)):
+            if person is None and handle is not None:
+                person = ctx.session.scalar(select(Person).where(column == handle))
+        if person is not None:
+            if person.handle not in slots.people:
+                slots.people.append(person.handle)
+        else:
+            slots.new_people.append({"name": None, "email": contact.email, "phone": contact.phone})
     return blanked
 
 

@@ -22,6 +22,7 @@ from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import extract
 from actions.turn import Reply, TurnContext
+from bot.asker_scope import PROPERTY_FREE, fits
 from bot.places import Places
 from bot.state import Conversation
 
@@ -111,11 +112,12 @@ class Dialogue:
     def _continues(frame: dict[str, Any], intent: str, confidence: float) -> bool:
         return intent in FOLLOW_UPS or intent == frame["intent"] or confidence < 0.6 or intent not in INTENTS
 
-    def _context(self, session: Session, conv: Conversation, person: Person, text: str) -> TurnContext | Reply:
-        prop = self.places.property_for(session, conv, person, text)
+    def _context(self, session: Session, conv: Conversation, person: Person, text: str, intent: str) -> TurnContext | Reply:
+        now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
+        may = fits(session, self.places.principal(session, person), person, intent, now)
+        prop = self.places.property_for(session, conv, person, text, fits=may, needs_property=intent not in PROPERTY_FREE)
         if isinstance(prop, str):
             return Reply("ask", prop, missing=["property"])
-        now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
         tz = self.places.zone(prop)
         lexicon, layout = self.places.views(session, prop)
         return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
@@ -123,7 +125,7 @@ class Dialogue:
     def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
               values: dict[str, Any], follow_up: str | None = None, *, confidence: float = 1.0, guess: bool = False) -> Reply:
         """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
-        ctx = self._context(session, conv, person, text)
+        ctx = self._context(session, conv, person, text, intent)
         if isinstance(ctx, Reply):
             return ctx
         spec = INTENTS.get(intent, INTENTS["grant_access"])
@@ -211,7 +213,7 @@ class Dialogue:
             return None
         if self.dry_run:
             return Reply("answer", "Dry run: nothing was changed.", operations=pending["operations"])
-        ctx = self._context(session, conv, person, "")
+        ctx = self._context(session, conv, person, "", "")
         if isinstance(ctx, Reply):
             return ctx
         if pending.get("property_id") not in (None, ctx.prop.id):
@@ -232,7 +234,7 @@ class Dialogue:
     def _undo(self, session: Session, conv: Conversation, person: Person) -> Reply:
         if not conv.undo:
             return Reply("answer", "There is nothing I can undo.")
-        ctx = self._context(session, conv, person, "")
+        ctx = self._context(session, conv, person, "", "")
         if isinstance(ctx, Reply):
             return ctx
         ops, conv.undo = conv.undo, []

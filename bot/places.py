@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from access_core.errors import CoreError
+from access_core.errors import CoreError, Refused
 from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
 from access_core.principal import Principal, load_principal
 from access_core.sources import zone
 from access_core.vocabulary import property_terms
 from actions.layout import Layout, build_layout
 from bot.state import Conversation
+from nlu.property_fit import distinctive, foreign, mentions_by_property
 from nlu.property_lexicon import build_lexicon
 from nlu.resolve import Lexicon
 
@@ -49,6 +51,7 @@ class Places:
     def __init__(self) -> None:
         self._cache: dict[int, tuple[tuple[int, int], Lexicon, Layout]] = {}
         self._people: dict[tuple[int, tuple[int, int]], list[int]] = {}
+        self._portfolio_ids: dict[tuple[frozenset[int], tuple[int, int]], list[int]] = {}
         self._latest: tuple[tuple[int, int], float] | None = None
         self._speakers: dict[str, int] = {}
         self._principals: dict[tuple[int, tuple[int, int]], Principal] = {}
@@ -79,8 +82,16 @@ class Places:
     def turn_version(self, version: tuple[int, int] | None) -> None:
         self._turn.version = version
 
-    def property_for(self, session: Session, conv: Conversation, person: Person, text: str) -> Property | str:
-        """The property, or the question to ask when it is not clear."""
+    def property_for(self, session: Session, conv: Conversation, person: Person, text: str, *,
+                     fits: Callable[[Property], bool] | None = None, needs_property: bool = True) -> Property | str:
+        """The property, or the question to ask when it is not clear.
+
+        The property named, else the one whose doors, keys, amenities, services or people the message names
+        and no other does, else the conversation's, else the only one where the asker may make this kind of
+        request (``fits``). A request about another property of the portfolio, where the asker has no role or
+        access, is refused. When nothing tells two properties apart the asker is asked which, unless the
+        answer does not depend on the property (``needs_property`` false: help).
+        """
         version = self.turn_version or self.version(session)
         ids = self._people.get((person.id, version))
         if ids is None:
@@ -93,16 +104,76 @@ class Places:
             return "You have no access or role at any property yet."
         lowered = text.lower()
         named = [p for p in candidates if p.name.lower() in lowered]
-        if len(named) == 1:
-            chosen = named[0]
-        elif conv.property_id is not None and any(p.id == conv.property_id for p in candidates):
-            chosen = next(p for p in candidates if p.id == conv.property_id)
-        elif len(candidates) == 1:
-            chosen = candidates[0]
-        else:
-            return "Which property: " + ", ".join(p.name for p in candidates) + "?"
+        chosen = named[0] if len(named) == 1 else self._from_mentions(session, conv, person, candidates, text, fits, needs_property)
+        if isinstance(chosen, str):
+            return chosen
+        if chosen is None:
+            return candidates[0]  # the answer does not depend on the property: not remembered
         conv.property_id = chosen.id
         return chosen
+
+    def _from_mentions(self, session: Session, conv: Conversation, person: Person, candidates: list[Property], text: str,
+                       fits: Callable[[Property], bool] | None, needs_property: bool) -> Property | str | None:
+        neighbours = self._neighbours(session, candidates)
+        by_id = {p.id: p for p in candidates}
+        if len(neighbours) == len(candidates) and len(candidates) == 1:
+            return candidates[0]
+        lexicons = {pid: self.views(session, prop)[0] for pid, prop in neighbours.items()}
+        found = mentions_by_property(lexicons, text)
+        mine = distinctive(found, among=by_id)
+        if needs_property and not mine:
+            elsewhere = foreign(found, by_id)
+            if elsewhere:
+                pid, hits = next(iter(elsewhere.items()))
+                entry = next(e for e in hits[0].entries if e.kind != "person")
+                where = neighbours[pid].name
+                said = f"{where} is a property" if entry.kind == "property" else f"{entry.name} is at {where}"
+                raise Refused("not_at_property", f"{said} where you have no access or role; I can only answer about "
+                              + ", ".join(p.name for p in candidates) + ".")
+        if len(mine) == 1:
+            return by_id[next(iter(mine))]
+        if conv.property_id in mine:
+            return by_id[conv.property_id]
+        fitting = [by_id[pid] for pid in mine] or candidates
+        if len(fitting) == 1:
+            return fitting[0]
+        if not mine and conv.property_id in by_id:
+            return by_id[conv.property_id]
+        allowed = [p for p in fitting if fits is None or fits(p)]
+        if len(allowed) == 1:
+            return allowed[0]
+        homes = [p for p in allowed if p.id in self._homes(session, person)]
+        if len(homes) == 1:
+            return homes[0]  # the one property the asker lives at
+        if not needs_property:
+            return None
+        if not allowed:
+            return fitting[0]  # refused there, by the rule that refuses it everywhere
+        return "Which property: " + ", ".join(p.name for p in allowed) + "?"
+
+    def _homes(self, session: Session, person: Person) -> frozenset[int]:
+        """The properties where the asker holds a resident grant."""
+        return frozenset(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id)
+                                         .where(Grant.person_id == person.id, Grant.resident.is_(True))))
+
+    def _neighbours(self, session: Session, candidates: list[Property]) -> dict[int, Property]:
+        """The asker's properties and the others of their portfolios, by id."""
+        version = self.turn_version or self.version(session)
+        portfolios = frozenset(p.portfolio_id for p in candidates)
+        key = (portfolios, version)
+        ids = self._portfolio_ids.get(key)
+        if ids is None:
+            ids = list(session.scalars(select(Property.id).where(Property.portfolio_id.in_(portfolios)).order_by(Property.name)))
+            if len(self._portfolio_ids) > 10_000:
+                self._portfolio_ids.clear()
+            self._portfolio_ids[key] = ids
+        found = {p.id: p for p in candidates}
+        for pid in ids:
+            if pid not in found:
+                prop = self.row(session, Property, pid)
+                if prop is not None:
+                    found[pid] = prop
+        return found
 
     @staticmethod
     def zone(prop: Property) -> ZoneInfo:

@@ -101,8 +101,11 @@ def iso(m: Match, norm: str) -> Token | None:
     return _span(m, "instant", Instant(at))
 
 
-def _numeric(m: Match, first: str, second: str, year_text: str | None) -> Token | None:
+def _numeric(m: Match, first: str, second: str, year_text: str | None, *, day_first: bool = False) -> Token | None:
+    """A numeric date in the order given; when only the other order is a date ("12/25", "25/12") that one."""
     a, b, year = int(first), int(second), _year(year_text)
+    if day_first:
+        a, b = b, a
     month, day = (a, b) if a <= 12 else (b, a)
     return _date(m, MonthDay(month, day, year)) if _valid(year, month, day) else None
 
@@ -111,8 +114,16 @@ def slash(m: Match, norm: str) -> Token | None:
     return _numeric(m, m["sl_a"], m["sl_b"], m["sl_y"])
 
 
+def slash_day_first(m: Match, norm: str) -> Token | None:
+    return _numeric(m, m["sl_a"], m["sl_b"], m["sl_y"], day_first=True)
+
+
 def dashdate(m: Match, norm: str) -> Token | None:
     return _numeric(m, m["dd_a"], m["dd_b"], m["dd_y"])
+
+
+def dashdate_day_first(m: Match, norm: str) -> Token | None:
+    return _numeric(m, m["dd_a"], m["dd_b"], m["dd_y"], day_first=True)
 
 
 def _modifier(word: str | None) -> str:

@@ -42,17 +42,19 @@ def _try(year: int, month: int, day: int) -> date | None:
 class Clock:
     """``now`` in the property's zone, and the preference for past or future readings."""
 
-    __slots__ = ("future", "now", "today", "tz")
+    __slots__ = ("day_first", "future", "now", "today", "tz")
 
-    def __init__(self, now: datetime, tz: ZoneInfo, prefer: str) -> None:
+    def __init__(self, now: datetime, tz: ZoneInfo, prefer: str, day_first: bool = False) -> None:
         self.tz = tz
+        self.day_first = day_first
+        """Numeric dates ("3/1/27") are read day first, as the property's country writes them."""
         self.now = now.astimezone(tz) if now.tzinfo is not None else now.replace(tzinfo=tz)
         self.today = self.now.date()
         self.future = prefer != "past"
 
     def looking_back(self) -> Clock:
         """The same clock preferring the past ("from Monday until now")."""
-        return Clock(self.now, self.tz, "past")
+        return Clock(self.now, self.tz, "past", self.day_first)
 
     def at(self, day: date, minutes: int = 0) -> datetime:
         """The local wall time ``minutes`` after midnight of ``day`` (past 1440 runs into later days)."""

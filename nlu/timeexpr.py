@@ -79,21 +79,24 @@ def _resolve(text: str, expr: Expr, clock: Clock) -> _Found | None:
 
 
 def _grammar(text: str, clock: Clock) -> list[_Found]:
-    norm, tokens = tokenize(text)
+    norm, tokens = tokenize(text, day_first=clock.day_first)
     found = (_resolve(text, expr, clock) for expr in parse(tokens, norm))
     return [f for f in found if f is not None]
 
 
-def find_times(text: str, now: datetime, tz: ZoneInfo, prefer: str = "future") -> list[TimeMatch]:
-    """All time expressions of ``text``, non-overlapping, left to right."""
-    clock = Clock(now, tz, prefer)
+def find_times(text: str, now: datetime, tz: ZoneInfo, prefer: str = "future", *, day_first: bool = False) -> list[TimeMatch]:
+    """All time expressions of ``text``, non-overlapping, left to right; ``day_first`` reads "3/1" as 3 January."""
+    clock = Clock(now, tz, prefer, day_first)
     found = [f.match for f in _grammar(text, clock)]
     return found or _fallback(text, clock)
 
 
-def parse_when(text: str, now: datetime, tz: ZoneInfo, prefer: str = "future") -> TimeMatch | None:
-    """All time expressions of ``text`` combined into one span; None when there is none."""
-    clock = Clock(now, tz, prefer)
+def parse_when(text: str, now: datetime, tz: ZoneInfo, prefer: str = "future", *, day_first: bool = False) -> TimeMatch | None:
+    """All time expressions of ``text`` combined into one span; None when there is none.
+
+    ``day_first`` reads numeric dates as the property's country writes them ("3/1/27" is 3 January 2027);
+    a date that can only be read the other way ("12/25") is still taken."""
+    clock = Clock(now, tz, prefer, day_first)
     found = _grammar(text, clock)
     if not found:
         return _combine(text, _fallback(text, clock))

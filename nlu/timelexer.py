@@ -185,8 +185,11 @@ def normalise(text: str) -> str:
     return _MASKED.sub(lambda m: " " * len(m.group()), lowered)
 
 
-def tokenize(text: str) -> tuple[str, list[Token]]:
-    """The normalised text and its time tokens, left to right."""
+_DAY_FIRST: dict[str, Callable[[re.Match[str], str], Token | None]] = {"slash": b.slash_day_first, "dashdate": b.dashdate_day_first}
+
+
+def tokenize(text: str, *, day_first: bool = False) -> tuple[str, list[Token]]:
+    """The normalised text and its time tokens, left to right; ``day_first`` reads "3/1" as 3 January."""
     norm = normalise(text)
     if not _ANY_TIME_WORD.search(norm):
         return norm, []
@@ -195,7 +198,8 @@ def tokenize(text: str) -> tuple[str, list[Token]]:
         name = match.lastgroup
         if name is None:
             continue
-        token = _BUILDERS[name](match, norm)
+        builder = (_DAY_FIRST.get(name) if day_first else None) or _BUILDERS[name]
+        token = builder(match, norm)
         if token is not None:
             tokens.append(token)
     return norm, tokens

@@ -56,7 +56,7 @@ def minutes_of(time: TimeOfDay, pod: PartOfDay | None, as_start: bool = False) -
         return hour * 60 + time.minute
     if name == "night" and time.hour in (12, 1, 2, 3, 4, 5):
         return (24 + hour) * 60 + time.minute
-    pm = name in ("afternoon", "evening", "night") or 1 <= time.hour <= 7
+    pm = name in ("afternoon", "evening", "night") or 1 <= time.hour <= 7 or time.hour == 12  # a bare 12 is noon
     return (hour + (12 if pm else 0)) * 60 + time.minute
 
 
