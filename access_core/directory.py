@@ -208,8 +208,8 @@ def seat_of(session: Session, handle: str, wanted: str | None = None) -> Seat | 
     return Seat(someone(person), load_principal(session, person), prop, places)
 
 
-def people_by_name(session: Session, limit: int) -> list[Someone]:
-    """The first ``limit`` people by name (the demo sign-in chooser)."""
+def people_by_name(session: Session, limit: int | None = None) -> list[Someone]:
+    """People by name, the first ``limit`` of them when given (the demo sign-in chooser)."""
     return [someone(p) for p in session.scalars(select(Person).order_by(Person.name).limit(limit))]
 
 

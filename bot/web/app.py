@@ -50,7 +50,7 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     states = app.state.channels = health.ChannelStates()
     app.include_router(health.router(database, states))
 
-    app.include_router(pages.router(turns))  # Mission Control's pages (before the older /concierge page)
+    app.include_router(pages.router(turns))  # Mission Control's pages, `/concierge` among them
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
     from bot import rest_api, sms
@@ -64,9 +64,8 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     app.include_router(rest_api.router(database))
     from bot.web import docs, guards
     from bot.web.agent_page import AGENT_PAGE
-    from bot.web.page import PAGE
 
-    guards.install(app, [PAGE, AGENT_PAGE, docs.install(app)])
+    guards.install(app, [AGENT_PAGE, docs.install(app)])
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 

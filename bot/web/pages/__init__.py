@@ -10,7 +10,7 @@ from bot.web.turns import Turns
 
 
 def router(turns: Turns) -> APIRouter:
-    """The pages, their static files and the sign-in; register before the older `/concierge` page."""
+    """The pages, their static files and the sign-in."""
     pages = Pages(turns.database)
     api = APIRouter(include_in_schema=False)
     for section in (home, people, keys, schedules, doors, activity, managers, keycards, devices, concierge, static):
