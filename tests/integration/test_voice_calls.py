@@ -262,6 +262,7 @@ def test_silence_is_asked_again_once_then_queued_as_unknown(voice: Voice) -> Non
     ("", "1", "delivery", None),
     ("", "0", "unknown", None),
     ("Amazon package", "", "delivery", None),
+    ("I have a delivery for Jane Park", "", "delivery", JANE),
 ])
 def test_the_purpose_is_what_the_caller_said(voice: Voice, speech: str, digits: str, purpose: str, visiting: str | None) -> None:
     voice.ring("CA-purpose")
