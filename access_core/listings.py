@@ -18,6 +18,7 @@ from access_core.errors import Refused
 from access_core.models import (
     ActivityEvent,
     Amenity,
+    CallState,
     CatalogItem,
     Door,
     Grant,
@@ -343,3 +344,35 @@ def amenities(session: Session, prop: Property) -> list[AmenityRow]:
     """The property's amenities, by name."""
     return [AmenityRow(a.id, a.name, a.reservable, a.capacity, a.hours, a.max_hours)
             for a in session.scalars(select(Amenity).where(Amenity.property_id == prop.id).order_by(Amenity.name))]
+
+
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    """An intercom call of the history, as the console lists it."""
+
+    id: int
+    state: str
+    purpose: str | None
+    heard: str | None
+    caller: str | None
+    intercom: str | None
+    visiting: str | None
+    """The resident the caller named, by name."""
+    agent: str | None
+    """Who answered, by name."""
+    ringing_at: datetime
+    ended_at: datetime | None
+    note: str | None
+
+
+def call_history(session: Session, principal: Principal, prop: Property, offset: int = 0, size: int = 10) -> Page[CallRow]:
+    """The property's ended calls (resolved or abandoned), newest first: for who answers calls there."""
+    policy.require_call_answering(principal, prop)
+    query = (select(IntercomCall)
+             .where(IntercomCall.property_id == prop.id, IntercomCall.state.in_([CallState.resolved, CallState.abandoned]))
+             .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
+             .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc()))
+    page: Page[IntercomCall] = _paged(session, query, offset, size, count=False)
+    return Page([CallRow(c.id, c.state, c.purpose, c.heard, c.caller, c.door.name if c.door else None,
+                         c.visiting.label if c.visiting else None, c.agent.label if c.agent else None, c.ringing_at,
+                         c.ended_at, c.note) for c in page.rows], page.offset, page.more)

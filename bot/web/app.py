@@ -63,9 +63,8 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     app.include_router(agent_console.router(database))
     app.include_router(rest_api.router(database))
     from bot.web import docs, guards
-    from bot.web.agent_page import AGENT_PAGE
 
-    guards.install(app, [AGENT_PAGE, docs.install(app)])
+    guards.install(app, [docs.install(app)])
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):
         from bot import slack_app
 

@@ -382,10 +382,13 @@ def test_a_manager_may_answer_and_an_agent_sees_no_activity(voice: Voice) -> Non
 def test_the_console_page_and_the_demo_sign_in_of_an_agent(voice: Voice, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONCIERGE_DEMO", "1")
     voice.client.base_url = "https://testserver"  # type: ignore[assignment]  # PUBLIC_URL is https: the cookie is Secure
-    page = voice.client.get("/concierge/agent")
-    assert page.status_code == 200 and "/api/agent/calls" in page.text and "Unlock" in page.text
+    assert voice.client.get("/concierge/agent", follow_redirects=False).headers["location"] == "/signin?next=/concierge/agent"
     assert KIM in [p["handle"] for p in voice.client.get("/api/session").json()["people"]]
     assert voice.client.post("/api/session", json={"as": KIM}).status_code == 200
+    page = voice.client.get("/concierge/agent")
+    assert page.status_code == 200 and "Open calls" in page.text and "Call history" in page.text
+    script = voice.client.get("/static/agent.js").text
+    assert "/api/agent/events" in script and "/api/agent/calls/" in script and "Unlock" in script
     voice.queued("CA-browser")
     assert [c["state"] for c in voice.client.get("/api/agent/calls").json()["calls"]] == ["queued"]
 
