@@ -29,8 +29,9 @@ def twilio(base: str, path: str, form: dict[str, str]) -> httpx.Response:
 
 
 def courier(base: str, sid: str, said: str, caller: str) -> None:
-    greeting = twilio(base, "/twilio/voice/intercom?serial=I-5001",
-                      {"CallSid": sid, "From": caller, "To": "+15005550001", "CallStatus": "ringing"})
+    greeting = twilio(
+        base, "/twilio/voice/intercom?serial=I-5001", {"CallSid": sid, "From": caller, "To": "+15005550001", "CallStatus": "ringing"}
+    )
     assert greeting.status_code == 200 and "<Gather" in greeting.text, greeting.text
     assert twilio(base, "/twilio/voice/intercom/gather", {"CallSid": sid, "SpeechResult": said}).status_code == 200
 
@@ -38,6 +39,7 @@ def courier(base: str, sid: str, said: str, caller: str) -> None:
 @pytest.fixture
 def twilio_api() -> Iterator[FakeServer]:
     """Twilio's REST API on 127.0.0.1: the first redirect of a call fails (Twilio down), the next ones succeed."""
+
     def answer(call: Call) -> tuple[int, Any]:
         if len(fake.named("/Calls/")) == 1:
             return 503, {"code": 20503, "message": "Service unavailable", "status": 503}
@@ -55,8 +57,7 @@ def served_calls(tmp_path: Path, twilio_api: FakeServer) -> Iterator[str]:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("size", SIZES)
-def test_an_agent_handles_a_courier_call_end_to_end(served_calls: str, browser: Browser, twilio_api: FakeServer,
-                                                    size: str) -> None:
+def test_an_agent_handles_a_courier_call_end_to_end(served_calls: str, browser: Browser, twilio_api: FakeServer, size: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
@@ -104,8 +105,11 @@ def test_an_agent_handles_a_courier_call_end_to_end(served_calls: str, browser: 
     assert any(f" {(here - timedelta(hours=h)):%H}:" in rang for h in (0, 1)), rang
     shot(page, f"agent-console-call-{size}")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-    problems = [f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes'][:3]]}"
-                for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    problems = [
+        f"{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes'][:3]]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert problems == []
 
     call.get_by_role("button", name="Resolve call #1").click()
