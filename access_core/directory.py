@@ -8,6 +8,7 @@ refusals are ``access_core.policy``'s.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,8 +17,22 @@ from sqlalchemy.orm import Session
 
 from access_core import policy
 from access_core.errors import CoreError
-from access_core.models import Amenity, Door, DoorType, Grant, GuestShare, Key, KeyDoor, Membership, Person, Property, Reservation
-from access_core.principal import Principal
+from access_core.lookup import person_by_ref
+from access_core.models import (
+    Amenity,
+    Door,
+    DoorType,
+    Grant,
+    GuestShare,
+    Key,
+    KeyDoor,
+    ManagerRole,
+    Membership,
+    Person,
+    Property,
+    Reservation,
+)
+from access_core.principal import Principal, load_principal
 from access_core.rules.coverage import covers_property
 from access_core.rules.grants import active_at
 
@@ -138,3 +153,67 @@ def reservations(session: Session, principal: Principal, prop: Property) -> list
         {"id": r.id, "amenity": r.amenity.name, "person": r.person.handle, "starts_at": _iso(r.starts_at), "ends_at": _iso(r.ends_at)}
         for r in session.scalars(query)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Someone:
+    """A person as a page names them."""
+
+    id: int
+    handle: str
+    """Their email, else phone."""
+    label: str
+    """Their name, else their handle."""
+
+
+def someone(person: Person) -> Someone:
+    return Someone(person.id, person.handle, person.label)
+
+
+@dataclass(slots=True)
+class Seat:
+    """Who is signed in, at which of their properties: what every page of a channel starts from."""
+
+    person: Someone
+    principal: Principal
+    prop: Property | None
+    """The property they work at now (None when they have none)."""
+    properties: list[Property] = field(default_factory=list)
+    """Every property they manage, hold a key to or were shared one at, by name."""
+
+
+def properties_of(session: Session, person_id: int) -> list[Property]:
+    """The properties a person manages (directly or by portfolio), holds a key to, or was shared a key at, by name."""
+    ids: set[int] = set()
+    for role in session.scalars(select(ManagerRole).where(ManagerRole.person_id == person_id)):
+        if role.property_id is not None:
+            ids.add(role.property_id)
+        else:
+            ids |= set(session.scalars(select(Property.id).where(Property.portfolio_id == role.portfolio_id)))
+    ids |= set(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person_id)))
+    ids |= set(session.scalars(
+        select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person_id)))
+    if not ids:
+        return []
+    return list(session.scalars(select(Property).where(Property.id.in_(ids)).order_by(Property.name)))
+
+
+def seat_of(session: Session, handle: str, wanted: str | None = None) -> Seat | None:
+    """The person known by ``handle`` at their property named ``wanted`` (else their first); None when unknown."""
+    person = person_by_ref(session, handle)
+    if person is None:
+        return None
+    places = properties_of(session, person.id)
+    prop = next((p for p in places if p.name == wanted), places[0] if places else None)
+    return Seat(someone(person), load_principal(session, person), prop, places)
+
+
+def people_by_name(session: Session, limit: int | None = None) -> list[Someone]:
+    """People by name, the first ``limit`` of them when given (the demo sign-in chooser)."""
+    return [someone(p) for p in session.scalars(select(Person).order_by(Person.name).limit(limit))]
+
+
+def label_of(session: Session, ref: str) -> str:
+    """A person named by email or phone, by their name when known (else the reference as given)."""
+    found = person_by_ref(session, ref.strip())
+    return found.label if found is not None else ref.strip()

@@ -17,6 +17,9 @@ from access_core import policy
 from access_core.errors import Refused
 from access_core.models import (
     ActivityEvent,
+    Amenity,
+    CallState,
+    CatalogItem,
     Door,
     Grant,
     IntercomCall,
@@ -284,3 +287,92 @@ def calls(session: Session, principal: Principal, prop: Property, offset: int = 
              .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
              .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc()))
     return _paged(session, query, offset, size, count=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A service or experience of the property's catalog, as a page shows it."""
+
+    id: int
+    kind: str
+    """"service" or "experience"."""
+    name: str
+    vendor: str
+    price: float
+    unit: str
+    """What the price is per ("" when a flat price)."""
+    starts_at: datetime | None
+    """An experience's start."""
+
+    def price_text(self, quantity: int = 1) -> str:
+        """The price in dollars, e.g. "$25.00 per walk" (for one) or "$50.00" (for two)."""
+        return f"${self.price * quantity:,.2f}" + (f" per {self.unit}" if self.unit and quantity == 1 else "")
+
+
+@dataclass(frozen=True, slots=True)
+class AmenityRow:
+    """An amenity of the property and how it is booked."""
+
+    id: int
+    name: str
+    reservable: bool
+    capacity: int
+    hours: str | None
+    max_hours: float | None
+
+
+def _offer(item: CatalogItem) -> Offer:
+    return Offer(item.id, item.kind, item.name, item.vendor, item.price, item.unit, item.starts_at)
+
+
+def offers(session: Session, prop: Property, kind: str | None = None) -> list[Offer]:
+    """The property's catalog (every person of it may read it), by name; only ``kind`` when given."""
+    query = select(CatalogItem).where(CatalogItem.property_id == prop.id).order_by(CatalogItem.name)
+    if kind is not None:
+        query = query.where(CatalogItem.kind == kind)
+    return [_offer(item) for item in session.scalars(query)]
+
+
+def offer(session: Session, prop: Property, kind: str, name: str) -> Offer | None:
+    """The catalog's ``kind`` named exactly ``name``, if any."""
+    item = session.scalar(select(CatalogItem).where(
+        CatalogItem.property_id == prop.id, CatalogItem.kind == kind, CatalogItem.name == name))
+    return _offer(item) if item is not None else None
+
+
+def amenities(session: Session, prop: Property) -> list[AmenityRow]:
+    """The property's amenities, by name."""
+    return [AmenityRow(a.id, a.name, a.reservable, a.capacity, a.hours, a.max_hours)
+            for a in session.scalars(select(Amenity).where(Amenity.property_id == prop.id).order_by(Amenity.name))]
+
+
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    """An intercom call of the history, as the console lists it."""
+
+    id: int
+    state: str
+    purpose: str | None
+    heard: str | None
+    caller: str | None
+    intercom: str | None
+    visiting: str | None
+    """The resident the caller named, by name."""
+    agent: str | None
+    """Who answered, by name."""
+    ringing_at: datetime
+    ended_at: datetime | None
+    note: str | None
+
+
+def call_history(session: Session, principal: Principal, prop: Property, offset: int = 0, size: int = 10) -> Page[CallRow]:
+    """The property's ended calls (resolved or abandoned), newest first: for who answers calls there."""
+    policy.require_call_answering(principal, prop)
+    query = (select(IntercomCall)
+             .where(IntercomCall.property_id == prop.id, IntercomCall.state.in_([CallState.resolved, CallState.abandoned]))
+             .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
+             .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc()))
+    page: Page[IntercomCall] = _paged(session, query, offset, size, count=False)
+    return Page([CallRow(c.id, c.state, c.purpose, c.heard, c.caller, c.door.name if c.door else None,
+                         c.visiting.label if c.visiting else None, c.agent.label if c.agent else None, c.ringing_at,
+                         c.ended_at, c.note) for c in page.rows], page.offset, page.more)

@@ -34,14 +34,20 @@ class Purpose:
 def understand(session: Session, prop: Property, speech: str, digits: str, at: datetime) -> Purpose:
     digits, speech = digits.strip(), " ".join(speech.split())
     if digits == DELIVERY_KEY or DELIVERY.search(speech):
-        return Purpose("delivery")
+        return Purpose("delivery", _named(session, prop, speech, at))  # "a delivery for Jane Park": ring her first
     if digits == CONCIERGE_KEY:
         return Purpose("unknown")
     if not speech:
         return Purpose(None)
+    return Purpose("visit", _named(session, prop, speech, at))
+
+
+def _named(session: Session, prop: Property, speech: str, at: datetime) -> Person | None:
+    """The resident the caller named (by unit or by name), if any."""
+    if not speech:
+        return None
     residents = residents_of(session, prop, at)
-    person = _by_unit(session, prop, speech, residents) or _by_name(speech, residents)
-    return Purpose("visit", person)
+    return _by_unit(session, prop, speech, residents) or _by_name(speech, residents)
 
 
 def _by_name(speech: str, residents: list[Person]) -> Person | None:

@@ -1,27 +1,39 @@
-"""The Concierge Pro agent console: `GET /concierge/agent` and its JSON under `/api/agent/calls`.
+"""The Concierge Pro agent console's JSON under `/api/agent/calls` and its live feed `/api/agent/events`.
 
 Signed-in people (page session or bearer token) who answer calls at a property see its open calls with the
-caller's snapshot; every action goes to ``concierge_catalog.calls``, where the rules are checked.
+caller's snapshot; every action goes to ``concierge_catalog.calls``, where the rules are checked. The page is
+Mission Control's `/concierge/agent` (``bot.web.pages.agent``); the server pushes it the open calls and the
+call history as server-sent events whenever they change, so the page never polls nor re-renders a note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
+from access_core import listings
 from access_core.db import Database
+from access_core.directory import seat_of
 from access_core.errors import CoreError, NotFound, Refused
 from bot.voice import redirect_to_phone
-from bot.web.agent_page import AGENT_PAGE
 from bot.web.auth import require_person
 from concierge_catalog.call_summary import send_summary
 from concierge_catalog.calls import ActionResult, CallDesk, desk_for
 
 T = TypeVar("T")
+FEED_SECONDS = 1.0
+"""How often the live feed looks for a change (one small query per open console)."""
+KEEP_ALIVE_SECONDS = 15.0
+"""A comment line this often keeps proxies from closing a quiet feed."""
 CallId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The call's id.")]
 
 
@@ -79,9 +91,48 @@ def router(database: Database) -> APIRouter:
     console = Console(database, desk_for(database))
     desk = console.desk
 
-    @api.get("/concierge/agent", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> str:
-        return AGENT_PAGE
+    def history(handle: str, place: str | None) -> list[dict[str, Any]]:
+        """The ended calls of the console's property (the page's chosen one), newest first."""
+        with database.session() as session:
+            seat = seat_of(session, handle, place)
+            if seat is None or seat.prop is None:
+                return []
+            try:
+                rows = listings.call_history(session, seat.principal, seat.prop).rows
+            except CoreError:
+                return []
+            return [jsonable_encoder(asdict(row)) for row in rows]
+
+    def state(request: Request, place: str | None) -> str:
+        """The feed's next message: the open calls and the history, for whoever is still signed in."""
+        handle = console.caller(request)  # a session ended by sign-out stops the feed here
+        return json.dumps({"calls": console.run(request, desk.calls_for), "history": history(handle, place)})
+
+    @api.get("/api/agent/events", response_class=StreamingResponse)
+    async def events(request: Request) -> StreamingResponse:
+        """Server-sent events: `calls` with {calls, history} at once and on every change; a comment to keep alive."""
+        place = request.session.get("property") if "session" in request.scope else None
+        first = await run_in_threadpool(state, request, place)
+
+        async def feed() -> AsyncIterator[str]:
+            last, quiet = first, 0.0
+            yield f"event: calls\ndata: {first}\n\n"
+            while not await request.is_disconnected():
+                await asyncio.sleep(FEED_SECONDS)
+                try:
+                    now = await run_in_threadpool(state, request, place)
+                except HTTPException:
+                    return
+                quiet += FEED_SECONDS
+                if now != last:
+                    last, quiet = now, 0.0
+                    yield f"event: calls\ndata: {now}\n\n"
+                elif quiet >= KEEP_ALIVE_SECONDS:
+                    quiet = 0.0
+                    yield ": still here\n\n"
+
+        return StreamingResponse(feed(), media_type="text/event-stream",
+                                 headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
     @api.get("/api/agent/calls")
     def calls(request: Request) -> dict[str, Any]:

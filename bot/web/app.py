@@ -50,7 +50,7 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     states = app.state.channels = health.ChannelStates()
     app.include_router(health.router(database, states))
 
-    app.include_router(pages.router(turns))  # Mission Control's pages (before the older /concierge page)
+    app.include_router(pages.router(turns))  # Mission Control's pages, `/concierge` among them
     app.include_router(concierge.router(turns))
     app.include_router(rasa.router(turns))
     from bot import rest_api, rest_calendar, sms
@@ -63,10 +63,8 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     app.include_router(agent_console.router(database))
     app.include_router(rest_api.router(database))
     from bot.web import docs, guards
-    from bot.web.agent_page import AGENT_PAGE
-    from bot.web.page import PAGE
 
-    guards.install(app, [PAGE, AGENT_PAGE, docs.install(app)])
+    guards.install(app, [docs.install(app)])
 
     app.include_router(rest_calendar.router(database))
     if slack if slack is not None else bool(os.environ.get("SLACK_SIGNING_SECRET") or os.environ.get("SLACK_APP_TOKEN")):

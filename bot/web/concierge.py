@@ -1,23 +1,19 @@
-"""The concierge page and its JSON: sign-in, the three sections, and `POST /api/chat`."""
+"""The web chat's JSON: sign-in (`/api/session`) and `POST /api/chat` (the CONTRACT turn).
+
+The page is Mission Control's `/concierge` (``bot.web.pages``), whose docked chat posts here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from access_core.directory import people_by_name
 from access_core.lookup import person_by_ref
-from access_core.models import Person
-from bot.places import properties_of
 from bot.web.auth import bearer, demo_mode, end_session, person_for_token, signed_in, start_session
-from bot.web.page import PAGE
 from bot.web.turns import Turns
-from concierge_catalog.help import SECTIONS
-from concierge_catalog.highlights import highlights
 
 
 class ChatIn(BaseModel):
@@ -34,17 +30,12 @@ def router(turns: Turns) -> APIRouter:
     api = APIRouter()
     database = turns.database
 
-    @api.get("/concierge", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> str:
-        return PAGE
-
     @api.get("/api/session")
     def whoami(request: Request) -> dict[str, Any]:
         body: dict[str, Any] = {"person": signed_in(request), "demo": demo_mode()}
         if demo_mode():
             with database.session() as session:
-                people = session.scalars(select(Person).order_by(Person.name)).all()
-                body["people"] = [{"handle": p.handle, "name": p.label} for p in people]
+                body["people"] = [{"handle": p.handle, "name": p.label} for p in people_by_name(session)]
         return body
 
     @api.post("/api/session")
@@ -66,20 +57,6 @@ def router(turns: Turns) -> APIRouter:
     def sign_out(request: Request) -> dict[str, Any]:
         end_session(request, database)
         return {"person": None}
-
-    @api.get("/api/concierge")
-    def sections(request: Request) -> dict[str, Any]:
-        handle = _caller(request, None)
-        with database.session() as session:
-            person = person_by_ref(session, handle)
-            props = properties_of(session, person) if person else []
-            prop = props[0] if props else None
-            return {
-                "property": prop.name if prop else None,
-                "help": [{"name": s.name, "path": s.path, "steps": list(s.steps)} for s in SECTIONS],
-                "highlights": [{"feature": h.feature, "why": h.why, "how": h.how} for h in highlights(session, prop)] if prop else [],
-                "upgrades": [u for u in prop.upgrades if u not in prop.features] if prop else [],
-            }
 
     @api.post("/api/chat")
     async def chat(request: Request, body: ChatIn) -> dict[str, Any]:

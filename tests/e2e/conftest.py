@@ -30,6 +30,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """The base URL of `concierge serve` in demo mode over the foundry property."""
+    yield from serve(tmp_path)
+
+
+def serve(tmp_path: Path, **extra_env: str) -> Iterator[str]:
+    """`concierge serve` in demo mode over the foundry property, with ``extra_env`` (e.g. TWILIO_API_URL of a fake)."""
     db = f"sqlite:///{tmp_path / 'e2e.db'}"
     concierge = [sys.executable, "-m", "bot.cli"]
     port = free_port()
@@ -37,6 +42,7 @@ def served(tmp_path: Path) -> Iterator[str]:
            "TWILIO_ACCOUNT_SID": "AC-e2e", "PUBLIC_URL": f"http://127.0.0.1:{port}"}
     for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "DATABASE_URL", "TWILIO_API_URL"):
         env.pop(name, None)
+    env.update(extra_env)
     subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen([*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db], cwd=ROOT, env=env,

@@ -27,7 +27,7 @@ ROLE_PAGES = {
     RESIDENT: ["/keys", "/activity", "/concierge"],
     "eli.novak@installers.example": ["/devices", "/doors", "/managers", "/concierge"],
     "ana.lopez@harbor.example": ["/devices", "/managers"],
-    "kim.tran@callcenter.example": ["/concierge"],
+    "kim.tran@callcenter.example": ["/concierge", "/concierge/agent"],
 }
 
 

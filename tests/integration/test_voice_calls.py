@@ -262,6 +262,7 @@ def test_silence_is_asked_again_once_then_queued_as_unknown(voice: Voice) -> Non
     ("", "1", "delivery", None),
     ("", "0", "unknown", None),
     ("Amazon package", "", "delivery", None),
+    ("I have a delivery for Jane Park", "", "delivery", JANE),
 ])
 def test_the_purpose_is_what_the_caller_said(voice: Voice, speech: str, digits: str, purpose: str, visiting: str | None) -> None:
     voice.ring("CA-purpose")
@@ -381,10 +382,13 @@ def test_a_manager_may_answer_and_an_agent_sees_no_activity(voice: Voice) -> Non
 def test_the_console_page_and_the_demo_sign_in_of_an_agent(voice: Voice, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONCIERGE_DEMO", "1")
     voice.client.base_url = "https://testserver"  # type: ignore[assignment]  # PUBLIC_URL is https: the cookie is Secure
-    page = voice.client.get("/concierge/agent")
-    assert page.status_code == 200 and "/api/agent/calls" in page.text and "Unlock" in page.text
+    assert voice.client.get("/concierge/agent", follow_redirects=False).headers["location"] == "/signin?next=/concierge/agent"
     assert KIM in [p["handle"] for p in voice.client.get("/api/session").json()["people"]]
     assert voice.client.post("/api/session", json={"as": KIM}).status_code == 200
+    page = voice.client.get("/concierge/agent")
+    assert page.status_code == 200 and "Open calls" in page.text and "Call history" in page.text
+    script = voice.client.get("/static/agent.js").text
+    assert "/api/agent/events" in script and "/api/agent/calls/" in script and "Unlock" in script
     voice.queued("CA-browser")
     assert [c["state"] for c in voice.client.get("/api/agent/calls").json()["calls"]] == ["queued"]
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web.pages import activity, concierge, devices, doors, home, keycards, keys, managers, people, schedules, static
+from bot.web.pages import activity, agent, concierge, devices, doors, home, keycards, keys, managers, people, schedules, static
 from bot.web.pages.common import Pages
 from bot.web.turns import Turns
 
 
 def router(turns: Turns) -> APIRouter:
-    """The pages, their static files and the sign-in; register before the older `/concierge` page."""
+    """The pages, their static files and the sign-in."""
     pages = Pages(turns.database)
     api = APIRouter(include_in_schema=False)
-    for section in (home, people, keys, schedules, doors, activity, managers, keycards, devices, concierge, static):
+    for section in (home, people, keys, schedules, doors, activity, managers, keycards, devices, concierge, agent, static):
         section.add_routes(api, pages)
     return api

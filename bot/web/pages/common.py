@@ -26,20 +26,19 @@ from zoneinfo import ZoneInfo
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access_core import listings
 from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.describe import done
+from access_core.directory import Seat, seat_of
 from access_core.errors import CoreError, Refused
-from access_core.lookup import person_by_ref
-from access_core.models import CatalogItem, Person, Property
-from access_core.principal import Principal, load_principal
+from access_core.principal import Principal
+from access_core.rules.facts import Place
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from access_core.sources import zone
-from bot.places import properties_of
 from bot.web.auth import signed_in
 
 WEB = Path(__file__).resolve().parents[1]
@@ -60,14 +59,10 @@ class Section:
 
 
 @dataclass(slots=True)
-class Viewer:
-    """The signed-in person at one of their properties, for one request."""
+class Viewer(Seat):
+    """The signed-in person at one of their properties (the core's seat), with this request's unit of work."""
 
-    session: Session
-    person: Person
-    principal: Principal
-    prop: Property | None
-    properties: list[Property] = field(default_factory=list)
+    session: Session = field(kw_only=True)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -79,7 +74,7 @@ class Viewer:
         return Context(self.session, self.principal, now or datetime.now(UTC), self.prop)
 
 
-def sections_for(principal: Principal, prop: Property | None) -> list[Section]:
+def sections_for(principal: Principal, prop: Place | None) -> list[Section]:
     """The sections this person may use at the property, in the product's order."""
     if prop is None:
         return [Section("Concierge", "/concierge")]
@@ -104,7 +99,7 @@ def sections_for(principal: Principal, prop: Property | None) -> list[Section]:
     return [Section(name, path) for name, path, allowed in shown if allowed]
 
 
-def first_page(principal: Principal, prop: Property | None) -> str:
+def first_page(principal: Principal, prop: Place | None) -> str:
     """Where a person lands after signing in: managers on People (else Activity), agents on their calls,
     device managers on Devices, everyone else with the concierge."""
     if prop is None:
@@ -132,14 +127,11 @@ class Pages:
         if not handle:
             raise SignInNeeded
         with self.database.session() as session:
-            person = person_by_ref(session, handle)
-            if person is None:
+            seat = seat_of(session, handle, request.session.get("property"))
+            if seat is None:
                 request.session.clear()
                 raise SignInNeeded
-            places = properties_of(session, person)
-            wanted = request.session.get("property")
-            prop = next((p for p in places if p.name == wanted), places[0] if places else None)
-            yield Viewer(session, person, load_principal(session, person), prop, places)
+            yield Viewer(seat.person, seat.principal, seat.prop, seat.properties, session=session)
 
     def page(self, request: Request, build: Callable[[Viewer], Response]) -> Response:
         """A page for the signed-in person (else the sign-in page); a refusal by the core is shown in words, 403."""
@@ -169,17 +161,13 @@ class Pages:
 def chat_data(viewer: Viewer) -> dict[str, Any]:
     """What the docked chat needs: who is talking, the property's zone, catalog prices and what to ask next."""
     prop = viewer.prop
-    prices: dict[str, str] = {}
-    if prop is not None:
-        for name, price, unit in viewer.session.execute(
-                select(CatalogItem.name, CatalogItem.price, CatalogItem.unit).where(CatalogItem.property_id == prop.id)):
-            prices[name] = f"${price:,.2f}" + (f" per {unit}" if unit else "")
+    prices = {o.name: o.price_text() for o in listings.offers(viewer.session, prop)} if prop is not None else {}
     return {"me": viewer.person.label, "handle": viewer.person.handle,
             "property": prop.name if prop else None, "tz": prop.timezone if prop else "UTC",
             "prices": prices, "suggestions": suggestions(viewer.principal, prop)}
 
 
-def suggestions(principal: Principal, prop: Property | None) -> list[str]:
+def suggestions(principal: Principal, prop: Place | None) -> list[str]:
     """What a person in this role might ask next."""
     if prop is None:
         return ["help"]
@@ -192,7 +180,7 @@ def suggestions(principal: Principal, prop: Property | None) -> list[str]:
     return ["Send a guest code for tomorrow", "What services are there?", "Book the roof deck Saturday 10am to 12pm", "help"]
 
 
-def role_name(principal: Principal, prop: Property | None) -> str:
+def role_name(principal: Principal, prop: Place | None) -> str:
     if prop is None:
         return "guest"
     if principal.is_portfolio_manager(prop):

@@ -8,12 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from access_core import listings, policy
 from access_core.errors import CoreError
-from access_core.models import Amenity, CatalogItem
-from bot.web.pages.common import Pages, Plan, Viewer, preview, sections_for
+from access_core.listings import Offer
+from bot.web.pages.common import Pages, Plan, Viewer, local_text, preview, sections_for
 from bot.web.pages.forms import local_iso, offset, shown
 from concierge_catalog.help import SECTIONS
 from concierge_catalog.help import Section as HelpSection
@@ -68,21 +67,21 @@ def catalog(viewer: Viewer) -> dict[str, Any]:
         helped = [s for s in SECTIONS if s.name in names or (s.name == "CSV import" and "People" in names)]
     else:
         helped = AGENT_HELP if prop.id in principal.agent_at else HOLDER_HELP
-    items = list(session.scalars(select(CatalogItem).where(CatalogItem.property_id == prop.id).order_by(CatalogItem.name)))
+    items = listings.offers(session, prop)
     return {
         "help": helped,
         "highlights": [(human(h.feature), h.why, h.how) for h in highlights(session, prop)] if principal.is_manager_at(prop) else [],
         "upgrades": [(u, human(u)) for u in prop.upgrades if u not in prop.features] if principal.is_manager_at(prop) else [],
         "sells": _allowed(lambda: policy.require_sales(principal, prop)),
         "books": _allowed(lambda: policy.require_resident_services(session, principal, prop, datetime.now(UTC))),
-        "amenities": list(session.scalars(select(Amenity).where(Amenity.property_id == prop.id).order_by(Amenity.name))),
+        "amenities": listings.amenities(session, prop),
         "services": [i for i in items if i.kind == "service"],
         "experiences": [i for i in items if i.kind == "experience"],
     }
 
 
-def _price(item: CatalogItem, quantity: int = 1) -> str:
-    return f"${item.price * quantity:,.2f}" + (f" per {item.unit}" if item.unit and quantity == 1 else "")
+def _price(item: Offer, quantity: int = 1) -> str:
+    return item.price_text(quantity)
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
@@ -93,10 +92,9 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         return pages.render(request, "concierge.html", viewer, status_code=status_code, **catalog(viewer), human=human, price=_price,
                             history=history, **values)
 
-    def item(viewer: Viewer, kind: str, name: str) -> CatalogItem | None:
+    def item(viewer: Viewer, kind: str, name: str) -> Offer | None:
         assert viewer.prop is not None
-        return viewer.session.scalar(select(CatalogItem).where(
-            CatalogItem.property_id == viewer.prop.id, CatalogItem.kind == kind, CatalogItem.name == name))
+        return listings.offer(viewer.session, viewer.prop, kind, name)
 
     @api.get("/concierge")
     def concierge(request: Request) -> Response:
@@ -149,7 +147,5 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         return pages.page(request, plan)
 
 
-def viewer_local(viewer: Viewer, item: CatalogItem | None) -> str:
-    from bot.web.pages.common import local_text
-
+def viewer_local(viewer: Viewer, item: Offer | None) -> str:
     return local_text(item.starts_at, viewer.tz) if item is not None and item.starts_at is not None else "-"

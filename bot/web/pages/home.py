@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
+from access_core.directory import Someone, people_by_name
 from access_core.errors import CoreError
 from access_core.lookup import person_by_ref
-from access_core.models import Person
 from bot.web.auth import demo_mode, end_session, person_for_token, start_session
 from bot.web.pages.common import Pages, Viewer, confirmed, first_page, make_change, operations_from, templates
 
@@ -34,10 +33,10 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
 
     @api.get("/signin", response_class=HTMLResponse)
     def signin_page(request: Request, next: str | None = None, error: str | None = None) -> Response:
-        people: list[Person] = []
+        people: list[Someone] = []
         if demo_mode():
             with database.session() as session:
-                people = list(session.scalars(select(Person).order_by(Person.name).limit(DEMO_PEOPLE)))
+                people = people_by_name(session, DEMO_PEOPLE)
                 return templates.TemplateResponse(request, "signin.html", {
                     "demo": True, "people": people, "next": _safe_next(next), "error": error})
         return templates.TemplateResponse(request, "signin.html", {
@@ -54,7 +53,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                 found = person_by_ref(session, person)
             if found is None:
                 return templates.TemplateResponse(request, "signin.html", {
-                    "demo": demo_mode(), "people": list(session.scalars(select(Person).order_by(Person.name).limit(DEMO_PEOPLE)))
+                    "demo": demo_mode(), "people": people_by_name(session, DEMO_PEOPLE)
                     if demo_mode() else [], "next": _safe_next(next), "error": "Sign-in failed: unknown person or token."}, status_code=403)
             start_session(request, database, found.id, token if token and token.strip() else None)
         request.session["focus"] = "main"

@@ -9,16 +9,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from access_core import listings
-from access_core.lookup import person_by_ref
-from access_core.models import Key
+from access_core.directory import label_of
 from bot.web.pages.common import Pages, Plan, Viewer, preview
 from bot.web.pages.forms import local_iso, offset, shown, text
 
 
 def _name(viewer: Viewer, ref: str) -> str:
     """A person named in a form by email or phone, by their name when known."""
-    found = person_by_ref(viewer.session, ref.strip())
-    return found.label if found is not None else ref.strip()
+    return label_of(viewer.session, ref)
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
@@ -40,10 +38,6 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                                 gives=viewer.principal.manages_keys_at(viewer.prop), **values)
         return show
 
-    def key_named(viewer: Viewer, key_id: int) -> Key:
-        assert viewer.prop is not None
-        return listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
-
     @api.get("/keys")
     def keys(request: Request) -> Response:
         return pages.page(request, lambda viewer: show_list(viewer, request))
@@ -63,7 +57,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
              ends: Annotated[str | None, Form()] = None, resident: Annotated[str | None, Form()] = None,
              may_share: Annotated[str | None, Form()] = None) -> Response:
         def plan(viewer: Viewer) -> Response:
-            key = key_named(viewer, key_id)
+            assert viewer.prop is not None
+            key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
             op = {"op": "grant_key", "person": person.strip(), "key": key.name, "starts_at": local_iso(starts, viewer.tz),
                   "ends_at": local_iso(ends, viewer.tz), "resident": None if not resident else resident == "yes",
                   "may_share": None if not may_share else may_share == "yes"}
@@ -80,7 +75,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     @api.post("/keys/{key_id}/revoke")
     def revoke(request: Request, key_id: int, person: Annotated[str, Form()], label: Annotated[str | None, Form()] = None) -> Response:
         def plan(viewer: Viewer) -> Response:
-            key = key_named(viewer, key_id)
+            assert viewer.prop is not None
+            key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
             who = text(label) or person
             op = {"op": "revoke_key", "person": person, "key": key.name, "at": None}
             return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
@@ -93,7 +89,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     def share(request: Request, key_id: int, guest: Annotated[str, Form()], starts: Annotated[str | None, Form()] = None,
               ends: Annotated[str | None, Form()] = None) -> Response:
         def plan(viewer: Viewer) -> Response:
-            key = key_named(viewer, key_id)
+            assert viewer.prop is not None
+            key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
             op = {"op": "share_key", "granter": viewer.person.handle, "guest": guest.strip(), "key": key.name,
                   "starts_at": local_iso(starts, viewer.tz), "ends_at": local_iso(ends, viewer.tz)}
             return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
