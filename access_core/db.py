@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -126,11 +126,23 @@ def migrate(engine: Engine) -> None:
     config = alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     with engine.connect() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == head:
-            return
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # SQLite's batch migrations copy a table and drop the old one: no cascade may follow the drop
+            _foreign_keys(connection, on=False)  # outside any transaction, where SQLite honours it
+        try:
+            if MigrationContext.configure(connection).get_current_revision() == head:
+                return
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.rollback()
+                _foreign_keys(connection, on=True)
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")  # type: ignore[union-attr]
 
 
 def is_migrated(engine: Engine) -> bool:
