@@ -16,7 +16,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from access_core import policy
+from access_core.door_rules import active_lockdowns, door_ids_of, exempt_managers
 from access_core.errors import CoreError
+from access_core.exception_days import coming_days, day_json
 from access_core.lookup import person_by_ref
 from access_core.models import (
     Amenity,
@@ -35,6 +37,7 @@ from access_core.models import (
 from access_core.principal import Principal, load_principal
 from access_core.rules.coverage import covers_property
 from access_core.rules.grants import active_at
+from access_core.sources import zone
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -217,3 +220,28 @@ def label_of(session: Session, ref: str) -> str:
     """A person named by email or phone, by their name when known (else the reference as given)."""
     found = person_by_ref(session, ref.strip())
     return found.label if found is not None else ref.strip()
+
+
+def lockdown_managers(session: Session, property_id: int) -> list[str]:
+    """The emails of the managers who may lift a lockdown of the property (its portfolio and full-key managers)."""
+    prop = session.get(Property, property_id)
+    if prop is None:
+        return []
+    people = session.scalars(select(Person).where(Person.id.in_(exempt_managers(session, prop))).order_by(Person.id))
+    return [p.email for p in people if p.email]
+
+
+def exception_days(session: Session, principal: Principal, prop: Property) -> dict[str, Any]:
+    policy.require_calendar_view(principal, prop)
+    today = datetime.now(UTC).astimezone(zone(prop.timezone)).date()
+    return {"exception_days": [day_json(session, d) for d in coming_days(session, prop, today)]}
+
+
+def lockdown_state(session: Session, principal: Principal, prop: Property) -> dict[str, Any]:
+    policy.require_calendar_view(principal, prop)
+    found = []
+    for lockdown in active_lockdowns(session, prop.id, datetime.now(UTC)):
+        ids = door_ids_of(lockdown.door_ids)
+        doors = None if ids is None else list(session.scalars(select(Door.name).where(Door.id.in_(ids)).order_by(Door.id)))
+        found.append({"doors": doors, "reason": lockdown.reason, "started_at": lockdown.started_at.isoformat()})
+    return {"locked_down": bool(found), "lockdowns": found}

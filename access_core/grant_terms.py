@@ -89,3 +89,10 @@ def keys_held_or_coming(session: Session, person_ref: str, prop: Property, now: 
     grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
                              .where(Grant.person_id == holder.id, Key.property_id == prop.id))
     return [grant.key for grant in grants if not_ended(grant, now)]
+
+
+def holds_a_key_at(session: Session, person_id: int, prop: Property, now: datetime) -> bool:
+    """Whether the person holds one of the property's keys now (an active grant)."""
+    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
+                             .where(Grant.person_id == person_id, Key.property_id == prop.id))
+    return any(grant.active_at(now) for grant in grants)

@@ -14,11 +14,22 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 import holidays
 
-from access_core.models import Property
+
+class Located(Protocol):
+    """Where a property is: all the holiday resolver reads of it (an ORM ``Property`` is one)."""
+
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def subdivision(self) -> str | None: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def address(self) -> str | None: ...
 
 OBSERVANCES = {"New Year's Eve": (12, 31), "Christmas Eve": (12, 24), "Halloween": (10, 31), "Valentine's Day": (2, 14)}
 """Days people close for that are no public holiday anywhere: the same date every year."""
@@ -62,7 +73,7 @@ def _zone_countries() -> dict[str, str]:
     return table
 
 
-def place_of(prop: Property) -> tuple[str | None, str | None]:
+def place_of(prop: Located) -> tuple[str | None, str | None]:
     """(country, subdivision) where the property's public holidays are looked up."""
     country = (prop.country or "").upper() or None
     subdivision = (prop.subdivision or "").upper() or None
@@ -84,7 +95,7 @@ def _subdivisions(country: str) -> frozenset[str]:
         return frozenset()
 
 
-def holidays_in(prop: Property, years: range) -> list[Holiday]:
+def holidays_in(prop: Located, years: range) -> list[Holiday]:
     """Every named holiday of those years at the property, observances included, by date."""
     country, subdivision = place_of(prop)
     found: list[Holiday] = []
@@ -113,7 +124,7 @@ def _variants(name: str) -> set[str]:
     return forms
 
 
-def next_holiday(prop: Property, name: str, today: date) -> Holiday | None:
+def next_holiday(prop: Located, name: str, today: date) -> Holiday | None:
     """The next date (today or later) on which the holiday called ``name`` falls at the property."""
     wanted = _norm(ALIASES.get(_norm(name), name))
     for holiday in holidays_in(prop, range(today.year, today.year + 2)):
@@ -122,7 +133,7 @@ def next_holiday(prop: Property, name: str, today: date) -> Holiday | None:
     return None
 
 
-def holiday_in_text(prop: Property, text: str, today: date) -> Holiday | None:
+def holiday_in_text(prop: Located, text: str, today: date) -> Holiday | None:
     """The holiday a message names ("we're closed on christmas day"), at its next date; the longest name wins."""
     padded = f" {_norm(text)} "
     names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
@@ -140,7 +151,7 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def holiday_spans(prop: Property, text: str, today: date) -> list[tuple[int, int, Holiday]]:
+def holiday_spans(prop: Located, text: str, today: date) -> list[tuple[int, int, Holiday]]:
     """Every holiday the text names, with the span of its name, at its next date; longer names first, no overlaps."""
     pattern, by_form = _day_names(_where(prop), today)
     if pattern is None:
@@ -171,14 +182,14 @@ class _Where:
     address: str | None
 
 
-def _where(prop: Property) -> _Where:
+def _where(prop: Located) -> _Where:
     return _Where(prop.country, prop.subdivision, prop.timezone, prop.address)
 
 
 @lru_cache(maxsize=256)
 def _day_names(where: _Where, today: date) -> tuple[re.Pattern[str] | None, dict[str, Holiday]]:
     """One pattern for every name of every coming holiday there (longest first), and each name's holiday."""
-    prop = cast(Property, where)
+    prop = cast(Located, where)
     names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
     candidates = [(form, name) for name in names for form in _variants(name)] + list(ALIASES.items())
     by_form: dict[str, Holiday] = {}

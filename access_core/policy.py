@@ -440,3 +440,5 @@ def require_unlock_in_lockdown(session: Session, principal: Principal, door: Doo
 
 CALENDAR = Rule("add/remove_exception_day: P, F", lambda a: require_calendar_editing(a.principal, a.prop))
 LOCKDOWN = Rule("start_lockdown, end_lockdown: P, F", lambda a: require_lockdown_control(a.principal, a.prop))
+CALENDAR_VIEW = Rule("list exception days, see a lockdown's state: P, F, L, S at that property",
+                     lambda a: require_calendar_view(a.principal, a.prop))

@@ -114,7 +114,7 @@ class Dialogue:
 
     def _context(self, session: Session, conv: Conversation, person: Person, text: str, intent: str) -> TurnContext | Reply:
         now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
-        may = fits(session, self.places.principal(session, person), person, intent, now)
+        may = fits(session, self.places.principal(session, person), person.id, intent, now)
         prop = self.places.property_for(session, conv, person, text, fits=may, needs_property=intent not in PROPERTY_FREE)
         if isinstance(prop, str):
             return Reply("ask", prop, missing=["property"])

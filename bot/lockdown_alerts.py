@@ -11,12 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from access_core.door_rules import exempt_managers
+from access_core.directory import lockdown_managers
 from access_core.events import PropertyAlert
-from access_core.models import Person, Property
 
 log = logging.getLogger(__name__)
 LIFT_ACTION = "concierge_lift_lockdown"
@@ -45,11 +44,7 @@ def alert_blocks(alert: PropertyAlert) -> list[dict[str, Any]]:
 def managers_to_tell(engine: Engine, property_id: int) -> list[str]:
     """The emails of the managers who may lift a lockdown of the property."""
     with Session(engine) as session:
-        prop = session.get(Property, property_id)
-        if prop is None:
-            return []
-        people = session.scalars(select(Person).where(Person.id.in_(exempt_managers(session, prop))).order_by(Person.id))
-        return [p.email for p in people if p.email]
+        return lockdown_managers(session, property_id)
 
 
 def post_alert(engine: Engine, alert: PropertyAlert, client: WebClient) -> int:
@@ -79,21 +74,3 @@ def deliver(engine: Engine, alerts: Sequence[PropertyAlert]) -> None:
     client = WebClient(token=token, base_url=os.environ.get("SLACK_API_URL") or WebClient.BASE_URL, timeout=10)
     for alert in alerts:
         threading.Thread(target=post_alert, args=(engine, alert, client), daemon=True).start()
-
-
-def lift_listener(listeners: Any) -> Any:
-    """The Bolt lazy listener of the Lift button: the presser asks to lift it, and gets the usual yes/no plan."""
-    from bot.slack_app import confirm_blocks
-
-    def answer_lift(body: dict[str, Any], context: Any, client: WebClient) -> None:
-        turn = listeners._turn(context, client, body["user"]["id"], lift_request(body))
-        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
-        client.chat_postMessage(channel=channel, text=turn["reply"], blocks=confirm_blocks(turn))
-
-    return answer_lift
-
-
-def lift_request(body: dict[str, Any]) -> str:
-    """What pressing Lift says to the concierge, in the presser's own name."""
-    prop = (body.get("actions") or [{}])[0].get("value") or ""
-    return f"lift the lockdown at {prop}".strip()

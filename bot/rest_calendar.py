@@ -3,50 +3,26 @@ a CONTRACT operation run through the core, with its permission checks."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from pydantic import BaseModel, Field
 
-from access_core import policy
 from access_core.db import Database
-from access_core.door_rules import active_lockdowns, door_ids_of
-from access_core.exception_days import coming_days, day_json
-from access_core.models import Door, Property
-from access_core.principal import Principal
-from access_core.sources import zone
+from access_core.directory import exception_days, lockdown_state
 from bot.rest_api import Api, PropertyName
 
 
 class ExceptionDayIn(BaseModel):
-    date: str
-    name: str = ""
-    mode: str = "closed"
-    doors: list[str] | None = None
+    date: str = Field(max_length=10)
+    name: str = Field("", max_length=100)
+    mode: str = Field("closed", max_length=10)
+    doors: list[str] | None = Field(None, max_length=500)
 
 
 class LockdownIn(BaseModel):
-    doors: list[str] | None = None
-    reason: str | None = None
-
-
-def exception_days(session: Session, principal: Principal, prop: Property) -> dict[str, Any]:
-    policy.require_calendar_view(principal, prop)
-    today = datetime.now(UTC).astimezone(zone(prop.timezone)).date()
-    return {"exception_days": [day_json(session, d) for d in coming_days(session, prop, today)]}
-
-
-def lockdown_state(session: Session, principal: Principal, prop: Property) -> dict[str, Any]:
-    policy.require_calendar_view(principal, prop)
-    found = []
-    for lockdown in active_lockdowns(session, prop.id, datetime.now(UTC)):
-        ids = door_ids_of(lockdown.door_ids)
-        doors = None if ids is None else list(session.scalars(select(Door.name).where(Door.id.in_(ids)).order_by(Door.id)))
-        found.append({"doors": doors, "reason": lockdown.reason, "started_at": lockdown.started_at.isoformat()})
-    return {"locked_down": bool(found), "lockdowns": found}
+    doors: list[str] | None = Field(None, max_length=500)
+    reason: str | None = Field(None, max_length=500)
 
 
 def router(database: Database) -> APIRouter:

@@ -169,7 +169,7 @@ def build_app(turns: Turns, *, token: str | None, signing_secret: str, api_url: 
     app.action("concierge_confirm")(ack=just_ack, lazy=[listeners.answer_button])
     app.action("concierge_cancel")(ack=just_ack, lazy=[listeners.answer_button])
     app.event("app_home_opened")(ack=just_ack, lazy=[listeners.publish_home])
-    app.action(lockdown_alerts.LIFT_ACTION)(ack=just_ack, lazy=[lockdown_alerts.lift_listener(listeners)])
+    app.action(lockdown_alerts.LIFT_ACTION)(ack=just_ack, lazy=[lift_listener(listeners)])
     return app
 
 
@@ -376,3 +376,18 @@ def router(turns: Turns, bolt: App | None = None, states: ChannelStates | None =
     if bolt.oauth_flow is not None:
         install_routes(api, bolt.oauth_flow)
     return api
+
+def lift_listener(listeners: Any) -> Any:
+    """The Bolt lazy listener of the Lift button: the presser asks to lift it, and gets the usual yes/no plan."""
+    def answer_lift(body: dict[str, Any], context: Any, client: WebClient) -> None:
+        turn = listeners._turn(context, client, body["user"]["id"], lift_request(body))
+        channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
+        client.chat_postMessage(channel=channel, text=turn["reply"], blocks=confirm_blocks(turn))
+
+    return answer_lift
+
+
+def lift_request(body: dict[str, Any]) -> str:
+    """What pressing Lift says to the concierge, in the presser's own name."""
+    prop = (body.get("actions") or [{}])[0].get("value") or ""
+    return f"lift the lockdown at {prop}".strip()

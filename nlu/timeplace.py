@@ -16,8 +16,7 @@ from typing import cast
 
 from babel import Locale, UnknownLocaleError
 
-from access_core.holiday_names import holiday_spans, place_of
-from access_core.models import Property
+from access_core.holiday_names import Located, holiday_spans, place_of
 
 LOCALES = {("CA", "QC"): "fr_CA"}
 """Subdivisions whose language writes dates otherwise than the country's most likely locale."""
@@ -39,7 +38,7 @@ def day_first(country: str | None, subdivision: str | None = None) -> bool:
     return day != -1 and month != -1 and day < month
 
 
-def reads_day_first(prop: Property) -> bool:
+def reads_day_first(prop: Located) -> bool:
     """Whether numeric dates at the property are read day first."""
     return _day_first_at(prop.country, prop.subdivision, prop.timezone, prop.address)
 
@@ -47,10 +46,10 @@ def reads_day_first(prop: Property) -> bool:
 @lru_cache(maxsize=1024)
 def _day_first_at(country: str | None, subdivision: str | None, timezone: str, address: str | None) -> bool:
     where = SimpleNamespace(country=country, subdivision=subdivision, timezone=timezone, address=address)
-    return day_first(*place_of(cast(Property, where)))
+    return day_first(*place_of(cast(Located, where)))
 
 
-def with_holidays_as_dates(prop: Property, text: str, today: date) -> str:
+def with_holidays_as_dates(prop: Located, text: str, today: date) -> str:
     """The text with each holiday it names written as its date ("boxing day" as "2026-12-26"), same length."""
     for start, end, holiday in holiday_spans(prop, text, today):
         written = holiday.day.isoformat() if end - start >= 10 else holiday.day.strftime("%d %b").lstrip("0").lower()

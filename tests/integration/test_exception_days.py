@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -10,13 +12,20 @@ from sqlalchemy.orm import Session
 
 from access_core import policy, queries
 from access_core.access_index import AccessIndex
+from access_core.commands import Command, from_op
+from access_core.describe import done
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, require_person
 from access_core.models import Amenity, Property, Reservation
 from access_core.principal import load_principal
-from access_core.services.context import Context
-from access_core.services.dispatch import execute
+from access_core.services import dispatch
+from access_core.services.context import Context, Outcome
 from access_core.sources import decide_person
+
+
+def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
+    """Run an operation written as the CONTRACT writes it (or a command)."""
+    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 ACTORS = {
@@ -143,7 +152,7 @@ def test_closing_a_day_cancels_its_reservations_and_names_them(session: Session)
     outcome = execute(ctx(session, "F"), CHRISTMAS)
     assert on_the_day.cancelled and not day_before.cancelled
     assert outcome.detail["cancelled_reservations"] == [on_the_day.id]
-    assert "Jane Park's Roof Deck reservation" in outcome.summary
+    assert "Jane Park's Roof Deck reservation" in done(outcome, ZoneInfo("America/New_York"))
 
 
 def test_a_day_closing_other_doors_cancels_nothing(session: Session) -> None:
@@ -169,7 +178,7 @@ def test_no_reservation_on_a_closed_day(session: Session) -> None:
 def test_the_plan_lists_the_reservations_it_cancels(session: Session) -> None:
     from zoneinfo import ZoneInfo
 
-    from actions.describe import question
+    from access_core.describe import question
 
     _reserve(session, "2026-12-25T14:00:00-05:00", "2026-12-25T16:00:00-05:00")
     text = question(session, [CHRISTMAS], ZoneInfo("America/New_York"))
