@@ -95,7 +95,10 @@ def test_a_burst_of_connections_is_shared_out_evenly(tmp_path: Path, listening: 
             client.connect_ex(listening.getsockname())
             clients.append(client)
         _wait_for(lambda: sum(w.acceptor.count for w in workers) == 10)
-        assert sorted(w.acceptor.count for w in workers) == [5, 5]
+        counts = sorted(w.acceptor.count for w in workers)
+        # 5/5 on a quiet machine; a sibling starved past the deferral by a loaded CI machine may leave 4/6,
+        # never the 8/2 that whichever worker wakes first takes without the board
+        assert counts in ([5, 5], [4, 6]), counts
         for client in clients[:4]:  # closed connections are counted out again
             client.close()
         _wait_for(lambda: sum(w.acceptor.count for w in workers) == 6)
