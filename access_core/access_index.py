@@ -53,15 +53,19 @@ class AccessIndex:
         activated = self.activated.get(door_id)
         if activated is None:
             raise KeyError(f"door {door_id} is not a door of this property")
-        return decide(self.sources.get((person_id, door_id), ()), at, self.tz,
-                      door_activated=activated, credential_live=credential_live,
-                      rules=self.rules.get(door_id, NO_RULES))
+        return decide(
+            self.sources.get((person_id, door_id), ()),
+            at,
+            self.tz,
+            door_activated=activated,
+            credential_live=credential_live,
+            rules=self.rules.get(door_id, NO_RULES),
+        )
 
 
 def _grants(session: Session, prop: Property, sources: Sources, exempt: frozenset[int]) -> None:
     rows = session.execute(
-        select(Grant.person_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Grant.starts_at, Grant.ends_at,
-               Key.lockdown_exempt)
+        select(Grant.person_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Grant.starts_at, Grant.ends_at, Key.lockdown_exempt)
         .join(Key, Key.id == Grant.key_id)
         .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
         .join(Door, Door.id == KeyDoor.door_id)
@@ -69,8 +73,7 @@ def _grants(session: Session, prop: Property, sources: Sources, exempt: frozense
         .order_by(Grant.id)
     )
     for person_id, door_id, key_name, schedule, starts, ends, key_exempt in rows:
-        source = AccessSource(f"key {key_name}", starts, ends, cached_schedule(schedule),
-                              exempt=person_id in exempt or bool(key_exempt))
+        source = AccessSource(f"key {key_name}", starts, ends, cached_schedule(schedule), exempt=person_id in exempt or bool(key_exempt))
         sources.setdefault((person_id, door_id), []).append(source)
 
 
@@ -96,21 +99,17 @@ def _shares(session: Session, prop: Property, sources: Sources) -> None:
         sources.setdefault((share.guest_id, door_id), []).append(source)
 
 
-def _sharer_grants(
-    session: Session, pairs: set[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[bool, datetime, datetime]]:
+def _sharer_grants(session: Session, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[bool, datetime, datetime]]:
     """(person, key) -> (may_share, end or the end of time, start) of the sharers' own grants (sources.share_window)."""
     if not pairs:
         return {}
     grants = session.scalars(select(Grant).where(Grant.key_id.in_({key for _, key in pairs})))
-    return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max(), g.starts_at) for g in grants
-            if (g.person_id, g.key_id) in pairs}
+    return {(g.person_id, g.key_id): (g.may_share, g.ends_at_or_max(), g.starts_at) for g in grants if (g.person_id, g.key_id) in pairs}
 
 
 def _reservations(session: Session, prop: Property, sources: Sources) -> None:
     rows = session.execute(
-        select(Reservation.person_id, Amenity.door_id, Amenity.name,
-               Reservation.starts_at, Reservation.ends_at)
+        select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
         .join(Amenity, Amenity.id == Reservation.amenity_id)
         .join(Door, Door.id == Amenity.door_id)
         .where(Door.property_id == prop.id, Reservation.cancelled.is_(False))

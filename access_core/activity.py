@@ -46,9 +46,7 @@ def _granter_of(session: Session, person_id: int, door_id: int, at: datetime) ->
     for share in sorted(shares, key=lambda s: not (s.starts_at <= at < s.ends_at)):
         return share.granter_id
     grants = session.scalars(
-        select(Grant)
-        .join(KeyDoor, and_(KeyDoor.key_id == Grant.key_id, KeyDoor.door_id == door_id))
-        .where(Grant.person_id == person_id)
+        select(Grant).join(KeyDoor, and_(KeyDoor.key_id == Grant.key_id, KeyDoor.door_id == door_id)).where(Grant.person_id == person_id)
     ).all()
     for grant in sorted(grants, key=lambda g: not g.active_at(at)):
         return grant.granted_by_id
@@ -57,9 +55,7 @@ def _granter_of(session: Session, person_id: int, door_id: int, at: datetime) ->
 
 def _doorcode_granter(session: Session, door: Door, code: str, at: datetime) -> int | None:
     rows = session.scalars(
-        select(Doorcode)
-        .join(KeyDoor, and_(KeyDoor.key_id == Doorcode.key_id, KeyDoor.door_id == door.id))
-        .where(Doorcode.code == code)
+        select(Doorcode).join(KeyDoor, and_(KeyDoor.key_id == Doorcode.key_id, KeyDoor.door_id == door.id)).where(Doorcode.code == code)
     ).all()
     local_day = at.astimezone(_tz(door.property)).date()
     for doorcode in sorted(rows, key=lambda d: d.day != local_day):

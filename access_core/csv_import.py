@@ -77,9 +77,13 @@ class ImportReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "key": self.key, "property": self.property, "imported": self.imported,
-            "people_created": self.people_created, "grants_created": self.grants_created,
-            "grants_updated": self.grants_updated, "warnings": [str(w) for w in self.warnings],
+            "key": self.key,
+            "property": self.property,
+            "imported": self.imported,
+            "people_created": self.people_created,
+            "grants_created": self.grants_created,
+            "grants_updated": self.grants_updated,
+            "warnings": [str(w) for w in self.warnings],
         }
 
 
@@ -114,8 +118,9 @@ def import_csv(ctx: Context, key_name: str, text: str | bytes) -> ImportReport:
     return report
 
 
-def _with_terms(key: Key, rows: list[CsvRow], people: dict[int, Person | None], held: dict[int, Grant],
-                now: datetime, errors: list[FileError]) -> list[CsvRow]:
+def _with_terms(
+    key: Key, rows: list[CsvRow], people: dict[int, Person | None], held: dict[int, Grant], now: datetime, errors: list[FileError]
+) -> list[CsvRow]:
     """Each row with the terms it did not say: those of the grant the person holds (or renews), as grant_key
     keeps them; else may_share by default, and a missing resident answer is that row's error."""
     done = []
@@ -136,8 +141,11 @@ def _with_terms(key: Key, rows: list[CsvRow], people: dict[int, Person | None], 
 
 def _require_columns(table: Table, key: Key) -> None:
     if key.has_residence and not table.has("resident"):
-        raise FileError(1, f"a 'resident' column (yes or no) is needed: {key.name} opens a residence door, "
-                           "so every row must say whether the person lives there")
+        raise FileError(
+            1,
+            f"a 'resident' column (yes or no) is needed: {key.name} opens a residence door, "
+            "so every row must say whether the person lives there",
+        )
 
 
 class RowReader:
@@ -155,7 +163,7 @@ class RowReader:
     def read(self, line: int, cells: list[str], errors: list[FileError]) -> CsvRow | None:
         """The checked row, or None after adding each of its problems to ``errors``."""
         problems: list[str] = []
-        if any(c.strip() for c in cells[self.table.width:]):
+        if any(c.strip() for c in cells[self.table.width :]):
             problems.append(f"{len(cells)} values but the header has {self.table.width} columns")
         email, phone = self._contact(cells, problems)
         starts, ends = self._period(cells, problems)
@@ -178,8 +186,7 @@ class RowReader:
         if email_text and email is None:
             problems.append(f"email {email_text!r} is not an email address")
         if phone_text and phone is None:
-            problems.append(f"phone {phone_text!r} is not a phone number "
-                            "(numbers outside the US need +country)")
+            problems.append(f"phone {phone_text!r} is not a phone number (numbers outside the US need +country)")
         if not email_text and not phone_text:
             problems.append("an email or a phone number is needed")
         return email, phone
@@ -197,8 +204,10 @@ class RowReader:
         except ValueError as exc:
             problems.append(f"ends: {exc}")
         if starts is not None and ends is not None and ends <= starts:
-            problems.append(f"ends ({self.cell(cells, 'ends')}) is not after starts "
-                            f"({self.cell(cells, 'starts') or 'now'}); access must end after it starts")
+            problems.append(
+                f"ends ({self.cell(cells, 'ends')}) is not after starts "
+                f"({self.cell(cells, 'starts') or 'now'}); access must end after it starts"
+            )
         return starts, ends
 
     def _terms(self, cells: list[str], problems: list[str]) -> tuple[bool | None, bool | None]:
@@ -218,9 +227,7 @@ class RowReader:
         return resident, may_share
 
 
-def match_people(
-    session: Session, rows: list[CsvRow], errors: list[FileError], warnings: list[Note]
-) -> dict[int, Person | None]:
+def match_people(session: Session, rows: list[CsvRow], errors: list[FileError], warnings: list[Note]) -> dict[int, Person | None]:
     """Line -> the known person a row names (by email or phone), or None for someone new."""
     by_email = _people_by(session, Person.email, {r.email for r in rows if r.email})
     by_phone = _people_by(session, Person.phone, {r.phone for r in rows if r.phone})
@@ -235,8 +242,7 @@ def match_people(
             handles.append(person.id)
         earlier = next((first_line[h] for h in handles if h in first_line), None)
         if earlier is not None:
-            errors.append(FileError(row.line, f"the same person as line {earlier}; "
-                                              "each person may appear only once"))
+            errors.append(FileError(row.line, f"the same person as line {earlier}; each person may appear only once"))
             continue
         first_line.update(dict.fromkeys(handles, row.line))
         found[row.line] = person
@@ -244,23 +250,27 @@ def match_people(
 
 
 def _known(
-    row: CsvRow, by_email: dict[str, Person], by_phone: dict[str, Person],
-    errors: list[FileError], warnings: list[Note],
+    row: CsvRow,
+    by_email: dict[str, Person],
+    by_phone: dict[str, Person],
+    errors: list[FileError],
+    warnings: list[Note],
 ) -> tuple[bool, Person | None]:
     """The person the row names (None for a new one); False first when email and phone name two people."""
     email_person = by_email.get(row.email or "")
     phone_person = by_phone.get(row.phone or "")
     if email_person and phone_person and email_person.id != phone_person.id:
-        errors.append(FileError(row.line, f"email {row.email} is {email_person.label}'s "
-                                          f"but phone {row.phone} is {phone_person.label}'s"))
+        errors.append(FileError(row.line, f"email {row.email} is {email_person.label}'s but phone {row.phone} is {phone_person.label}'s"))
         return False, None
     person = email_person or phone_person
     if person is not None and row.email and person.email and row.email != person.email:
-        warnings.append(Note(row.line, f"matched {person.label} by phone {row.phone}; the email on file "
-                                       f"({person.email}) was kept, not {row.email}"))
+        warnings.append(
+            Note(row.line, f"matched {person.label} by phone {row.phone}; the email on file ({person.email}) was kept, not {row.email}")
+        )
     if person is not None and row.phone and person.phone and row.phone != person.phone:
-        warnings.append(Note(row.line, f"matched {person.label} by email {row.email}; the phone on file "
-                                       f"({person.phone}) was kept, not {row.phone}"))
+        warnings.append(
+            Note(row.line, f"matched {person.label} by email {row.email}; the phone on file ({person.phone}) was kept, not {row.phone}")
+        )
     return True, person
 
 
@@ -275,11 +285,15 @@ def _people_by(session: Session, column: Any, values: set[str]) -> dict[str, Per
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:
     for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+        yield values[start : start + CHUNK]
 
 
 def _apply(
-    ctx: Context, key: Key, rows: list[CsvRow], people: dict[int, Person | None], held: dict[int, Grant],
+    ctx: Context,
+    key: Key,
+    rows: list[CsvRow],
+    people: dict[int, Person | None],
+    held: dict[int, Grant],
     report: ImportReport,
 ) -> None:
     created = _create_people(ctx.session, [row for row in rows if people[row.line] is None])
@@ -323,8 +337,10 @@ def property_of_key(session: Session, key_name: str, property_name: str | None =
             raise NotFound("property", property_name)
         return prop
     props = session.scalars(
-        select(Property).join(Key, Key.property_id == Property.id)
-        .where(func.lower(Key.name) == key_name.strip().lower()).order_by(Property.name)
+        select(Property)
+        .join(Key, Key.property_id == Property.id)
+        .where(func.lower(Key.name) == key_name.strip().lower())
+        .order_by(Property.name)
     ).all()
     if not props:
         raise NotFound("key", key_name)

@@ -23,12 +23,34 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("first name", "first", "given name", "firstname"),
     "last_name": ("last name", "last", "surname", "family name", "lastname"),
     "email": ("email", "email address", "e mail", "e mail address", "mail"),
-    "phone": ("phone", "phone number", "mobile", "mobile number", "mobile phone", "cell", "cell phone",
-              "telephone", "tel", "phone no"),
-    "starts": ("starts", "start", "starts at", "start date", "start time", "from", "begins", "valid from",
-               "move in", "move in date", "access start"),
-    "ends": ("ends", "end", "ends at", "end date", "end time", "until", "to", "expires", "valid until",
-             "move out", "move out date", "access end"),
+    "phone": ("phone", "phone number", "mobile", "mobile number", "mobile phone", "cell", "cell phone", "telephone", "tel", "phone no"),
+    "starts": (
+        "starts",
+        "start",
+        "starts at",
+        "start date",
+        "start time",
+        "from",
+        "begins",
+        "valid from",
+        "move in",
+        "move in date",
+        "access start",
+    ),
+    "ends": (
+        "ends",
+        "end",
+        "ends at",
+        "end date",
+        "end time",
+        "until",
+        "to",
+        "expires",
+        "valid until",
+        "move out",
+        "move out date",
+        "access end",
+    ),
     "resident": ("resident", "is resident", "resident yes no", "residency"),
     "may_share": ("may share", "can share", "sharing", "share", "allow sharing", "may share yes no"),
 }
@@ -79,8 +101,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileError(1, f"this is not a CSV text file (not UTF-8 at byte {exc.start}); "
-                           "save it as 'CSV UTF-8'") from None
+        raise FileError(1, f"this is not a CSV text file (not UTF-8 at byte {exc.start}); save it as 'CSV UTF-8'") from None
 
 
 def read_table(text: str) -> Table:
@@ -137,8 +158,9 @@ def _header(cells: list[str], line: int) -> Table:
             problems.append(f"two columns mean {name}: {cells[columns[name]].strip()!r} and {cell.strip()!r}")
         columns[name] = position
     if not columns:
-        raise FileError(line, "the first line is not a header; expected column names such as "
-                              "name, email, phone, starts, ends, resident, may_share")
+        raise FileError(
+            line, "the first line is not a header; expected column names such as name, email, phone, starts, ends, resident, may_share"
+        )
     if "email" not in columns and "phone" not in columns:
         problems.append("an email or a phone column is needed to know who each row is")
     if problems:
@@ -148,8 +170,10 @@ def _header(cells: list[str], line: int) -> Table:
 
 YES = frozenset({"yes", "y", "true", "t", "1"})
 NO = frozenset({"no", "n", "false", "f", "0"})
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})"
-                      r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+_US_DATE = re.compile(
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
 _ISO_SLASHES = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})")
 
 
@@ -206,5 +230,4 @@ def _us_moment(match: re.Match[str]) -> datetime:
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
-        raise ValueError(f"{match[0]!r} is not a date: dates with slashes are month/day/year, "
-                         "like 1/31/2027") from None
+        raise ValueError(f"{match[0]!r} is not a date: dates with slashes are month/day/year, like 1/31/2027") from None

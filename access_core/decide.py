@@ -35,8 +35,7 @@ class DoorRules:
 
     def locked_at(self, at: datetime) -> bool:
         instant = at.astimezone(UTC)
-        return any(start.astimezone(UTC) <= instant and (end is None or instant < end.astimezone(UTC))
-                   for start, end in self.lockdowns)
+        return any(start.astimezone(UTC) <= instant and (end is None or instant < end.astimezone(UTC)) for start, end in self.lockdowns)
 
     def schedule_failure(self, schedule: Schedule, local: datetime) -> str | None:
         """``closed_day``, ``outside_schedule`` or None for a scheduled door at a local time."""
@@ -142,13 +141,13 @@ def doorcode_source(via: str, day: date, tz: ZoneInfo, schedule: Schedule | None
     return AccessSource(via, starts, ends, schedule, live)
 
 
-def doorcode_decision(source: AccessSource | None, at: datetime, tz: ZoneInfo, *, door_activated: bool,
-                      rules: DoorRules = NO_RULES) -> Decision:
+def doorcode_decision(
+    source: AccessSource | None, at: datetime, tz: ZoneInfo, *, door_activated: bool, rules: DoorRules = NO_RULES
+) -> Decision:
     """A code used on another day than its own is an inactive credential, not an expired grant."""
     if source is None:
         return decide((), at, tz, door_activated=door_activated, rules=rules)
     instant = at.astimezone(UTC)
-    outside_day = instant < source.starts_at.astimezone(UTC) or (
-        source.ends_at is not None and instant >= source.ends_at.astimezone(UTC))
+    outside_day = instant < source.starts_at.astimezone(UTC) or (source.ends_at is not None and instant >= source.ends_at.astimezone(UTC))
     inner = AccessSource(source.via, at, None, source.schedule, source.live and not outside_day)
     return decide((inner,), at, tz, door_activated=door_activated, rules=rules)

@@ -45,8 +45,7 @@ def _grant(s: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
     starts, ends = _t(op.get("starts_at")), _t(op.get("ends_at"))
     role = " as a resident" if op.get("resident") else ""
     share = " (may share it)" if op.get("may_share") else ""
-    period = when(starts, ends, tz) if ends or (starts and starts.date() != datetime.now(tz).date()) else (
-        end_only(ends, tz))
+    period = when(starts, ends, tz) if ends or (starts and starts.date() != datetime.now(tz).date()) else (end_only(ends, tz))
     return f"give {_person(s, op.get('person'))} the key {op.get('key')} {period}{role}{share}".replace("  ", " ")
 
 
@@ -60,34 +59,47 @@ def _restore(s: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
     return f"restore {_person(s, op.get('person'))}'s {op.get('key')} as it was"
 
 
+def _at(before: str, value: Any, tz: ZoneInfo, *, otherwise: str = "") -> str:
+    moment = _t(value)
+    return before + moment_text(moment, tz) if moment else otherwise
+
+
 WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
     "grant_key": _grant,
     "restore_grant": _restore,
-    "revoke_key": lambda s, op, tz: f"revoke {_person(s, op.get('person'))}'s {op.get('key')}"
-    + (f" from {moment_text(_t(op['at']), tz)}" if _t(op.get("at")) else " now"),  # type: ignore[arg-type]
+    "revoke_key": lambda s, op, tz: (
+        f"revoke {_person(s, op.get('person'))}'s {op.get('key')}" + _at(" from ", op.get("at"), tz, otherwise=" now")
+    ),
     "invite_person": lambda s, op, tz: f"invite {_person(s, op)}",
-    "create_key": lambda s, op, tz: f"create the key {op.get('name')} with {', '.join(op.get('doors') or [])}, "
-    + ("shareable" if op.get("shareable") else "not shareable"),
+    "create_key": lambda s, op, tz: (
+        f"create the key {op.get('name')} with {', '.join(op.get('doors') or [])}, "
+        + ("shareable" if op.get("shareable") else "not shareable")
+    ),
     "add_door_to_key": lambda s, op, tz: f"add {op.get('door')} to {op.get('key')}",
     "remove_door_from_key": lambda s, op, tz: f"remove {op.get('door')} from {op.get('key')}",
-    "set_schedule": lambda s, op, tz: f"make {op.get('door')} in {op.get('key')} open "
-    + (op["schedule"] if op.get("schedule") else "at any time (no schedule)"),
+    "set_schedule": lambda s, op, tz: (
+        f"make {op.get('door')} in {op.get('key')} open " + (op["schedule"] if op.get("schedule") else "at any time (no schedule)")
+    ),
     "create_door": lambda s, op, tz: f"create the door {op.get('name')} ({str(op.get('type')).replace('_', ' ')})",
     "issue_keycard": lambda s, op, tz: f"issue keycard {op.get('serial')} to {_person(s, op.get('person'))}",
-    "deactivate_keycard": lambda s, op, tz: "deactivate "
-    + (f"keycard {op['serial']}" if op.get("serial") else f"{_person(s, op.get('person'))}'s keycard"),
-    "create_doorcode": lambda s, op, tz: f"create a door code for {op.get('key')} valid on "
-    + day_text(datetime.fromisoformat(str(op.get("date"))).replace(tzinfo=tz), tz),
-    "share_key": lambda s, op, tz: f"share {op.get('key')} with {_person(s, op.get('guest'))} "
-    + when(_t(op.get("starts_at")), _t(op.get("ends_at")), tz),
+    "deactivate_keycard": lambda s, op, tz: (
+        "deactivate " + (f"keycard {op['serial']}" if op.get("serial") else f"{_person(s, op.get('person'))}'s keycard")
+    ),
+    "create_doorcode": lambda s, op, tz: (
+        f"create a door code for {op.get('key')} valid on " + day_text(datetime.fromisoformat(str(op.get("date"))).replace(tzinfo=tz), tz)
+    ),
+    "share_key": lambda s, op, tz: (
+        f"share {op.get('key')} with {_person(s, op.get('guest'))} " + when(_t(op.get("starts_at")), _t(op.get("ends_at")), tz)
+    ),
     "unlock_door": lambda s, op, tz: f"unlock {op.get('door')} now" + (f" ({op['reason']})" if op.get("reason") else ""),
-    "create_manager": lambda s, op, tz: f"make {_person(s, op.get('person'))} a "
-    + str(op.get("role", "")).replace("_", " ") + (f" with {', '.join(op.get('permissions') or [])}" if op.get("permissions") else ""),
-    "reserve_amenity": lambda s, op, tz: f"reserve {op.get('amenity')} "
-    + when(_t(op.get("starts_at")), _t(op.get("ends_at")), tz),
+    "create_manager": lambda s, op, tz: (
+        f"make {_person(s, op.get('person'))} a "
+        + str(op.get("role", "")).replace("_", " ")
+        + (f" with {', '.join(op.get('permissions') or [])}" if op.get("permissions") else "")
+    ),
+    "reserve_amenity": lambda s, op, tz: f"reserve {op.get('amenity')} " + when(_t(op.get("starts_at")), _t(op.get("ends_at")), tz),
     "cancel_reservation": lambda s, op, tz: f"cancel your {op.get('amenity') or ''} reservation".replace("  ", " "),
-    "book_service": lambda s, op, tz: f"book {op.get('service')}"
-    + (f" for {moment_text(_t(op['starts_at']), tz)}" if _t(op.get("starts_at")) else ""),  # type: ignore[arg-type]
+    "book_service": lambda s, op, tz: f"book {op.get('service')}" + _at(" for ", op.get("starts_at"), tz),
     "buy_experience": lambda s, op, tz: f"book {op.get('quantity') or 1} for {op.get('experience')}",
     "submit_request": lambda s, op, tz: f"send a request for {op.get('upgrade')} to the sales team",
     "activate_door": lambda s, op, tz: f"activate {op.get('door')}",
@@ -139,8 +151,10 @@ def _granted(f: Facts, tz: ZoneInfo) -> str:
 
 def _service(f: Facts, tz: ZoneInfo) -> str:
     at = f" for {moment_text(f['starts_at'], tz)}" if f["starts_at"] else ""
-    return (f"Requested {f['item']} from {f['vendor']}{at} ({money(f['unit_cents'])} per {f['unit']}); "
-            f"receipt {f['receipt']}, waiting for confirmation.")
+    return (
+        f"Requested {f['item']} from {f['vendor']}{at} ({money(f['unit_cents'])} per {f['unit']}); "
+        f"receipt {f['receipt']}, waiting for confirmation."
+    )
 
 
 def _manager(f: Facts, tz: ZoneInfo) -> str:
@@ -171,13 +185,13 @@ DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
     "already_known": lambda f, tz: f"{f['person']} is already known.",
     "invited": lambda f, tz: f"Invited {f['person']}.",
     "person_removed": lambda f, tz: f"Removed {f['person']}.",
-    "key_created": lambda f, tz: f"Created {f['key']} ({'shareable' if f['shareable'] else 'not shareable'}) "
-    f"with {', '.join(f['doors'])}.",
+    "key_created": lambda f, tz: f"Created {f['key']} ({'shareable' if f['shareable'] else 'not shareable'}) with {', '.join(f['doors'])}.",
     "key_deleted": lambda f, tz: f"Deleted {f['key']}.",
     "door_added": lambda f, tz: f"{f['key']} now opens {f['door']}.",
     "door_removed": lambda f, tz: f"{f['key']} no longer opens {f['door']}.",
-    "schedule_set": lambda f, tz: f"{f['door']} in {f['key']} now "
-    + (f"opens {f['schedule']}." if f["schedule"] else "opens at any time."),
+    "schedule_set": lambda f, tz: (
+        f"{f['door']} in {f['key']} now " + (f"opens {f['schedule']}." if f["schedule"] else "opens at any time.")
+    ),
     "door_created": lambda f, tz: f"Created the door {f['door']}; it works once a device manager installs its lock.",
     "door_deleted": lambda f, tz: f"Deleted the door {f['door']}.",
     "keycard_issued": lambda f, tz: f"Keycard {f['serial']} now opens what {f['person']} may open.",
@@ -195,13 +209,11 @@ DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
     "reserved": lambda f, tz: f"Reserved {f['amenity']} {when(f['starts_at'], f['ends_at'], tz)}.",
     "reservation_cancelled": lambda f, tz: f"Cancelled your {f['amenity']} reservation.",
     "service_requested": _service,
-    "experience_booked": lambda f, tz: f"Booked {f['quantity']} for {f['item']}; {money(f['total_cents'])}, "
-    f"receipt {f['receipt']}.",
+    "experience_booked": lambda f, tz: f"Booked {f['quantity']} for {f['item']}; {money(f['total_cents'])}, receipt {f['receipt']}.",
     "order_cancelled": lambda f, tz: f"Cancelled order {f['receipt']} ({f['item']}).",
     "order_confirmed": lambda f, tz: f"Confirmed order {f['receipt']} ({f['item']} for {f['buyer']}).",
     "order_fulfilled": lambda f, tz: f"Marked order {f['receipt']} ({f['item']} for {f['buyer']}) fulfilled.",
-    "request_already_open": lambda f, tz: f"A request for {f['upgrade']} is already open (#{f['request']}); "
-    "the sales team has it.",
+    "request_already_open": lambda f, tz: f"A request for {f['upgrade']} is already open (#{f['request']}); the sales team has it.",
     "request_sent": lambda f, tz: f"Sent your request for {f['upgrade']} to the sales team (#{f['request']}).",
     "exception_day_added": _exception_day_added,
     "exception_day_removed": lambda f, tz: f"{f['names']} ({f['day']:%a %-d %b %Y}) is a normal day again.",

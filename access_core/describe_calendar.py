@@ -11,8 +11,7 @@ from access_core.exception_days import closure, reservations_on
 from access_core.lookup import property_by_name
 from access_core.models import Door
 
-WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday", "Sat": "Saturday",
-            "Sun": "Sunday"}
+WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday"}
 
 
 def describe_exception_day(session: Any, op: dict[str, Any], tz: Any) -> str:

@@ -194,8 +194,9 @@ def properties_of(session: Session, person_id: int) -> list[Property]:
         else:
             ids |= set(session.scalars(select(Property.id).where(Property.portfolio_id == role.portfolio_id)))
     ids |= set(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person_id)))
-    ids |= set(session.scalars(
-        select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person_id)))
+    ids |= set(
+        session.scalars(select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person_id))
+    )
     if not ids:
         return []
     return list(session.scalars(select(Property).where(Property.id.in_(ids)).order_by(Property.name)))

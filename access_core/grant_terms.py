@@ -60,12 +60,12 @@ def kept_terms(grant: Grant | None, now: datetime, *, renewing: bool) -> KeptTer
 
 def latest_grant(session: Session, person_id: int, key_id: int) -> Grant | None:
     """The person's grant of the key (the latest, should there be several)."""
-    return session.scalar(select(Grant).where(Grant.person_id == person_id, Grant.key_id == key_id)
-                          .order_by(Grant.starts_at.desc()).limit(1))
+    return session.scalar(
+        select(Grant).where(Grant.person_id == person_id, Grant.key_id == key_id).order_by(Grant.starts_at.desc()).limit(1)
+    )
 
 
-def terms_of(session: Session, prop: Property, person_ref: str, key_name: str, now: datetime, *,
-             renewing: bool) -> KeptTerms | None:
+def terms_of(session: Session, prop: Property, person_ref: str, key_name: str, now: datetime, *, renewing: bool) -> KeptTerms | None:
     """``kept_terms`` of a person's grant of a key at the property, both by name (None when none is kept)."""
     person = person_by_ref(session, person_ref)
     key = session.scalar(select(Key).where(Key.property_id == prop.id, Key.name == key_name))
@@ -76,8 +76,9 @@ def terms_of(session: Session, prop: Property, person_ref: str, key_name: str, n
 
 def active_grants(session: Session, person_id: int, prop: Property, at: datetime) -> list[Grant]:
     """The person's grants of the property's keys that are active at ``at`` (their keys with them)."""
-    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
-                             .where(Grant.person_id == person_id, Key.property_id == prop.id))
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == person_id, Key.property_id == prop.id)
+    )
     return [grant for grant in grants if grant.active_at(at)]
 
 
@@ -86,13 +87,15 @@ def keys_held_or_coming(session: Session, person_ref: str, prop: Property, now: 
     holder = person_by_ref(session, person_ref)
     if holder is None:
         return []
-    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
-                             .where(Grant.person_id == holder.id, Key.property_id == prop.id))
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == holder.id, Key.property_id == prop.id)
+    )
     return [grant.key for grant in grants if not_ended(grant, now)]
 
 
 def holds_a_key_at(session: Session, person_id: int, prop: Property, now: datetime) -> bool:
     """Whether the person holds one of the property's keys now (an active grant)."""
-    grants = session.scalars(select(Grant).join(Key, Key.id == Grant.key_id)
-                             .where(Grant.person_id == person_id, Key.property_id == prop.id))
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == person_id, Key.property_id == prop.id)
+    )
     return any(grant.active_at(now) for grant in grants)

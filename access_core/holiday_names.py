@@ -31,14 +31,23 @@ class Located(Protocol):
     @property
     def address(self) -> str | None: ...
 
+
 OBSERVANCES = {"New Year's Eve": (12, 31), "Christmas Eve": (12, 24), "Halloween": (10, 31), "Valentine's Day": (2, 14)}
 """Days people close for that are no public holiday anywhere: the same date every year."""
-ALIASES = {"presidents day": "Washington's Birthday", "mlk day": "Martin Luther King Jr. Day",
-           "thanksgiving": "Thanksgiving Day", "fourth of july": "Independence Day", "4th of july": "Independence Day",
-           "july 4th": "Independence Day", "xmas": "Christmas Day", "new years": "New Year's Day",
-           "juneteenth": "Juneteenth National Independence Day",
-           "summer bank holiday": "Late Summer Bank Holiday", "august bank holiday": "Late Summer Bank Holiday",
-           "may bank holiday": "Early May Bank Holiday"}
+ALIASES = {
+    "presidents day": "Washington's Birthday",
+    "mlk day": "Martin Luther King Jr. Day",
+    "thanksgiving": "Thanksgiving Day",
+    "fourth of july": "Independence Day",
+    "4th of july": "Independence Day",
+    "july 4th": "Independence Day",
+    "xmas": "Christmas Day",
+    "new years": "New Year's Day",
+    "juneteenth": "Juneteenth National Independence Day",
+    "summer bank holiday": "Late Summer Bank Holiday",
+    "august bank holiday": "Late Summer Bank Holiday",
+    "may bank holiday": "Early May Bank Holiday",
+}
 _POSTAL = (
     ("US", re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")),
     ("CA", re.compile(r"\b([A-Z]{2})\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),

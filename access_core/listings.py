@@ -75,8 +75,11 @@ def _like(text: str) -> str:
 
 def _person_matches(text: str) -> ColumnElement[bool]:
     pattern = _like(text)
-    return or_(func.lower(Person.name).like(pattern, escape="\\"), func.lower(Person.email).like(pattern, escape="\\"),
-               Person.phone.like(pattern, escape="\\"))
+    return or_(
+        func.lower(Person.name).like(pattern, escape="\\"),
+        func.lower(Person.email).like(pattern, escape="\\"),
+        Person.phone.like(pattern, escape="\\"),
+    )
 
 
 def _require_people_view(principal: Principal, prop: Property) -> None:
@@ -92,20 +95,29 @@ class PersonRow:
     """Names of the keys they hold at the property (any grant, current or not)."""
 
 
-def people(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
-           size: int = PAGE_SIZE) -> Page[PersonRow]:
+def people(
+    session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0, size: int = PAGE_SIZE
+) -> Page[PersonRow]:
     """The property's people by name, matching ``search`` in name, email or phone."""
     _require_people_view(principal, prop)
-    query = (select(Person).join(Membership, Membership.person_id == Person.id)
-             .where(Membership.property_id == prop.id).order_by(Person.name, Person.id))
+    query = (
+        select(Person)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.property_id == prop.id)
+        .order_by(Person.name, Person.id)
+    )
     if search.strip():
         query = query.where(_person_matches(search))
     page = _paged(session, query, offset, size)
     ids = [p.id for p in page.rows]
     held: dict[int, list[str]] = {}
     if ids:
-        rows = session.execute(select(Grant.person_id, Key.name).join(Key, Key.id == Grant.key_id)
-                               .where(Grant.person_id.in_(ids), Key.property_id == prop.id).order_by(Key.name))
+        rows = session.execute(
+            select(Grant.person_id, Key.name)
+            .join(Key, Key.id == Grant.key_id)
+            .where(Grant.person_id.in_(ids), Key.property_id == prop.id)
+            .order_by(Key.name)
+        )
         for person_id, key_name in rows:
             held.setdefault(person_id, []).append(key_name)
     return Page([PersonRow(p, held.get(p.id, [])) for p in page.rows], page.offset, page.more, page.total)
@@ -118,8 +130,7 @@ def _keys_query(principal: Principal, prop: Property) -> Select[Any]:
     return query
 
 
-def keys(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
-         size: int = PAGE_SIZE) -> Page[Key]:
+def keys(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0, size: int = PAGE_SIZE) -> Page[Key]:
     """The property's keys for its key managers; the keys one holds for anyone else (with their doors)."""
     query = _keys_query(principal, prop).options(selectinload(Key.doors).selectinload(KeyDoor.door)).order_by(Key.name, Key.id)
     if search.strip():
@@ -135,26 +146,30 @@ def key_names(session: Session, principal: Principal, prop: Property, limit: int
 
 def key(session: Session, principal: Principal, prop: Property, key_id: int) -> Key:
     """One key of the property that the viewer may see (as ``keys`` lists them)."""
-    found: Key | None = session.scalar(_keys_query(principal, prop).where(Key.id == key_id)
-                           .options(selectinload(Key.doors).selectinload(KeyDoor.door)))
+    found: Key | None = session.scalar(
+        _keys_query(principal, prop).where(Key.id == key_id).options(selectinload(Key.doors).selectinload(KeyDoor.door))
+    )
     if found is None:
         raise Refused("key_not_visible", f"You can't see that key at {prop.name}.")
     return found
 
 
-def key_holders(session: Session, principal: Principal, prop: Property, key: Key, offset: int = 0,
-                size: int = PAGE_SIZE) -> Page[Grant]:
+def key_holders(session: Session, principal: Principal, prop: Property, key: Key, offset: int = 0, size: int = PAGE_SIZE) -> Page[Grant]:
     """Who holds ``key``: for managers who may list its grants (``policy.viewable_keys``); others see only their own."""
     viewable = policy.viewable_keys(principal, prop) if principal.manages_keys_at(prop) else frozenset()
-    query = (select(Grant).where(Grant.key_id == key.id).options(selectinload(Grant.person))
-             .join(Person, Person.id == Grant.person_id).order_by(Person.name, Grant.id))
+    query = (
+        select(Grant)
+        .where(Grant.key_id == key.id)
+        .options(selectinload(Grant.person))
+        .join(Person, Person.id == Grant.person_id)
+        .order_by(Person.name, Grant.id)
+    )
     if viewable is not None and key.id not in viewable:
         query = query.where(Grant.person_id == principal.person_id)
     return _paged(session, query, offset, size)
 
 
-def doors(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
-          size: int = PAGE_SIZE) -> Page[Door]:
+def doors(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0, size: int = PAGE_SIZE) -> Page[Door]:
     """The property's doors: for its managers of any kind."""
     if not principal.is_manager_at(prop):
         raise Refused("doors_view", f"Only managers of {prop.name} may list its doors.")
@@ -181,37 +196,53 @@ class DeviceRow:
         return self.door.battery is not None and self.door.battery <= LOW_BATTERY
 
 
-def devices(session: Session, principal: Principal, prop: Property, *, low_only: bool = False, offset: int = 0,
-            size: int = PAGE_SIZE) -> Page[DeviceRow]:
+def devices(
+    session: Session, principal: Principal, prop: Property, *, low_only: bool = False, offset: int = 0, size: int = PAGE_SIZE
+) -> Page[DeviceRow]:
     """The locks of the property (battery, activation, firmware), lowest battery first: device and portfolio managers."""
     policy.require_device_view(principal, prop)
-    query = (select(Door).where(Door.property_id == prop.id, Door.device.is_not(None))
-             .order_by(Door.battery.is_(None), Door.battery, Door.name, Door.id))
+    query = (
+        select(Door)
+        .where(Door.property_id == prop.id, Door.device.is_not(None))
+        .order_by(Door.battery.is_(None), Door.battery, Door.name, Door.id)
+    )
     if low_only:
         query = query.where(Door.battery <= LOW_BATTERY)
     page = _paged(session, query, offset, size)
     return Page([DeviceRow(d) for d in page.rows], page.offset, page.more, page.total)
 
 
-def schedules(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
-              size: int = PAGE_SIZE) -> Page[KeyDoor]:
+def schedules(
+    session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0, size: int = PAGE_SIZE
+) -> Page[KeyDoor]:
     """Every door of every key with its schedule (key or door matching ``search``): for who may edit keys (P, F)."""
     policy.require_key_editing(principal, prop)
-    query = (select(KeyDoor).join(Key, Key.id == KeyDoor.key_id).join(Door, Door.id == KeyDoor.door_id)
-             .where(Key.property_id == prop.id).options(selectinload(KeyDoor.key), selectinload(KeyDoor.door))
-             .order_by(KeyDoor.schedule.is_(None), Key.name, KeyDoor.position, Door.name))
+    query = (
+        select(KeyDoor)
+        .join(Key, Key.id == KeyDoor.key_id)
+        .join(Door, Door.id == KeyDoor.door_id)
+        .where(Key.property_id == prop.id)
+        .options(selectinload(KeyDoor.key), selectinload(KeyDoor.door))
+        .order_by(KeyDoor.schedule.is_(None), Key.name, KeyDoor.position, Door.name)
+    )
     if search.strip():
         pattern = _like(search)
         query = query.where(or_(func.lower(Key.name).like(pattern, escape="\\"), func.lower(Door.name).like(pattern, escape="\\")))
     return _paged(session, query, offset, size)
 
 
-def keycards(session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0,
-             size: int = PAGE_SIZE) -> Page[Keycard]:
+def keycards(
+    session: Session, principal: Principal, prop: Property, search: str = "", offset: int = 0, size: int = PAGE_SIZE
+) -> Page[Keycard]:
     """The property's keycards (serial or holder matching ``search``): P, F, L."""
     policy.require_keycards(principal, prop)
-    query = (select(Keycard).join(Person, Person.id == Keycard.person_id).where(Keycard.property_id == prop.id)
-             .options(selectinload(Keycard.person)).order_by(Keycard.serial))
+    query = (
+        select(Keycard)
+        .join(Person, Person.id == Keycard.person_id)
+        .where(Keycard.property_id == prop.id)
+        .options(selectinload(Keycard.person))
+        .order_by(Keycard.serial)
+    )
     if search.strip():
         query = query.where(or_(_person_matches(search), func.lower(Keycard.serial).like(_like(search), escape="\\")))
     return _paged(session, query, offset, size)
@@ -221,10 +252,17 @@ def managers(session: Session, principal: Principal, prop: Property) -> list[Man
     """Who manages the property (its portfolio managers, property managers and concierge agents): for its managers."""
     if not principal.is_manager_at(prop):
         raise Refused("managers_view", f"Only managers of {prop.name} may list its managers.")
-    query = (select(ManagerRole).options(selectinload(ManagerRole.person))
-             .where(or_(ManagerRole.property_id == prop.id,
-                        and_(ManagerRole.role == Role.portfolio_manager, ManagerRole.portfolio_id == prop.portfolio_id)))
-             .order_by(ManagerRole.role, ManagerRole.id))
+    query = (
+        select(ManagerRole)
+        .options(selectinload(ManagerRole.person))
+        .where(
+            or_(
+                ManagerRole.property_id == prop.id,
+                and_(ManagerRole.role == Role.portfolio_manager, ManagerRole.portfolio_id == prop.portfolio_id),
+            )
+        )
+        .order_by(ManagerRole.role, ManagerRole.id)
+    )
     return list(session.scalars(query))
 
 
@@ -238,9 +276,18 @@ class EventRow:
     """Who acted (name, else email or phone), when known."""
 
 
-def activity(session: Session, principal: Principal, prop: Property, *, door: Door | None = None, person: str = "",
-             since: datetime | None = None, until: datetime | None = None, before: tuple[datetime, int] | None = None,
-             size: int = PAGE_SIZE) -> Page[EventRow]:
+def activity(
+    session: Session,
+    principal: Principal,
+    prop: Property,
+    *,
+    door: Door | None = None,
+    person: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: tuple[datetime, int] | None = None,
+    size: int = PAGE_SIZE,
+) -> Page[EventRow]:
     """The viewer's events at the property, newest first, strictly within the DOMAIN visibility (in SQL).
 
     ``person`` matches who acted by name, email or phone; ``before`` is the (time, id) of the last event of the
@@ -283,9 +330,12 @@ def activity(session: Session, principal: Principal, prop: Property, *, door: Do
 def calls(session: Session, principal: Principal, prop: Property, offset: int = 0, size: int = 10) -> Page[IntercomCall]:
     """The property's intercom calls, newest first, resolved ones included (the call history): for who answers them."""
     policy.require_call_answering(principal, prop)
-    query = (select(IntercomCall).where(IntercomCall.property_id == prop.id)
-             .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
-             .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc()))
+    query = (
+        select(IntercomCall)
+        .where(IntercomCall.property_id == prop.id)
+        .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
+        .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc())
+    )
     return _paged(session, query, offset, size, count=False)
 
 
@@ -335,15 +385,16 @@ def offers(session: Session, prop: Property, kind: str | None = None) -> list[Of
 
 def offer(session: Session, prop: Property, kind: str, name: str) -> Offer | None:
     """The catalog's ``kind`` named exactly ``name``, if any."""
-    item = session.scalar(select(CatalogItem).where(
-        CatalogItem.property_id == prop.id, CatalogItem.kind == kind, CatalogItem.name == name))
+    item = session.scalar(select(CatalogItem).where(CatalogItem.property_id == prop.id, CatalogItem.kind == kind, CatalogItem.name == name))
     return _offer(item) if item is not None else None
 
 
 def amenities(session: Session, prop: Property) -> list[AmenityRow]:
     """The property's amenities, by name."""
-    return [AmenityRow(a.id, a.name, a.reservable, a.capacity, a.hours, a.max_hours)
-            for a in session.scalars(select(Amenity).where(Amenity.property_id == prop.id).order_by(Amenity.name))]
+    return [
+        AmenityRow(a.id, a.name, a.reservable, a.capacity, a.hours, a.max_hours)
+        for a in session.scalars(select(Amenity).where(Amenity.property_id == prop.id).order_by(Amenity.name))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,11 +419,30 @@ class CallRow:
 def call_history(session: Session, principal: Principal, prop: Property, offset: int = 0, size: int = 10) -> Page[CallRow]:
     """The property's ended calls (resolved or abandoned), newest first: for who answers calls there."""
     policy.require_call_answering(principal, prop)
-    query = (select(IntercomCall)
-             .where(IntercomCall.property_id == prop.id, IntercomCall.state.in_([CallState.resolved, CallState.abandoned]))
-             .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
-             .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc()))
+    query = (
+        select(IntercomCall)
+        .where(IntercomCall.property_id == prop.id, IntercomCall.state.in_([CallState.resolved, CallState.abandoned]))
+        .options(selectinload(IntercomCall.agent), selectinload(IntercomCall.visiting), selectinload(IntercomCall.door))
+        .order_by(IntercomCall.ringing_at.desc(), IntercomCall.id.desc())
+    )
     page: Page[IntercomCall] = _paged(session, query, offset, size, count=False)
-    return Page([CallRow(c.id, c.state, c.purpose, c.heard, c.caller, c.door.name if c.door else None,
-                         c.visiting.label if c.visiting else None, c.agent.label if c.agent else None, c.ringing_at,
-                         c.ended_at, c.note) for c in page.rows], page.offset, page.more)
+    return Page(
+        [
+            CallRow(
+                c.id,
+                c.state,
+                c.purpose,
+                c.heard,
+                c.caller,
+                c.door.name if c.door else None,
+                c.visiting.label if c.visiting else None,
+                c.agent.label if c.agent else None,
+                c.ringing_at,
+                c.ended_at,
+                c.note,
+            )
+            for c in page.rows
+        ],
+        page.offset,
+        page.more,
+    )

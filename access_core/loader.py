@@ -19,9 +19,26 @@ from access_core.yaml_lines import YamlError, load_yaml
 
 TOP_FIELDS = {"portfolio", "managers", "properties"}
 PROPERTY_FIELDS = {
-    "name", "address", "timezone", "features", "upgrades", "delivery_doors", "doors", "keys", "people",
-    "grants", "keycards", "shares", "doorcodes", "amenities", "services", "experiences", "activity",
-    "country", "subdivision", "exception_days",
+    "name",
+    "address",
+    "timezone",
+    "features",
+    "upgrades",
+    "delivery_doors",
+    "doors",
+    "keys",
+    "people",
+    "grants",
+    "keycards",
+    "shares",
+    "doorcodes",
+    "amenities",
+    "services",
+    "experiences",
+    "activity",
+    "country",
+    "subdivision",
+    "exception_days",
 }
 
 
@@ -137,8 +154,13 @@ def _property(session: Session, portfolio: Portfolio, f: Fields, people: dict[st
     previous = _previous_starts(session, name)
     session.execute(delete(Property).where(Property.name == name))
     prop = Property(
-        portfolio_id=portfolio.id, name=name, address=f.text("address", ""), timezone=tz_name,
-        features=f.words("features"), upgrades=f.words("upgrades"), **sections.holiday_place(f),
+        portfolio_id=portfolio.id,
+        name=name,
+        address=f.text("address", ""),
+        timezone=tz_name,
+        features=f.words("features"),
+        upgrades=f.words("upgrades"),
+        **sections.holiday_place(f),
     )
     session.add(prop)
     session.flush()
@@ -158,19 +180,16 @@ def _property(session: Session, portfolio: Portfolio, f: Fields, people: dict[st
 def _previous_starts(session: Session, name: str) -> dict[tuple[int, str], datetime]:
     """Starts of the grants a property had, so a reload keeps grants whose file gives no start."""
     rows = session.execute(
-        select(Grant.person_id, Key.name, Grant.starts_at).join(Key, Key.id == Grant.key_id)
-        .join(Property, Property.id == Key.property_id).where(Property.name == name))
+        select(Grant.person_id, Key.name, Grant.starts_at)
+        .join(Key, Key.id == Grant.key_id)
+        .join(Property, Property.id == Key.property_id)
+        .where(Property.name == name)
+    )
     return {(person_id, key_name.lower()): starts for person_id, key_name, starts in rows}
 
 
-def _managers(
-    session: Session, portfolio: Portfolio, top: Fields, built: dict[str, Property], people: dict[str, Person]
-) -> None:
-    session.execute(
-        delete(ManagerRole).where(
-            ManagerRole.portfolio_id == portfolio.id, ManagerRole.role == Role.portfolio_manager
-        )
-    )
+def _managers(session: Session, portfolio: Portfolio, top: Fields, built: dict[str, Property], people: dict[str, Person]) -> None:
+    session.execute(delete(ManagerRole).where(ManagerRole.portfolio_id == portfolio.id, ManagerRole.role == Role.portfolio_manager))
     for item, line in top.items("managers"):
         f = Fields(item, line, "manager")
         f.check_known({"person", "role", "property", "permissions", "keys"})

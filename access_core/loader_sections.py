@@ -64,8 +64,9 @@ def _guest(ctx: Context, f: Fields) -> Person:
 def members(ctx: Context, pf: Fields) -> None:
     """Everyone the property's file lists is known at that property."""
     for item, line in pf.items("people"):
-        person = known_person(ctx.session, ctx.people, Fields(item, line, "person"),
-                              "email" if isinstance(item, dict) and item.get("email") else "phone")
+        person = known_person(
+            ctx.session, ctx.people, Fields(item, line, "person"), "email" if isinstance(item, dict) and item.get("email") else "phone"
+        )
         remember_member(ctx.session, ctx.prop, person)
     ctx.session.flush()
 
@@ -79,10 +80,15 @@ def doors(ctx: Context, pf: Fields) -> None:
         if name.lower() in ctx.doors:
             raise f.error("name", f"door {name!r} appears twice")
         door = Door(
-            property_id=ctx.prop.id, name=name, type=f.choice("type", {t.value for t in DoorType}),
-            device=f.choice("device", {d.value for d in DeviceModel}, None), serial=f.text("serial", None),
-            battery=f.number("battery", None, high=100), activated=f.flag("activated", True),
-            firmware=f.text("firmware", None), delivery=name.lower() in delivery,
+            property_id=ctx.prop.id,
+            name=name,
+            type=f.choice("type", {t.value for t in DoorType}),
+            device=f.choice("device", {d.value for d in DeviceModel}, None),
+            serial=f.text("serial", None),
+            battery=f.number("battery", None, high=100),
+            activated=f.flag("activated", True),
+            firmware=f.text("firmware", None),
+            delivery=name.lower() in delivery,
         )
         ctx.session.add(door)
         ctx.doors[name.lower()] = door
@@ -100,8 +106,9 @@ def keys(ctx: Context, pf: Fields) -> None:
         name = f.text("name")
         if name.lower() in ctx.keys:
             raise f.error("name", f"key {name!r} appears twice")
-        key = Key(property_id=ctx.prop.id, name=name, shareable=f.flag("shareable", False),
-                  lockdown_exempt=f.flag("lockdown_exempt", False))
+        key = Key(
+            property_id=ctx.prop.id, name=name, shareable=f.flag("shareable", False), lockdown_exempt=f.flag("lockdown_exempt", False)
+        )
         if key.lockdown_exempt and key.shareable:
             raise f.error("lockdown_exempt", f"key {name!r} is lockdown_exempt, so it can't be shareable")
         for position, (entry, entry_line) in enumerate(f.items("doors")):
@@ -145,18 +152,23 @@ def grants(ctx: Context, pf: Fields) -> None:
         if resident and not key.has_residence:
             raise f.error("resident", f"{key.name!r} has no residence door, so no one is its resident")
         resident = bool(resident)
-        starts = (f.moment("starts", ctx.tz, None) or ctx.previous_starts.get((person.id, key.name.lower()))
-                  or datetime.now(UTC))
+        starts = f.moment("starts", ctx.tz, None) or ctx.previous_starts.get((person.id, key.name.lower())) or datetime.now(UTC)
         ends = f.moment("ends", ctx.tz, None)
         if ends is not None and ends <= starts:
             raise f.error("ends", "a grant must end after it starts")
         granted_by = known_person(ctx.session, ctx.people, f, "granted_by") if "granted_by" in f.map else None
         remember_member(ctx.session, ctx.prop, person)
-        ctx.session.add(Grant(
-            person_id=person.id, key_id=key.id, starts_at=starts, ends_at=ends, resident=resident,
-            may_share=f.flag("may_share", resident and key.shareable),
-            granted_by_id=granted_by.id if granted_by else None,
-        ))
+        ctx.session.add(
+            Grant(
+                person_id=person.id,
+                key_id=key.id,
+                starts_at=starts,
+                ends_at=ends,
+                resident=resident,
+                may_share=f.flag("may_share", resident and key.shareable),
+                granted_by_id=granted_by.id if granted_by else None,
+            )
+        )
         ctx.count("grants")
     ctx.session.flush()
 
@@ -169,8 +181,7 @@ def keycards(ctx: Context, pf: Fields) -> None:
         if ctx.session.scalar(select(Keycard).where(Keycard.serial == serial)):
             raise f.error("serial", f"keycard {serial!r} is already issued")
         person = known_person(ctx.session, ctx.people, f, "person")
-        ctx.session.add(Keycard(serial=serial, person_id=person.id, property_id=ctx.prop.id,
-                                active=f.flag("active", True)))
+        ctx.session.add(Keycard(serial=serial, person_id=person.id, property_id=ctx.prop.id, active=f.flag("active", True)))
         ctx.session.flush()
         ctx.count("keycards")
 
@@ -185,8 +196,7 @@ def shares(ctx: Context, pf: Fields) -> None:
         problem = share_problem(ctx.session, granter, key, starts, ends)
         if problem:
             raise FileError(line, f"share: {problem}")
-        ctx.session.add(GuestShare(granter_id=granter.id, guest_id=guest.id, key_id=key.id,
-                                   starts_at=starts, ends_at=ends))
+        ctx.session.add(GuestShare(granter_id=granter.id, guest_id=guest.id, key_id=key.id, starts_at=starts, ends_at=ends))
         remember_member(ctx.session, ctx.prop, guest)
         ctx.count("shares")
     ctx.session.flush()
@@ -232,9 +242,14 @@ def activity(ctx: Context, pf: Fields) -> None:
         ctx.event_ids.add(external_id)
         door, at = ctx.door(f, "door"), f.moment("at", ctx.tz)
         record_event(
-            ctx.session, external_id=external_id, door=door, actor=_actor(ctx, f), at=at,
+            ctx.session,
+            external_id=external_id,
+            door=door,
+            actor=_actor(ctx, f),
+            at=at,
             credential=f.choice("credential", CREDENTIALS),
-            granted=f.choice("result", {"granted", "denied"}) == "granted", photo=f.text("photo", None),
+            granted=f.choice("result", {"granted", "denied"}) == "granted",
+            photo=f.text("photo", None),
         )
         ctx.session.flush()
         ctx.count("events")
@@ -245,8 +260,7 @@ def _actor(ctx: Context, f: Fields) -> Actor:
     if by.startswith("doorcode:"):
         return Actor(None, doorcode=by.split(":", 1)[1].strip())
     if by.startswith("agent:"):
-        return Actor(known_person(ctx.session, ctx.people, Fields({"by": by[6:]}, f.line_of("by"), "event"), "by"),
-                     agent=True)
+        return Actor(known_person(ctx.session, ctx.people, Fields({"by": by[6:]}, f.line_of("by"), "event"), "by"), agent=True)
     return Actor(known_person(ctx.session, ctx.people, f, "by"))
 
 
@@ -310,7 +324,6 @@ def exception_days(ctx: Context, pf: Fields) -> None:
         if (day, tuple(door_ids) if door_ids else None) in seen:
             raise f.error("date", f"{day} appears twice for the same doors")
         seen.add((day, tuple(door_ids) if door_ids else None))
-        ctx.session.add(ExceptionDay(property_id=ctx.prop.id, day=day, name=f.text("name", day.isoformat()),
-                                     mode=mode, door_ids=door_ids))
+        ctx.session.add(ExceptionDay(property_id=ctx.prop.id, day=day, name=f.text("name", day.isoformat()), mode=mode, door_ids=door_ids))
         ctx.count("exception_days")
     ctx.session.flush()

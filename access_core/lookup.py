@@ -45,19 +45,23 @@ def property_by_name(session: Session, name: str) -> Property | None:
 
 
 def key_in(session: Session, prop: Property, name: str) -> Key:
-    key = session.execute(
-        select(Key).where(Key.property_id == prop.id, func.lower(Key.name) == name.strip().lower())
-        .options(joinedload(Key.doors).joinedload(KeyDoor.door))
-    ).unique().scalars().first()
+    key = (
+        session.execute(
+            select(Key)
+            .where(Key.property_id == prop.id, func.lower(Key.name) == name.strip().lower())
+            .options(joinedload(Key.doors).joinedload(KeyDoor.door))
+        )
+        .unique()
+        .scalars()
+        .first()
+    )
     if key is None:
         raise NotFound("key", name)
     return key
 
 
 def door_in(session: Session, prop: Property, name: str) -> Door:
-    door = session.scalar(
-        select(Door).where(Door.property_id == prop.id, func.lower(Door.name) == name.strip().lower())
-    )
+    door = session.scalar(select(Door).where(Door.property_id == prop.id, func.lower(Door.name) == name.strip().lower()))
     if door is None:
         raise NotFound("door", name)
     return door
@@ -79,8 +83,13 @@ def remember_members(session: Session, property_id: int, person_ids: list[int], 
     wanted = sorted(set(person_ids))
     known: set[int] = set()
     for start in range(0, len(wanted), chunk):
-        known.update(session.scalars(select(Membership.person_id).where(
-            Membership.property_id == property_id, Membership.person_id.in_(wanted[start:start + chunk]))))
+        known.update(
+            session.scalars(
+                select(Membership.person_id).where(
+                    Membership.property_id == property_id, Membership.person_id.in_(wanted[start : start + chunk])
+                )
+            )
+        )
     missing = [{"property_id": property_id, "person_id": pid} for pid in wanted if pid not in known]
     if missing:
         session.execute(insert(Membership), missing)

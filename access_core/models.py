@@ -113,9 +113,7 @@ class Key(Base):
         return any(kd.door.is_residence for kd in self.doors)
 
     property: Mapped[Property] = relationship(back_populates="keys")
-    doors: Mapped[list[KeyDoor]] = relationship(
-        back_populates="key", cascade="all, delete-orphan", order_by="KeyDoor.position"
-    )
+    doors: Mapped[list[KeyDoor]] = relationship(back_populates="key", cascade="all, delete-orphan", order_by="KeyDoor.position")
 
 
 class KeyDoor(Base):
@@ -189,8 +187,10 @@ class Keycard(Base):
 
 class Doorcode(Base):
     __tablename__ = "doorcodes"
-    __table_args__ = (UniqueConstraint("key_id", "code", "day"),
-                      UniqueConstraint("property_id", "day", "code", name="uq_doorcodes_property_day_code"))
+    __table_args__ = (
+        UniqueConstraint("key_id", "code", "day"),
+        UniqueConstraint("property_id", "day", "code", name="uq_doorcodes_property_day_code"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16))
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id", ondelete="CASCADE"), index=True)
@@ -335,8 +335,14 @@ class UpgradeRequest(Base):
 
     __tablename__ = "upgrade_requests"
     __table_args__ = (
-        Index("uq_upgrade_requests_one_open", "property_id", "upgrade", unique=True,
-              sqlite_where=text("state != 'closed'"), postgresql_where=text("state != 'closed'")),
+        Index(
+            "uq_upgrade_requests_one_open",
+            "property_id",
+            "upgrade",
+            unique=True,
+            sqlite_where=text("state != 'closed'"),
+            postgresql_where=text("state != 'closed'"),
+        ),
     )
     STATES = ("open", "in_progress", "closed")
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -453,8 +459,13 @@ class IntercomCall(Base):
     agent: Mapped[Person | None] = relationship(foreign_keys=[agent_id])
 
 
-Index("uq_intercom_calls_one_per_agent", IntercomCall.agent_id, unique=True,
-      sqlite_where=IntercomCall.state == "answered", postgresql_where=IntercomCall.state == "answered")
+Index(
+    "uq_intercom_calls_one_per_agent",
+    IntercomCall.agent_id,
+    unique=True,
+    sqlite_where=IntercomCall.state == "answered",
+    postgresql_where=IntercomCall.state == "answered",
+)
 
 
 class IntercomCallEvent(Base):

@@ -61,10 +61,15 @@ def find_phones(text: str, region: str | None = None) -> list[FoundPhone]:
 
     Dates ("3/1/27", "21/12"), times and unit numbers are not phone numbers to the library's matcher.
     """
-    found = [FoundPhone(m.start, m.end, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
-             for m in PhoneNumberMatcher(text, _region(region), leniency=Leniency.VALID)]
-    found += [FoundPhone(m.start(), m.end(), e164) for m in re.finditer(r"(?<![\w+])(?:\+|00)\d[\d\s().\-]{6,18}\d(?!\w)", text)
-              if not any(f.start <= m.start() < f.end for f in found) and (e164 := normalize_phone(m.group())) is not None]
+    found = [
+        FoundPhone(m.start, m.end, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
+        for m in PhoneNumberMatcher(text, _region(region), leniency=Leniency.VALID)
+    ]
+    found += [
+        FoundPhone(m.start(), m.end(), e164)
+        for m in re.finditer(r"(?<![\w+])(?:\+|00)\d[\d\s().\-]{6,18}\d(?!\w)", text)
+        if not any(f.start <= m.start() < f.end for f in found) and (e164 := normalize_phone(m.group())) is not None
+    ]
     return sorted(found, key=lambda f: f.start)
 
 

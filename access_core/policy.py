@@ -57,8 +57,9 @@ def require_key_editing(principal: Principal, prop: Property) -> None:
     """create_key, add/remove_door_from_key, set_schedule, create_door: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
-    raise Refused("full_key_management_required",
-                  f"Creating or editing keys, doors and schedules at {_where(prop)} needs full key management.")
+    raise Refused(
+        "full_key_management_required", f"Creating or editing keys, doors and schedules at {_where(prop)} needs full key management."
+    )
 
 
 def require_keycards(principal: Principal, prop: Property) -> None:
@@ -98,8 +99,9 @@ def require_manager_creation(principal: Principal, prop: Property) -> None:
     raise Refused("portfolio_manager_required", "Only a portfolio manager can create managers.")
 
 
-def require_unlock(session: Session, principal: Principal, door: Door, at: datetime, *,
-                   call: IntercomCall | None = None, planning: bool = False) -> None:
+def require_unlock(
+    session: Session, principal: Principal, door: Door, at: datetime, *, call: IntercomCall | None = None, planning: bool = False
+) -> None:
     """unlock_door: P, F, L; S for doors of their keys; A for delivery doors, for the call they are handling
     now (``call``; a plan may be made before the call is live: ``planning``); R for doors they may open now."""
     prop = door.property
@@ -116,8 +118,10 @@ def require_unlock(session: Session, principal: Principal, door: Door, at: datet
     if person is not None and decide_person(session, person, door, at).allowed:
         return
     if agent and door.delivery:
-        raise Refused("call_required", f"A concierge agent unlocks {door.name} for the intercom call they are handling; "
-                                       "you have no call answered right now.")
+        raise Refused(
+            "call_required",
+            f"A concierge agent unlocks {door.name} for the intercom call they are handling; you have no call answered right now.",
+        )
     if agent:
         raise Refused("delivery_doors_only", f"Concierge agents can only unlock the delivery doors; {door.name} is not one.")
     raise Refused("unlock_not_allowed", f"You can't unlock {door.name}.")
@@ -127,9 +131,16 @@ def agents_live_call(session: Session, principal: Principal, door: Door) -> Inte
     """The call a concierge agent is answering at the door's property (an unlock asked for in chat belongs to it)."""
     if door.property_id not in principal.agent_at:
         return None
-    return session.scalar(select(IntercomCall).where(
-        IntercomCall.property_id == door.property_id, IntercomCall.agent_id == principal.person_id,
-        IntercomCall.state == CallState.answered).order_by(IntercomCall.id.desc()).limit(1))
+    return session.scalar(
+        select(IntercomCall)
+        .where(
+            IntercomCall.property_id == door.property_id,
+            IntercomCall.agent_id == principal.person_id,
+            IntercomCall.state == CallState.answered,
+        )
+        .order_by(IntercomCall.id.desc())
+        .limit(1)
+    )
 
 
 def _doors_of_keys(session: Session, key_ids: frozenset[int]) -> frozenset[int]:
@@ -187,8 +198,7 @@ def require_device_view(principal: Principal, prop: Property) -> None:
 def require_resident_services(session: Session, principal: Principal, prop: Property, at: datetime) -> None:
     """reserve_amenity, book_service: someone with an active grant at the property."""
     grants = session.scalars(
-        select(Grant).join(Key, Key.id == Grant.key_id)
-        .where(Grant.person_id == principal.person_id, Key.property_id == prop.id)
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == principal.person_id, Key.property_id == prop.id)
     )
     if any(g.active_at(at) for g in grants):
         return
@@ -243,8 +253,11 @@ def require_call_answering(principal: Principal, prop: Property) -> None:
 
 def require_one_call_at_a_time(session: Session, principal: Principal, call: IntercomCall) -> None:
     """Agents take one call at a time: no other answered, unresolved call of theirs."""
-    other = session.scalar(select(IntercomCall).where(
-        IntercomCall.agent_id == principal.person_id, IntercomCall.state == CallState.answered, IntercomCall.id != call.id))
+    other = session.scalar(
+        select(IntercomCall).where(
+            IntercomCall.agent_id == principal.person_id, IntercomCall.state == CallState.answered, IntercomCall.id != call.id
+        )
+    )
     if other is not None:
         raise Refused("one_call_at_a_time", f"You are still on call #{other.id}; resolve it before answering another.")
 
@@ -373,44 +386,53 @@ def _unlock(ctx: Looking, command: Any) -> None:
 GIVING_KEYS = Rule(
     "grant_key, revoke_key: P, F, L; S for their keys",
     lambda a: require_any_key_giving(a.principal, a.prop),
-    lambda c, command: require_key_giving(c.principal, c.key(command.key)))
+    lambda c, command: require_key_giving(c.principal, c.key(command.key)),
+)
 INVITING = Rule("invite_person: P, F, L, S", lambda a: require_inviting(a.principal, a.prop))
-EDITING_KEYS = Rule("create_key, add/remove_door_from_key, set_schedule, create_door: P, F",
-                    lambda a: require_key_editing(a.principal, a.prop))
+EDITING_KEYS = Rule(
+    "create_key, add/remove_door_from_key, set_schedule, create_door: P, F", lambda a: require_key_editing(a.principal, a.prop)
+)
 KEYCARDS = Rule("issue_keycard, deactivate_keycard: P, F, L", lambda a: require_keycards(a.principal, a.prop))
+
+
 def _sharing(ctx: Looking, command: Any) -> None:
     require_sharing(ctx.session, ctx.principal, ctx.key(command.key), ctx.now)
 
 
 SHARING = Rule("create_doorcode, share_key: R who holds the key now with may_share, on a shareable key", _anyone, _sharing)
 CREATING_MANAGERS = Rule("create_manager: P", lambda a: require_manager_creation(a.principal, a.prop))
-UNLOCKING = Rule("unlock_door (remote): P, F, L; S for doors of their keys; A for delivery doors; "
-                 "R for doors they may open now", _anyone, _unlock)
+UNLOCKING = Rule(
+    "unlock_door (remote): P, F, L; S for doors of their keys; A for delivery doors; R for doors they may open now", _anyone, _unlock
+)
 DEVICES = Rule("device status, activate, deactivate, firmware: P, D", lambda a: require_device_view(a.principal, a.prop))
-RESIDENT_SERVICES = Rule("reserve_amenity, book_service: R with an active grant at the property",
-                         lambda a: require_resident_services(a.session, a.principal, a.prop, a.now))
+RESIDENT_SERVICES = Rule(
+    "reserve_amenity, book_service: R with an active grant at the property",
+    lambda a: require_resident_services(a.session, a.principal, a.prop, a.now),
+)
 OWN_THINGS = Rule("one's own reservations, doorcodes and shares: the person who made them", _anyone)
 SALES = Rule("list upgrades, submit_request: P, F", lambda a: require_sales(a.principal, a.prop))
 HANDLING_ORDERS = Rule("confirm_order, fulfill_order: P, F, L", lambda a: require_order_handling(a.principal, a.prop))
 CANCELLING_ORDERS = Rule(
-    "cancel_order: its buyer; P, F, L (declining it)", _anyone,
-    lambda c, command: require_order_cancelling(c.principal, c.prop, c.buyer_of(command.order)))
+    "cancel_order: its buyer; P, F, L (declining it)",
+    _anyone,
+    lambda c, command: require_order_cancelling(c.principal, c.prop, c.buyer_of(command.order)),
+)
 
 
 def require_calendar_editing(principal: Principal, prop: Property) -> None:
     """add/remove_exception_day: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
-    raise Refused("full_key_management_required",
-                  f"Exception days at {_where(prop)} are set by its portfolio and full-key managers.")
+    raise Refused("full_key_management_required", f"Exception days at {_where(prop)} are set by its portfolio and full-key managers.")
 
 
 def require_lockdown_control(principal: Principal, prop: Property) -> None:
     """start_lockdown, end_lockdown: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
-    raise Refused("full_key_management_required",
-                  f"Only the portfolio and full-key managers of {_where(prop)} can start or lift a lockdown.")
+    raise Refused(
+        "full_key_management_required", f"Only the portfolio and full-key managers of {_where(prop)} can start or lift a lockdown."
+    )
 
 
 def require_calendar_view(principal: Principal, prop: Property) -> None:
@@ -431,8 +453,11 @@ def require_unlock_in_lockdown(session: Session, principal: Principal, door: Doo
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
     grants = session.scalars(
-        select(Grant).join(Key, Key.id == Grant.key_id).join(KeyDoor, KeyDoor.key_id == Grant.key_id)
-        .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Key.lockdown_exempt.is_(True)))
+        select(Grant)
+        .join(Key, Key.id == Grant.key_id)
+        .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
+        .where(Grant.person_id == principal.person_id, KeyDoor.door_id == door.id, Key.lockdown_exempt.is_(True))
+    )
     if any(g.active_at(at) for g in grants):
         return
     raise Refused("lockdown", f"{door.name} is locked down; it can't be unlocked until the lockdown is lifted.")
@@ -440,5 +465,6 @@ def require_unlock_in_lockdown(session: Session, principal: Principal, door: Doo
 
 CALENDAR = Rule("add/remove_exception_day: P, F", lambda a: require_calendar_editing(a.principal, a.prop))
 LOCKDOWN = Rule("start_lockdown, end_lockdown: P, F", lambda a: require_lockdown_control(a.principal, a.prop))
-CALENDAR_VIEW = Rule("list exception days, see a lockdown's state: P, F, L, S at that property",
-                     lambda a: require_calendar_view(a.principal, a.prop))
+CALENDAR_VIEW = Rule(
+    "list exception days, see a lockdown's state: P, F, L, S at that property", lambda a: require_calendar_view(a.principal, a.prop)
+)

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from access_core.models import ManagerRole, Permission, Person, Role
 from access_core.rules.facts import Place
 
-FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full.value, Permission.limited.value, Permission.specific.value,
-                                  Permission.device.value)
+FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full.value, Permission.limited.value, Permission.specific.value, Permission.device.value)
 KEY_LEVELS = frozenset({FULL, LIMITED, SPECIFIC})
 
 

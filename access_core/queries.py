@@ -56,8 +56,12 @@ def check_access(session: Session, person_ref: str, door_name: str, at: datetime
 
 
 def visible_event_ids(
-    session: Session, principal: Principal, *, door: Door | None = None,
-    since: datetime | None = None, until: datetime | None = None,
+    session: Session,
+    principal: Principal,
+    *,
+    door: Door | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[ActivityEvent]:
     return list(session.scalars(activity_query(session, principal, door=door, since=since, until=until)))
 

@@ -37,8 +37,14 @@ def share_problem(
 
 
 def retire_doorcodes(
-    session: Session, granter_id: int, key: Key, now: datetime, period: tuple[datetime, datetime | None] | None,
-    may_share: bool, *, used_after: datetime | None = None,
+    session: Session,
+    granter_id: int,
+    key: Key,
+    now: datetime,
+    period: tuple[datetime, datetime | None] | None,
+    may_share: bool,
+    *,
+    used_after: datetime | None = None,
 ) -> list[int]:
     """A doorcode never outlives its maker's right to share (as a share never outlives the sharer's grant).
 
@@ -48,16 +54,20 @@ def retire_doorcodes(
     """
     tz = zone(key.property.timezone)
     retired: list[int] = []
-    codes = session.scalars(select(Doorcode).where(
-        Doorcode.granter_id == granter_id, Doorcode.key_id == key.id, Doorcode.active.is_(True),
-        Doorcode.day >= now.astimezone(tz).date() - timedelta(days=1)))
+    codes = session.scalars(
+        select(Doorcode).where(
+            Doorcode.granter_id == granter_id,
+            Doorcode.key_id == key.id,
+            Doorcode.active.is_(True),
+            Doorcode.day >= now.astimezone(tz).date() - timedelta(days=1),
+        )
+    )
     for code in codes:
         opens = datetime.combine(code.day, time(0), tzinfo=tz)
         closes = datetime.combine(code.day + timedelta(days=1), time(0), tzinfo=tz)
         if closes <= now:
             continue
-        covered = period is not None and may_share and key.shareable and period[0] < closes and (
-            period[1] is None or opens < period[1])
+        covered = period is not None and may_share and key.shareable and period[0] < closes and (period[1] is None or opens < period[1])
         if not covered or (used_after is not None and closes > used_after):
             code.active = False
             retired.append(code.id)

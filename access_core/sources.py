@@ -34,8 +34,7 @@ def grant_sources(session: Session, person_id: int, door_id: int, *, exempt: boo
         .order_by(Grant.id)
     )
     return [
-        AccessSource(f"key {key_name}", grant.starts_at, grant.ends_at, cached_schedule(schedule),
-                     exempt=exempt or bool(key_exempt))
+        AccessSource(f"key {key_name}", grant.starts_at, grant.ends_at, cached_schedule(schedule), exempt=exempt or bool(key_exempt))
         for grant, key_name, schedule, key_exempt in rows
     ]
 
@@ -58,15 +57,12 @@ def share_sources(session: Session, person_id: int, door_id: int) -> list[Access
 def share_window(session: Session, share: GuestShare) -> tuple[datetime, datetime, bool]:
     """A share's effective period and liveness: never beyond the sharer's own grant, dead when
     the sharer may no longer share that key or the share was revoked."""
-    grant = session.scalar(
-        select(Grant).where(Grant.person_id == share.granter_id, Grant.key_id == share.key_id)
-    )
+    grant = session.scalar(select(Grant).where(Grant.person_id == share.granter_id, Grant.key_id == share.key_id))
     if grant is None or not grant.may_share:
         return share.starts_at, share.ends_at, False
     starts = max(share.starts_at, grant.starts_at)
     ends = min(share.ends_at, grant.ends_at_or_max())
     return starts, max(ends, starts), share.active
-
 
 
 def reservation_sources(session: Session, person_id: int, door_id: int) -> list[AccessSource]:
@@ -94,8 +90,12 @@ def decide_person(session: Session, person: Person, door: Door, at: datetime, *,
     rules = rules_for_door(session, door)
     exempt = bool(rules.lockdowns) and person.id in exempt_managers(session, door.property)
     return decide(
-        sources_for(session, person.id, door.id, exempt=exempt), at, tz,
-        door_activated=door.activated, credential_live=credential_live, rules=rules,
+        sources_for(session, person.id, door.id, exempt=exempt),
+        at,
+        tz,
+        door_activated=door.activated,
+        credential_live=credential_live,
+        rules=rules,
     )
 
 
@@ -104,9 +104,13 @@ def candidates_for_door(session: Session, door_id: int) -> set[int]:
     keys = select(KeyDoor.key_id).where(KeyDoor.door_id == door_id)
     people = set(session.scalars(select(Grant.person_id).where(Grant.key_id.in_(keys))))
     people |= set(session.scalars(select(GuestShare.guest_id).where(GuestShare.key_id.in_(keys))))
-    people |= set(session.scalars(
-        select(Reservation.person_id).join(Amenity, Amenity.id == Reservation.amenity_id)
-        .where(Amenity.door_id == door_id, Reservation.cancelled.is_(False))))
+    people |= set(
+        session.scalars(
+            select(Reservation.person_id)
+            .join(Amenity, Amenity.id == Reservation.amenity_id)
+            .where(Amenity.door_id == door_id, Reservation.cancelled.is_(False))
+        )
+    )
     return people
 
 

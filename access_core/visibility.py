@@ -49,8 +49,9 @@ def _coverage(session: Session, principal: Principal) -> tuple[frozenset[int], l
     full = {prop for prop, levels in principal.levels.items() if levels & {Permission.full, Permission.limited}}
     if principal.portfolios:
         full.update(session.scalars(select(Property.id).where(Property.portfolio_id.in_(principal.portfolios))))
-    keys = [key for prop, levels in principal.levels.items() if Permission.specific in levels
-            for key in principal.specific_keys.get(prop, ())]
+    keys = [
+        key for prop, levels in principal.levels.items() if Permission.specific in levels for key in principal.specific_keys.get(prop, ())
+    ]
     return frozenset(full), sorted(keys)
 
 
@@ -61,9 +62,13 @@ def _doors_statement() -> CompoundSelect[Any]:
     """
     person = bindparam("person", type_=Integer)
     grants = (
-        select(literal_column("'grant'", String).label("kind"), KeyDoor.door_id,
-               and_(Grant.resident.is_(True), Door.type == "residence").label("residency"),
-               Grant.starts_at, Grant.ends_at)
+        select(
+            literal_column("'grant'", String).label("kind"),
+            KeyDoor.door_id,
+            and_(Grant.resident.is_(True), Door.type == "residence").label("residency"),
+            Grant.starts_at,
+            Grant.ends_at,
+        )
         .join(KeyDoor, KeyDoor.key_id == Grant.key_id)
         .join(Door, Door.id == KeyDoor.door_id)
         .where(Grant.person_id == person)
@@ -73,9 +78,8 @@ def _doors_statement() -> CompoundSelect[Any]:
         .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
         .where(GuestShare.guest_id == person)
     )
-    keys = (
-        select(literal_column("'key'", String), KeyDoor.door_id, false(), null(), null())
-        .where(KeyDoor.key_id.in_(bindparam("keys", expanding=True, type_=Integer)))
+    keys = select(literal_column("'key'", String), KeyDoor.door_id, false(), null(), null()).where(
+        KeyDoor.key_id.in_(bindparam("keys", expanding=True, type_=Integer))
     )
     return union_all(grants, shares, keys)
 
@@ -93,10 +97,13 @@ def visible(scope: Scope) -> ColumnElement[bool]:
     """
     me = scope.viewer_id
     covered = or_(_in(E.property_id, scope.full_properties), _in(E.door_id, scope.key_doors))
-    resident_then = or_(false(), *(
-        and_(E.door_id == door_id, E.at >= starts, *([E.at < ends] if ends is not None else []))
-        for door_id, starts, ends in scope.residencies
-    ))
+    resident_then = or_(
+        false(),
+        *(
+            and_(E.door_id == door_id, E.at >= starts, *([E.at < ends] if ends is not None else []))
+            for door_id, starts, ends in scope.residencies
+        ),
+    )
     return or_(
         and_(covered, or_(E.residence.is_(False), E.actor_role != ActorRole.resident)),
         and_(E.actor_id == me, or_(E.residence.is_(False), E.actor_role != ActorRole.nonresident)),

@@ -13,15 +13,23 @@ from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm, refused
 
 END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
-MOVE_IN = re.compile(r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
-                     r"(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b", re.I)
+MOVE_IN = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
+    r"(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b",
+    re.I,
+)
 """A day said after these is when access begins ("moving in Dec 15"), not a one-day grant."""
-LAST_DAY = re.compile(r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|last\s+day|leav(?:e|es|ing)|vacat(?:e|es|ing)|"
-                      r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b", re.I)
+LAST_DAY = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|last\s+day|leav(?:e|es|ing)|vacat(?:e|es|ing)|"
+    r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b",
+    re.I,
+)
 """A day said with these is the last day of access: it ends when that day does ("moving out on Jan 31")."""
-ALL = re.compile(r"\b(?:all\s+(?:of\s+)?(?:[\w.@+\-]+(?:'s)?\s+){0,3}?(?:access|keys|doors)|every (?:single )?key|everything|"
-                 r"all access|(?:access|keys) (?:completely|entirely|altogether)|(?:completely|entirely) (?:revoke|remove|cut))\b",
-                 re.I)
+ALL = re.compile(
+    r"\b(?:all\s+(?:of\s+)?(?:[\w.@+\-]+(?:'s)?\s+){0,3}?(?:access|keys|doors)|every (?:single )?key|everything|"
+    r"all access|(?:access|keys) (?:completely|entirely|altogether)|(?:completely|entirely) (?:revoke|remove|cut))\b",
+    re.I,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -72,9 +80,12 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     if values.get("resident") is None:
         return ask(["resident"], f"Will they live there, i.e. be a resident for {values['key']}? (yes/no)", values)
     op = {
-        "op": "grant_key", "person": values["person"], "key": values["key"],
+        "op": "grant_key",
+        "person": values["person"],
+        "key": values["key"],
         "starts_at": values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat(),
-        "ends_at": values.get("ends_at"), "resident": values["resident"],
+        "ends_at": values.get("ends_at"),
+        "resident": values["resident"],
         "may_share": values.get("may_share", default_may_share(bool(grant_key and grant_key.shareable), bool(values["resident"]))),
     }
     return confirm([op], values=values)
@@ -109,9 +120,17 @@ def _grant_each(ctx: TurnContext, values: dict[str, Any], keys: list[str]) -> Re
     ops = []
     for name, view in zip(keys, views, strict=True):
         resident = bool(values.get("resident")) and view is not None and view.residence
-        ops.append({"op": "grant_key", "person": values["person"], "key": name, "starts_at": starts,
-                    "ends_at": values.get("ends_at"), "resident": resident,
-                    "may_share": values.get("may_share", default_may_share(view is not None and view.shareable, resident))})
+        ops.append(
+            {
+                "op": "grant_key",
+                "person": values["person"],
+                "key": name,
+                "starts_at": starts,
+                "ends_at": values.get("ends_at"),
+                "resident": resident,
+                "may_share": values.get("may_share", default_may_share(view is not None and view.shareable, resident)),
+            }
+        )
     return confirm(ops, values=values)
 
 
@@ -160,7 +179,7 @@ def _moment(slots: Slots) -> Any:
     match = slots.time
     if match is None:
         return None
-    if match.ends_at is not None and (match.starts_at is None or END_OF.search(slots.text[match.start:match.end])):
+    if match.ends_at is not None and (match.starts_at is None or END_OF.search(slots.text[match.start : match.end])):
         return match.ends_at
     if match.kind == "day" and match.ends_at is not None and LAST_DAY.search(slots.text):
         return match.ends_at
@@ -196,8 +215,10 @@ def _name_before_address(text: str) -> str | None:
 
 
 PERMISSION_WORDS = {
-    Permission.full: r"\bfull\b", Permission.limited: r"\blimited\b",
-    Permission.specific: r"\bspecific\b|\bonly (?:the )?(?:[\w\-]+ ){0,3}keys?\b", Permission.device: r"\bdevices?\b|\binstall",
+    Permission.full: r"\bfull\b",
+    Permission.limited: r"\blimited\b",
+    Permission.specific: r"\bspecific\b|\bonly (?:the )?(?:[\w\-]+ ){0,3}keys?\b",
+    Permission.device: r"\bdevices?\b|\binstall",
 }
 
 

@@ -81,8 +81,7 @@ def _day(ctx: TurnContext, text: str, values: dict[str, Any]) -> tuple[date, str
     holiday = holiday_in_text(ctx.prop, text, today)
     if holiday is not None:
         return holiday.day, holiday.name
-    when = timeexpr.parse_when(WEEKDAY_DAY.sub(" ", text), ctx.now, ctx.tz, prefer="future",
-                               day_first=reads_day_first(ctx.prop))
+    when = timeexpr.parse_when(WEEKDAY_DAY.sub(" ", text), ctx.now, ctx.tz, prefer="future", day_first=reads_day_first(ctx.prop))
     if when is not None and when.starts_at is not None:
         day = when.starts_at.astimezone(ctx.tz).date()
         return day, f"{day:%A %-d %B}"

@@ -29,8 +29,7 @@ class Choice:
         return self.question is None and self.value is not None
 
 
-def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what: str = "Who is it for?",
-           one: bool = True) -> Choice:
+def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what: str = "Who is it for?", one: bool = True) -> Choice:
     """The one person a request is about; a question when several are named, or only a misspelt name.
 
     With ``one`` (a change), several people named ask which, unless exactly one of them is named
@@ -40,8 +39,10 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     if "person" in slots.ambiguous:
         written, choices = slots.ambiguous["person"]
         if slots.contacts_hidden:
-            return Choice(question=f"Which {written} do you mean? {len(choices)} people here go by that name; "
-                                   "tell me their full name, email or phone number.")
+            return Choice(
+                question=f"Which {written} do you mean? {len(choices)} people here go by that name; "
+                "tell me their full name, email or phone number."
+            )
         return Choice(question=f"Which {written} do you mean: {' or '.join(choices)}?")
     candidates: list[Any] = [*slots.people, *slots.new_people]
     if candidates and (not one or len(candidates) == 1):
@@ -60,20 +61,22 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     if slots.unsure_people:
         if len(slots.unsure_people) == 1:
             values[f"suggested_{field}"] = slots.unsure_people[0]
-        return Choice(question=f"Did you mean {' or '.join(slots.unsure_people)}? "
-                               "Say yes, or give their full name, email or phone.")
+        return Choice(question=f"Did you mean {' or '.join(slots.unsure_people)}? Say yes, or give their full name, email or phone.")
     return Choice(question=what)
 
 
-RELATION = re.compile(r"^['\u2019]s\s+(?:new\s+|own\s+|future\s+)?(?:roommate|room-mate|roomie|cleaner|guest|partner|wife|husband|"
-                      r"spouse|kid|son|daughter|friend|nanny|babysitter|dog ?walker|sitter|mom|mother|dad|father|"
-                      r"brother|sister|carer|caregiver|assistant|contractor|plumber|electrician|visitor|tenant)\b", re.I)
+RELATION = re.compile(
+    r"^['\u2019]s\s+(?:new\s+|own\s+|future\s+)?(?:roommate|room-mate|roomie|cleaner|guest|partner|wife|husband|"
+    r"spouse|kid|son|daughter|friend|nanny|babysitter|dog ?walker|sitter|mom|mother|dad|father|"
+    r"brother|sister|carer|caregiver|assistant|contractor|plumber|electrician|visitor|tenant)\b",
+    re.I,
+)
 
 
 def _named_as_a_relation(slots: Slots, handle: str) -> bool:
     """Named only as whose someone is ("Hannah's new roommate"): the one meant is that someone, not them."""
     naming = [m for m in slots.mentions if handle in m.of("person")]
-    return bool(naming) and all(RELATION.match(slots.text[m.end:]) for m in naming)
+    return bool(naming) and all(RELATION.match(slots.text[m.end :]) for m in naming)
 
 
 def _named_plainly(slots: Slots, handle: str) -> bool:
@@ -96,10 +99,10 @@ def my_residence_doors(ctx: TurnContext) -> list[str]:
 def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> list[str]:
     """The homes a person is a resident of now (with ``ever``: their latest home when none is current)."""
     rows = ctx.session.execute(
-        select(Door.name, Grant).join(KeyDoor, KeyDoor.door_id == Door.id)
+        select(Door.name, Grant)
+        .join(KeyDoor, KeyDoor.door_id == Door.id)
         .join(Grant, Grant.key_id == KeyDoor.key_id)
-        .where(Grant.person_id == person_id, Grant.resident.is_(True), Door.type == "residence",
-               Door.property_id == ctx.prop.id)
+        .where(Grant.person_id == person_id, Grant.resident.is_(True), Door.type == "residence", Door.property_id == ctx.prop.id)
     )
     pairs = list(rows)
     names: list[str] = []
@@ -112,8 +115,9 @@ def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> 
     return names
 
 
-def key(ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[Key] | None = None,
-        doors: list[str] | None = None) -> Choice:
+def key(
+    ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[Key] | None = None, doors: list[str] | None = None
+) -> Choice:
     """The key named, or the one key that best holds the doors mentioned; ask when unsure."""
     if "key" in slots.ambiguous:
         written, choices = slots.ambiguous["key"]

@@ -62,8 +62,11 @@ def ask_amenities(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
 
 
 def _catalog(ctx: TurnContext, kind: str) -> list[CatalogItem]:
-    return list(ctx.session.scalars(select(CatalogItem).where(
-        CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind).order_by(CatalogItem.name)))
+    return list(
+        ctx.session.scalars(
+            select(CatalogItem).where(CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind).order_by(CatalogItem.name)
+        )
+    )
 
 
 def ask_services(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -74,8 +77,7 @@ def ask_services(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
 
 def ask_experiences(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     items = _catalog(ctx, "experience")
-    lines = [f"{i.name}: {moment_text(i.starts_at, ctx.tz) if i.starts_at else 'date to be set'}, ${i.price:.2f}"
-             for i in items]
+    lines = [f"{i.name}: {moment_text(i.starts_at, ctx.tz) if i.starts_at else 'date to be set'}, ${i.price:.2f}" for i in items]
     return answer({"experiences": [i.name for i in items]}, "\n".join(lines) or "No experiences listed.")
 
 
@@ -99,13 +101,18 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
         return refused(problem)  # no use asking for a time first
     if not values.get("starts_at") or not values.get("ends_at"):
         return ask(["starts_at"], f"When would you like {values['amenity']}, from what time to what time?", values)
-    op = {"op": "reserve_amenity", "amenity": values["amenity"], "person": ctx.person.handle,
-          "starts_at": values["starts_at"], "ends_at": values["ends_at"]}
+    op = {
+        "op": "reserve_amenity",
+        "amenity": values["amenity"],
+        "person": ctx.person.handle,
+        "starts_at": values["starts_at"],
+        "ends_at": values["ends_at"],
+    }
     return confirm([op], values=values)
 
 
 def _on_day_said_before(ctx: TurnContext, day: str | None, starts: datetime, ends: datetime) -> tuple[datetime, datetime]:
-    """"tomorrow" then "from 2 to 4": hours said alone land on the day said a turn earlier."""
+    """ "tomorrow" then "from 2 to 4": hours said alone land on the day said a turn earlier."""
     today = ctx.now.astimezone(ctx.tz).date()
     local_start = starts.astimezone(ctx.tz)
     if day is None or local_start.date() != today or date.fromisoformat(day) == today:
@@ -123,9 +130,13 @@ def cancel_reservation(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
     names = slots.found.get("amenity") or slots.found.get("door") or []
     if not names:
         return ask(["amenity"], "Which reservation should I cancel?", values)
-    op: dict[str, Any] = {"op": "cancel_reservation", "amenity": names[0], "person": ctx.person.handle,
-                          "starts_at": _slot_start(slots),
-                          "ends_at": None}
+    op: dict[str, Any] = {
+        "op": "cancel_reservation",
+        "amenity": names[0],
+        "person": ctx.person.handle,
+        "starts_at": _slot_start(slots),
+        "ends_at": None,
+    }
     return confirm([op], values=values)
 
 
@@ -141,8 +152,7 @@ def book_service(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     if not values.get("service"):
         choices = closest or offered
         return ask(["service"], f"Which service: {' or '.join(choices)}?" if choices else "Which service?", values)
-    op = {"op": "book_service", "service": values["service"], "person": ctx.person.handle,
-          "starts_at": values.get("starts_at")}
+    op = {"op": "book_service", "service": values["service"], "person": ctx.person.handle, "starts_at": values.get("starts_at")}
     return confirm([op], values=values)
 
 
@@ -154,13 +164,18 @@ def buy_experience(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     if not values.get("experience"):
         names = ", ".join(i.name for i in _catalog(ctx, "experience"))
         return ask(["experience"], f"Which experience? {names}".strip(), values)
-    return confirm([{"op": "buy_experience", "experience": values["experience"], "person": ctx.person.handle,
-                     "quantity": values["quantity"]}], values=values)
+    return confirm(
+        [{"op": "buy_experience", "experience": values["experience"], "person": ctx.person.handle, "quantity": values["quantity"]}],
+        values=values,
+    )
 
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-QUANTITY = re.compile(r"\b(\d{1,2}|" + "|".join(NUMBERS) + r")\s+(?:tickets?|tix|seats?|spots?|places?|passes?|people|of us)\b"
-                      r"|\bx\s?(\d{1,2})\b", re.I)
+QUANTITY = re.compile(
+    r"\b(\d{1,2}|" + "|".join(NUMBERS) + r")\s+(?:tickets?|tix|seats?|spots?|places?|passes?|people|of us)\b"
+    r"|\bx\s?(\d{1,2})\b",
+    re.I,
+)
 GENERIC_WORDS = {"the", "and", "for", "with", "pickup", "service", "services", "class", "night", "show"}
 
 
@@ -220,14 +235,18 @@ def _said_about(slots: Slots, found: list[Order]) -> list[Order]:
 
 
 def ask_orders(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    """"show my orders", "receipt for my dog walking", "receipt R-1-3"; the property's orders for P and F."""
+    """ "show my orders", "receipt for my dog walking", "receipt R-1-3"; the property's orders for P and F."""
     ref = orders.receipt_in(slots.text)
     if ref:
         order = orders.order_by_ref(ctx.session, ctx.principal, ctx.prop, ref)
         return answer({"receipt": orders.receipt(order, ctx.prop)}, orders.receipt_text(order, ctx.prop))
     item = _order_item(slots)
-    everyone = bool(EVERYONE.search(slots.text)) and not MINE.search(slots.text) or \
-        not MINE.search(slots.text) and orders.may_view_all(ctx.principal, ctx.prop)
+    everyone = (
+        bool(EVERYONE.search(slots.text))
+        and not MINE.search(slots.text)
+        or not MINE.search(slots.text)
+        and orders.may_view_all(ctx.principal, ctx.prop)
+    )
     found = (orders.property_orders if everyone else orders.my_orders)(ctx.session, ctx.principal, ctx.prop, item=item)
     if not item:
         found = _said_about(slots, found)
@@ -269,8 +288,9 @@ def _order_change(ctx: TurnContext, slots: Slots, values: dict[str, Any], op: st
     candidates = [o for o in candidates if o.can_become(TARGET_STATE[op])] or candidates
     if not candidates:
         closed = "; ".join(f"{o.receipt_no} ({o.item_name}) is {o.state}" for o in found[:3])
-        return answer({"orders": [orders.receipt(o, ctx.prop) for o in found]},
-                      f"I found no open order like that{': ' + closed if closed else ''}.")
+        return answer(
+            {"orders": [orders.receipt(o, ctx.prop) for o in found]}, f"I found no open order like that{': ' + closed if closed else ''}."
+        )
     if len(candidates) > 1:
         choices = "; ".join(orders.line(o, ctx.prop) for o in candidates[:8])
         return ask(["order"], f"Which order? {choices}", values)

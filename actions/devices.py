@@ -10,11 +10,17 @@ from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
 
-BATTERY = re.compile(r"\b(?:low|dying|dead|weak|critical|charge|charging|replac\w*|need(?:s|ing)? (?:new|fresh|a new|changing)|"
-                     r"running (?:low|out)|almost (?:empty|out|dead)|change the batter(?:y|ies))\b", re.I)
-INACTIVE = re.compile(r"(?:\bnot|\bnever|n't|\b(?:are|is|was|were|have|has|had|do|does|did)nt)\s+"
-                      r"(?:yet\s+)?(?:been\s+)?(?:activated|installed|active|online|live|set up)\b|"
-                      r"\b(?:inactive|deactivated|offline|uninstalled|unactivated|pending install(?:ation)?)\b", re.I)
+BATTERY = re.compile(
+    r"\b(?:low|dying|dead|weak|critical|charge|charging|replac\w*|need(?:s|ing)? (?:new|fresh|a new|changing)|"
+    r"running (?:low|out)|almost (?:empty|out|dead)|change the batter(?:y|ies))\b",
+    re.I,
+)
+INACTIVE = re.compile(
+    r"(?:\bnot|\bnever|n't|\b(?:are|is|was|were|have|has|had|do|does|did)nt)\s+"
+    r"(?:yet\s+)?(?:been\s+)?(?:activated|installed|active|online|live|set up)\b|"
+    r"\b(?:inactive|deactivated|offline|uninstalled|unactivated|pending install(?:ation)?)\b",
+    re.I,
+)
 
 
 def ask_device_status(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

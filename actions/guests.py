@@ -12,9 +12,12 @@ from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm
 
-REASON = re.compile(r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:courier|delivery|ups|fedex|dhl|amazon|usps|"
-                    r"package|food|plumber|electrician|contractor|guest|visitor|cleaner|dog walker|mover|repair|"
-                    r"maintenance|inspection|emergency)[\w ]{0,30})", re.I)
+REASON = re.compile(
+    r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:courier|delivery|ups|fedex|dhl|amazon|usps|"
+    r"package|food|plumber|electrician|contractor|guest|visitor|cleaner|dog walker|mover|repair|"
+    r"maintenance|inspection|emergency)[\w ]{0,30})",
+    re.I,
+)
 OPEN_VERB = re.compile(r"\b(?:open(?:\s+up)?|unlock|buzz|pop|release|let\s+(?:\w+\s+){0,3}?(?:in(?:to)?|through))\b", re.I)
 WAITING_AT = re.compile(r"\b(?:at|by|outside|in front of|waiting at|standing at)\s+(?:the\s+)?$", re.I)
 LIST_GAP = re.compile(r"\s*(?:,|&|\+|and|,\s*and|as well as)?\s*(?:the\s+)?", re.I)
@@ -78,8 +81,14 @@ def share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
         return ask(["key"], question or "Which key?", values)
     if not values.get("ends_at"):
         return ask(["ends_at"], "Until when should they have access?", values)
-    op = {"op": "share_key", "granter": ctx.person.handle, "guest": values["guest"], "key": key,
-          "starts_at": values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat(), "ends_at": values["ends_at"]}
+    op = {
+        "op": "share_key",
+        "granter": ctx.person.handle,
+        "guest": values["guest"],
+        "key": key,
+        "starts_at": values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat(),
+        "ends_at": values["ends_at"],
+    }
     return confirm([op], values=values)
 
 
@@ -115,7 +124,7 @@ def _door_waited_at(slots: Slots) -> list[str]:
     waited = []
     for mention in slots.mentions:
         names = {entry.name for entry in mention.entries if entry.kind == "door"}
-        if len(names) == 1 and WAITING_AT.search(slots.text[max(0, mention.start - 20):mention.start]):
+        if len(names) == 1 and WAITING_AT.search(slots.text[max(0, mention.start - 20) : mention.start]):
             waited.append(names.pop())
     return waited if len(set(waited)) == 1 else []
 
@@ -133,7 +142,7 @@ def _doors_after_the_verb(slots: Slots) -> list[str]:
         names = sorted({entry.name for entry in mention.entries if entry.kind == "door"})
         if mention.start < verb.end() or not names:
             continue
-        if opened and not LIST_GAP.fullmatch(slots.text[end:mention.start]):
+        if opened and not LIST_GAP.fullmatch(slots.text[end : mention.start]):
             break
         if len(names) > 1:
             return []

@@ -29,8 +29,7 @@ def create_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
         return ask(["name"], "What should the new key be called?", values)
     if not values.get("doors"):
         return ask(["doors"], f"Which doors should {values['name']} open?", values)
-    op = {"op": "create_key", "name": values["name"], "doors": values["doors"],
-          "shareable": bool(values.get("shareable", False))}
+    op = {"op": "create_key", "name": values["name"], "doors": values["doors"], "shareable": bool(values.get("shareable", False))}
     return confirm([op], values=values)
 
 
@@ -56,17 +55,22 @@ def _key_and_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
 
 def add_door_to_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     return _key_and_door(ctx, slots, values) or confirm(
-        [{"op": "add_door_to_key", "key": values["key"], "door": values["door"]}], values=values)
+        [{"op": "add_door_to_key", "key": values["key"], "door": values["door"]}], values=values
+    )
 
 
 def remove_door_from_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     return _key_and_door(ctx, slots, values) or confirm(
-        [{"op": "remove_door_from_key", "key": values["key"], "door": values["door"]}], values=values)
+        [{"op": "remove_door_from_key", "key": values["key"], "door": values["door"]}], values=values
+    )
 
 
-NO_SCHEDULE = re.compile(r"\b(?:remove|clear|delete|drop|lift|take off|get rid of|no more|without)\s+"
-                         r"(?:the\s+|its\s+|any\s+|all\s+)?(?:schedules?|restrictions?|time limits?|hours limits?|limits?)\b|"
-                         r"\bno (?:restrictions?|schedule|time limits?)\b|\b(?:unrestricted|around the clock|any ?time)\b", re.I)
+NO_SCHEDULE = re.compile(
+    r"\b(?:remove|clear|delete|drop|lift|take off|get rid of|no more|without)\s+"
+    r"(?:the\s+|its\s+|any\s+|all\s+)?(?:schedules?|restrictions?|time limits?|hours limits?|limits?)\b|"
+    r"\bno (?:restrictions?|schedule|time limits?)\b|\b(?:unrestricted|around the clock|any ?time)\b",
+    re.I,
+)
 
 
 def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -119,6 +123,9 @@ def create_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply
 
 
 def _door_name(text: str) -> str | None:
-    match = re.search(r"\b(?:add|create|new|set up)\s+(?:a\s+)?(?:new\s+)?door\s+(?:for\s+)?(?:the\s+)?"
-                      r"([A-Z0-9][\w ]+?)(?:[,.]|$| as | of type)", text)
+    match = re.search(
+        r"\b(?:add|create|new|set up)\s+(?:a\s+)?(?:new\s+)?door\s+(?:for\s+)?(?:the\s+)?"
+        r"([A-Z0-9][\w ]+?)(?:[,.]|$| as | of type)",
+        text,
+    )
     return match.group(1).strip() if match else None

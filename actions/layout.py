@@ -38,11 +38,9 @@ class Layout:
 
 def build_layout(session: Session, prop: Property) -> Layout:
     keys = session.scalars(
-        select(Key).where(Key.property_id == prop.id).order_by(Key.id)
-        .options(selectinload(Key.doors).selectinload(KeyDoor.door))
+        select(Key).where(Key.property_id == prop.id).order_by(Key.id).options(selectinload(Key.doors).selectinload(KeyDoor.door))
     ).all()
     views = tuple(
-        KeyView(k.name, k.shareable, tuple(kd.door.name for kd in k.doors), any(kd.door.is_residence for kd in k.doors))
-        for k in keys
+        KeyView(k.name, k.shareable, tuple(kd.door.name for kd in k.doors), any(kd.door.is_residence for kd in k.doors)) for k in keys
     )
     return Layout(views, {d.name: d.type for d in prop.doors})

@@ -20,8 +20,9 @@ from actions.slots import PAST_TENSE, Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
 DENIED = re.compile(r"\b(?:denied|den(?:y|ies)|failed|fail|rejected|refused|unsuccessful|blocked|couldn'?t get in)\b", re.I)
-THEIR_PLACE = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door)\b",
-                         re.I)
+THEIR_PLACE = re.compile(
+    r"\b(?:his|her|their)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door)\b", re.I
+)
 REASON_TEXT = {
     "no_key_for_door": "no key of theirs includes that door",
     "grant_not_started": "their access hasn't started yet",
@@ -164,8 +165,7 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     if decision.allowed:
         text = f"{name} can open {door.name} at {moment_text(at, ctx.tz)} (through {decision.via})."
     else:
-        text = f"{name} can't open {door.name} at {moment_text(at, ctx.tz)}: " + "; ".join(
-            REASON_TEXT[r] for r in decision.reasons) + "."
+        text = f"{name} can't open {door.name} at {moment_text(at, ctx.tz)}: " + "; ".join(REASON_TEXT[r] for r in decision.reasons) + "."
     return answer(decision.as_json(), text)
 
 
@@ -188,15 +188,17 @@ def _denial_meant(ctx: TurnContext, slots: Slots, person_id: int, door: Door) ->
         query = activity_query(ctx.session, ctx.principal, door=door, since=since, until=min(until, ctx.now))
     except Refused:
         return None
-    denials: list[ActivityEvent] = list(ctx.session.scalars(
-        query.where(ActivityEvent.actor_id == person_id, ActivityEvent.granted.is_(False))))
+    denials: list[ActivityEvent] = list(
+        ctx.session.scalars(query.where(ActivityEvent.actor_id == person_id, ActivityEvent.granted.is_(False)))
+    )
     if not denials:
         return None
     if match is None or match.starts_at is None:
         return denials[-1]
     start, end = match.starts_at, match.ends_at or match.starts_at
-    return min(denials, key=lambda e: 0.0 if start <= e.at <= end else min(abs((e.at - start).total_seconds()),
-                                                                           abs((e.at - end).total_seconds())))
+    return min(
+        denials, key=lambda e: 0.0 if start <= e.at <= end else min(abs((e.at - start).total_seconds()), abs((e.at - end).total_seconds()))
+    )
 
 
 def ask_my_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

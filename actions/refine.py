@@ -9,8 +9,16 @@ from actions.slots import Slots
 
 KEY_EDITS = {"revoke_access": "remove_door_from_key", "grant_access": "add_door_to_key"}
 PERSON_EDITS = {edit: access for access, edit in KEY_EDITS.items()}
-SCHEDULE_HOSTS = {"revoke_access", "grant_access", "add_door_to_key", "remove_door_from_key", "inform", "out_of_scope",
-                  "create_key", "ask_who_has_access"}
+SCHEDULE_HOSTS = {
+    "revoke_access",
+    "grant_access",
+    "add_door_to_key",
+    "remove_door_from_key",
+    "inform",
+    "out_of_scope",
+    "create_key",
+    "ask_who_has_access",
+}
 WEAK = {"inform", "out_of_scope", "affirm", "deny", "greet", "thanks"}
 """Classes that carry no request of their own: the slots decide when they are all the classifier saw."""
 SURE = 0.6
@@ -19,40 +27,75 @@ GUESS = 0.3
 """Below this the classifier only ranks: the first of its top intents that the slots fully support is taken."""
 
 
-EXTEND = re.compile(r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep .* until|change .* to end|"
-                    r"should (?:now )?(?:end|last))\b", re.I)
-HOW_TO = re.compile(r"^\W*(?:(?:hi|hey|hello|quick question)\W+)?(?:how\s+(?:do|can|could|should|would|does)\s+"
-                    r"(?:i|we|you|one|someone|a manager|managers|residents?|staff)\b|how to\b|how does\b|"
-                    r"where (?:do|can) i (?:go to |find )|is there a way to\b|what are the steps to\b)", re.I)
-DEVICE = re.compile(r"\b(?:locks?|batter(?:y|ies)|devices?|readers?|firmware|online|offline|hardware|"
-                    r"lock status|signal|installed)\b", re.I)
+EXTEND = re.compile(
+    r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep .* until|change .* to end|"
+    r"should (?:now )?(?:end|last))\b",
+    re.I,
+)
+HOW_TO = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|quick question)\W+)?(?:how\s+(?:do|can|could|should|would|does)\s+"
+    r"(?:i|we|you|one|someone|a manager|managers|residents?|staff)\b|how to\b|how does\b|"
+    r"where (?:do|can) i (?:go to |find )|is there a way to\b|what are the steps to\b)",
+    re.I,
+)
+DEVICE = re.compile(
+    r"\b(?:locks?|batter(?:y|ies)|devices?|readers?|firmware|online|offline|hardware|"
+    r"lock status|signal|installed)\b",
+    re.I,
+)
 ADD_VERB = re.compile(r"\b(?:add|put|include|attach|also open|also cover|should open|should also|plus|append|join)\b", re.I)
-REMOVE_VERB = re.compile(r"\b(?:remove|take|drop|pull|exclude|delete|detach|no longer|shouldn't open|should not open|"
-                         r"strip|off)\b", re.I)
-CAN_OPEN = re.compile(r"\b(?:can|could|will|would|does|is|are)\b[^?.!]{0,40}?\b(?:open|get (?:in|into)|enter|access|"
-                      r"use|go (?:in|into)|able to)\b", re.I)
-VISITOR = re.compile(r"\b(?:courier|delivery|driver|ups|fedex|dhl|usps|amazon|doordash|uber ?eats|grubhub|messenger|"
-                     r"visitor)\b.{0,40}\b(?:at|needs|wants|waiting|here|downstairs|outside)\b", re.I)
-REVOKE_CUE = re.compile(r"\b(?:revok|remov|take|took|cut|pull|kick|end|delet|off|no longer|shouldn'?t|should not|stop|"
-                        r"disabl|deactivat|terminat|mov(?:e|ed|es|ing) out|leav|left|vacat|last day|lock(?:ed)? out|ban|"
-                        r"block|suspend|expir|cancel|rid|drop|evict|fired|quit|lost|gone|away|anymore|any more)", re.I)
+REMOVE_VERB = re.compile(
+    r"\b(?:remove|take|drop|pull|exclude|delete|detach|no longer|shouldn't open|should not open|"
+    r"strip|off)\b",
+    re.I,
+)
+CAN_OPEN = re.compile(
+    r"\b(?:can|could|will|would|does|is|are)\b[^?.!]{0,40}?\b(?:open|get (?:in|into)|enter|access|"
+    r"use|go (?:in|into)|able to)\b",
+    re.I,
+)
+VISITOR = re.compile(
+    r"\b(?:courier|delivery|driver|ups|fedex|dhl|usps|amazon|doordash|uber ?eats|grubhub|messenger|"
+    r"visitor)\b.{0,40}\b(?:at|needs|wants|waiting|here|downstairs|outside)\b",
+    re.I,
+)
+REVOKE_CUE = re.compile(
+    r"\b(?:revok|remov|take|took|cut|pull|kick|end|delet|off|no longer|shouldn'?t|should not|stop|"
+    r"disabl|deactivat|terminat|mov(?:e|ed|es|ing) out|leav|left|vacat|last day|lock(?:ed)? out|ban|"
+    r"block|suspend|expir|cancel|rid|drop|evict|fired|quit|lost|gone|away|anymore|any more)",
+    re.I,
+)
 """Words a request to take access away uses; a "revoke" without any of them is a misheard request."""
 GRANT_VERB = re.compile(r"\b(?:give|grant|add|let|set (?:\w+ )?up|hook (?:\w+ )?up|needs?|gets?|should (?:get|have))\b", re.I)
-ASKING_WHY = re.compile(r"\bwhy\b|\?|\bhow come\b|\b(?:denied|rejected|refused|blocked|locked out|won'?t|doesn'?t|"
-                        r"isn'?t|can'?t|couldn'?t|not working|stopped|red light|beep)", re.I)
+ASKING_WHY = re.compile(
+    r"\bwhy\b|\?|\bhow come\b|\b(?:denied|rejected|refused|blocked|locked out|won'?t|doesn'?t|"
+    r"isn'?t|can'?t|couldn'?t|not working|stopped|red light|beep)",
+    re.I,
+)
 MANAGE_VERB = re.compile(r"\b(?:manag(?:e|es|ing)|(?:be|as|make \S+(?: \S+)?) (?:a |an |the )?(?:\w+ )?(?:key )?manager)\b", re.I)
 CODE = re.compile(r"\b(?:door ?)?(?:code|pin|passcode)s?\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
 DEVICE_ACTIONS = {"activate_device", "deactivate_device", "upgrade_firmware"}
-QUESTIONS = {"ask_activity", "ask_who_has_access", "ask_why_denied", "ask_device_status", "ask_my_access",
-             "ask_amenities", "ask_help", "ask_highlights", "ask_upgrades", "ask_services", "ask_experiences"}
+QUESTIONS = {
+    "ask_activity",
+    "ask_who_has_access",
+    "ask_why_denied",
+    "ask_device_status",
+    "ask_my_access",
+    "ask_amenities",
+    "ask_help",
+    "ask_highlights",
+    "ask_upgrades",
+    "ask_services",
+    "ask_experiences",
+}
 
 
 def _untimed(slots: Slots) -> str:
     """The message without its time expression ("till the end of the month" is no request to end anything)."""
     if slots.time is None:
         return slots.text
-    return slots.text[: slots.time.start] + " " + slots.text[slots.time.end:]
+    return slots.text[: slots.time.start] + " " + slots.text[slots.time.end :]
 
 
 def _doors(slots: Slots) -> bool:
@@ -101,42 +144,79 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return PERSON_EDITS[intent]  # "remove bruno costa from the contractor key": a person, not a door, comes off
     unsure = intent in WEAK or confidence < SURE
     device_action = intent in DEVICE_ACTIONS and not DEVICE.search(slots.text)  # "take the gym off the staff set": a key edit
-    if (unsure or intent in QUESTIONS or device_action) and nobody and slots.found.get("door") and slots.found.get("key") \
-            and intent not in ("ask_who_has_access", "set_schedule"):
+    if (
+        (unsure or intent in QUESTIONS or device_action)
+        and nobody
+        and slots.found.get("door")
+        and slots.found.get("key")
+        and intent not in ("ask_who_has_access", "set_schedule")
+    ):
         if REMOVE_VERB.search(slots.text):
             return "remove_door_from_key"
         if ADD_VERB.search(slots.text):
             return "add_door_to_key"
     if (intent in WEAK or confidence < GUESS) and slots.found.get("service") and nobody:
         return "book_service"
-    if intent in {"grant_access", "share_key", "create_doorcode"} | WEAK and not slots.people and slots.found.get("door") \
-            and VISITOR.search(slots.text):
+    if (
+        intent in {"grant_access", "share_key", "create_doorcode"} | WEAK
+        and not slots.people
+        and slots.found.get("door")
+        and VISITOR.search(slots.text)
+    ):
         return "unlock_door"
-    if intent in ("ask_amenities", "ask_my_access", "unlock_door") and nobody and doors and DEVICE.search(slots.text) \
-            and not slots.time:
+    if intent in ("ask_amenities", "ask_my_access", "unlock_door") and nobody and doors and DEVICE.search(slots.text) and not slots.time:
         return "ask_device_status"
-    if intent in {"ask_my_access", "ask_amenities", "ask_why_denied", "unlock_door"} | WEAK and nobody \
-            and slots.found.get("amenity") and slots.time is not None and slots.time.kind == "range":
+    if (
+        intent in {"ask_my_access", "ask_amenities", "ask_why_denied", "unlock_door"} | WEAK
+        and nobody
+        and slots.found.get("amenity")
+        and slots.time is not None
+        and slots.time.kind == "range"
+    ):
         return "reserve_amenity"
-    if intent not in ("ask_why_denied", "ask_who_has_access") and (unsure or intent in QUESTIONS) and slots.people \
-            and doors and CAN_OPEN.search(slots.text) and slots.text.rstrip().endswith("?"):
+    if (
+        intent not in ("ask_why_denied", "ask_who_has_access")
+        and (unsure or intent in QUESTIONS)
+        and slots.people
+        and doors
+        and CAN_OPEN.search(slots.text)
+        and slots.text.rstrip().endswith("?")
+    ):
         return "ask_why_denied"
-    if intent == "revoke_access" and confidence < SURE and FITS["grant_access"](slots) and not REVOKE_CUE.search(_untimed(slots)) \
-            and not EXTEND.search(slots.text):
+    if (
+        intent == "revoke_access"
+        and confidence < SURE
+        and FITS["grant_access"](slots)
+        and not REVOKE_CUE.search(_untimed(slots))
+        and not EXTEND.search(slots.text)
+    ):
         return "grant_access"
-    if intent == "ask_why_denied" and confidence < SURE and FITS["grant_access"](slots) and GRANT_VERB.search(slots.text) \
-            and not ASKING_WHY.search(slots.text) and not CAN_OPEN.search(slots.text) and not slots.my_place:
+    if (
+        intent == "ask_why_denied"
+        and confidence < SURE
+        and FITS["grant_access"](slots)
+        and GRANT_VERB.search(slots.text)
+        and not ASKING_WHY.search(slots.text)
+        and not CAN_OPEN.search(slots.text)
+        and not slots.my_place
+    ):
         return "grant_access"
-    if intent == "ask_why_denied" and confidence < SURE and not ASKING_WHY.search(slots.text) \
-            and not CAN_OPEN.search(slots.text):  # nothing in it asks a question: the next fitting request
+    if (
+        intent == "ask_why_denied" and confidence < SURE and not ASKING_WHY.search(slots.text) and not CAN_OPEN.search(slots.text)
+    ):  # nothing in it asks a question: the next fitting request
         for candidate in ranking[:4]:
             fits = FITS.get(candidate)
             if candidate != intent and fits is not None and fits(slots):
                 return candidate
     if intent in ("grant_access", "revoke_access") and _people(slots) and MANAGE_VERB.search(slots.text):
         return "create_manager"  # "Tom should also manage the fitness key": a say over the key, not the key
-    if (intent in WEAK or confidence < SURE) and slots.people and slots.my_place and GRANT_VERB.search(slots.text) \
-            and not ASKING_WHY.search(slots.text):
+    if (
+        (intent in WEAK or confidence < SURE)
+        and slots.people
+        and slots.my_place
+        and GRANT_VERB.search(slots.text)
+        and not ASKING_WHY.search(slots.text)
+    ):
         return "share_key"  # "let ines into my place": someone let into the asker's own home is a guest
     if intent in WEAK or confidence < GUESS:
         for candidate in ranking[:4]:

@@ -18,12 +18,20 @@ from nlu.resolve import TOKEN, Mention, normalize
 from nlu.timeplace import reads_day_first, with_holidays_as_dates
 
 SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
-CALLED = re.compile(r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
-                    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|on|in|at|as|of)\b|\s*[,.;:!?+(]|\s+[\-–]|$)", re.I)
-QUOTED = re.compile(r"\b(?:key|door|group)\s*[:=]?\s*[\"'‘“]([A-Za-z0-9][\w '&\-]*?)[\"'’”]|"
-                    r"[\"“‘']([A-Z0-9][\w '&\-]*?)[\"”’'](?=\s+(?:key|door)\b)")
-THEIR_PLACE = re.compile(r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
-                         r"front door|room)\b", re.I)
+CALLED = re.compile(
+    r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
+    r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|on|in|at|as|of)\b|\s*[,.;:!?+(]|\s+[\-–]|$)",
+    re.I,
+)
+QUOTED = re.compile(
+    r"\b(?:key|door|group)\s*[:=]?\s*[\"'‘“]([A-Za-z0-9][\w '&\-]*?)[\"'’”]|"
+    r"[\"“‘']([A-Z0-9][\w '&\-]*?)[\"”’'](?=\s+(?:key|door)\b)"
+)
+THEIR_PLACE = re.compile(
+    r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
+    r"front door|room)\b",
+    re.I,
+)
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
 YES_RESIDENT = re.compile(
@@ -33,11 +41,14 @@ YES_RESIDENT = re.compile(
     r"co-?tenant|lease ?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)? (?:a |the |her |his |their )?(?:new )?lease|on the lease|"
     r"(?:his|her|their) (?:new )?lease)\b"
     r"|['’]s (?:new )?lease\b",
-    re.I)
+    re.I,
+)
 NO_RESIDENT = re.compile(
     r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
     r"does not live|just (?:a )?(?:visitor|guest)|visitor|contractor|cleaner|dog ?walker|vendor|staff|employee|"
-    r"maintenance (?:guy|person|worker|tech)|nanny|babysitter|caretaker|not living)\b", re.I)
+    r"maintenance (?:guy|person|worker|tech)|nanny|babysitter|caretaker|not living)\b",
+    re.I,
+)
 NOT_SHAREABLE = re.compile(r"\b(?:not shareable|non[- ]?shareable|unshareable|can't be shared|cannot be shared|no sharing)\b", re.I)
 SHAREABLE = re.compile(r"\bshareable\b|\bcan be shared\b", re.I)
 NO_SHARE = re.compile(r"\b(?:can't|cannot|can not|shouldn't|no|not allowed to|without) shar", re.I)
@@ -76,6 +87,7 @@ class Slots:
     def about_the_property(self) -> bool:
         """Whether the message names a person, door, key, amenity or anything else of the property (or an address)."""
         return bool(self.people or self.unsure_people or self.new_people or self.found or self.ambiguous or self.my_place or self.serial)
+
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
 
@@ -112,11 +124,11 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     before_times = blanked
     for match in (slots.schedule, slots.time):
         if match is not None:
-            blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end:]
+            blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
     slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
     for mention in slots.mentions:
         _take(slots, mention)
-        blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end:]
+        blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end :]
     if not slots.found.get("service") and not slots.found.get("experience") and "service" not in slots.ambiguous:
         for entry in ctx.lexicon.by_words(text):
             slots.found.setdefault(entry.kind, []).append(entry.name)
@@ -138,10 +150,12 @@ def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Menti
     for match in (slots.schedule, slots.time):
         if match is None or len(match.text.split()) < 4:
             continue
-        region = " " * match.start + text[match.start:match.end] + " " * (len(text) - match.end)
-        found += [m for m in ctx.lexicon.mentions(region, fuzzy=False)
-                  if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries)
-                  and any(ch.isalpha() for ch in m.text)]  # a bare number inside a date ("2/1/27") is the date's
+        region = " " * match.start + text[match.start : match.end] + " " * (len(text) - match.end)
+        found += [
+            m
+            for m in ctx.lexicon.mentions(region, fuzzy=False)
+            if m.score == 100 and any(e.kind in NAMED_KINDS for e in m.entries) and any(ch.isalpha() for ch in m.text)
+        ]  # a bare number inside a date ("2/1/27") is the date's
     return found
 
 
@@ -186,7 +200,7 @@ def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
         if len(found) == 1:
             if found[0] not in slots.people:
                 slots.people.append(found[0])
-            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+            text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return text
 
 

@@ -61,7 +61,10 @@ class Chat:
     def __init__(self, db: str) -> None:
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "concierge"), "chat", "--json", "--dry-run", "--db", db],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
         )
 
     def send(self, line: str, *, answer: bool = True) -> float:
@@ -88,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-chat-"))
     try:
         db = f"sqlite:///{workdir / 'chat.db'}"
-        subprocess.run([str(ROOT / ".venv" / "bin" / "concierge"), "load", str(FIXTURE), "--db", db],
-                       check=True, capture_output=True)
+        subprocess.run([str(ROOT / ".venv" / "bin" / "concierge"), "load", str(FIXTURE), "--db", db], check=True, capture_output=True)
         started = time.perf_counter()
         chat = Chat(db)
         chat.send("/as ben.carter@harbor.example", answer=False)
@@ -115,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     p50 = timings[len(timings) // 2]
     p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
     print(f"{len(timings)} messages after warm-up: p50 {p50:.2f} ms, p99 {p99:.2f} ms, max {timings[-1]:.2f} ms")
-    print(json.dumps({"p50_ms": round(p50, 2), "p99_ms": round(p99, 2), "cold_start_s": round(cold, 3),
-                      "messages": len(timings)}))
+    print(json.dumps({"p50_ms": round(p50, 2), "p99_ms": round(p99, 2), "cold_start_s": round(cold, 3), "messages": len(timings)}))
     return 0
 
 

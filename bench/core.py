@@ -29,8 +29,13 @@ from bot import bootstrap
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FULL = Size(properties=50)
 QUICK = Size(properties=5)
-TARGETS = {"visible_door_day_p95_ms": 20, "visible_manager_day_p95_ms": 20, "visible_portfolio_day_p95_ms": 20,
-           "decisions_per_s": 20_000, "csv_10k_rows_s": 5}
+TARGETS = {
+    "visible_door_day_p95_ms": 20,
+    "visible_manager_day_p95_ms": 20,
+    "visible_portfolio_day_p95_ms": 20,
+    "decisions_per_s": 20_000,
+    "csv_10k_rows_s": 5,
+}
 
 
 def say(message: str) -> None:
@@ -55,8 +60,10 @@ def load(db: Database, size: Size) -> tuple[Any, dict[str, Any]]:
     plan = blueprint(size)
     with db.engine.begin() as connection:
         counts = insert_blueprint(connection, plan)
-    say(f"  portfolio: {counts['properties']} properties, {counts['doors']} doors, {counts['keys']} keys, "
-        f"{counts['people']} people, {counts['grants']} grants ({time.perf_counter() - began:.1f} s)")
+    say(
+        f"  portfolio: {counts['properties']} properties, {counts['doors']} doors, {counts['keys']} keys, "
+        f"{counts['people']} people, {counts['grants']} grants ({time.perf_counter() - began:.1f} s)"
+    )
     events, codes = generate(plan)
     say(f"  generated {len(events['at']):,} events ({time.perf_counter() - began:.1f} s)")
     counts["activity_events"] = copy_events(db.engine, events, codes)
@@ -69,8 +76,7 @@ def load(db: Database, size: Size) -> tuple[Any, dict[str, Any]]:
 
 
 def run(size: Size, db: Database, samples: int) -> dict[str, Any]:
-    say(f"loading {size.properties} properties x {size.units} units, "
-        f"{size.properties * size.events_per_property:,} events ...")
+    say(f"loading {size.properties} properties x {size.units} units, {size.properties * size.events_per_property:,} events ...")
     plan, counts = load(db, size)
     say(f"loaded in {counts['load_s']} s; checking a sample of events against classify ...")
     misjudged, sampled = measure.classification_check(db, plan)
@@ -78,24 +84,27 @@ def run(size: Size, db: Database, samples: int) -> dict[str, Any]:
     say(f"visibility: {samples} samples of each kind ...")
     seen = measure.visibility(db, measure.Sampler(plan), samples)
     for kind, figures in seen.items():
-        say(f"  {kind}: p95 {figures['p95_ms']} ms, median {figures['median_ms']} ms, "
-            f"{figures['rows_avg']} rows on average")
+        say(f"  {kind}: p95 {figures['p95_ms']} ms, median {figures['median_ms']} ms, {figures['rows_avg']} rows on average")
     say("decisions from the compiled index ...")
     decided = measure.decisions(db, plan, count=200_000)
-    say(f"  {decided['decisions_per_s']:,} decisions/s (index built in {decided['index_build_s']} s; "
-        f"{decided['mismatches']} of {decided['checked']} differ from the database decision)")
+    say(
+        f"  {decided['decisions_per_s']:,} decisions/s (index built in {decided['index_build_s']} s; "
+        f"{decided['mismatches']} of {decided['checked']} differ from the database decision)"
+    )
     say("CSV import of 10,000 new people onto one key ...")
     csv_s = measure.csv_import_seconds(db, plan, 10_000)
     say(f"  {csv_s:.2f} s")
     return {
         "size": "quick" if size.properties < FULL.properties else "full",
         **{k: counts[k] for k in ("properties", "doors", "keys", "people", "grants", "activity_events", "load_s")},
-        "decisions_per_s": decided["decisions_per_s"], "decision_mismatches": decided["mismatches"],
+        "decisions_per_s": decided["decisions_per_s"],
+        "decision_mismatches": decided["mismatches"],
         "index_build_s": decided["index_build_s"],
         "visible_door_day_p95_ms": seen["door_day"]["p95_ms"],
         "visible_manager_day_p95_ms": seen["manager_day"]["p95_ms"],
         "visible_portfolio_day_p95_ms": seen["portfolio_day"]["p95_ms"],
-        "csv_10k_rows_s": round(csv_s, 2), "events_misclassified": misjudged,
+        "csv_10k_rows_s": round(csv_s, 2),
+        "events_misclassified": misjudged,
     }
 
 
@@ -111,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     result = run(size, fresh_database(args.db, args.schema), args.samples)
     result["total_s"] = round(time.perf_counter() - began, 1)
     result["load_avg_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine skews every figure
-    result["missed_targets"] = [name for name, target in TARGETS.items()
-                                if (result[name] < target if name == "decisions_per_s" else result[name] > target)]
+    result["missed_targets"] = [
+        name for name, target in TARGETS.items() if (result[name] < target if name == "decisions_per_s" else result[name] > target)
+    ]
     print(json.dumps(result), flush=True)
     return 1 if result["decision_mismatches"] or result["events_misclassified"] else 0
 

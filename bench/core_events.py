@@ -32,12 +32,23 @@ CREDENTIALS = np.array(["app", "keycard", "remote", "doorcode"], dtype=object)
 APP, KEYCARD, REMOTE, DOORCODE = 0, 1, 2, 3
 SHARE_EVENTS = 12
 WEIGHTS = {"own_unit": 0.45, "common": 0.43, "manager": 0.04, "leasing": 0.02, "vendor": 0.03, "unlock": 0.01}
-COMMON_WEIGHTS = {"Front Entrance": 0.4, "Garage Gate": 0.15, "Package Room": 0.15, "Laundry Room": 0.15,
-                  "Gym": 0.1, "Roof Deck": 0.05}
-COLUMNS = ("id", "external_id", "property_id", "door_id", "at", "residence", "actor_id", "actor_role",
-           "granter_id", "doorcode", "credential", "granted", "photo")
-TYPES = ("int4", "varchar", "int4", "int4", "timestamp", "bool", "int4", "varchar", "int4", "varchar",
-         "varchar", "bool", "varchar")
+COMMON_WEIGHTS = {"Front Entrance": 0.4, "Garage Gate": 0.15, "Package Room": 0.15, "Laundry Room": 0.15, "Gym": 0.1, "Roof Deck": 0.05}
+COLUMNS = (
+    "id",
+    "external_id",
+    "property_id",
+    "door_id",
+    "at",
+    "residence",
+    "actor_id",
+    "actor_role",
+    "granter_id",
+    "doorcode",
+    "credential",
+    "granted",
+    "photo",
+)
+TYPES = ("int4", "varchar", "int4", "int4", "timestamp", "bool", "int4", "varchar", "int4", "varchar", "varchar", "bool", "varchar")
 Columns = dict[str, NDArray[Any]]
 
 
@@ -89,8 +100,7 @@ class SiteEvents:
         doors = np.array([self.site.common[name] for name in COMMON_WEIGHTS])
         door = self.rng.choice(doors, n, p=np.array(list(COMMON_WEIGHTS.values())))
         credential = np.where(self.rng.random(n) < 0.3, KEYCARD, APP)
-        return _block(n, door=door, actor=actor, at=at, role=NONRESIDENT, granter=self.site.staff["full"],
-                      credential=credential)
+        return _block(n, door=door, actor=actor, at=at, role=NONRESIDENT, granter=self.site.staff["full"], credential=credential)
 
     def managers(self, n: int) -> Columns:
         staff, common = self.site.staff, self.site.common
@@ -103,27 +113,41 @@ class SiteEvents:
         common = self.site.common
         doors = np.array([common["Front Entrance"], common["Management Office"], *self.site.units[:10]])
         door = self.rng.choice(doors, n)
-        return _block(n, door=door, actor=self.site.staff["specific_a"], at=self._times(n), role=MANAGER,
-                      granter=self.site.staff["full"], residence=np.isin(door, self.site.units))
+        return _block(
+            n,
+            door=door,
+            actor=self.site.staff["specific_a"],
+            at=self._times(n),
+            role=MANAGER,
+            granter=self.site.staff["full"],
+            residence=np.isin(door, self.site.units),
+        )
 
     def vendor(self, n: int) -> Columns:
         common = self.site.common
         door = self.rng.choice(np.array([common["Front Entrance"], common["Boiler Room"]]), n)
-        return _block(n, door=door, actor=self.site.staff["vendor"], at=self._times(n), role=NONRESIDENT,
-                      granter=self.site.staff["full"])
+        return _block(n, door=door, actor=self.site.staff["vendor"], at=self._times(n), role=NONRESIDENT, granter=self.site.staff["full"])
 
     def unlocks(self, n: int) -> Columns:
         door = self.rng.choice(np.array(self.site.units), n)
-        return _block(n, door=door, actor=self.site.staff["full"], at=self._times(n), role=MANAGER,
-                      residence=True, credential=REMOTE)
+        return _block(n, door=door, actor=self.site.staff["full"], at=self._times(n), role=MANAGER, residence=True, credential=REMOTE)
 
     def shares(self) -> Columns:
         blocks = []
         for guest, sharer, unit, starts, ends in self.site.shares:
-            at = (starts.timestamp() + self.rng.random(SHARE_EVENTS) * (ends - starts).total_seconds())
+            at = starts.timestamp() + self.rng.random(SHARE_EVENTS) * (ends - starts).total_seconds()
             door = np.array([self.site.units[unit], self.site.common["Front Entrance"]] * (SHARE_EVENTS // 2))
-            blocks.append(_block(SHARE_EVENTS, door=door, actor=guest, at=at.astype(np.int64), role=NONRESIDENT,
-                                 granter=sharer, residence=door == self.site.units[unit]))
+            blocks.append(
+                _block(
+                    SHARE_EVENTS,
+                    door=door,
+                    actor=guest,
+                    at=at.astype(np.int64),
+                    role=NONRESIDENT,
+                    granter=sharer,
+                    residence=door == self.site.units[unit],
+                )
+            )
         return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
 
     def doorcodes(self) -> Columns:
@@ -133,9 +157,19 @@ class SiteEvents:
             uses = 1 + number % 2
             morning = datetime.combine(day, time(7), tzinfo=tz).timestamp()
             at = (morning + self.rng.random(uses) * 15 * 3600).astype(np.int64)
-            blocks.append(_block(uses, door=self.site.units[unit], actor=-1, at=at, role=NONRESIDENT,
-                                 granter=creator, residence=True, credential=DOORCODE,
-                                 code=self.code_base + number))
+            blocks.append(
+                _block(
+                    uses,
+                    door=self.site.units[unit],
+                    actor=-1,
+                    at=at,
+                    role=NONRESIDENT,
+                    granter=creator,
+                    residence=True,
+                    credential=DOORCODE,
+                    code=self.code_base + number,
+                )
+            )
         return {name: np.concatenate([b[name] for b in blocks]) for name in blocks[0]}
 
 
@@ -164,18 +198,30 @@ def rows(events: Columns, codes: list[str], chunk: int = 500_000) -> Iterator[li
     code_texts = np.array([*codes, None], dtype=object)
     epoch = np.datetime64("1970-01-01T00:00:00", "us")
     for begin in range(0, len(events["at"]), chunk):
-        part = {name: column[begin:begin + chunk] for name, column in events.items()}
+        part = {name: column[begin : begin + chunk] for name, column in events.items()}
         ids = np.arange(begin + 1, begin + 1 + len(part["at"]))
         photo: list[Any] = [None] * len(ids)
         for index in np.nonzero(ids % 97 == 0)[0].tolist():
             photo[index] = f"snap-{ids[index]}.jpg"
         at = (epoch + part["at"].astype("timedelta64[s]")).tolist()
-        yield list(zip(
-            ids.tolist(), [f"ev{i}" for i in ids.tolist()], part["property"].tolist(), part["door"].tolist(), at,
-            part["residence"].tolist(), _nullable(part["actor"]), ROLES[part["role"]].tolist(),
-            _nullable(part["granter"]), code_texts[part["code"]].tolist(), CREDENTIALS[part["credential"]].tolist(),
-            part["granted"].tolist(), photo, strict=True,
-        ))
+        yield list(
+            zip(
+                ids.tolist(),
+                [f"ev{i}" for i in ids.tolist()],
+                part["property"].tolist(),
+                part["door"].tolist(),
+                at,
+                part["residence"].tolist(),
+                _nullable(part["actor"]),
+                ROLES[part["role"]].tolist(),
+                _nullable(part["granter"]),
+                code_texts[part["code"]].tolist(),
+                CREDENTIALS[part["credential"]].tolist(),
+                part["granted"].tolist(),
+                photo,
+                strict=True,
+            )
+        )
 
 
 def copy_events(engine: Engine, events: Columns, codes: list[str]) -> int:
@@ -212,21 +258,26 @@ def copy_events(engine: Engine, events: Columns, codes: list[str]) -> int:
 
 def _drop_secondary_indexes(cursor: Any) -> list[str]:
     """Drop the events' unique constraints and indexes (not the key); the statements that rebuild them."""
-    cursor.execute(text_of("""
+    cursor.execute(
+        text_of("""
         SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-        WHERE conrelid = 'activity_events'::regclass AND contype = 'u'"""))
+        WHERE conrelid = 'activity_events'::regclass AND contype = 'u'""")
+    )
     constraints = cursor.fetchall()
-    cursor.execute(text_of("""
+    cursor.execute(
+        text_of("""
         SELECT indexname, indexdef FROM pg_indexes
         WHERE schemaname = current_schema() AND tablename = 'activity_events'
-          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'activity_events'::regclass)"""))
+          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'activity_events'::regclass)""")
+    )
     indexes = cursor.fetchall()
     for name, _ in constraints:
         cursor.execute(f'ALTER TABLE activity_events DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
-    return ([f'ALTER TABLE activity_events ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints]
-            + [definition for _, definition in indexes])
+    return [f'ALTER TABLE activity_events ADD CONSTRAINT "{name}" {definition}' for name, definition in constraints] + [
+        definition for _, definition in indexes
+    ]
 
 
 def text_of(sql: str) -> str:
@@ -238,4 +289,3 @@ def day_bounds(day: datetime, tz: str) -> tuple[datetime, datetime]:
     zone = ZoneInfo(tz)
     start = datetime.combine(day.date(), time(0), tzinfo=zone)
     return start, datetime.combine(day.date() + timedelta(days=1), time(0), tzinfo=zone)
-

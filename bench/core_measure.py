@@ -62,18 +62,21 @@ def timed_visibility(session: Session, cases: list[tuple[Principal, Door | None,
     times, found = [], 0
     for principal, door, since, until in cases:
         began = time.perf_counter()
-        events = session.scalars(activity_query(session, principal, door=door, since=since, until=until,
-                                                limit=LIMIT)).all()
+        events = session.scalars(activity_query(session, principal, door=door, since=since, until=until, limit=LIMIT)).all()
         times.append((time.perf_counter() - began) * 1000)
         found += len(events)
         session.expunge_all()
-    return {"p95_ms": round(percentile(times, 0.95), 2), "median_ms": round(percentile(times, 0.5), 2),
-            "rows_avg": round(found / len(cases), 1)}
+    return {
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "median_ms": round(percentile(times, 0.5), 2),
+        "rows_avg": round(found / len(cases), 1),
+    }
 
 
 def visibility(db: Database, sampler: Sampler, samples: int) -> dict[str, dict[str, float]]:
     kinds: dict[str, Callable[[], tuple[int, int | None, datetime, datetime]]] = {
-        "door_day": sampler.resident_door_day, "manager_day": sampler.manager_day,
+        "door_day": sampler.resident_door_day,
+        "manager_day": sampler.manager_day,
         "portfolio_day": sampler.portfolio_day,
     }
     results = {}
@@ -104,14 +107,21 @@ def decisions(db: Database, plan: Blueprint, count: int, checks: int = 300) -> d
         people += [guest for guest, *_ in site.shares] + [plan.portfolio_manager]
         doors = site.units + list(site.common.values())
         span = plan.size.days * 86400
-        cases = [(rng.choice(people), rng.choice(doors),
-                  SPAN_START + timedelta(seconds=rng.randrange(-span // 4, span + span // 4))) for _ in range(count)]
+        cases = [
+            (rng.choice(people), rng.choice(doors), SPAN_START + timedelta(seconds=rng.randrange(-span // 4, span + span // 4)))
+            for _ in range(count)
+        ]
         began = time.perf_counter()
         allowed = sum(index.decide(person, door, at).allowed for person, door, at in cases)
         elapsed = time.perf_counter() - began
         mismatches = sum(_differs(session, index, case) for case in rng.sample(cases, checks))
-    return {"decisions_per_s": round(count / elapsed), "allowed_share": round(allowed / count, 3),
-            "index_build_s": round(build_s, 2), "checked": checks, "mismatches": mismatches}
+    return {
+        "decisions_per_s": round(count / elapsed),
+        "allowed_share": round(allowed / count, 3),
+        "index_build_s": round(build_s, 2),
+        "checked": checks,
+        "mismatches": mismatches,
+    }
 
 
 def _differs(session: Session, index: AccessIndex, case: tuple[int, int, datetime]) -> bool:
@@ -145,8 +155,7 @@ def csv_rows(count: int) -> str:
     lines = ["name,email,phone,starts,ends,resident,may_share"]
     for i in range(count):
         ends = "12/31/2027" if i % 2 else "2027-06-30"
-        lines.append(f"CSV Person {i},csv.{i}@bench.example,(646) {i // 10000 + 200:03d}-{i % 10000:04d},"
-                     f"2026-07-01,{ends},no,")
+        lines.append(f"CSV Person {i},csv.{i}@bench.example,(646) {i // 10000 + 200:03d}-{i % 10000:04d},2026-07-01,{ends},no,")
     return "\n".join(lines) + "\n"
 
 

@@ -32,10 +32,14 @@ from access_core.models import (
 SPAN_START = datetime(2026, 6, 1, tzinfo=UTC)
 ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Europe/London")
 COMMON = (
-    ("Front Entrance", "building_entrance", None), ("Garage Gate", "building_entrance", None),
-    ("Package Room", "communal", None), ("Laundry Room", "communal", None),
-    ("Gym", "communal", "Mon-Sun 06:00-22:00"), ("Roof Deck", "communal", "Mon-Sun 09:00-21:00"),
-    ("Management Office", "communal", None), ("Boiler Room", "service", "Mon-Fri 08:00-18:00"),
+    ("Front Entrance", "building_entrance", None),
+    ("Garage Gate", "building_entrance", None),
+    ("Package Room", "communal", None),
+    ("Laundry Room", "communal", None),
+    ("Gym", "communal", "Mon-Sun 06:00-22:00"),
+    ("Roof Deck", "communal", "Mon-Sun 09:00-21:00"),
+    ("Management Office", "communal", None),
+    ("Boiler Room", "service", "Mon-Fri 08:00-18:00"),
 )
 KEY_DOORS = {
     "Common Door Key": ("Front Entrance", "Garage Gate", "Package Room", "Laundry Room"),
@@ -131,13 +135,27 @@ def blueprint(size: Size) -> Blueprint:
     plan = Blueprint(size)
     portfolio = plan.add("portfolios", name="Bench Residential")
     plan.portfolio_manager = plan.person("portfolio.manager", "Pat Portfolio")
-    plan.add("manager_roles", person_id=plan.portfolio_manager, role="portfolio_manager", portfolio_id=portfolio,
-             property_id=None, permissions=[], key_ids=[])
+    plan.add(
+        "manager_roles",
+        person_id=plan.portfolio_manager,
+        role="portfolio_manager",
+        portfolio_id=portfolio,
+        property_id=None,
+        permissions=[],
+        key_ids=[],
+    )
     for index in range(size.properties):
         site = Site(0, f"Bench Tower {index + 1:02d}", ZONES[index % len(ZONES)])
         first_person = plan.ids.last.get("people", 0) + 1
-        site.id = plan.add("properties", portfolio_id=portfolio, name=site.name, address=f"{index + 1} Bench St",
-                           timezone=site.tz, features=["keycards", "doorcodes", "guest_sharing"], upgrades=[])
+        site.id = plan.add(
+            "properties",
+            portfolio_id=portfolio,
+            name=site.name,
+            address=f"{index + 1} Bench St",
+            timezone=site.tz,
+            features=["keycards", "doorcodes", "guest_sharing"],
+            upgrades=[],
+        )
         _doors_and_keys(plan, site)
         _staff(plan, site, portfolio)
         _residents(plan, site)
@@ -150,52 +168,86 @@ def blueprint(size: Size) -> Blueprint:
 
 def _doors_and_keys(plan: Blueprint, site: Site) -> None:
     for unit in range(plan.size.units):
-        door = plan.add("doors", property_id=site.id, name=f"Unit {unit + 1:03d}", type="residence",
-                        device="latch_m", serial=f"M-{site.id}-{unit}", activated=unit % 50 != 49,
-                        battery=20 + unit % 80, firmware="2.1", delivery=False)
+        door = plan.add(
+            "doors",
+            property_id=site.id,
+            name=f"Unit {unit + 1:03d}",
+            type="residence",
+            device="latch_m",
+            serial=f"M-{site.id}-{unit}",
+            activated=unit % 50 != 49,
+            battery=20 + unit % 80,
+            firmware="2.1",
+            delivery=False,
+        )
         site.units.append(door)
         key = plan.add("keys", property_id=site.id, name=f"Resident Unit {unit + 1:03d}", shareable=True)
         plan.link("key_doors", key_id=key, door_id=door, schedule=None, position=0)
         site.resident_keys.append(key)
     for name, kind, _ in COMMON:
-        site.common[name] = plan.add("doors", property_id=site.id, name=name, type=kind, device="latch_c",
-                                     serial=f"C-{site.id}-{name[:3]}", activated=True, battery=60,
-                                     firmware="2.1", delivery=name == "Package Room")
+        site.common[name] = plan.add(
+            "doors",
+            property_id=site.id,
+            name=name,
+            type=kind,
+            device="latch_c",
+            serial=f"C-{site.id}-{name[:3]}",
+            activated=True,
+            battery=60,
+            firmware="2.1",
+            delivery=name == "Package Room",
+        )
     schedules = {name: schedule for name, _, schedule in COMMON}
     for key_name, door_names in KEY_DOORS.items():
         key = plan.add("keys", property_id=site.id, name=key_name, shareable=key_name == "Common Door Key")
         site.keys[key_name] = key
         for position, door_name in enumerate(door_names):
             schedule = schedules[door_name] if (key_name, door_name) in SCHEDULED else None
-            plan.link("key_doors", key_id=key, door_id=site.common[door_name], schedule=schedule,
-                     position=position)
+            plan.link("key_doors", key_id=key, door_id=site.common[door_name], schedule=schedule, position=position)
     for position, door in enumerate(site.units[:LEASING_UNITS], start=len(KEY_DOORS["Leasing Key"])):
-        plan.link("key_doors", key_id=site.keys["Leasing Key"], door_id=door, schedule=None,
-                 position=position)
+        plan.link("key_doors", key_id=site.keys["Leasing Key"], door_id=door, schedule=None, position=position)
 
 
 def _staff(plan: Blueprint, site: Site, portfolio: int) -> None:
-    levels = {"full": ["full_key_management"], "limited": ["limited_key_management"],
-              "specific_a": ["specific_key_management"], "specific_b": ["specific_key_management"],
-              "device": ["device_management"]}
-    keys = {"specific_a": [site.keys["Leasing Key"]],
-            "specific_b": [site.keys["Maintenance Key"], site.keys["Amenities Key"]]}
+    levels = {
+        "full": ["full_key_management"],
+        "limited": ["limited_key_management"],
+        "specific_a": ["specific_key_management"],
+        "specific_b": ["specific_key_management"],
+        "device": ["device_management"],
+    }
+    keys = {"specific_a": [site.keys["Leasing Key"]], "specific_b": [site.keys["Maintenance Key"], site.keys["Amenities Key"]]}
     for role, permissions in levels.items():
         person = plan.person(f"{role}.{site.id}", f"{role.title()} Manager {site.id}")
         site.staff[role] = person
-        plan.add("manager_roles", person_id=person, role="property_manager", portfolio_id=portfolio,
-                 property_id=site.id, permissions=permissions, key_ids=[str(k) for k in keys.get(role, [])])
+        plan.add(
+            "manager_roles",
+            person_id=person,
+            role="property_manager",
+            portfolio_id=portfolio,
+            property_id=site.id,
+            permissions=permissions,
+            key_ids=[str(k) for k in keys.get(role, [])],
+        )
     site.staff["vendor"] = plan.person(f"vendor.{site.id}", f"Vendor {site.id}")
     since = SPAN_START - timedelta(days=400)
-    for role, key in (("full", "Manager Key"), ("limited", "Manager Key"), ("specific_a", "Leasing Key"),
-                      ("vendor", "Maintenance Key")):
+    for role, key in (("full", "Manager Key"), ("limited", "Manager Key"), ("specific_a", "Leasing Key"), ("vendor", "Maintenance Key")):
         _grant(plan, site, site.staff[role], site.keys[key], since, None, resident=False, may_share=False)
 
 
-def _grant(plan: Blueprint, site: Site, person: int, key: int, starts: datetime, ends: datetime | None,
-           *, resident: bool, may_share: bool) -> None:
-    plan.add("grants", person_id=person, key_id=key, starts_at=starts, ends_at=ends, resident=resident,
-             may_share=may_share, granted_by_id=site.staff["full"])
+def _grant(
+    plan: Blueprint, site: Site, person: int, key: int, starts: datetime, ends: datetime | None, *, resident: bool, may_share: bool
+) -> None:
+    plan.add(
+        "grants",
+        person_id=person,
+        key_id=key,
+        starts_at=starts,
+        ends_at=ends,
+        resident=resident,
+        may_share=may_share,
+        granted_by_id=site.staff["full"],
+    )
 
 
 def _resident_grants(plan: Blueprint, site: Site, person: int, unit: int, period: tuple[datetime, datetime | None]):
@@ -228,13 +280,11 @@ def _residents(plan: Blueprint, site: Site) -> None:
 def _guests_and_codes(plan: Blueprint, site: Site) -> None:
     for number in range(GUESTS):
         sharer, unit, _ = site.residents[number * 20 + 2]
-        guest = plan.add("people", name=f"Guest {site.id}-{number}", email=None,
-                         phone=f"+1555{site.id:03d}{number:04d}")
+        guest = plan.add("people", name=f"Guest {site.id}-{number}", email=None, phone=f"+1555{site.id:03d}{number:04d}")
         starts = SPAN_START + timedelta(days=30 * number + 3, hours=12)
         ends = starts + timedelta(days=3)
         for key in (site.resident_keys[unit], site.keys["Common Door Key"]):
-            plan.add("guest_shares", granter_id=sharer, guest_id=guest, key_id=key, starts_at=starts, ends_at=ends,
-                     active=True)
+            plan.add("guest_shares", granter_id=sharer, guest_id=guest, key_id=key, starts_at=starts, ends_at=ends, active=True)
         site.shares.append((guest, sharer, unit, starts, ends))
     open_residents = [r for r in site.residents if r[2] is None]
     for day_number in range(plan.size.days):
@@ -242,15 +292,22 @@ def _guests_and_codes(plan: Blueprint, site: Site) -> None:
             creator, unit, _ = open_residents[(day_number * 7 + slot * 3) % len(open_residents)]
             code = f"{(site.id * 7919 + day_number * 104729 + slot * 15485863) % 1_000_000:06d}"
             day = (SPAN_START + timedelta(days=day_number)).date()
-            plan.add("doorcodes", code=code, key_id=site.resident_keys[unit], property_id=site.id, granter_id=creator,
-                     day=day, active=True)
+            plan.add("doorcodes", code=code, key_id=site.resident_keys[unit], property_id=site.id, granter_id=creator, day=day, active=True)
             site.doorcodes.append((code, unit, creator, day))
 
 
 TABLES = (
-    ("portfolios", Portfolio), ("people", Person), ("properties", Property), ("doors", Door), ("keys", Key),
-    ("key_doors", KeyDoor), ("grants", Grant), ("manager_roles", ManagerRole), ("guest_shares", GuestShare),
-    ("doorcodes", Doorcode), ("property_people", Membership),
+    ("portfolios", Portfolio),
+    ("people", Person),
+    ("properties", Property),
+    ("doors", Door),
+    ("keys", Key),
+    ("key_doors", KeyDoor),
+    ("grants", Grant),
+    ("manager_roles", ManagerRole),
+    ("guest_shares", GuestShare),
+    ("doorcodes", Doorcode),
+    ("property_people", Membership),
 )
 
 
@@ -260,7 +317,7 @@ def insert_blueprint(connection: Connection, plan: Blueprint, batch: int = 5000)
     for table, model in TABLES:
         rows = plan.rows.get(table, [])
         for start in range(0, len(rows), batch):
-            connection.execute(insert(model.__table__), rows[start:start + batch])  # type: ignore[arg-type]
+            connection.execute(insert(model.__table__), rows[start : start + batch])  # type: ignore[arg-type]
         counts[table] = len(rows)
     return counts
 
@@ -268,6 +325,4 @@ def insert_blueprint(connection: Connection, plan: Blueprint, batch: int = 5000)
 def advance_sequences(connection: Connection, tables: list[str]) -> None:
     """After explicit ids, let PostgreSQL hand out the next ones."""
     for table in tables:
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 1))"
-        ))
+        connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT max(id) FROM {table}), 1))"))

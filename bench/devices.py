@@ -32,8 +32,13 @@ from bot import bootstrap
 from devices.bus import Bus, MemoryBus, RedisBus, unique_prefix
 from devices.harness import Harness
 
-TARGETS = {"full_sync_s": 10, "decisions_per_s": 100_000, "revoke_to_deny_p99_ms": 1000, "lockdown_deny_p99_ms": 500,
-           "lockdown_deny_max_ms": 1000}
+TARGETS = {
+    "full_sync_s": 10,
+    "decisions_per_s": 100_000,
+    "revoke_to_deny_p99_ms": 1000,
+    "lockdown_deny_p99_ms": 500,
+    "lockdown_deny_max_ms": 1000,
+}
 COMMON = 20
 UNITS = 480
 PEOPLE = 5000
@@ -49,39 +54,98 @@ def build_property(db: Database) -> int:
     started = datetime(2026, 1, 1, tzinfo=UTC)
     with db.engine.begin() as connection:
         portfolio = connection.execute(insert(Portfolio).values(name="Bench Devices").returning(Portfolio.id)).scalar_one()
-        prop = connection.execute(insert(Property).values(
-            portfolio_id=portfolio, name="Bench Tower", address="1 Bench St", timezone="America/New_York",
-            features=["keycards", "doorcodes"], upgrades=[]).returning(Property.id)).scalar_one()
-        doors = [{"property_id": prop, "name": f"Common {n}", "type": "building_entrance", "device": "latch_r",
-                  "serial": f"R-{n}", "activated": True, "delivery": False, "battery": 90} for n in range(COMMON)]
-        doors += [{"property_id": prop, "name": f"Unit {n}", "type": "residence", "device": "latch_m",
-                   "serial": f"M-{n}", "activated": True, "delivery": False, "battery": 80} for n in range(UNITS)]
+        prop = connection.execute(
+            insert(Property)
+            .values(
+                portfolio_id=portfolio,
+                name="Bench Tower",
+                address="1 Bench St",
+                timezone="America/New_York",
+                features=["keycards", "doorcodes"],
+                upgrades=[],
+            )
+            .returning(Property.id)
+        ).scalar_one()
+        doors = [
+            {
+                "property_id": prop,
+                "name": f"Common {n}",
+                "type": "building_entrance",
+                "device": "latch_r",
+                "serial": f"R-{n}",
+                "activated": True,
+                "delivery": False,
+                "battery": 90,
+            }
+            for n in range(COMMON)
+        ]
+        doors += [
+            {
+                "property_id": prop,
+                "name": f"Unit {n}",
+                "type": "residence",
+                "device": "latch_m",
+                "serial": f"M-{n}",
+                "activated": True,
+                "delivery": False,
+                "battery": 80,
+            }
+            for n in range(UNITS)
+        ]
         door_ids = list(connection.execute(insert(Door).returning(Door.id, sort_by_parameter_order=True), doors).scalars())
         keys = [{"property_id": prop, "name": "Common Key", "shareable": True}]
         keys += [{"property_id": prop, "name": f"Unit {n} Key", "shareable": True} for n in range(UNITS)]
         key_ids = list(connection.execute(insert(Key).returning(Key.id, sort_by_parameter_order=True), keys).scalars())
-        key_doors = [{"key_id": key_ids[0], "door_id": door_ids[n], "schedule": SCHEDULES[n % 4], "position": n}
-                     for n in range(COMMON)]
-        key_doors += [{"key_id": key_ids[1 + n], "door_id": door_ids[COMMON + n], "schedule": None, "position": 0}
-                      for n in range(UNITS)]
+        key_doors = [{"key_id": key_ids[0], "door_id": door_ids[n], "schedule": SCHEDULES[n % 4], "position": n} for n in range(COMMON)]
+        key_doors += [{"key_id": key_ids[1 + n], "door_id": door_ids[COMMON + n], "schedule": None, "position": 0} for n in range(UNITS)]
         connection.execute(insert(KeyDoor), key_doors)
         people = [{"name": f"Person {n}", "email": f"person{n}@bench.example", "phone": None} for n in range(PEOPLE)]
-        person_ids = list(connection.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True),
-                                             people).scalars())
+        person_ids = list(connection.execute(insert(Person).returning(Person.id, sort_by_parameter_order=True), people).scalars())
         grants = []
         for n, person in enumerate(person_ids):
             ends = None if n % 3 else started + timedelta(days=400 + n % 300)
-            grants.append({"person_id": person, "key_id": key_ids[0], "starts_at": started, "ends_at": ends,
-                           "resident": False, "may_share": True, "granted_by_id": None})
-            grants.append({"person_id": person, "key_id": key_ids[1 + n % UNITS], "starts_at": started, "ends_at": ends,
-                           "resident": True, "may_share": True, "granted_by_id": None})
+            grants.append(
+                {
+                    "person_id": person,
+                    "key_id": key_ids[0],
+                    "starts_at": started,
+                    "ends_at": ends,
+                    "resident": False,
+                    "may_share": True,
+                    "granted_by_id": None,
+                }
+            )
+            grants.append(
+                {
+                    "person_id": person,
+                    "key_id": key_ids[1 + n % UNITS],
+                    "starts_at": started,
+                    "ends_at": ends,
+                    "resident": True,
+                    "may_share": True,
+                    "granted_by_id": None,
+                }
+            )
         connection.execute(insert(Grant), grants)
-        connection.execute(insert(Keycard), [{"serial": f"KC-{n:05d}", "person_id": person_ids[n * 10],
-                                              "property_id": prop, "active": True} for n in range(PEOPLE // 10)])
+        connection.execute(
+            insert(Keycard),
+            [{"serial": f"KC-{n:05d}", "person_id": person_ids[n * 10], "property_id": prop, "active": True} for n in range(PEOPLE // 10)],
+        )
         today = datetime.now(UTC).date()
-        connection.execute(insert(Doorcode), [{"code": f"{n:012d}", "key_id": key_ids[1 + n], "property_id": prop,
-                                               "granter_id": person_ids[n], "day": today + timedelta(days=n % 2), "active": True}
-                                              for n in range(200)])
+        connection.execute(
+            insert(Doorcode),
+            [
+                {
+                    "code": f"{n:012d}",
+                    "key_id": key_ids[1 + n],
+                    "property_id": prop,
+                    "granter_id": person_ids[n],
+                    "day": today + timedelta(days=n % 2),
+                    "active": True,
+                }
+                for n in range(200)
+            ],
+        )
     return prop
 
 
@@ -239,16 +303,28 @@ def run(db: Database, bus: Bus, quick: bool) -> dict[str, Any]:
     rounds = 2 if quick else 10
     say(f"lockdown-to-deny, {rounds} lockdowns of the whole fleet ...")
     lockdowns = lockdown_to_deny(harness, rounds)
-    say(f"  {len(lockdowns)} (lockdown, door) pairs: p50 {percentile(lockdowns, 0.5):.1f} ms, "
-        f"p99 {percentile(lockdowns, 0.99):.1f} ms, max {max(lockdowns, default=float('nan')):.1f} ms")
-    return {"size": "quick" if quick else "full", "doors": COMMON + UNITS, "people": PEOPLE, "devices":
-            len(harness.fleet.devices), "bus": type(bus).__name__, "full_sync_s": round(sync_s, 2),
-            "store_entries": entries, "decisions_per_s": round(rate), "decision_mismatches": differ,
-            "revoke_to_deny_p50_ms": round(percentile(latencies, 0.5), 1),
-            "revoke_to_deny_p99_ms": round(percentile(latencies, 0.99), 1), "revocations": len(latencies),
-            "lockdown_deny_p99_ms": round(percentile(lockdowns, 0.99), 1),
-            "lockdown_deny_max_ms": round(max(lockdowns, default=float("nan")), 1), "lockdown_pairs": len(lockdowns),
-            "errors": len(harness.errors)}
+    say(
+        f"  {len(lockdowns)} (lockdown, door) pairs: p50 {percentile(lockdowns, 0.5):.1f} ms, "
+        f"p99 {percentile(lockdowns, 0.99):.1f} ms, max {max(lockdowns, default=float('nan')):.1f} ms"
+    )
+    return {
+        "size": "quick" if quick else "full",
+        "doors": COMMON + UNITS,
+        "people": PEOPLE,
+        "devices": len(harness.fleet.devices),
+        "bus": type(bus).__name__,
+        "full_sync_s": round(sync_s, 2),
+        "store_entries": entries,
+        "decisions_per_s": round(rate),
+        "decision_mismatches": differ,
+        "revoke_to_deny_p50_ms": round(percentile(latencies, 0.5), 1),
+        "revoke_to_deny_p99_ms": round(percentile(latencies, 0.99), 1),
+        "revocations": len(latencies),
+        "lockdown_deny_p99_ms": round(percentile(lockdowns, 0.99), 1),
+        "lockdown_deny_max_ms": round(max(lockdowns, default=float("nan")), 1),
+        "lockdown_pairs": len(lockdowns),
+        "errors": len(harness.errors),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,8 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         bus.close(drop=True)
     result["total_s"] = round(time.perf_counter() - began, 1)
-    result["missed_targets"] = [name for name, target in TARGETS.items()
-                                if (result[name] < target if name == "decisions_per_s" else result[name] > target)]
+    result["missed_targets"] = [
+        name for name, target in TARGETS.items() if (result[name] < target if name == "decisions_per_s" else result[name] > target)
+    ]
     print(json.dumps(result), flush=True)
     return 1 if result["decision_mismatches"] or result["errors"] else 0
 

@@ -61,7 +61,7 @@ def load(db: Database, size: Size) -> tuple[Blueprint, dict[str, Any]]:
         total = 0
         with db.engine.begin() as connection:
             for chunk in rows(events, codes, chunk=50_000):
-                values = [(*row[:at], _sqlite_text(row[at]), *row[at + 1:]) for row in chunk]
+                values = [(*row[:at], _sqlite_text(row[at]), *row[at + 1 :]) for row in chunk]
                 connection.exec_driver_sql(statement, values)
                 total += len(values)
         counts["activity_events"] = total
@@ -81,18 +81,45 @@ def roles(plan: Blueprint) -> dict[str, tuple[str, list[str]]]:
     unit_key = site.resident_keys[12]
     resident, unit, _ = next(r for r in site.residents if r[2] is None)
     door = "Front Entrance"
-    manager_pages = ["/people", "/people?q=resident+1-12", "/people?offset=2500", "/keys", "/keys?q=common", f"/keys/{unit_key}",
-                     "/doors", "/doors?offset=2500", "/activity", f"/activity?door={door.replace(' ', '+')}",
-                     "/activity?person=resident+1-10", "/activity?since=2026-09-01&until=2026-09-07", "/managers",
-                     "/keycards", "/schedules", "/concierge", "/activity@older"]
+    manager_pages = [
+        "/people",
+        "/people?q=resident+1-12",
+        "/people?offset=2500",
+        "/keys",
+        "/keys?q=common",
+        f"/keys/{unit_key}",
+        "/doors",
+        "/doors?offset=2500",
+        "/activity",
+        f"/activity?door={door.replace(' ', '+')}",
+        "/activity?person=resident+1-10",
+        "/activity?since=2026-09-01&until=2026-09-07",
+        "/managers",
+        "/keycards",
+        "/schedules",
+        "/concierge",
+        "/activity@older",
+    ]
     return {
         "portfolio_manager": (_email(plan, plan.portfolio_manager), [*manager_pages, "/devices", "/devices?low=1"]),
         "full_manager": (_email(plan, site.staff["full"]), manager_pages),
-        "specific_key_manager": (_email(plan, site.staff["specific_a"]),
-                                 ["/people", "/keys", "/doors", "/activity", "/activity@older", "/managers", "/concierge"]),
+        "specific_key_manager": (
+            _email(plan, site.staff["specific_a"]),
+            ["/people", "/keys", "/doors", "/activity", "/activity@older", "/managers", "/concierge"],
+        ),
         "device_manager": (_email(plan, site.staff["device"]), ["/devices", "/devices?low=1", "/doors", "/managers", "/concierge"]),
-        "resident": (_email(plan, resident), ["/keys", f"/keys/{site.resident_keys[unit]}", "/activity", "/activity@older",
-                                              f"/activity?door=Unit+{unit + 1:03d}", "/activity?person=resident", "/concierge"]),
+        "resident": (
+            _email(plan, resident),
+            [
+                "/keys",
+                f"/keys/{site.resident_keys[unit]}",
+                "/activity",
+                "/activity@older",
+                f"/activity?door=Unit+{unit + 1:03d}",
+                "/activity?person=resident",
+                "/concierge",
+            ],
+        ),
     }
 
 
@@ -134,13 +161,15 @@ def measure(db: Database, plan: Blueprint, repeat: int) -> dict[str, Any]:
                 times.append(elapsed)
                 per_page.setdefault(f"{role} {path}", []).append(elapsed)
         mine = [t for name, values in per_page.items() if name.startswith(role + " ") for t in values]
-        say(f"  {role}: {len(paths)} pages, p95 {percentile(mine, .95):.0f} ms")
-    slowest = sorted(((percentile(v, .95), k) for k, v in per_page.items()), reverse=True)[:5]
+        say(f"  {role}: {len(paths)} pages, p95 {percentile(mine, 0.95):.0f} ms")
+    slowest = sorted(((percentile(v, 0.95), k) for k, v in per_page.items()), reverse=True)[:5]
     return {
-        "page_views": len(times), "p95_ms": round(percentile(times, .95), 1), "median_ms": round(percentile(times, .5), 1),
+        "page_views": len(times),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "median_ms": round(percentile(times, 0.5), 1),
         "max_ms": round(max(times), 1) if times else None,
         "slowest_p95_ms": {name: round(value, 1) for value, name in slowest},
-        "resident_activity_p95_ms": round(percentile(per_page.get("resident /activity", [0.0]), .95), 1),
+        "resident_activity_p95_ms": round(percentile(per_page.get("resident /activity", [0.0]), 0.95), 1),
         "failures": failures[:10],
     }
 
@@ -164,12 +193,17 @@ def main(argv: list[str] | None = None) -> int:
             db = Database(url)
         say(f"loading 1 property x {size.units} units, {size.events_per_property:,} events ...")
         plan, counts = load(db, size)
-        say(f"  {counts['people']} people, {counts['grants']} grants, {counts['keys']} keys, "
-            f"{counts['activity_events']:,} events ({counts['load_s']} s)")
+        say(
+            f"  {counts['people']} people, {counts['grants']} grants, {counts['keys']} keys, "
+            f"{counts['activity_events']:,} events ({counts['load_s']} s)"
+        )
         say(f"page views ({repeat} of each page per role) ...")
-        result = {"size": "quick" if args.quick else "full", "database": db.engine.dialect.name,
-                  **{k: counts[k] for k in ("people", "grants", "keys", "doors", "activity_events", "load_s")},
-                  **measure(db, plan, repeat)}
+        result = {
+            "size": "quick" if args.quick else "full",
+            "database": db.engine.dialect.name,
+            **{k: counts[k] for k in ("people", "grants", "keys", "doors", "activity_events", "load_s")},
+            **measure(db, plan, repeat),
+        }
         db.engine.dispose()
     result["total_s"] = round(time.perf_counter() - began, 1)
     result["load_avg_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine skews every figure

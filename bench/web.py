@@ -51,8 +51,16 @@ def _mix(kind: str) -> list[tuple[str, str]]:
 class _FakeSlack(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # http.server's naming
         self.rfile.read(int(self.headers.get("content-length") or 0))
-        body = json.dumps({"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "ts": "1.0",
-                           "user": {"id": "U1", "profile": {"email": next(iter(SPEAKERS))}}}).encode()
+        body = json.dumps(
+            {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "T1",
+                "ts": "1.0",
+                "user": {"id": "U1", "profile": {"email": next(iter(SPEAKERS))}},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
@@ -133,12 +141,20 @@ async def _bench(base: str, concurrency: int, count: int, mix: list[tuple[str, s
     verifier = SignatureVerifier(SECRET)
 
     async def slack(worker: int, i: int) -> bool:
-        body = json.dumps({"type": "event_callback", "team_id": "T1", "event_id": f"EvBench{i}-{time.time_ns()}",
-                           "event": {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1",
-                                     "text": "help", "ts": "1.0"}})
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "event_id": f"EvBench{i}-{time.time_ns()}",
+                "event": {"type": "message", "channel_type": "im", "channel": "D1", "user": "U1", "text": "help", "ts": "1.0"},
+            }
+        )
         ts = str(int(time.time()))
-        headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body),
-                   "Content-Type": "application/json"}
+        headers = {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body),
+            "Content-Type": "application/json",
+        }
         status, _ = await slack_connections[worker].post("/slack/events", body.encode(), headers)
         await asyncio.sleep(SLACK_PAUSE_S)
         return status == 200
@@ -151,11 +167,16 @@ async def _bench(base: str, concurrency: int, count: int, mix: list[tuple[str, s
     slack_ms, _, slack_errors = await slack_run
     for connection in chat_connections + slack_connections:
         await connection.close()
-    return {"chat_rps": round(len(chat_ms) / elapsed, 1), "chat_p50_ms": round(_p(chat_ms, 0.5), 2),
-            "chat_p99_ms": round(_p(chat_ms, 0.99), 2), "slack_ack_p99_ms": round(_p(slack_ms, 0.99), 2),
-            "errors": chat_errors + slack_errors, "requests": len(chat_ms),
-            "server_cpu_ms_per_msg": round(server_cpu * 1000 / len(chat_ms), 2),
-            "client_cpu_ms_per_msg": round(client_cpu * 1000 / len(chat_ms), 2)}
+    return {
+        "chat_rps": round(len(chat_ms) / elapsed, 1),
+        "chat_p50_ms": round(_p(chat_ms, 0.5), 2),
+        "chat_p99_ms": round(_p(chat_ms, 0.99), 2),
+        "slack_ack_p99_ms": round(_p(slack_ms, 0.99), 2),
+        "errors": chat_errors + slack_errors,
+        "requests": len(chat_ms),
+        "server_cpu_ms_per_msg": round(server_cpu * 1000 / len(chat_ms), 2),
+        "client_cpu_ms_per_msg": round(client_cpu * 1000 / len(chat_ms), 2),
+    }
 
 
 def main() -> None:
@@ -165,8 +186,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--db", help="Database URL (default: a fresh SQLite file); PostgreSQL for the production path.")
     parser.add_argument("--redis", help="REDIS_URL for conversation state shared by the workers (default: in process).")
-    parser.add_argument("--mix", choices=("full", "light"), default="full",
-                        help="full: the chat benchmark's conversation mix (plans, questions, activity); light: help and thanks.")
+    parser.add_argument(
+        "--mix",
+        choices=("full", "light"),
+        default="full",
+        help="full: the chat benchmark's conversation mix (plans, questions, activity); light: help and thanks.",
+    )
     args = parser.parse_args()
     count = 600 if args.quick else 6000
     fake = ThreadingHTTPServer(("127.0.0.1", 0), _FakeSlack)
@@ -176,8 +201,14 @@ def main() -> None:
     unlimited = [setting for setting, _ in BUDGETS.values()]
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "bench", "SLACK_SIGNING_SECRET": SECRET,
-               "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_API_URL": f"http://127.0.0.1:{fake.server_address[1]}/api/"}
+        env = {
+            **os.environ,
+            "CONCIERGE_DEMO": "1",
+            "CONCIERGE_SECRET": "bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_API_URL": f"http://127.0.0.1:{fake.server_address[1]}/api/",
+        }
         env.update(dict.fromkeys(unlimited, "off"))  # the benchmark measures throughput, not the per-person limits
         env.pop("SLACK_APP_TOKEN", None)
         env.pop("REDIS_URL", None)
@@ -186,8 +217,7 @@ def main() -> None:
         concierge = [sys.executable, "-m", "bot.cli"]
         subprocess.run([*concierge, "load", str(FIXTURE), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
         port = _free_port()
-        server = subprocess.Popen([*concierge, "serve", "--port", str(port), "--db", db, "--workers", str(args.workers)],
-                                  cwd=ROOT, env=env)
+        server = subprocess.Popen([*concierge, "serve", "--port", str(port), "--db", db, "--workers", str(args.workers)], cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_serving(base, server)
@@ -196,11 +226,13 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=20)
             fake.shutdown()
-    print(f"chat: {result['chat_rps']} msg/s, p50 {result['chat_p50_ms']} ms, p99 {result['chat_p99_ms']} ms "
-          f"({result['requests']} requests, {args.mix} mix, {'PostgreSQL' if args.db and 'postgres' in args.db else 'SQLite'}"
-          f"{' + Redis' if args.redis else ''}, {args.workers} workers, concurrency {args.concurrency}); "
-          f"slack ack p99 {result['slack_ack_p99_ms']} ms; errors {result['errors']}; CPU per message: "
-          f"server {result['server_cpu_ms_per_msg']} ms, load client {result['client_cpu_ms_per_msg']} ms")
+    print(
+        f"chat: {result['chat_rps']} msg/s, p50 {result['chat_p50_ms']} ms, p99 {result['chat_p99_ms']} ms "
+        f"({result['requests']} requests, {args.mix} mix, {'PostgreSQL' if args.db and 'postgres' in args.db else 'SQLite'}"
+        f"{' + Redis' if args.redis else ''}, {args.workers} workers, concurrency {args.concurrency}); "
+        f"slack ack p99 {result['slack_ack_p99_ms']} ms; errors {result['errors']}; CPU per message: "
+        f"server {result['server_cpu_ms_per_msg']} ms, load client {result['client_cpu_ms_per_msg']} ms"
+    )
     for failure in FAILURES:
         print("failed:", failure, file=sys.stderr)
     print(json.dumps(result), flush=True)

@@ -28,8 +28,7 @@ QUESTIONS: dict[str, policy.Rule] = {
 }
 """Questions only some roles may ask, by the rule that says who."""
 
-HOLDER_INTENTS = frozenset({"create_doorcode", "share_key", "reserve_amenity", "book_service", "ask_my_access",
-                            "buy_experience"})
+HOLDER_INTENTS = frozenset({"create_doorcode", "share_key", "reserve_amenity", "book_service", "ask_my_access", "buy_experience"})
 """Intents about the asker's own access: they fit where the asker holds a key now."""
 
 PROPERTY_FREE = frozenset({"ask_help"})

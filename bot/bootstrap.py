@@ -34,8 +34,9 @@ METADATA: tuple[MetaData, ...] = (Base.metadata, DeviceBase.metadata, ChannelBas
 def wiring() -> Wiring:
     """What every unit of work carries: the device outbox on each flush; once committed, sales hear of upgrade
     requests and the managers (on Slack) of lockdowns."""
-    return Wiring(watchers=(DeviceOutbox(),),
-                  subscribers={UpgradeRequested: (sales.route_requested,), PropertyAlert: (lockdown_alerts.deliver,)})
+    return Wiring(
+        watchers=(DeviceOutbox(),), subscribers={UpgradeRequested: (sales.route_requested,), PropertyAlert: (lockdown_alerts.deliver,)}
+    )
 
 
 def database(url: str | None = None, *, auto_migrate: bool = True) -> db.Database:

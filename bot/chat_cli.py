@@ -12,8 +12,7 @@ import typer
 
 from bot.state import Conversation
 
-STATUS_COLOURS = {"confirm": "yellow", "done": "green", "answer": "cyan", "refused": "red", "ask": "magenta",
-                  "unknown": "bright_black"}
+STATUS_COLOURS = {"confirm": "yellow", "done": "green", "answer": "cyan", "refused": "red", "ask": "magenta", "unknown": "bright_black"}
 
 
 def _valid_now(text: str) -> str | None:
@@ -84,8 +83,15 @@ def run_chat(dialogue: Any, conv: Conversation, lines: Iterable[str], *, as_json
         try:
             answer = dialogue.turn(conv, raw)
         except Exception as exc:  # one bad message must never end the conversation
-            answer = {"intent": None, "confidence": 0.0, "status": "unknown", "operations": [], "missing": [],
-                      "result": None, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
+            answer = {
+                "intent": None,
+                "confidence": 0.0,
+                "status": "unknown",
+                "operations": [],
+                "missing": [],
+                "result": None,
+                "reply": f"Something went wrong with that message ({type(exc).__name__}).",
+            }
         if as_json:
             sys.stdout.write(json.dumps(answer, default=str) + "\n")
             sys.stdout.flush()

@@ -79,8 +79,11 @@ def activity(
             person = require_person(session, as_)
             target = door_for(session, door, person) if door else None
             events = visible_event_ids(
-                session, load_principal(session, person), door=target,
-                since=_moment(since, "--since"), until=_moment(until, "--until"),
+                session,
+                load_principal(session, person),
+                door=target,
+                since=_moment(since, "--since"),
+                until=_moment(until, "--until"),
             )
         except Refused as exc:
             _emit({"events": [], "refused": exc.rule, "reply": exc.message}, as_json, f"refused: {exc.message}")
@@ -89,8 +92,9 @@ def activity(
             _fail(exc.message)
             return
         ids = [e.external_id for e in events]
-        lines = [f"{e.external_id}  {e.at.isoformat()}  {e.door.name}  {e.credential}  "
-                 f"{'granted' if e.granted else 'denied'}" for e in events]
+        lines = [
+            f"{e.external_id}  {e.at.isoformat()}  {e.door.name}  {e.credential}  {'granted' if e.granted else 'denied'}" for e in events
+        ]
         _emit({"events": ids}, as_json, "\n".join(lines) or "No activity.")
 
 
@@ -117,16 +121,15 @@ def check(
     _emit(decision.as_json(), as_json, text)
 
 
+# The subcommands live in their own modules; registered here, after the commands above.
 from bot.chat_cli import register as _register_chat  # noqa: E402
-
-_register_chat(app)
-from bot.cli_serve import register as _register_serve; _register_serve(app)  # noqa: E402, E702, I001
-
+from bot.cli_devices import register as _register_devices  # noqa: E402
 from bot.cli_import import register as _register_import  # noqa: E402
+from bot.cli_serve import register as _register_serve  # noqa: E402
+from bot.cli_token import register as _register_token  # noqa: E402
 
-_register_import(app)
-from bot.cli_devices import register as _register_devices; _register_devices(app)  # noqa: E402, E702, I001
-from bot.cli_token import register as _register_token; _register_token(app)  # noqa: E402, E702, I001
+for _register in (_register_chat, _register_serve, _register_import, _register_devices, _register_token):
+    _register(app)
 
 
 def main() -> None:

@@ -56,9 +56,19 @@ def simulate(
     harness.settle(max_rounds=200)
     events, alerts = events_recorded(database) - events_before, alerts_of(database, prop_id)
     fleet = harness.fleet.devices.values()
-    typer.echo(json.dumps({"property": property_name, "devices": len(fleet),
-                           "online": sum(d.online for d in fleet), "events_recorded": events, "alerts": alerts,
-                           "bus": type(bus).__name__, "errors": [str(e) for e in harness.errors][:5]}))
+    typer.echo(
+        json.dumps(
+            {
+                "property": property_name,
+                "devices": len(fleet),
+                "online": sum(d.online for d in fleet),
+                "events_recorded": events,
+                "alerts": alerts,
+                "bus": type(bus).__name__,
+                "errors": [str(e) for e in harness.errors][:5],
+            }
+        )
+    )
 
 
 @devices_app.command()
@@ -74,8 +84,10 @@ def relay(
     from devices.relay import Relay
 
     database, bus, stop = bootstrap.database(db), bootstrap.bus(), threading.Event()
-    workers = [threading.Thread(target=Relay(database, bus).run, args=(stop,), daemon=True),
-               threading.Thread(target=Ingest(database, bus).run, args=(stop,), daemon=True)]
+    workers = [
+        threading.Thread(target=Relay(database, bus).run, args=(stop,), daemon=True),
+        threading.Thread(target=Ingest(database, bus).run, args=(stop,), daemon=True),
+    ]
     for worker in workers:
         worker.start()
     with contextlib.suppress(KeyboardInterrupt):

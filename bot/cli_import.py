@@ -18,12 +18,12 @@ def register(app: typer.Typer) -> None:
 
 
 def import_csv_command(
-    file: Annotated[Path, typer.Argument(help="CSV file with a header: name, email, phone, starts, ends, "
-                                              "resident, may_share.")],
+    file: Annotated[Path, typer.Argument(help="CSV file with a header: name, email, phone, starts, ends, resident, may_share.")],
     key: Annotated[str, typer.Option("--key", help="The key everyone in the file gets.")],
     as_: Annotated[str, typer.Option("--as", help="Email or phone of the manager importing.")],
-    property_name: Annotated[str | None, typer.Option("--property", help="The key's property, "
-                                                      "when several have a key of that name.")] = None,
+    property_name: Annotated[
+        str | None, typer.Option("--property", help="The key's property, when several have a key of that name.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     db: DbOption = None,
 ) -> None:
@@ -46,8 +46,11 @@ def import_csv_command(
     except ImportRejected as exc:
         errors = exc.errors
         lines = [f"line {e.line}: {e.message}" for e in errors]
-        _stop(as_json, {"imported": 0, "errors": [{"line": e.line, "reason": e.message} for e in errors]},
-              [*lines, f"error: {file} was not imported ({len(errors)} problems); nothing changed."])
+        _stop(
+            as_json,
+            {"imported": 0, "errors": [{"line": e.line, "reason": e.message} for e in errors]},
+            [*lines, f"error: {file} was not imported ({len(errors)} problems); nothing changed."],
+        )
     except Refused as exc:
         refusal = {"imported": 0, "refused": exc.rule, "reply": exc.message}
         _stop(as_json, refusal, [f"refused: {exc.message}"])
@@ -59,9 +62,11 @@ def import_csv_command(
         typer.echo(json.dumps(report.as_json()))
         return
     people = "person" if report.imported == 1 else "people"
-    typer.echo(f"Imported {report.imported} {people} onto {report.key} at {report.property}: "
-               f"{report.people_created} new people, {report.grants_created} new grants, "
-               f"{report.grants_updated} changed.")
+    typer.echo(
+        f"Imported {report.imported} {people} onto {report.key} at {report.property}: "
+        f"{report.people_created} new people, {report.grants_created} new grants, "
+        f"{report.grants_updated} changed."
+    )
 
 
 def _stop(as_json: bool, payload: dict[str, object], lines: list[str]) -> NoReturn:

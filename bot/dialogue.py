@@ -29,8 +29,11 @@ from bot.state import Conversation
 MAX_CHARS = 2000
 FOLLOW_UPS = {"inform", "affirm", "deny"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-MORE_OF_THE_SAME = re.compile(r"^\W*(?:(?:and|ok|okay|thanks|also)\W+)?(?:what|how) about\b|^\W*and (?:for |at |the |in )|"
-                              r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b", re.I)
+MORE_OF_THE_SAME = re.compile(
+    r"^\W*(?:(?:and|ok|okay|thanks|also)\W+)?(?:what|how) about\b|^\W*and (?:for |at |the |in )|"
+    r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b",
+    re.I,
+)
 
 
 def clean(text: str) -> str:
@@ -73,8 +76,13 @@ class Dialogue:
                 # commit record (and its WAL flush) that a rolled-back dry run's savepoint would otherwise cost
                 session.rollback()
         return {
-            "intent": reply.intent or intent, "confidence": round(confidence, 3), "status": reply.status,
-            "operations": reply.operations, "missing": reply.missing, "result": reply.result, "reply": reply.reply,
+            "intent": reply.intent or intent,
+            "confidence": round(confidence, 3),
+            "status": reply.status,
+            "operations": reply.operations,
+            "missing": reply.missing,
+            "result": reply.result,
+            "reply": reply.reply,
         }
 
     def _turn(self, session: Session, conv: Conversation, text: str, intent: str, confidence: float) -> tuple[Reply, str]:
@@ -104,8 +112,11 @@ class Dialogue:
                 return reply, reply.intent
             if intent in SMALL_TALK:
                 return Reply("answer", SMALL_TALK[intent]), intent
-            return Reply("unknown", "Sorry, I didn't get that. You can ask me to give or revoke access, "
-                         "send a guest code, show activity, book an amenity, or say 'help'."), intent
+            return Reply(
+                "unknown",
+                "Sorry, I didn't get that. You can ask me to give or revoke access, "
+                "send a guest code, show activity, book an amenity, or say 'help'.",
+            ), intent
         return self._plan(session, conv, person, intent, text, {}, confidence=confidence), intent
 
     @staticmethod
@@ -122,8 +133,19 @@ class Dialogue:
         lexicon, layout = self.places.views(session, prop)
         return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
 
-    def _plan(self, session: Session, conv: Conversation, person: Person, intent: str, text: str,
-              values: dict[str, Any], follow_up: str | None = None, *, confidence: float = 1.0, guess: bool = False) -> Reply:
+    def _plan(
+        self,
+        session: Session,
+        conv: Conversation,
+        person: Person,
+        intent: str,
+        text: str,
+        values: dict[str, Any],
+        follow_up: str | None = None,
+        *,
+        confidence: float = 1.0,
+        guess: bool = False,
+    ) -> Reply:
         """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
         ctx = self._context(session, conv, person, text, intent)
         if isinstance(ctx, Reply):
@@ -239,8 +261,7 @@ class Dialogue:
             return ctx
         ops, conv.undo = conv.undo, []
         conv.pending = {"intent": "undo", "operations": ops, "property_id": ctx.prop.id}
-        return Reply("confirm", "Undo: " + question(session, ops, ctx.tz)[0].lower() + question(session, ops, ctx.tz)[1:],
-                     operations=ops)
+        return Reply("confirm", "Undo: " + question(session, ops, ctx.tz)[0].lower() + question(session, ops, ctx.tz)[1:], operations=ops)
 
 
 def _may_ever(ctx: TurnContext, intent: str) -> None:

@@ -34,8 +34,9 @@ def properties_of(session: Session, person: Person) -> list[Property]:
         else:
             ids |= set(session.scalars(select(Property.id).where(Property.portfolio_id == role.portfolio_id)))
     ids |= set(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person.id)))
-    ids |= set(session.scalars(
-        select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person.id)))
+    ids |= set(
+        session.scalars(select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person.id))
+    )
     if not ids:
         return []
     return list(session.scalars(select(Property).where(Property.id.in_(ids)).order_by(Property.name)))
@@ -82,8 +83,16 @@ class Places:
     def turn_version(self, version: tuple[int, int] | None) -> None:
         self._turn.version = version
 
-    def property_for(self, session: Session, conv: Conversation, person: Person, text: str, *,
-                     fits: Callable[[Property], bool] | None = None, needs_property: bool = True) -> Property | str:
+    def property_for(
+        self,
+        session: Session,
+        conv: Conversation,
+        person: Person,
+        text: str,
+        *,
+        fits: Callable[[Property], bool] | None = None,
+        needs_property: bool = True,
+    ) -> Property | str:
         """The property, or the question to ask when it is not clear.
 
         The property named, else the one whose doors, keys, amenities, services or people the message names
@@ -112,8 +121,16 @@ class Places:
         conv.property_id = chosen.id
         return chosen
 
-    def _from_mentions(self, session: Session, conv: Conversation, person: Person, candidates: list[Property], text: str,
-                       fits: Callable[[Property], bool] | None, needs_property: bool) -> Property | str | None:
+    def _from_mentions(
+        self,
+        session: Session,
+        conv: Conversation,
+        person: Person,
+        candidates: list[Property],
+        text: str,
+        fits: Callable[[Property], bool] | None,
+        needs_property: bool,
+    ) -> Property | str | None:
         neighbours = self._neighbours(session, candidates)
         by_id = {p.id: p for p in candidates}
         if len(neighbours) == len(candidates) and len(candidates) == 1:
@@ -128,8 +145,10 @@ class Places:
                 entry = next(e for e in hits[0].entries if e.kind != "person")
                 where = neighbours[pid].name
                 said = f"{where} is a property" if entry.kind == "property" else f"{entry.name} is at {where}"
-                raise Refused("not_at_property", f"{said} where you have no access or role; I can only answer about "
-                              + ", ".join(p.name for p in candidates) + ".")
+                raise Refused(
+                    "not_at_property",
+                    f"{said} where you have no access or role; I can only answer about " + ", ".join(p.name for p in candidates) + ".",
+                )
         if len(mine) == 1:
             return by_id[next(iter(mine))]
         if conv.property_id in mine:
@@ -153,8 +172,11 @@ class Places:
 
     def _homes(self, session: Session, person: Person) -> frozenset[int]:
         """The properties where the asker holds a resident grant."""
-        return frozenset(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id)
-                                         .where(Grant.person_id == person.id, Grant.resident.is_(True))))
+        return frozenset(
+            session.scalars(
+                select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person.id, Grant.resident.is_(True))
+            )
+        )
 
     def _neighbours(self, session: Session, candidates: list[Property]) -> dict[int, Property]:
         """The asker's properties and the others of their portfolios, by id."""
@@ -194,8 +216,9 @@ class Places:
     @staticmethod
     def version(session: Session) -> tuple[int, int]:
         """Changes through the core write the audit log; loads make new properties."""
-        row = session.execute(select(select(func.max(AuditEntry.id)).scalar_subquery(),
-                                     select(func.max(Property.id)).scalar_subquery())).one()
+        row = session.execute(
+            select(select(func.max(AuditEntry.id)).scalar_subquery(), select(func.max(Property.id)).scalar_subquery())
+        ).one()
         return int(row[0] or 0), int(row[1] or 0)
 
     def views(self, session: Session, prop: Property) -> tuple[Lexicon, Layout]:

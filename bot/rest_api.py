@@ -198,8 +198,9 @@ def router(database: Database) -> APIRouter:
         return core.run(request, prop, {"op": "cancel_reservation", **body.model_dump()})
 
     @api.get("/orders")
-    def list_orders(request: Request, scope: Literal["mine", "property"] | None = None,
-                    prop: str | None = PropertyName) -> list[dict[str, Any]]:
+    def list_orders(
+        request: Request, scope: Literal["mine", "property"] | None = None, prop: str | None = PropertyName
+    ) -> list[dict[str, Any]]:
         """The caller's orders; the property's for its full and portfolio managers (the default for them)."""
         everyone = None if scope is None else scope == "property"
         return core.read(request, prop, lambda s, p, place: orders.listing(s, p, place, everyone=everyone))  # type: ignore[no-any-return]
@@ -220,8 +221,13 @@ def router(database: Database) -> APIRouter:
         return core.run(request, prop, body.model_dump())
 
     @api.get("/activity")
-    def activity(request: Request, door: str | None = None, since: datetime | None = None, until: datetime | None = None,
-                 prop: str | None = PropertyName) -> dict[str, list[str]]:
+    def activity(
+        request: Request,
+        door: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        prop: str | None = PropertyName,
+    ) -> dict[str, list[str]]:
         """The events the caller may see (the DOMAIN visibility table)."""
         with core.scope(request, prop) as (session, principal, place):
             try:

@@ -45,17 +45,27 @@ def confirm_blocks(turn: dict[str, Any]) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": turn["reply"][:2900]}}]
     if turn["status"] != "confirm":
         return blocks
-    confirm: dict[str, Any] = {"type": "button", "action_id": "concierge_confirm", "value": plan_digest(turn["operations"]),
-                               "style": "primary",
-                               "text": {"type": "plain_text", "text": "Confirm"}}
+    confirm: dict[str, Any] = {
+        "type": "button",
+        "action_id": "concierge_confirm",
+        "value": plan_digest(turn["operations"]),
+        "style": "primary",
+        "text": {"type": "plain_text", "text": "Confirm"},
+    }
     if any(op.get("op") in DESTRUCTIVE for op in turn["operations"]):
         confirm["style"] = "danger"
-        confirm["confirm"] = {"title": {"type": "plain_text", "text": "Are you sure?"},
-                              "text": {"type": "mrkdwn", "text": turn["reply"][:300]},
-                              "confirm": {"type": "plain_text", "text": "Do it"},
-                              "deny": {"type": "plain_text", "text": "Back"}}
-    cancel = {"type": "button", "action_id": "concierge_cancel", "value": plan_digest(turn["operations"]),
-              "text": {"type": "plain_text", "text": "Cancel"}}
+        confirm["confirm"] = {
+            "title": {"type": "plain_text", "text": "Are you sure?"},
+            "text": {"type": "mrkdwn", "text": turn["reply"][:300]},
+            "confirm": {"type": "plain_text", "text": "Do it"},
+            "deny": {"type": "plain_text", "text": "Back"},
+        }
+    cancel = {
+        "type": "button",
+        "action_id": "concierge_cancel",
+        "value": plan_digest(turn["operations"]),
+        "text": {"type": "plain_text", "text": "Cancel"},
+    }
     return [*blocks, {"type": "actions", "block_id": "concierge_plan", "elements": [confirm, cancel]}]
 
 
@@ -151,16 +161,20 @@ def just_ack(ack: Any) -> None:
     ack()
 
 
-def build_app(turns: Turns, *, token: str | None, signing_secret: str, api_url: str | None = None,
-              install: InstallSettings | None = None) -> App:
+def build_app(
+    turns: Turns, *, token: str | None, signing_secret: str, api_url: str | None = None, install: InstallSettings | None = None
+) -> App:
     """The Bolt app: with ``install``, tokens come per workspace from the installation store, else ``token``."""
     client = WebClient(token=None if install else token, base_url=api_url or WebClient.BASE_URL)
     if install:
-        app = App(client=client, signing_secret=signing_secret, process_before_response=True,
-                  oauth_settings=oauth_settings(install, turns.database.engine))
+        app = App(
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=True,
+            oauth_settings=oauth_settings(install, turns.database.engine),
+        )
     else:  # the token is checked in the background (TokenCheck), so an unreachable Slack never stops the start
-        app = App(client=client, signing_secret=signing_secret, process_before_response=True,
-                  token_verification_enabled=False)
+        app = App(client=client, signing_secret=signing_secret, process_before_response=True, token_verification_enabled=False)
     listeners = Listeners(turns)
     app.middleware(listeners.once_per_event)
     app.event("message")(ack=just_ack, lazy=[listeners.answer_message])
@@ -175,8 +189,13 @@ def build_app(turns: Turns, *, token: str | None, signing_secret: str, api_url: 
 
 def app_from_env(turns: Turns) -> App:
     """SLACK_SIGNING_SECRET, SLACK_API_URL, and SLACK_CLIENT_ID/SECRET (OAuth install) or SLACK_BOT_TOKEN (one workspace)."""
-    return build_app(turns, token=os.environ.get("SLACK_BOT_TOKEN"), signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
-                     api_url=os.environ.get("SLACK_API_URL"), install=InstallSettings.from_env())
+    return build_app(
+        turns,
+        token=os.environ.get("SLACK_BOT_TOKEN"),
+        signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
+        api_url=os.environ.get("SLACK_API_URL"),
+        install=InstallSettings.from_env(),
+    )
 
 
 class SocketMode:
@@ -377,8 +396,10 @@ def router(turns: Turns, bolt: App | None = None, states: ChannelStates | None =
         install_routes(api, bolt.oauth_flow)
     return api
 
+
 def lift_listener(listeners: Any) -> Any:
     """The Bolt lazy listener of the Lift button: the presser asks to lift it, and gets the usual yes/no plan."""
+
     def answer_lift(body: dict[str, Any], context: Any, client: WebClient) -> None:
         turn = listeners._turn(context, client, body["user"]["id"], lift_request(body))
         channel = (body.get("channel") or {}).get("id") or body["user"]["id"]

@@ -23,8 +23,10 @@ SEGMENT = 153
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
 START_WORDS = {"start", "unstop", "yes start"}
 HELP_WORDS = {"help", "info"}
-HELP_TEXT = ("Building concierge: text what you need, e.g. 'send a door code for tomorrow' or 'who came in today'. "
-             "Reply STOP to stop texts, START to resume.")
+HELP_TEXT = (
+    "Building concierge: text what you need, e.g. 'send a door code for tomorrow' or 'who came in today'. "
+    "Reply STOP to stop texts, START to resume."
+)
 UNKNOWN_TEXT = "Sorry, this number isn't registered with your building. Please ask your property manager to add it."
 SLOW_DOWN = "You're sending messages too quickly; please wait a minute."
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
@@ -106,8 +108,9 @@ class SmsChannel:
                 if op.get("op") == "share_key":
                     guest = person_by_ref(session, str((turn.get("result") or {}).get("guest") or op.get("guest")))
                     if guest is not None and guest.phone:
-                        messages.append((guest.phone, f"{name} shared {op['key']} with you from {_when(op['starts_at'])} "
-                                                      f"until {_when(op['ends_at'])}."))
+                        messages.append(
+                            (guest.phone, f"{name} shared {op['key']} with you from {_when(op['starts_at'])} until {_when(op['ends_at'])}.")
+                        )
                 elif op.get("op") == "create_doorcode" and (code := (turn.get("result") or {}).get("code")):
                     saved = self.turns.store.load(f"sms-guests:{phone}")
                     for number in (saved.frame or {}).get("numbers", []) if saved else []:

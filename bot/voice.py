@@ -27,8 +27,10 @@ VOICE = {"voice": "Polly.Joanna", "language": "en-US"}
 HOLD_SECONDS = 8
 TERMINAL = {"completed", "busy", "failed", "no-answer", "canceled"}
 UNKNOWN_INTERCOM = "Sorry, this intercom is not set up for the concierge service. Please contact the building. Goodbye."
-GREETING = ("Welcome to {place}. Please say the name of the person you are visiting, or say delivery, or press 1 for a "
-            "delivery. Press 0 for the concierge.")
+GREETING = (
+    "Welcome to {place}. Please say the name of the person you are visiting, or say delivery, or press 1 for a "
+    "delivery. Press 0 for the concierge."
+)
 AGAIN = "Sorry, I didn't catch that. Please say the name of the person you are visiting, or press 1 for a delivery."
 TOO_MANY_CALLS = "Sorry, there have been too many calls from this number. Please try again in a few minutes. Goodbye."
 NOT_UNDERSTOOD = "Sorry, I couldn't hear you. Please hold for the concierge."
@@ -41,8 +43,16 @@ def xml(response: VoiceResponse) -> Response:
 def greeting(step: Step) -> VoiceResponse:
     response = VoiceResponse()
     text = GREETING.format(place=step.property_name) if step.prompts <= 1 else AGAIN
-    gather = Gather(input="speech dtmf", action=public_url("/twilio/voice/intercom/gather"), method="POST", num_digits=1,
-                    timeout=5, speech_timeout="auto", action_on_empty_result=True, hints="delivery, package, courier")
+    gather = Gather(
+        input="speech dtmf",
+        action=public_url("/twilio/voice/intercom/gather"),
+        method="POST",
+        num_digits=1,
+        timeout=5,
+        speech_timeout="auto",
+        action_on_empty_result=True,
+        hints="delivery, package, courier",
+    )
     gather.say(text, **VOICE)
     response.append(gather)
     response.redirect(public_url("/twilio/voice/intercom/gather"), method="POST")  # Gather's timeout: nothing heard
@@ -73,8 +83,9 @@ def dial_twiml(phone: str, intro: str) -> str:
     """What a live call is redirected to: the caller is put through to ``phone``, then back on hold."""
     response = VoiceResponse()
     response.say(intro, **VOICE)
-    dial = response.dial(action=public_url("/twilio/voice/intercom/dialed"), method="POST", timeout=25,
-                         caller_id=os.environ.get("TWILIO_FROM") or None)
+    dial = response.dial(
+        action=public_url("/twilio/voice/intercom/dialed"), method="POST", timeout=25, caller_id=os.environ.get("TWILIO_FROM") or None
+    )
     dial.number(phone)
     return str(response)
 
@@ -157,8 +168,9 @@ def router(database: Database) -> APIRouter:
         if not await run_in_threadpool(seen.first_time, "voice-dialed", dialed_once):
             step = await run_in_threadpool(channel.desk.hold, form["CallSid"])  # a replay: where the call is, unchanged
             return xml(on_hold(step) if step else VoiceResponse())
-        step = await run_in_threadpool(channel.desk.dial_ended, form["CallSid"], form.get("DialCallStatus", ""),
-                                       form.get("DialCallDuration", ""))
+        step = await run_in_threadpool(
+            channel.desk.dial_ended, form["CallSid"], form.get("DialCallStatus", ""), form.get("DialCallDuration", "")
+        )
         return xml(on_hold(step) if step else VoiceResponse())
 
     @api.post("/twilio/voice/intercom/status")

@@ -28,8 +28,11 @@ def managers_to_tell(session: Session, call: IntercomCall) -> list[str]:
     prop = call.property
     told = []
     for role in session.scalars(select(ManagerRole).where(ManagerRole.portfolio_id == prop.portfolio_id)):
-        if role.role == Role.portfolio_manager or (role.property_id == prop.id and role.role == Role.property_manager and {
-                Permission.full, Permission.limited} & set(role.permissions)):
+        if role.role == Role.portfolio_manager or (
+            role.property_id == prop.id
+            and role.role == Role.property_manager
+            and {Permission.full, Permission.limited} & set(role.permissions)
+        ):
             told.append(role.person.handle)
     return sorted(set(told))
 
@@ -52,10 +55,14 @@ def summarize(session: Session, call: IntercomCall, events: list[IntercomCallEve
         f"Intercom call #{call.id} at {call.property.name} ({call.door.name if call.door else 'intercom'}) "
         f"from {call.caller or 'an unknown number'}: {purpose}" + (f' ("{call.heard}")' if call.heard else "") + ".",
         f"{call.state.capitalize()}. Rang {clock(call.ringing_at)}, queued {clock(call.queued_at)}, "
-        f"answered {clock(call.answered_at)}" + (f" by {call.agent.label}" if call.agent else "")
-        + (f" ({wait:.0f} s to answer)" if wait is not None else "") + f", ended {clock(call.ended_at)} "
+        f"answered {clock(call.answered_at)}"
+        + (f" by {call.agent.label}" if call.agent else "")
+        + (f" ({wait:.0f} s to answer)" if wait is not None else "")
+        + f", ended {clock(call.ended_at)} "
         f"{call.ringing_at.astimezone(tz).strftime('%Z, %a %d %b %Y')}.",
-        "Unlocked: " + (", ".join(str(d) for d in unlocked) or "nothing") + "."
+        "Unlocked: "
+        + (", ".join(str(d) for d in unlocked) or "nothing")
+        + "."
         + (" Refused: " + ", ".join(refused) + "." if refused else ""),
     ]
     if rang:
@@ -63,11 +70,23 @@ def summarize(session: Session, call: IntercomCall, events: list[IntercomCallEve
     if call.note:
         lines.append(f"Note: {call.note}")
     summary = IntercomCallSummary(
-        call_id=call.id, property_id=call.property_id, at=at, text="\n".join(lines)[:4000],
-        notify=managers_to_tell(session, call), sent_at=None, send_error=None,
-        detail={"state": call.state, "purpose": call.purpose, "visiting": call.visiting.handle if call.visiting else None,
-                "agent": call.agent.handle if call.agent else None, "seconds_to_answer": wait,
-                "unlocked": unlocked, "refused": refused, "rang": rang},
+        call_id=call.id,
+        property_id=call.property_id,
+        at=at,
+        text="\n".join(lines)[:4000],
+        notify=managers_to_tell(session, call),
+        sent_at=None,
+        send_error=None,
+        detail={
+            "state": call.state,
+            "purpose": call.purpose,
+            "visiting": call.visiting.handle if call.visiting else None,
+            "agent": call.agent.handle if call.agent else None,
+            "seconds_to_answer": wait,
+            "unlocked": unlocked,
+            "refused": refused,
+            "rang": rang,
+        },
     )
     session.add(summary)
     return summary

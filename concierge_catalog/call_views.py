@@ -18,8 +18,9 @@ from access_core.principal import Principal
 def answerable_properties(session: Session, principal: Principal) -> list[Property]:
     """The properties whose intercom calls this person may answer (policy.require_call_answering)."""
     ids = set(principal.agent_at) | set(principal.levels)
-    props = session.scalars(select(Property).where(or_(Property.id.in_(ids), Property.portfolio_id.in_(principal.portfolios)))
-                            .order_by(Property.name)).all()
+    props = session.scalars(
+        select(Property).where(or_(Property.id.in_(ids), Property.portfolio_id.in_(principal.portfolios))).order_by(Property.name)
+    ).all()
     allowed = []
     for prop in props:
         try:
@@ -39,8 +40,7 @@ def _person(person: Person | None) -> dict[str, Any] | None:
 
 
 def call_view(session: Session, call: IntercomCall, viewer: Person, now: datetime) -> dict[str, Any]:
-    doors = session.scalars(select(Door.name).where(Door.property_id == call.property_id, Door.delivery.is_(True))
-                            .order_by(Door.id)).all()
+    doors = session.scalars(select(Door.name).where(Door.property_id == call.property_id, Door.delivery.is_(True)).order_by(Door.id)).all()
     events = session.scalars(select(IntercomCallEvent).where(IntercomCallEvent.call_id == call.id).order_by(IntercomCallEvent.id))
     waiting_since = call.queued_at if call.queued_at and not call.answered_at else None
     return {
@@ -66,6 +66,14 @@ def call_view(session: Session, call: IntercomCall, viewer: Person, now: datetim
         "snapshot": f"/api/agent/calls/{call.id}/snapshot" if call.snapshot else None,
         "delivery_doors": list(doors),
         "residents": [_person(p) for p in residents_of(session, call.property, now) if p.phone],
-        "log": [{"at": e.at.isoformat(), "kind": e.kind, "by": e.actor.label if e.actor else None,
-                 "door": e.door.name if e.door else None, "detail": e.detail} for e in events],
+        "log": [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                "by": e.actor.label if e.actor else None,
+                "door": e.door.name if e.door else None,
+                "detail": e.detail,
+            }
+            for e in events
+        ],
     }

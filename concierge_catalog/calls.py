@@ -104,8 +104,16 @@ class CallDesk:
 
     def _start(self, session: Session, sid: str, door: Door, caller: str) -> IntercomCall:
         now = self.clock()
-        call = IntercomCall(sid=sid[:64], property_id=door.property_id, door_id=door.id, caller=caller[:32],
-                            state=CallState.ringing, prompts=1, ringing_at=now, note="")
+        call = IntercomCall(
+            sid=sid[:64],
+            property_id=door.property_id,
+            door_id=door.id,
+            caller=caller[:32],
+            state=CallState.ringing,
+            prompts=1,
+            ringing_at=now,
+            note="",
+        )
         try:
             with session.begin_nested():
                 session.add(call)
@@ -117,8 +125,9 @@ class CallDesk:
         _log(session, call, "ringing", now, caller=caller, intercom=door.serial)
         snapshot = self.camera.capture(door, sid, now)
         if snapshot is not None:
-            session.add(IntercomSnapshot(call_id=call.id, name=snapshot.name, content_type=snapshot.content_type,
-                                         data=snapshot.data, taken_at=now))
+            session.add(
+                IntercomSnapshot(call_id=call.id, name=snapshot.name, content_type=snapshot.content_type, data=snapshot.data, taken_at=now)
+            )
             call.snapshot = snapshot.name
         return call
 
@@ -139,8 +148,15 @@ class CallDesk:
                     call.purpose, call.heard = purpose.kind or "unknown", said[:400] or None
                     call.visiting_id = purpose.person.id if purpose.person else None
                     call.state, call.queued_at = CallState.queued, now
-                    _log(session, call, "queued", now, purpose=call.purpose, heard=said,
-                         visiting=purpose.person.handle if purpose.person else None)
+                    _log(
+                        session,
+                        call,
+                        "queued",
+                        now,
+                        purpose=call.purpose,
+                        heard=said,
+                        visiting=purpose.person.handle if purpose.person else None,
+                    )
             return _step(session, call)
 
     def hold(self, sid: str) -> Step | None:
@@ -180,9 +196,12 @@ class CallDesk:
             person, principal = _principal(session, person_ref)
             props = answerable_properties(session, principal)
             policy.require_answering_somewhere(props)
-            calls = session.scalars(select(IntercomCall).where(
-                IntercomCall.property_id.in_([p.id for p in props]),
-                IntercomCall.state.in_([CallState.ringing, CallState.queued, CallState.answered]))).all()
+            calls = session.scalars(
+                select(IntercomCall).where(
+                    IntercomCall.property_id.in_([p.id for p in props]),
+                    IntercomCall.state.in_([CallState.ringing, CallState.queued, CallState.answered]),
+                )
+            ).all()
             order = {CallState.answered: 1, CallState.queued: 2, CallState.ringing: 3}
             calls = sorted(calls, key=lambda c: (c.agent_id != person.id, order[CallState(c.state)], c.queued_at or c.ringing_at))
             return [call_view(session, c, person, self.clock()) for c in calls]
@@ -222,8 +241,17 @@ class CallDesk:
             try:
                 redirect(call.sid, resident.phone)
             except Exception as exc:  # Twilio's failure is logged on the call and shown to the agent
-                _log(session, call, "ring_resident", now, person, person=resident.handle, phone=resident.phone, ok=False,
-                     error=str(exc)[:300])
+                _log(
+                    session,
+                    call,
+                    "ring_resident",
+                    now,
+                    person,
+                    person=resident.handle,
+                    phone=resident.phone,
+                    ok=False,
+                    error=str(exc)[:300],
+                )
                 return ActionResult(False, f"Could not ring {resident.label}: {exc}", "twilio_failed")
             _log(session, call, "ring_resident", now, person, person=resident.handle, phone=resident.phone, ok=True)
             return ActionResult(True, f"Ringing {resident.label} at {resident.phone}.", detail={"person": resident.handle})
@@ -233,8 +261,9 @@ class CallDesk:
         with self._call(person_ref, call_id, lock=True) as (session, person, principal, call):
             door = door_in(session, call.property, door_name)
             now = self.clock()
-            op = UnlockDoor(door=door.name, reason=f"intercom call #{call.id} ({call.purpose or 'unknown'})",
-                            call=call.sid, call_id=call.id)
+            op = UnlockDoor(
+                door=door.name, reason=f"intercom call #{call.id} ({call.purpose or 'unknown'})", call=call.sid, call_id=call.id
+            )
             savepoint = session.begin_nested()
             try:
                 outcome = execute(Context(session, principal, now, call.property), op)
@@ -272,8 +301,7 @@ class CallDesk:
 
     def _summarize(self, session: Session, call: IntercomCall, now: datetime) -> int:
         session.flush()
-        events = list(session.scalars(select(IntercomCallEvent).where(IntercomCallEvent.call_id == call.id)
-                                      .order_by(IntercomCallEvent.id)))
+        events = list(session.scalars(select(IntercomCallEvent).where(IntercomCallEvent.call_id == call.id).order_by(IntercomCallEvent.id)))
         summary = summarize(session, call, events, now)
         session.flush()
         return summary.id
@@ -300,15 +328,22 @@ def _resident(session: Session, call: IntercomCall, who: str | None, at: datetim
     return target
 
 
-def _log(session: Session, call: IntercomCall, kind: str, at: datetime, actor: Person | None = None,
-         at_door: Door | None = None, **detail: Any) -> None:
-    session.add(IntercomCallEvent(call_id=call.id, at=at, kind=kind, actor_id=actor.id if actor else None,
-                                  door_id=at_door.id if at_door else None, detail=detail))
+def _log(
+    session: Session, call: IntercomCall, kind: str, at: datetime, actor: Person | None = None, at_door: Door | None = None, **detail: Any
+) -> None:
+    session.add(
+        IntercomCallEvent(
+            call_id=call.id, at=at, kind=kind, actor_id=actor.id if actor else None, door_id=at_door.id if at_door else None, detail=detail
+        )
+    )
 
 
 def _step(session: Session, call: IntercomCall) -> Step:
-    opened = session.scalars(select(IntercomCallEvent.detail).where(
-        IntercomCallEvent.call_id == call.id, IntercomCallEvent.kind == "unlock").order_by(IntercomCallEvent.id)).all()
+    opened = session.scalars(
+        select(IntercomCallEvent.detail)
+        .where(IntercomCallEvent.call_id == call.id, IntercomCallEvent.kind == "unlock")
+        .order_by(IntercomCallEvent.id)
+    ).all()
     return Step(call.id, call.state, call.prompts, call.property.name, [str(d.get("door")) for d in opened])
 
 
@@ -321,4 +356,3 @@ def desk_for(database: Database) -> CallDesk:
     if desk is None:
         desk = _DESKS[database] = CallDesk(database)
     return desk
-

@@ -41,12 +41,15 @@ class SimulatedCamera:
     def capture(self, door: Door, call_sid: str, at: datetime) -> Snapshot | None:
         local = at.astimezone(zone(door.property.timezone)).strftime("%a %d %b %Y %H:%M:%S %Z")
         lines = [door.name, door.property.name, local, f"intercom {door.serial or ''}"]
-        text = "".join(f'<text x="16" y="{150 + 22 * i}" font-size="{18 if i == 0 else 13}">{escape(line)}</text>'
-                       for i, line in enumerate(lines))
-        svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240" viewBox="0 0 320 240">'
-               '<rect width="320" height="240" fill="#2b3140"/><circle cx="160" cy="70" r="34" fill="#8a93a6"/>'
-               '<rect x="112" y="104" width="96" height="20" rx="10" fill="#8a93a6"/>'
-               f'<g fill="#f5f6f8" font-family="sans-serif">{text}</g></svg>')
+        text = "".join(
+            f'<text x="16" y="{150 + 22 * i}" font-size="{18 if i == 0 else 13}">{escape(line)}</text>' for i, line in enumerate(lines)
+        )
+        svg = (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240" viewBox="0 0 320 240">'
+            '<rect width="320" height="240" fill="#2b3140"/><circle cx="160" cy="70" r="34" fill="#8a93a6"/>'
+            '<rect x="112" y="104" width="96" height="20" rx="10" fill="#8a93a6"/>'
+            f'<g fill="#f5f6f8" font-family="sans-serif">{text}</g></svg>'
+        )
         return Snapshot(f"snap-{call_sid}.svg", "image/svg+xml", svg.encode())
 
 

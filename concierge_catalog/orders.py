@@ -41,13 +41,25 @@ def receipt(order: Order, prop: Property) -> dict[str, Any]:
         return moment.astimezone(tz).isoformat() if moment is not None else None
 
     return {
-        "receipt": order.receipt_no, "order_id": order.id, "property": prop.name,
-        "item": order.item_name, "kind": order.item.kind, "vendor": order.vendor, "unit": order.unit,
-        "buyer": order.person.handle, "buyer_name": order.person.label, "when": local(order.starts_at),
-        "quantity": order.quantity, "unit_price": f"{order.unit_cents / 100:.2f}", "total": f"{order.total_cents / 100:.2f}",
-        "currency": order.currency, "state": order.state,
-        "requested_at": local(order.requested_at), "confirmed_at": local(order.confirmed_at),
-        "fulfilled_at": local(order.fulfilled_at), "cancelled_at": local(order.cancelled_at),
+        "receipt": order.receipt_no,
+        "order_id": order.id,
+        "property": prop.name,
+        "item": order.item_name,
+        "kind": order.item.kind,
+        "vendor": order.vendor,
+        "unit": order.unit,
+        "buyer": order.person.handle,
+        "buyer_name": order.person.label,
+        "when": local(order.starts_at),
+        "quantity": order.quantity,
+        "unit_price": f"{order.unit_cents / 100:.2f}",
+        "total": f"{order.total_cents / 100:.2f}",
+        "currency": order.currency,
+        "state": order.state,
+        "requested_at": local(order.requested_at),
+        "confirmed_at": local(order.confirmed_at),
+        "fulfilled_at": local(order.fulfilled_at),
+        "cancelled_at": local(order.cancelled_at),
     }
 
 
@@ -55,8 +67,10 @@ def receipt_text(order: Order, prop: Property) -> str:
     tz = zone(prop.timezone)
     when = f", {moment_text(order.starts_at, tz)}" if order.starts_at else ""
     vendor = f" from {order.vendor}" if order.vendor else ""
-    return (f"Receipt {order.receipt_no}: {order.item_name}{vendor}{when}; {order.quantity} x {money(order.unit_cents)} = "
-            f"{money(order.total_cents)} {order.currency}; {order.state} (ordered {moment_text(order.requested_at, tz)}).")
+    return (
+        f"Receipt {order.receipt_no}: {order.item_name}{vendor}{when}; {order.quantity} x {money(order.unit_cents)} = "
+        f"{money(order.total_cents)} {order.currency}; {order.state} (ordered {moment_text(order.requested_at, tz)})."
+    )
 
 
 def line(order: Order, prop: Property) -> str:
@@ -65,8 +79,15 @@ def line(order: Order, prop: Property) -> str:
     return f"{order.receipt_no}: {order.item_name}{when} for {order.person.label}, {money(order.total_cents)}, {order.state}"
 
 
-def find(session: Session, prop: Property, *, buyer_id: int | None = None, item: str | None = None,
-         states: Iterable[str] | None = None, receipt_no: str | None = None) -> list[Order]:
+def find(
+    session: Session,
+    prop: Property,
+    *,
+    buyer_id: int | None = None,
+    item: str | None = None,
+    states: Iterable[str] | None = None,
+    receipt_no: str | None = None,
+) -> list[Order]:
     """Orders at the property, newest first (no permission check: callers below check)."""
     query = select(Order).where(Order.property_id == prop.id)
     if buyer_id is not None:
@@ -112,8 +133,11 @@ def listing(session: Session, principal: Principal, prop: Property, *, everyone:
 
 def order_by_ref(session: Session, principal: Principal, prop: Property, ref: str) -> Order:
     """One order, by receipt number or order id, for its buyer, P and F."""
-    found = find(session, prop, receipt_no=ref) if not ref.isdigit() else \
-        [o for o in [session.get(Order, int(ref))] if o is not None and o.property_id == prop.id]
+    found = (
+        find(session, prop, receipt_no=ref)
+        if not ref.isdigit()
+        else [o for o in [session.get(Order, int(ref))] if o is not None and o.property_id == prop.id]
+    )
     if not found:
         raise NotFound("order", ref)
     policy.require_own_order_or_view(principal, prop, found[0].person_id)

@@ -66,8 +66,7 @@ class SlackChannel:
     def post(self, text: str) -> None:
         from slack_sdk import WebClient
 
-        client = WebClient(token=self.token, base_url=self.api_url, timeout=10) if self.api_url else \
-            WebClient(token=self.token, timeout=10)
+        client = WebClient(token=self.token, base_url=self.api_url, timeout=10) if self.api_url else WebClient(token=self.token, timeout=10)
         client.chat_postMessage(channel=self.channel, text=text)
 
 
@@ -91,8 +90,10 @@ def message(session: Session, request: UpgradeRequest) -> str:
     person = session.get(Person, request.requested_by_id)
     assert prop is not None and person is not None
     when = moment_text(request.created_at, zone(prop.timezone))
-    return (f"Upgrade request #{request.id}: {prop.name} ({prop.address}) would like "
-            f"{request.upgrade.replace('_', ' ')} (`{request.upgrade}`). Requested by {person.label} <{person.handle}> on {when}.")
+    return (
+        f"Upgrade request #{request.id}: {prop.name} ({prop.address}) would like "
+        f"{request.upgrade.replace('_', ' ')} (`{request.upgrade}`). Requested by {person.label} <{person.handle}> on {when}."
+    )
 
 
 def route_pending(target: Database | Engine, *, now: datetime | None = None, route: SalesRoute | None = None) -> list[Routed]:
@@ -108,10 +109,14 @@ def _route_one(engine: Engine, request_id: int, now: datetime, route: SalesRoute
     with Session(engine) as session, session.begin():
         claimed = session.execute(
             update(UpgradeRequest)
-            .where(UpgradeRequest.id == request_id, UpgradeRequest.routed_at.is_(None),
-                   or_(UpgradeRequest.route_claimed_at.is_(None), UpgradeRequest.route_claimed_at < now - LEASE))
+            .where(
+                UpgradeRequest.id == request_id,
+                UpgradeRequest.routed_at.is_(None),
+                or_(UpgradeRequest.route_claimed_at.is_(None), UpgradeRequest.route_claimed_at < now - LEASE),
+            )
             .values(route_claimed_at=now, route_attempts=UpgradeRequest.route_attempts + 1)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if getattr(claimed, "rowcount", 0) != 1:
             return None
         request = session.get(UpgradeRequest, request_id)
@@ -126,9 +131,12 @@ def _route_one(engine: Engine, request_id: int, now: datetime, route: SalesRoute
             log.warning("upgrade request %s not sent to %s: %s", request_id, route.name, error)
     name = route.name if route is not None else STORED_ONLY
     with Session(engine) as session, session.begin():  # a write first: SQLite waits for its lock rather than failing
-        session.execute(update(UpgradeRequest).where(UpgradeRequest.id == request_id)
-                        .values(route=name, route_error=error, route_claimed_at=None, routed_at=None if error else now)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(UpgradeRequest)
+            .where(UpgradeRequest.id == request_id)
+            .values(route=name, route_error=error, route_claimed_at=None, routed_at=None if error else now)
+            .execution_options(synchronize_session=False)
+        )
     return Routed(request_id, name, error)
 
 
@@ -181,11 +189,20 @@ def upgrade_requests(session: Session, principal: Principal, prop: Property) -> 
     policy.require_sales(principal, prop)
     tz = zone(prop.timezone)
     rows = session.scalars(select(UpgradeRequest).where(UpgradeRequest.property_id == prop.id).order_by(UpgradeRequest.id))
-    return [{"id": r.id, "upgrade": r.upgrade, "state": r.state, "requested_by": r.requested_by.handle,
-             "created_at": r.created_at.astimezone(tz).isoformat(),
-             "closed_at": r.closed_at.astimezone(tz).isoformat() if r.closed_at else None,
-             "route": r.route, "routed_at": r.routed_at.astimezone(tz).isoformat() if r.routed_at else None,
-             "route_error": r.route_error} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "upgrade": r.upgrade,
+            "state": r.state,
+            "requested_by": r.requested_by.handle,
+            "created_at": r.created_at.astimezone(tz).isoformat(),
+            "closed_at": r.closed_at.astimezone(tz).isoformat() if r.closed_at else None,
+            "route": r.route,
+            "routed_at": r.routed_at.astimezone(tz).isoformat() if r.routed_at else None,
+            "route_error": r.route_error,
+        }
+        for r in rows
+    ]
 
 
 def set_request_state(session: Session, request_id: int, state: str, now: datetime) -> UpgradeRequest:

@@ -49,31 +49,41 @@ def people_entries(
 
     key_doors: dict[int, list[tuple[int, str, str | None]]] = {}
     exempt_keys: set[int] = set()
-    doors_query = (select(KeyDoor.key_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Key.lockdown_exempt)
-                   .join(Key, Key.id == KeyDoor.key_id).where(Key.property_id == prop_id))
+    doors_query = (
+        select(KeyDoor.key_id, KeyDoor.door_id, Key.name, KeyDoor.schedule, Key.lockdown_exempt)
+        .join(Key, Key.id == KeyDoor.key_id)
+        .where(Key.property_id == prop_id)
+    )
     for key_id, door_id, key_name, schedule, key_exempt in session.execute(_filter(doors_query, KeyDoor.door_id, door_ids)):
         key_doors.setdefault(key_id, []).append((door_id, key_name, schedule))
         if key_exempt:
             exempt_keys.add(key_id)
-    grants = (select(Grant.person_id, Grant.key_id, Grant.starts_at, Grant.ends_at)
-              .where(Grant.key_id.in_(list(key_doors))).order_by(Grant.id))
+    grants = (
+        select(Grant.person_id, Grant.key_id, Grant.starts_at, Grant.ends_at).where(Grant.key_id.in_(list(key_doors))).order_by(Grant.id)
+    )
     for person_id, key_id, starts, ends in session.execute(_filter(grants, Grant.person_id, person_ids)):
         window = _ts(starts), _ts(ends)
         exempt = (True,) if key_id in exempt_keys else ()  # a lockdown_exempt key's sources carry a sixth field
         for door_id, key_name, schedule in key_doors[key_id]:
             add(door_id, person_id, (f"key {key_name}", *window, schedule, True, *exempt))
-    shares = (select(GuestShare, KeyDoor.door_id, Key.name, KeyDoor.schedule)
-              .join(Key, Key.id == GuestShare.key_id).join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
-              .where(Key.property_id == prop_id).order_by(GuestShare.id))
+    shares = (
+        select(GuestShare, KeyDoor.door_id, Key.name, KeyDoor.schedule)
+        .join(Key, Key.id == GuestShare.key_id)
+        .join(KeyDoor, KeyDoor.key_id == GuestShare.key_id)
+        .where(Key.property_id == prop_id)
+        .order_by(GuestShare.id)
+    )
     rows = session.execute(_filter(_filter(shares, KeyDoor.door_id, door_ids), GuestShare.guest_id, person_ids)).all()
     sharers = _sharer_grants(session, {(share.granter_id, share.key_id) for share, *_ in rows})
     for share, door_id, key_name, schedule in rows:
         starts, ends, live = _share_window(share, sharers.get((share.granter_id, share.key_id)))
         add(door_id, share.guest_id, (f"share of {key_name}", _ts(starts), _ts(ends), schedule, live))
-    reservations = (select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
-                    .join(Amenity, Amenity.id == Reservation.amenity_id)
-                    .where(Amenity.property_id == prop_id, Amenity.door_id.is_not(None), Reservation.cancelled.is_(False))
-                    .order_by(Reservation.id))
+    reservations = (
+        select(Reservation.person_id, Amenity.door_id, Amenity.name, Reservation.starts_at, Reservation.ends_at)
+        .join(Amenity, Amenity.id == Reservation.amenity_id)
+        .where(Amenity.property_id == prop_id, Amenity.door_id.is_not(None), Reservation.cancelled.is_(False))
+        .order_by(Reservation.id)
+    )
     reservations = _filter(_filter(reservations, Amenity.door_id, door_ids), Reservation.person_id, person_ids)
     for person_id, door_id, name, starts, ends in session.execute(reservations):
         add(door_id, person_id, (f"reservation of {name}", _ts(starts), _ts(ends), None, True))
@@ -107,8 +117,9 @@ def pack(entries: dict[str, list[Encoded]]) -> dict[str, Any]:
 
 def cards(session: Session, prop_id: int, serials: Collection[str] | None = None) -> dict[str, list[Any]]:
     """Keycard serial -> [person id, active] for the property's cards."""
-    query = _filter(select(Keycard.serial, Keycard.person_id, Keycard.active).where(Keycard.property_id == prop_id),
-                    Keycard.serial, serials)
+    query = _filter(
+        select(Keycard.serial, Keycard.person_id, Keycard.active).where(Keycard.property_id == prop_id), Keycard.serial, serials
+    )
     return {serial: [person_id, active] for serial, person_id, active in session.execute(query)}
 
 
@@ -116,15 +127,19 @@ def codes(
     session: Session, prop_id: int, today: date, door_ids: Collection[int] | None = None, only: Collection[str] | None = None
 ) -> dict[int, dict[str, list[Encoded]]]:
     """Per door, code -> [[via, day, schedule, active], ...] in id order; codes of past days are dropped."""
-    query = (select(Doorcode, KeyDoor.door_id, KeyDoor.schedule)
-             .join(KeyDoor, KeyDoor.key_id == Doorcode.key_id).join(Key, Key.id == Doorcode.key_id)
-             .where(Key.property_id == prop_id, Doorcode.day >= today - timedelta(days=CODE_DAYS_KEPT))
-             .order_by(Doorcode.id))
+    query = (
+        select(Doorcode, KeyDoor.door_id, KeyDoor.schedule)
+        .join(KeyDoor, KeyDoor.key_id == Doorcode.key_id)
+        .join(Key, Key.id == Doorcode.key_id)
+        .where(Key.property_id == prop_id, Doorcode.day >= today - timedelta(days=CODE_DAYS_KEPT))
+        .order_by(Doorcode.id)
+    )
     query = _filter(_filter(query, KeyDoor.door_id, door_ids), Doorcode.code, only)
     found: dict[int, dict[str, list[Encoded]]] = {}
     for doorcode, door_id, schedule in session.execute(query):
         found.setdefault(door_id, {}).setdefault(doorcode.code, []).append(
-            (f"doorcode {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active))
+            (f"doorcode {doorcode.code}", doorcode.day.isoformat(), schedule, doorcode.active)
+        )
     return found
 
 
@@ -145,6 +160,13 @@ def snapshots(session: Session, prop_id: int, now: datetime, door_ids: Collectio
     door_codes = codes(session, prop_id, today, door_ids)
     all_cards = cards(session, prop_id)
     rules, rev = door_rules(session, prop_id, now, list(states)), revision(session)
-    return {door_id: {"full": True, "door": {**state, "rules": rules[door_id], "rules_rev": rev},
-                      **pack(people.get(door_id, {})), "cards": all_cards, "codes": door_codes.get(door_id, {})}
-            for door_id, state in states.items()}
+    return {
+        door_id: {
+            "full": True,
+            "door": {**state, "rules": rules[door_id], "rules_rev": rev},
+            **pack(people.get(door_id, {})),
+            "cards": all_cards,
+            "codes": door_codes.get(door_id, {}),
+        }
+        for door_id, state in states.items()
+    }

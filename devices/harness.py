@@ -27,10 +27,13 @@ class Harness:
     def __init__(self, database: Database, bus: Bus, property_id: int, clock: Callable[[], datetime] = utcnow) -> None:
         self.database, self.bus, self.property_id, self.clock = database, bus, property_id, clock
         with database.session() as session:
-            doors = session.execute(select(Door.id, Door.device, Door.battery, Door.firmware)
-                                    .where(Door.property_id == property_id).order_by(Door.id))
-            devices = [SimDevice(door_id, model or "latch_m", battery=100 if battery is None else battery,
-                                 firmware=firmware or "1.0.0") for door_id, model, battery, firmware in doors]
+            doors = session.execute(
+                select(Door.id, Door.device, Door.battery, Door.firmware).where(Door.property_id == property_id).order_by(Door.id)
+            )
+            devices = [
+                SimDevice(door_id, model or "latch_m", battery=100 if battery is None else battery, firmware=firmware or "1.0.0")
+                for door_id, model, battery, firmware in doors
+            ]
         self.relay = Relay(database, bus, clock)
         self.ingest = Ingest(database, bus, clock=clock)
         self.fleet = Fleet(bus, property_id, devices)
@@ -59,9 +62,11 @@ class Harness:
 
     def start(self) -> None:
         self._stop.clear()
-        loops = [lambda: self.relay.run(self._stop, on_error=self.errors.append),
-                 lambda: self.ingest.run(self._stop, on_error=self.errors.append),
-                 lambda: self.fleet.run(self._stop, self.clock)]
+        loops = [
+            lambda: self.relay.run(self._stop, on_error=self.errors.append),
+            lambda: self.ingest.run(self._stop, on_error=self.errors.append),
+            lambda: self.fleet.run(self._stop, self.clock),
+        ]
         self._threads = [threading.Thread(target=loop, daemon=True) for loop in loops]
         for thread in self._threads:
             thread.start()
@@ -76,8 +81,9 @@ class Harness:
 def simulated_population(database: Database, property_id: int) -> tuple[list[int], list[str]]:
     """Who the simulated life of a property plays: the people holding its keys, and its keycards."""
     with database.session() as session:
-        people = list(session.scalars(select(Grant.person_id).join(Key, Key.id == Grant.key_id)
-                                      .where(Key.property_id == property_id).distinct()))
+        people = list(
+            session.scalars(select(Grant.person_id).join(Key, Key.id == Grant.key_id).where(Key.property_id == property_id).distinct())
+        )
         cards = list(session.scalars(select(Keycard.serial).where(Keycard.property_id == property_id)))
     return people, cards
 

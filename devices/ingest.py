@@ -72,6 +72,7 @@ class Ingest:
 
     def handle(self, entry: Entry) -> None:
         entry_id, event = entry
+
         def store() -> list[tuple[int, dict[str, Any]]]:
             with self.guard, self.database.session() as session:
                 session.info[FROM_DEVICES] = True
@@ -100,11 +101,17 @@ class Ingest:
         if kind == "ack":
             state.acked_version = max(state.acked_version, int(event["version"]))
         elif kind == "access":
-            record_event(session, external_id=event["id"], door=door, actor=_actor(session, event), at=at,
-                         credential=event["credential"], granted=bool(event["granted"]))
+            record_event(
+                session,
+                external_id=event["id"],
+                door=door,
+                actor=_actor(session, event),
+                at=at,
+                credential=event["credential"],
+                granted=bool(event["granted"]),
+            )
         elif kind in ALERT_KINDS:
-            record_event(session, external_id=event["id"], door=door, actor=Actor(None), at=at,
-                         credential=kind, granted=False)
+            record_event(session, external_id=event["id"], door=door, actor=Actor(None), at=at, credential=kind, granted=False)
             self._alert(session, door, kind, None, at)
         elif kind == "battery":
             self._battery(session, door, state, int(event["level"]), at)
@@ -119,8 +126,17 @@ class Ingest:
             self._alert(session, door, "low_battery", level, at)
 
     def _alert(self, session: Session, door: Door, kind: str, level: int | None, at: datetime) -> None:
-        session.add(DeviceAlert(property_id=door.property_id, door_id=door.id, kind=kind, level=level, at=at,
-                                notify=managers_to_tell(session, door, security=kind in SECURITY_KINDS), resolved=False))
+        session.add(
+            DeviceAlert(
+                property_id=door.property_id,
+                door_id=door.id,
+                kind=kind,
+                level=level,
+                at=at,
+                notify=managers_to_tell(session, door, security=kind in SECURITY_KINDS),
+                resolved=False,
+            )
+        )
 
     def run(self, stop: threading.Event, on_error: Callable[[Exception], None] | None = None) -> None:
         while not stop.is_set():

@@ -69,8 +69,7 @@ class KeypadGuard:
         return self.wrong == FREE_WRONG
 
 
-def enter_code(guard: KeypadGuard, decide_code: Callable[[str, datetime], Decision], code: str,
-               at: datetime) -> tuple[Decision, bool]:
+def enter_code(guard: KeypadGuard, decide_code: Callable[[str, datetime], Decision], code: str, at: datetime) -> tuple[Decision, bool]:
     """A code typed at the door's keypad: the store's decision behind the slow-down; True when a slow-down begins."""
     if guard.wait(at) > 0:
         return WAIT, False

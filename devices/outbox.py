@@ -39,8 +39,7 @@ from devices.models import DeviceChange
 FROM_DEVICES = "devices_origin"
 LIVE_UNLOCK = "unlock-"
 """How ``access_core.services.doors.unlock_door`` names its events; loaded history unlocks nothing."""
-KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands", "everything",
-         "rules", "rules_portfolios")
+KINDS = ("grants", "shares", "codes", "cards", "doors", "full_doors", "reservations", "commands", "everything", "rules", "rules_portfolios")
 WATCHED = (Grant, GuestShare, Doorcode, Keycard, KeyDoor, Door, Reservation, ExceptionDay, Lockdown, ManagerRole)
 
 
@@ -80,8 +79,14 @@ def describe(obj: Any, from_devices: bool, found: dict[str, list[Any]], *, new: 
             found["doors"].append(obj.id)
         if not from_devices and not new and _changed(obj, "firmware") and obj.firmware:
             found["commands"].append({"door": obj.id, "type": "firmware", "version": obj.firmware})
-    elif isinstance(obj, ActivityEvent) and obj.credential == "remote" and obj.granted and not from_devices \
-            and new and obj.external_id.startswith(LIVE_UNLOCK):
+    elif (
+        isinstance(obj, ActivityEvent)
+        and obj.credential == "remote"
+        and obj.granted
+        and not from_devices
+        and new
+        and obj.external_id.startswith(LIVE_UNLOCK)
+    ):
         found["commands"].append({"door": obj.door_id, "type": "unlock", "event": obj.external_id})
 
 

@@ -80,8 +80,10 @@ def plan_changes(session: Session, payloads: Iterable[dict[str, Any]]) -> Plan:
 
 
 def _merge(payloads: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    merged: dict[str, Any] = {kind: set() for kind in ("grants", "shares", "codes", "cards", "reservations",
-                                                       "doors", "full_doors", "everything", "rules", "rules_portfolios")}
+    merged: dict[str, Any] = {
+        kind: set()
+        for kind in ("grants", "shares", "codes", "cards", "reservations", "doors", "full_doors", "everything", "rules", "rules_portfolios")
+    }
     merged["commands"] = []
     for payload in payloads:
         for kind, items in payload.items():
@@ -97,8 +99,9 @@ def _merge(payloads: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def _key_doors(session: Session, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
     found: dict[int, list[tuple[int, int]]] = {}
     if keys:
-        rows = session.execute(select(KeyDoor.key_id, KeyDoor.door_id, Key.property_id)
-                               .join(Key, Key.id == KeyDoor.key_id).where(KeyDoor.key_id.in_(keys)))
+        rows = session.execute(
+            select(KeyDoor.key_id, KeyDoor.door_id, Key.property_id).join(Key, Key.id == KeyDoor.key_id).where(KeyDoor.key_id.in_(keys))
+        )
         for key, door, prop in rows:
             found.setdefault(key, []).append((door, prop))
     return found
@@ -108,8 +111,11 @@ def _guests_of(session: Session, grants: set[tuple[int, int]]) -> dict[tuple[int
     """A share lives on its sharer's grant: a grant change concerns the guests of that sharer's shares."""
     found: dict[tuple[int, int], set[int]] = {}
     if grants:
-        rows = session.execute(select(GuestShare.granter_id, GuestShare.key_id, GuestShare.guest_id)
-                               .where(tuple_(GuestShare.granter_id, GuestShare.key_id).in_(list(grants))))
+        rows = session.execute(
+            select(GuestShare.granter_id, GuestShare.key_id, GuestShare.guest_id).where(
+                tuple_(GuestShare.granter_id, GuestShare.key_id).in_(list(grants))
+            )
+        )
         for granter, key, guest in rows:
             found.setdefault((granter, key), set()).add(guest)
     return found

@@ -41,8 +41,7 @@ def utcnow() -> datetime:
 
 def door_rows(session: Session, property_id: int, door_ids: list[int]) -> dict[int, DeviceDoor]:
     """The version rows of these doors, locked, created at version 0 when missing."""
-    rows = {d.door_id: d for d in session.scalars(
-        select(DeviceDoor).where(DeviceDoor.door_id.in_(door_ids)).with_for_update())}
+    rows = {d.door_id: d for d in session.scalars(select(DeviceDoor).where(DeviceDoor.door_id.in_(door_ids)).with_for_update())}
     for door_id in door_ids:
         if door_id not in rows:
             rows[door_id] = DeviceDoor(door_id=door_id, property_id=property_id, version=0, acked_version=0)
@@ -56,14 +55,14 @@ def _deltas(session: Session, property_id: int, work: dict[int, DoorWork], now: 
     payloads: dict[int, dict[str, Any]] = dict(wire.snapshots(session, property_id, now, full)) if full else {}
     partial = {d: w for d, w in work.items() if not w.full}
     people_doors = [d for d, w in partial.items() if w.people]
-    people = wire.people_entries(session, property_id, people_doors, {p for w in partial.values() for p in w.people}) \
-        if people_doors else {}
+    people = (
+        wire.people_entries(session, property_id, people_doors, {p for w in partial.values() for p in w.people}) if people_doors else {}
+    )
     code_doors = [d for d, w in partial.items() if w.codes]
     prop = session.get(Property, property_id)
     assert prop is not None
     today = now.astimezone(zone(prop.timezone)).date()
-    codes = wire.codes(session, property_id, today, code_doors, {c for w in partial.values() for c in w.codes}) \
-        if code_doors else {}
+    codes = wire.codes(session, property_id, today, code_doors, {c for w in partial.values() for c in w.codes}) if code_doors else {}
     serials = {s for w in partial.values() for s in w.cards}
     cards = wire.cards(session, property_id, serials) if serials else {}
     states = wire.door_states(session, property_id, [d for d, w in partial.items() if w.state])
@@ -116,30 +115,46 @@ class Relay:
     def _send_rules(self, session: Session, property_id: int, now: datetime, change_id: int) -> None:
         """Every door's rules, straight onto the bus ahead of anything stored: they are state, not steps (the newest
         revision wins), so they are sent again rather than kept; a crash before the commit sends them again."""
-        messages = [rules_message(door_id, change_id, rules)
-                    for door_id, rules in sorted(door_rules(session, property_id, now).items())]
+        messages = [rules_message(door_id, change_id, rules) for door_id, rules in sorted(door_rules(session, property_id, now).items())]
         self.bus.publish_many(commands_stream(self.bus.prefix, property_id), messages)
 
-    def _write_messages(self, session: Session, property_id: int, work: dict[int, DoorWork], now: datetime,
-                        change_id: int) -> None:
+    def _write_messages(self, session: Session, property_id: int, work: dict[int, DoorWork], now: datetime, change_id: int) -> None:
         live_doors = set(session.scalars(select(Door.id).where(Door.id.in_(list(work)))))
         work = {d: w for d, w in work.items() if d in live_doors}
         rows = door_rows(session, property_id, sorted(work))
         for door_id, payload in sorted(_deltas(session, property_id, work, now).items()):
             row = rows[door_id]
             row.version += 1
-            session.add(DeviceMessage(message_id=f"delta-{door_id}-{row.version}", property_id=property_id,
-                                      door_id=door_id, version=row.version, kind="delta", payload=payload, created_at=now))
+            session.add(
+                DeviceMessage(
+                    message_id=f"delta-{door_id}-{row.version}",
+                    property_id=property_id,
+                    door_id=door_id,
+                    version=row.version,
+                    kind="delta",
+                    payload=payload,
+                    created_at=now,
+                )
+            )
         for door_id, w in sorted(work.items()):
             for n, command in enumerate(w.commands):
-                session.add(DeviceMessage(message_id=f"cmd-{change_id}-{door_id}-{n}", property_id=property_id,
-                                          door_id=door_id, kind="command", payload=command, created_at=now))
+                session.add(
+                    DeviceMessage(
+                        message_id=f"cmd-{change_id}-{door_id}-{n}",
+                        property_id=property_id,
+                        door_id=door_id,
+                        kind="command",
+                        payload=command,
+                        created_at=now,
+                    )
+                )
         session.flush()
 
     def publish_pending(self, limit: int = 1000) -> int:
         with self.database.session() as session:
-            messages = session.scalars(select(DeviceMessage).where(DeviceMessage.published_at.is_(None))
-                                       .order_by(DeviceMessage.id).limit(limit)).all()
+            messages = session.scalars(
+                select(DeviceMessage).where(DeviceMessage.published_at.is_(None)).order_by(DeviceMessage.id).limit(limit)
+            ).all()
             by_stream: dict[str, list[dict[str, Any]]] = {}
             for m in messages:
                 by_stream.setdefault(commands_stream(self.bus.prefix, m.property_id), []).append(as_wire(m))
@@ -157,11 +172,14 @@ class Relay:
         """Forget published deltas a device could no longer catch up with (it gets a snapshot) and old commands."""
         newest = select(DeviceDoor.version).where(DeviceDoor.door_id == DeviceMessage.door_id).scalar_subquery()
         with self.database.session() as session:
-            deltas = session.execute(delete(DeviceMessage).where(
-                DeviceMessage.kind == "delta", DeviceMessage.published_at.is_not(None),
-                DeviceMessage.version <= newest - keep))
-            commands = session.execute(delete(DeviceMessage).where(
-                DeviceMessage.kind == "command", DeviceMessage.published_at < self.clock() - commands_for))
+            deltas = session.execute(
+                delete(DeviceMessage).where(
+                    DeviceMessage.kind == "delta", DeviceMessage.published_at.is_not(None), DeviceMessage.version <= newest - keep
+                )
+            )
+            commands = session.execute(
+                delete(DeviceMessage).where(DeviceMessage.kind == "command", DeviceMessage.published_at < self.clock() - commands_for)
+            )
             return int(deltas.rowcount or 0) + int(commands.rowcount or 0)  # type: ignore[attr-defined]
 
     def step(self) -> int:
@@ -220,10 +238,11 @@ class Relay:
     def tick(self, property_id: int) -> None:
         """Tell the fleet each door's newest version: a device behind asks to catch up."""
         with self.database.session() as session:
-            versions = {str(d.door_id): d.version for d in session.scalars(
-                select(DeviceDoor).where(DeviceDoor.property_id == property_id))}
-        self.bus.publish(commands_stream(self.bus.prefix, property_id),
-                         {"id": f"versions-{self.clock().timestamp()}", "kind": "versions", "versions": versions})
+            versions = {str(d.door_id): d.version for d in session.scalars(select(DeviceDoor).where(DeviceDoor.property_id == property_id))}
+        self.bus.publish(
+            commands_stream(self.bus.prefix, property_id),
+            {"id": f"versions-{self.clock().timestamp()}", "kind": "versions", "versions": versions},
+        )
 
 
 def as_wire(m: DeviceMessage) -> dict[str, Any]:
@@ -231,8 +250,7 @@ def as_wire(m: DeviceMessage) -> dict[str, Any]:
 
 
 def snapshot_message(door_id: int, version: int, payload: dict[str, Any]) -> dict[str, Any]:
-    return {"id": f"snapshot-{door_id}-{version}", "door": door_id, "kind": "snapshot", "version": version,
-            "payload": payload}
+    return {"id": f"snapshot-{door_id}-{version}", "door": door_id, "kind": "snapshot", "version": version, "payload": payload}
 
 
 def catch_up(session: Session, door_id: int, version: int, now: datetime) -> list[dict[str, Any]]:
@@ -245,9 +263,11 @@ def catch_up(session: Session, door_id: int, version: int, now: datetime) -> lis
     if version == current:
         return [rules]
     if 0 <= version < current and current - version <= MAX_CATCH_UP:
-        deltas = session.scalars(select(DeviceMessage).where(
-            DeviceMessage.door_id == door_id, DeviceMessage.kind == "delta", DeviceMessage.version > version)
-            .order_by(DeviceMessage.version)).all()
+        deltas = session.scalars(
+            select(DeviceMessage)
+            .where(DeviceMessage.door_id == door_id, DeviceMessage.kind == "delta", DeviceMessage.version > version)
+            .order_by(DeviceMessage.version)
+        ).all()
         if [m.version for m in deltas] == list(range(version + 1, current + 1)):
             return [rules, *(as_wire(m) for m in deltas)]
     payload = wire.snapshots(session, door.property_id, now, [door_id])[door_id]

@@ -75,8 +75,7 @@ class SimDevice:
 
     def emit(self, kind: str, at: datetime, **fields: Any) -> None:
         with self._lock:
-            self.outbox.append({"id": f"dev-{uuid.uuid4().hex}", "type": kind, "door": self.door_id,
-                                "at": at.isoformat(), **fields})
+            self.outbox.append({"id": f"dev-{uuid.uuid4().hex}", "type": kind, "door": self.door_id, "at": at.isoformat(), **fields})
 
     def take_outbox(self) -> list[dict[str, Any]]:
         """The events to send now (none while offline), in the order they happened."""

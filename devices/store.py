@@ -42,8 +42,7 @@ class Compiled:
     def source(self) -> AccessSource:
         if self._source is None:
             ends = None if self.ends == NO_END else datetime.fromtimestamp(self.ends, UTC)
-            self._source = AccessSource(self.via, datetime.fromtimestamp(self.starts, UTC), ends, self.schedule, self.live,
-                                        self.exempt)
+            self._source = AccessSource(self.via, datetime.fromtimestamp(self.starts, UTC), ends, self.schedule, self.live, self.exempt)
         return self._source
 
     def source_for(self, exempt_holder: bool) -> AccessSource:
@@ -81,8 +80,10 @@ class DoorStore:
         if rev < self.rules_rev:
             return False
         days = {date.fromisoformat(day): mode for day, mode in payload.get("days", {}).items()}
-        spans = tuple((datetime.fromtimestamp(start, UTC), None if end is None else datetime.fromtimestamp(end, UTC))
-                      for start, end in payload.get("lockdowns", ()))
+        spans = tuple(
+            (datetime.fromtimestamp(start, UTC), None if end is None else datetime.fromtimestamp(end, UTC))
+            for start, end in payload.get("lockdowns", ())
+        )
         self.rules = DoorRules(days, spans) if days or spans else NO_RULES
         self.exempt = frozenset(int(p) for p in payload.get("exempt", ()))
         self.rules_rev = rev
@@ -148,8 +149,14 @@ class DoorStore:
                     local = local or at.astimezone(self.tz)
                     if rules.schedule_failure(c.schedule, local) is None:
                         return c.allowed
-        return decide((c.source_for(exempt_holder) for c in compiled), at, self.tz, door_activated=self.activated,
-                      credential_live=credential_live, rules=rules)
+        return decide(
+            (c.source_for(exempt_holder) for c in compiled),
+            at,
+            self.tz,
+            door_activated=self.activated,
+            credential_live=credential_live,
+            rules=rules,
+        )
 
     def decide_card(self, serial: str, at: datetime) -> Decision:
         """A keycard mirrors its holder's access; a deactivated or unknown one opens nothing."""

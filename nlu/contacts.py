@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from access_core.phones import find_phones, normalize_email
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-_BETWEEN = re.compile(r"[\s,;/|&:()\-]*(?:(?:and|or|plus|mobile|mob|cell|phone|tel|telephone|number|no|m|t|p|ph)"
-                      r"\b[\s,;/|&:().\-]*)*", re.I)
+_BETWEEN = re.compile(
+    r"[\s,;/|&:()\-]*(?:(?:and|or|plus|mobile|mob|cell|phone|tel|telephone|number|no|m|t|p|ph)"
+    r"\b[\s,;/|&:().\-]*)*",
+    re.I,
+)
 """What may stand between one person's email and phone."""
 
 
@@ -44,8 +47,12 @@ def find_contacts(text: str, region: str | None = None) -> list[Contact]:
     merged: list[Contact] = []
     for item in items:
         last = merged[-1] if merged else None
-        if (last is not None and _BETWEEN.fullmatch(text[last.end:item.start])
-                and (last.email is None) != (item.email is None) and (last.phone is None) != (item.phone is None)):
+        if (
+            last is not None
+            and _BETWEEN.fullmatch(text[last.end : item.start])
+            and (last.email is None) != (item.email is None)
+            and (last.phone is None) != (item.phone is None)
+        ):
             last.email, last.phone = last.email or item.email, last.phone or item.phone
             last.end = item.end
             last.spans += item.spans

@@ -270,8 +270,7 @@ def join_name_parts(text: str, found: list[Found]) -> list[Found]:
         if previous is not None and previous.span.end > span.start:  # a part already taken into the name before it
             if span.entity == previous.span.entity and span.end > previous.span.end:  # "Jean" "-Luc" + "Luc Picard"
                 first = previous.span.start
-                joined[-1] = Found(Span(first, span.end, span.entity, text[first : span.end]), previous.confidence,
-                                   previous.extractor)
+                joined[-1] = Found(Span(first, span.end, span.entity, text[first : span.end]), previous.confidence, previous.extractor)
             continue
         joined.append(Found(span, item.confidence, item.extractor) if span is not item.span else item)
     return joined

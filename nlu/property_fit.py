@@ -38,9 +38,11 @@ def distinctive(found: Mapping[int, list[Mention]], among: Iterable[int] | None 
     ids = list(found if among is None else among)
     result: dict[int, list[Mention]] = {}
     for pid in ids:
-        own = [m for m in found.get(pid, []) if not any(
-            _overlaps(m, other) and other.score >= m.score
-            for qid in found if qid != pid for other in found[qid])]
+        own = [
+            m
+            for m in found.get(pid, [])
+            if not any(_overlaps(m, other) and other.score >= m.score for qid in found if qid != pid for other in found[qid])
+        ]
         if own:
             result[pid] = own
     return result
@@ -56,8 +58,13 @@ def foreign(found: Mapping[int, list[Mention]], mine: Iterable[int]) -> dict[int
     for pid, mentions in found.items():
         if pid in mine:
             continue
-        hits = [m for m in mentions if len(m.text.split()) > 1 and any(e.kind != "person" for e in m.entries)
-                and not any(_overlaps(m, other) for qid in mine for other in found.get(qid, []))]
+        hits = [
+            m
+            for m in mentions
+            if len(m.text.split()) > 1
+            and any(e.kind != "person" for e in m.entries)
+            and not any(_overlaps(m, other) for qid in mine for other in found.get(qid, []))
+        ]
         if hits:
             result[pid] = hits
     return result

@@ -41,8 +41,11 @@ def build_lexicon(terms: PropertyTerms) -> Lexicon:
 def _add_common_doors_key(lexicon: Lexicon, keys: list[KeyTerms]) -> None:
     """ "The common doors" / "the common areas": the key so named, else the biggest key of entrances and shared rooms only."""
     named = [k for k in keys if "common" in k.name.lower()]
-    candidates = named if len(named) == 1 else [k for k in keys if k.door_types and "residence" not in k.door_types
-                                                and "building_entrance" in k.door_types]
+    candidates = (
+        named
+        if len(named) == 1
+        else [k for k in keys if k.door_types and "residence" not in k.door_types and "building_entrance" in k.door_types]
+    )
     if not candidates or len(named) > 1:
         return
     best = max(candidates, key=lambda k: (k.shareable, len(k.door_types)))

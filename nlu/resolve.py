@@ -18,15 +18,66 @@ from rapidfuzz import fuzz, process
 
 TOKEN = re.compile(r"[a-z0-9]+(?:[@._+\-][a-z0-9]+)*")
 STOP = {
-    "the", "a", "an", "to", "for", "of", "my", "our", "their", "his", "her", "in", "on", "at", "and", "or",
-    "with", "from", "is", "it", "me", "i", "you", "can", "please", "pls", "door", "doors", "key", "keys",
-    "room", "unit", "access", "this", "that", "new", "all", "be", "let", "into", "up", "get", "s",
+    "the",
+    "a",
+    "an",
+    "to",
+    "for",
+    "of",
+    "my",
+    "our",
+    "their",
+    "his",
+    "her",
+    "in",
+    "on",
+    "at",
+    "and",
+    "or",
+    "with",
+    "from",
+    "is",
+    "it",
+    "me",
+    "i",
+    "you",
+    "can",
+    "please",
+    "pls",
+    "door",
+    "doors",
+    "key",
+    "keys",
+    "room",
+    "unit",
+    "access",
+    "this",
+    "that",
+    "new",
+    "all",
+    "be",
+    "let",
+    "into",
+    "up",
+    "get",
+    "s",
 }
 SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("gym", "fitness center", "fitness centre", "fitness room", "fitness", "workout room", "weight room", "exercise room"),
     ("roof deck", "rooftop", "roof top", "roof", "rooftop deck", "terrace", "roof terrace", "sky deck"),
-    ("front entrance", "front door", "main entrance", "main door", "lobby door", "front", "building entrance",
-     "entrance", "lobby", "street door", "building door"),
+    (
+        "front entrance",
+        "front door",
+        "main entrance",
+        "main door",
+        "lobby door",
+        "front",
+        "building entrance",
+        "entrance",
+        "lobby",
+        "street door",
+        "building door",
+    ),
     ("garage gate", "garage", "parking garage", "parking gate", "parking", "garage door", "car park"),
     ("package room", "mailroom", "mail room", "packages", "parcel room", "package locker room", "packages room"),
     ("laundry room", "laundry", "laundromat", "washer room"),
@@ -38,9 +89,20 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("bike room", "bike storage", "bicycle room", "bike cage", "bikes"),
 )
 ABBREVIATIONS = {
-    "building": "bldg", "management": "mgmt", "apartment": "apt", "entrance": "entr", "center": "ctr", "centre": "ctr",
-    "maintenance": "maint", "residence": "res", "resident": "res", "package": "pkg", "laundry": "lndry", "office": "ofc",
-    "storage": "stg", "community": "comm",
+    "building": "bldg",
+    "management": "mgmt",
+    "apartment": "apt",
+    "entrance": "entr",
+    "center": "ctr",
+    "centre": "ctr",
+    "maintenance": "maint",
+    "residence": "res",
+    "resident": "res",
+    "package": "pkg",
+    "laundry": "lndry",
+    "office": "ofc",
+    "storage": "stg",
+    "community": "comm",
 }
 """Short forms people type for the words of names; each name is also known by them."""
 UNIT_WORDS = ("unit", "apt", "apartment", "suite", "flat", "#", "residence", "condo")
@@ -140,7 +202,7 @@ class Lexicon:
         keys = self.fuzzy_keys()
         for size in range(min(5, len(tokens)), 0, -1):
             for i in range(len(tokens) - size + 1):
-                window = tokens[i:i + size]
+                window = tokens[i : i + size]
                 gram = " ".join(t for t, _, _ in window)
                 if all(t in STOP for t, _, _ in window):
                     continue
@@ -158,8 +220,18 @@ class Lexicon:
         return _non_overlapping(found)
 
 
-SERVICE_WORDS = {"fix": "repair", "mend": "repair", "tune": "repair", "wash": "clean", "tidy": "clean", "maid": "clean",
-                 "pick": "pickup", "collect": "pickup", "pup": "dog", "puppy": "dog"}
+SERVICE_WORDS = {
+    "fix": "repair",
+    "mend": "repair",
+    "tune": "repair",
+    "wash": "clean",
+    "tidy": "clean",
+    "maid": "clean",
+    "pick": "pickup",
+    "collect": "pickup",
+    "pup": "dog",
+    "puppy": "dog",
+}
 """Everyday words for what a service does, by stem, mapped to the stem its name would use."""
 
 
@@ -173,8 +245,11 @@ def stem(word: str) -> str:
 
 def _fuzzy_candidate(window: list[tuple[str, int, int]]) -> bool:
     first, last = window[0][0], window[-1][0]
-    return first not in STOP and (last not in STOP or (len(window) > 1 and last in NAME_ENDINGS)) \
+    return (
+        first not in STOP
+        and (last not in STOP or (len(window) > 1 and last in NAME_ENDINGS))
         and not any(t.isdigit() for t, _, _ in window)
+    )
 
 
 NAME_ENDINGS = {"key", "keys", "door", "doors", "room"}

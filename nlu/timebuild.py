@@ -94,9 +94,7 @@ def iso(m: Match, norm: str) -> Token | None:
     if zone:
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")
-        offset = (
-            timedelta(hours=int(digits[:2]), minutes=int(digits[2:])) * sign if zone != "z" else timedelta()
-        )
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:])) * sign if zone != "z" else timedelta()
         at = at.replace(tzinfo=timezone(offset))
     return _span(m, "instant", Instant(at))
 
@@ -252,12 +250,7 @@ def month(m: Match, norm: str) -> Token | None:
     word, year = m["mo_m"], _year(m["mo_y"])
     if year is not None and year not in _YEARS:
         return None
-    if (
-        word in WEAK_MONTHS
-        and not m["mo_mod"]
-        and year is None
-        and not _before(norm, m.start(), _CONTEXT_BEFORE)
-    ):
+    if word in WEAK_MONTHS and not m["mo_mod"] and year is None and not _before(norm, m.start(), _CONTEXT_BEFORE):
         return None
     return _date(m, MonthRef(MONTHS[word], year, _modifier(m["mo_mod"])))
 

@@ -113,9 +113,7 @@ def _fallback(text: str, clock: Clock) -> list[TimeMatch]:
 
 def _lone_now(expr: Expr) -> bool:
     first = expr.first
-    return (
-        first is not None and first.now and not expr.prefix and expr.second is None and expr.duration is None
-    )
+    return first is not None and first.now and not expr.prefix and expr.second is None and expr.duration is None
 
 
 def _day_only(expr: Expr) -> bool:

@@ -15,18 +15,14 @@ from nlu.timecalendar import Clock
 from nlu.timeresolve import Resolved
 from nlu.timevocab import MONTHS, WEAK_MONTHS
 
-_MONTH_WORDS = "|".join(
-    sorted((m for m in MONTHS if len(m) > 3 and m not in WEAK_MONTHS), key=len, reverse=True)
-)
+_MONTH_WORDS = "|".join(sorted((m for m in MONTHS if len(m) > 3 and m not in WEAK_MONTHS), key=len, reverse=True))
 _DAY_WORDS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _DATED = re.compile(
     rf"\b(?:{_MONTH_WORDS}|{_DAY_WORDS}|ago|fortnight)\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)\w*\.?"
     r"\s*\d|\d\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\d{1,2}:\d{2}|o'?clock|\b\d{4}[/.]\d{1,2}[/.]\d{1,2}\b",
     re.IGNORECASE,
 )
-_CLOCK_SAID = re.compile(
-    r"\d:\d{2}|\d\s*(?:am|pm|a\.m|p\.m)|noon|midnight|o'?clock|\bhours?\b|\bminutes?\b|\bnow\b", re.IGNORECASE
-)
+_CLOCK_SAID = re.compile(r"\d:\d{2}|\d\s*(?:am|pm|a\.m|p\.m)|noon|midnight|o'?clock|\bhours?\b|\bminutes?\b|\bnow\b", re.IGNORECASE)
 
 
 def fallback_times(text: str, clock: Clock) -> list[tuple[int, int, Resolved]]:

@@ -88,9 +88,7 @@ class Expr:
 class _Parser:
     def __init__(self, tokens: list[Token], norm: str) -> None:
         self.tokens = tokens
-        self.joined = [
-            _GAP.fullmatch(norm, a.end, b.start) is not None for a, b in zip(tokens, tokens[1:], strict=False)
-        ]
+        self.joined = [_GAP.fullmatch(norm, a.end, b.start) is not None for a, b in zip(tokens, tokens[1:], strict=False)]
 
     def adjacent(self, i: int) -> bool:
         """Token i and token i+1 are next to each other."""
@@ -192,19 +190,9 @@ class _Parser:
     def _step(self, ep: Endpoint, j: int) -> int:
         """How many tokens the endpoint takes at j (0: it ends before j)."""
         token = self.tokens[j]
-        if (
-            token.kind == "fill"
-            and not ep.empty()
-            and self.adjacent(j)
-            and token.word in ("at", "on", "in", "of")
-        ):
+        if token.kind == "fill" and not ep.empty() and self.adjacent(j) and token.word in ("at", "on", "in", "of"):
             return 1 + self._step(ep, j + 1) if self._takes(ep, self.tokens[j + 1]) else 0
-        if (
-            token.kind == "link"
-            and token.word in ("from", "between")
-            and ep.date is not None
-            and ep.time is None
-        ):
+        if token.kind == "link" and token.word in ("from", "between") and ep.date is not None and ep.time is None:
             if self.adjacent(j) and self.kind(j + 1) == "time":
                 ep.between = token.word == "between"
                 return 1 + self._step(ep, j + 1)

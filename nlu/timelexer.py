@@ -34,12 +34,8 @@ _ISO = (
     r"(?<![\w/.-])(?P<iso_y>\d{4})(?P<iso_s>[-/.])(?P<iso_m>\d{1,2})(?P=iso_s)(?P<iso_d>\d{1,2})"
     r"(?:t(?P<iso_h>\d{1,2}):(?P<iso_mi>\d{2})(?::\d{2}(?:\.\d+)?)?(?P<iso_z>z|[+-]\d{2}:?\d{2})?)?(?![\w/-]|\.\d)"
 )
-_SLASH = (
-    r"(?<![\w/.:+$#])(?<![a-z]-)(?P<sl_a>\d{1,2})/(?P<sl_b>\d{1,2})(?:/(?P<sl_y>\d{4}|\d{2}))?(?![\w/]|\.\d)"
-)
-_DASHDATE = (
-    r"(?<![\w/.:+$#-])(?P<dd_a>\d{1,2})(?P<dd_s>[-.])(?P<dd_b>\d{1,2})(?P=dd_s)(?P<dd_y>\d{4})(?![\w/.-])"
-)
+_SLASH = r"(?<![\w/.:+$#])(?<![a-z]-)(?P<sl_a>\d{1,2})/(?P<sl_b>\d{1,2})(?:/(?P<sl_y>\d{4}|\d{2}))?(?![\w/]|\.\d)"
+_DASHDATE = r"(?<![\w/.:+$#-])(?P<dd_a>\d{1,2})(?P<dd_s>[-.])(?P<dd_b>\d{1,2})(?P=dd_s)(?P<dd_y>\d{4})(?![\w/.-])"
 _EDGE = (
     r"\b(?:the\s+)?(?P<ed_edge>end|beginning|begining|start)\s+of\s+(?:the\s+)?"
     r"(?:(?P<ed_mod>this|next|last|current|following)\s+)?"
@@ -170,9 +166,7 @@ _BUILDERS: dict[str, Callable[[re.Match[str], str], Token | None]] = {
     "link": b.link,
     "fill": b.fill,
 }
-_DASHES = str.maketrans(
-    {"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'"}
-)
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2019": "'", "\u2018": "'"})
 _MASKED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+|\+\d[\d\s().-]{6,}\d")
 
 

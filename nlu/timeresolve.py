@@ -137,9 +137,7 @@ def _pod_window(pod: PartOfDay, clock: Clock, day: date | None) -> Span:
     return Span(clock.at(day, first), clock.at(day, last))
 
 
-def resolve_endpoint(
-    ep: Endpoint, clock: Clock, anchor: date | None = None, minutes: int | None = None
-) -> Span:
+def resolve_endpoint(ep: Endpoint, clock: Clock, anchor: date | None = None, minutes: int | None = None) -> Span:
     """One endpoint as a point, a window or whole days; ``anchor`` reads its date forward from there."""
     if ep.instant is not None:
         at = ep.instant.at

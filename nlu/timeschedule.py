@@ -51,17 +51,12 @@ _ALTERNATIVES = [
     ("allday", r"\ball\s+day(?:\s+long)?\b"),
     (
         "range",
-        r"(?:\b(?:from|between)\s+)?"
-        + _T.format("a")
-        + r"\s*(?:-|to|till|until|thru|through|and)\s*"
-        + _T.format("b"),
+        r"(?:\b(?:from|between)\s+)?" + _T.format("a") + r"\s*(?:-|to|till|until|thru|through|and)\s*" + _T.format("b"),
     ),
     ("after", r"\b(?P<side>after|from|before|until|till)\s+" + _T.format("c")),
     (
         "except",
-        r"\b(?:except(?:\s+(?:on|for))?|but\s+not(?:\s+on)?|excluding|other\s+than|not\s+on)\s+(?P<ex>"
-        + _DAY_LISTS
-        + r")(?!\w)",
+        r"\b(?:except(?:\s+(?:on|for))?|but\s+not(?:\s+on)?|excluding|other\s+than|not\s+on)\s+(?P<ex>" + _DAY_LISTS + r")(?!\w)",
     ),
     (
         "everyday",
@@ -202,9 +197,7 @@ class _Pairing:
 
     def _except(self, piece: _Piece) -> None:
         if self.days is not None:
-            self.days = _Piece(
-                self.days.start, piece.end, "days", self.days.days - piece.days, pod=self.days.pod
-            )
+            self.days = _Piece(self.days.start, piece.end, "days", self.days.days - piece.days, pod=self.days.pod)
         elif self.windows:
             last = self.windows[-1]
             self.windows[-1] = Window(last.days - piece.days, last.start, last.end)

@@ -163,5 +163,9 @@ def day(raw: Any, name: str) -> date:
 
 
 CONVERTERS: dict[Any, Callable[[Any, str], Any]] = {
-    str: _text, bool: _flag, int: _number, datetime: moment, date: day,
+    str: _text,
+    bool: _flag,
+    int: _number,
+    datetime: moment,
+    date: day,
 }

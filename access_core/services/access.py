@@ -23,8 +23,9 @@ from access_core.sharing import retire_doorcodes
 def _grant_state(grant: Grant | None) -> GrantState | None:
     if grant is None:
         return None
-    return GrantState(starts_at=grant.starts_at, ends_at=grant.ends_at, resident=grant.resident,
-                      may_share=grant.may_share, granted_by=grant.granted_by_id)
+    return GrantState(
+        starts_at=grant.starts_at, ends_at=grant.ends_at, resident=grant.resident, may_share=grant.may_share, granted_by=grant.granted_by_id
+    )
 
 
 def _existing(ctx: Context, person: Person, key: Key) -> Grant | None:
@@ -40,9 +41,7 @@ def put_grant(ctx: Context, person: Person, key: Key, grant: Grant | None, terms
     return put_grants(ctx, key, [(person, grant, terms)])[0]
 
 
-def put_grants(
-    ctx: Context, key: Key, entries: Sequence[tuple[Person, Grant | None, GrantTerms]]
-) -> list[GrantState | None]:
+def put_grants(ctx: Context, key: Key, entries: Sequence[tuple[Person, Grant | None, GrantTerms]]) -> list[GrantState | None]:
     """Give ``key`` on checked terms to each person, or change the grant they hold (one or thousands at once).
 
     The one place grants are written: granted by the principal, the person known at the
@@ -53,16 +52,27 @@ def put_grants(
     fresh, audits = [], []
     for person, grant, (starts, ends, resident, may_share) in entries:
         before = _grant_state(grant)
-        values = {"starts_at": starts, "ends_at": ends, "resident": resident, "may_share": may_share,
-                  "granted_by_id": ctx.principal.person_id}
+        values = {
+            "starts_at": starts,
+            "ends_at": ends,
+            "resident": resident,
+            "may_share": may_share,
+            "granted_by_id": ctx.principal.person_id,
+        }
         if grant is None:
             fresh.append({"person_id": person.id, "key_id": key.id, **values})
         else:
             for name, value in values.items():
                 setattr(grant, name, value)
             retire_doorcodes(ctx.session, person.id, key, ctx.now, (starts, ends), may_share)
-        audits.append({"at": ctx.now, "actor_id": ctx.principal.person_id, "op": "grant_key",
-                       "detail": {"person": person.handle, "key": key.name, "before": _audited(before)}})
+        audits.append(
+            {
+                "at": ctx.now,
+                "actor_id": ctx.principal.person_id,
+                "op": "grant_key",
+                "detail": {"person": person.handle, "key": key.name, "before": _audited(before)},
+            }
+        )
         befores.append(before)
     if fresh:
         ctx.session.execute(insert(Grant), fresh)
@@ -89,8 +99,7 @@ def grant_key(ctx: Context, cmd: GrantKey) -> Outcome:
     undo: list[Command] = [RestoreGrant(person=person.handle, key=key.name, state=before)]
     if invited:
         undo.append(ForgetPerson(person=person.handle))
-    return Outcome("granted", {"person": person.label, "key": key.name, "resident": resident, "starts_at": starts,
-                               "ends_at": ends}, undo)
+    return Outcome("granted", {"person": person.label, "key": key.name, "resident": resident, "starts_at": starts, "ends_at": ends}, undo)
 
 
 def revoke_key(ctx: Context, cmd: RevokeKey) -> Outcome:
@@ -105,12 +114,16 @@ def revoke_key(ctx: Context, cmd: RevokeKey) -> Outcome:
         ctx.session.delete(grant)
     else:
         grant.ends_at = at
-    retired = retire_doorcodes(ctx.session, person.id, key, ctx.now,
-                               None if at <= grant.starts_at else (grant.starts_at, at), grant.may_share, used_after=at)
+    retired = retire_doorcodes(
+        ctx.session, person.id, key, ctx.now, None if at <= grant.starts_at else (grant.starts_at, at), grant.may_share, used_after=at
+    )
     ctx.session.flush()
     ctx.audit("revoke_key", person=person.handle, key=key.name, before=_audited(before))
-    return Outcome("revoked", {"person": person.label, "key": key.name},
-                   [RestoreGrant(person=person.handle, key=key.name, state=before, doorcodes=tuple(retired) or None)])
+    return Outcome(
+        "revoked",
+        {"person": person.label, "key": key.name},
+        [RestoreGrant(person=person.handle, key=key.name, state=before, doorcodes=tuple(retired) or None)],
+    )
 
 
 def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
@@ -130,8 +143,9 @@ def restore_grant(ctx: Context, cmd: RestoreGrant) -> Outcome:
     grant.starts_at, grant.ends_at = state.starts_at, state.ends_at
     grant.resident, grant.may_share = state.resident, state.may_share
     grant.granted_by_id = state.granted_by
-    for code in ctx.session.scalars(select(Doorcode).where(
-            Doorcode.id.in_(cmd.doorcodes or ()), Doorcode.granter_id == person.id, Doorcode.key_id == key.id)):
+    for code in ctx.session.scalars(
+        select(Doorcode).where(Doorcode.id.in_(cmd.doorcodes or ()), Doorcode.granter_id == person.id, Doorcode.key_id == key.id)
+    ):
         code.active = True
     ctx.session.flush()
     ctx.audit("restore_grant", person=person.handle, key=key.name)

@@ -102,9 +102,14 @@ def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:
     problem = reservation_problem(ctx, amenity, starts, ends)
     if problem:
         raise Invalid("starts_at", problem)
-    overlapping = ctx.session.scalar(select(func.count(Reservation.id)).where(
-        Reservation.amenity_id == amenity.id, Reservation.cancelled.is_(False),
-        Reservation.starts_at < ends, Reservation.ends_at > starts))
+    overlapping = ctx.session.scalar(
+        select(func.count(Reservation.id)).where(
+            Reservation.amenity_id == amenity.id,
+            Reservation.cancelled.is_(False),
+            Reservation.starts_at < ends,
+            Reservation.ends_at > starts,
+        )
+    )
     if (overlapping or 0) >= amenity.capacity:
         raise Invalid("starts_at", f"{amenity.name} is fully booked then ({amenity.capacity} at a time).")
     place_caps.check_amenity_places(ctx, amenity, starts, ends)
@@ -112,8 +117,12 @@ def reserve_amenity(ctx: Context, cmd: ReserveAmenity) -> Outcome:
     ctx.session.add(reservation)
     ctx.session.flush()
     ctx.audit("reserve_amenity", amenity=amenity.name, starts_at=starts.isoformat())
-    return Outcome("reserved", {"amenity": amenity.name, "starts_at": starts, "ends_at": ends},
-                   [CancelReservation(reservation_id=reservation.id)], {"reservation": reservation.id})
+    return Outcome(
+        "reserved",
+        {"amenity": amenity.name, "starts_at": starts, "ends_at": ends},
+        [CancelReservation(reservation_id=reservation.id)],
+        {"reservation": reservation.id},
+    )
 
 
 def cancel_reservation(ctx: Context, cmd: CancelReservation) -> Outcome:
@@ -137,9 +146,11 @@ def cancel_reservation(ctx: Context, cmd: CancelReservation) -> Outcome:
 
 
 def _item(ctx: Context, kind: str, name: Any) -> CatalogItem:
-    item = ctx.session.scalar(select(CatalogItem).where(
-        CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind,
-        func.lower(CatalogItem.name) == str(name or "").lower()).with_for_update())
+    item = ctx.session.scalar(
+        select(CatalogItem)
+        .where(CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind, func.lower(CatalogItem.name) == str(name or "").lower())
+        .with_for_update()
+    )
     if item is None:
         raise NotFound(kind, str(name))
     return item
@@ -156,10 +167,23 @@ def _place(ctx: Context, item: CatalogItem, *, quantity: int, starts: datetime |
     """An order with the item's price as it is now and the property's next receipt number."""
     sequence = _next_sequence(ctx)
     unit_cents = round(item.price * 100)
-    order = Order(item_id=item.id, person_id=ctx.principal.person_id, property_id=ctx.prop.id, starts_at=starts,
-                  quantity=quantity, state="requested", sequence=sequence, receipt_no=f"R-{ctx.prop.id}-{sequence}",
-                  item_name=item.name, vendor=item.vendor, unit=item.unit, unit_cents=unit_cents,
-                  total_cents=unit_cents * quantity, currency="USD", requested_at=ctx.now)
+    order = Order(
+        item_id=item.id,
+        person_id=ctx.principal.person_id,
+        property_id=ctx.prop.id,
+        starts_at=starts,
+        quantity=quantity,
+        state="requested",
+        sequence=sequence,
+        receipt_no=f"R-{ctx.prop.id}-{sequence}",
+        item_name=item.name,
+        vendor=item.vendor,
+        unit=item.unit,
+        unit_cents=unit_cents,
+        total_cents=unit_cents * quantity,
+        currency="USD",
+        requested_at=ctx.now,
+    )
     if state != "requested":
         order.move_to(state, ctx.now)
     ctx.session.add(order)
@@ -176,9 +200,19 @@ def book_service(ctx: Context, cmd: BookService) -> Outcome:
         raise Invalid("starts_at", "That time has already passed.")
     order = _place(ctx, item, quantity=1, starts=starts, state="requested")
     ctx.audit("book_service", service=item.name, order=order.id, receipt=order.receipt_no)
-    return Outcome("service_requested", {"item": item.name, "vendor": item.vendor, "starts_at": starts,
-                                         "unit_cents": order.unit_cents, "unit": item.unit, "receipt": order.receipt_no},
-                   [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
+    return Outcome(
+        "service_requested",
+        {
+            "item": item.name,
+            "vendor": item.vendor,
+            "starts_at": starts,
+            "unit_cents": order.unit_cents,
+            "unit": item.unit,
+            "receipt": order.receipt_no,
+        },
+        [CancelOrder(order=order.receipt_no)],
+        {"order": order.id, "receipt": order.receipt_no},
+    )
 
 
 def buy_experience(ctx: Context, cmd: BuyExperience) -> Outcome:
@@ -188,16 +222,21 @@ def buy_experience(ctx: Context, cmd: BuyExperience) -> Outcome:
     quantity = cmd.quantity
     if quantity < 1:
         raise Invalid("quantity", "How many places?")
-    sold = ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(
-        Order.item_id == item.id, Order.state != "cancelled")) or 0
+    sold = (
+        ctx.session.scalar(select(func.coalesce(func.sum(Order.quantity), 0)).where(Order.item_id == item.id, Order.state != "cancelled"))
+        or 0
+    )
     if item.capacity is not None and sold + quantity > item.capacity:
         raise Invalid("quantity", f"{item.name} has {max(item.capacity - sold, 0)} places left.")
     place_caps.check_experience_places(ctx, item, quantity)
     order = _place(ctx, item, quantity=quantity, starts=item.starts_at, state="confirmed")
     ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
-    return Outcome("experience_booked", {"quantity": quantity, "item": item.name, "total_cents": order.total_cents,
-                                         "receipt": order.receipt_no},
-                   [CancelOrder(order=order.receipt_no)], {"order": order.id, "receipt": order.receipt_no})
+    return Outcome(
+        "experience_booked",
+        {"quantity": quantity, "item": item.name, "total_cents": order.total_cents, "receipt": order.receipt_no},
+        [CancelOrder(order=order.receipt_no)],
+        {"order": order.id, "receipt": order.receipt_no},
+    )
 
 
 def _move(ctx: Context, order: Order, state: str) -> None:
@@ -228,8 +267,11 @@ def fulfill_order(ctx: Context, cmd: FulfillOrder) -> Outcome:
 
 
 def _open_request(ctx: Context, upgrade: str) -> UpgradeRequest | None:
-    return ctx.session.scalar(select(UpgradeRequest).where(
-        UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state != "closed"))
+    return ctx.session.scalar(
+        select(UpgradeRequest).where(
+            UpgradeRequest.property_id == ctx.prop.id, UpgradeRequest.upgrade == upgrade, UpgradeRequest.state != "closed"
+        )
+    )
 
 
 def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
@@ -239,8 +281,9 @@ def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
         raise Invalid("upgrade", f"{upgrade or 'That'} is not an upgrade available for {ctx.prop.name}.")
     open_request = _open_request(ctx, upgrade)
     if open_request is None:
-        request = UpgradeRequest(property_id=ctx.prop.id, upgrade=upgrade, requested_by_id=ctx.principal.person_id,
-                                 created_at=ctx.now, state="open")
+        request = UpgradeRequest(
+            property_id=ctx.prop.id, upgrade=upgrade, requested_by_id=ctx.principal.person_id, created_at=ctx.now, state="open"
+        )
         try:
             with ctx.session.begin_nested():
                 ctx.session.add(request)
@@ -250,8 +293,7 @@ def submit_request(ctx: Context, cmd: SubmitRequest) -> Outcome:
             if open_request is None:
                 raise
     if open_request is not None:
-        return Outcome("request_already_open", {"upgrade": upgrade, "request": open_request.id},
-                       [], {"request": open_request.id})
+        return Outcome("request_already_open", {"upgrade": upgrade, "request": open_request.id}, [], {"request": open_request.id})
     ctx.audit("submit_request", upgrade=upgrade, request=request.id)
     publish(ctx.session, UpgradeRequested(request.id))
     return Outcome("request_sent", {"upgrade": upgrade, "request": request.id}, [], {"request": request.id})

@@ -37,11 +37,15 @@ def add_exception_day(ctx: Context, cmd: AddExceptionDay) -> Outcome:
     ctx.session.flush()
     shown = day_json(ctx.session, entry)
     ctx.audit("add_exception_day", **shown, cancelled=[r.id for r in cancelled])
-    facts = {"name": name, "day": day, "mode": mode, "doors": shown["doors"] or [],
-             "cancelled": [f"{r.person.label}'s {r.amenity.name} reservation" for r in cancelled]}
+    facts = {
+        "name": name,
+        "day": day,
+        "mode": mode,
+        "doors": shown["doors"] or [],
+        "cancelled": [f"{r.person.label}'s {r.amenity.name} reservation" for r in cancelled],
+    }
     undo = [RemoveExceptionDay(property=ctx.prop.name, date=day)]
-    return Outcome("exception_day_added", facts, list(undo),
-                   {"exception_day": shown, "cancelled_reservations": [r.id for r in cancelled]})
+    return Outcome("exception_day_added", facts, list(undo), {"exception_day": shown, "cancelled_reservations": [r.id for r in cancelled]})
 
 
 def remove_exception_day(ctx: Context, cmd: RemoveExceptionDay) -> Outcome:
@@ -53,8 +57,11 @@ def remove_exception_day(ctx: Context, cmd: RemoveExceptionDay) -> Outcome:
     undo = []
     for entry in entries:
         shown = day_json(ctx.session, entry)
-        undo.append(AddExceptionDay(property=ctx.prop.name, date=day, name=entry.name, mode=entry.mode,
-                                    doors=tuple(shown["doors"]) if shown["doors"] else None))
+        undo.append(
+            AddExceptionDay(
+                property=ctx.prop.name, date=day, name=entry.name, mode=entry.mode, doors=tuple(shown["doors"]) if shown["doors"] else None
+            )
+        )
         ctx.session.delete(entry)
     ctx.session.flush()
     ctx.audit("remove_exception_day", date=day.isoformat())

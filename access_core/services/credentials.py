@@ -40,8 +40,7 @@ def issue_keycard(ctx: Context, cmd: IssueKeycard) -> Outcome:
     card.person_id, card.active, card.property_id = person.id, True, ctx.prop.id  # a card reused elsewhere moves
     ctx.session.flush()
     ctx.audit("issue_keycard", serial=serial, person=person.handle)
-    return Outcome("keycard_issued", {"serial": serial, "person": person.label},
-                   [DeactivateKeycard(serial=serial, person=person.handle)])
+    return Outcome("keycard_issued", {"serial": serial, "person": person.label}, [DeactivateKeycard(serial=serial, person=person.handle)])
 
 
 def deactivate_keycard(ctx: Context, cmd: DeactivateKeycard) -> Outcome:
@@ -60,8 +59,7 @@ def deactivate_keycard(ctx: Context, cmd: DeactivateKeycard) -> Outcome:
     card.active = False
     ctx.session.flush()
     ctx.audit("deactivate_keycard", serial=card.serial)
-    return Outcome("keycard_deactivated", {"serial": card.serial},
-                   [IssueKeycard(serial=card.serial, person=card.person.handle)])
+    return Outcome("keycard_deactivated", {"serial": card.serial}, [IssueKeycard(serial=card.serial, person=card.person.handle)])
 
 
 def create_doorcode(ctx: Context, cmd: CreateDoorcode) -> Outcome:
@@ -75,15 +73,17 @@ def create_doorcode(ctx: Context, cmd: CreateDoorcode) -> Outcome:
         raise Invalid("date", problem)
     code = issue_doorcode(ctx.session, key=key, granter=granter, day=day).code  # the server's code, never the caller's
     ctx.audit("create_doorcode", key=key.name, day=day.isoformat())
-    return Outcome("doorcode_created", {"code": code, "key": key.name, "day": starts},
-                   [RevokeDoorcode(key=key.name, code=code, date=day)],
-                   {"code": code})
+    return Outcome(
+        "doorcode_created",
+        {"code": code, "key": key.name, "day": starts},
+        [RevokeDoorcode(key=key.name, code=code, date=day)],
+        {"code": code},
+    )
 
 
 def revoke_doorcode(ctx: Context, cmd: RevokeDoorcode) -> Outcome:
     key = ctx.key(cmd.key)
-    doorcode = ctx.session.scalar(select(Doorcode).where(
-        Doorcode.key_id == key.id, Doorcode.code == cmd.code, Doorcode.day == cmd.date))
+    doorcode = ctx.session.scalar(select(Doorcode).where(Doorcode.key_id == key.id, Doorcode.code == cmd.code, Doorcode.day == cmd.date))
     if doorcode is None or doorcode.granter_id != ctx.principal.person_id:
         raise Invalid("code", "You have no such doorcode.")
     doorcode.active = False
@@ -102,14 +102,17 @@ def share_key(ctx: Context, cmd: ShareKey) -> Outcome:
     if problem:
         raise Invalid("ends_at", problem)
     guest = _guest(ctx, cmd.guest)
-    share = GuestShare(granter_id=ctx.principal.person_id, guest_id=guest.id, key_id=key.id,
-                       starts_at=starts, ends_at=ends)
+    share = GuestShare(granter_id=ctx.principal.person_id, guest_id=guest.id, key_id=key.id, starts_at=starts, ends_at=ends)
     ctx.session.add(share)
     remember_member(ctx.session, ctx.prop, guest)
     ctx.session.flush()
     ctx.audit("share_key", key=key.name, guest=guest.handle)
-    return Outcome("shared", {"key": key.name, "guest": guest.label, "starts_at": starts, "ends_at": ends},
-                   [RevokeShare(share_id=share.id)], {"guest": guest.handle})
+    return Outcome(
+        "shared",
+        {"key": key.name, "guest": guest.label, "starts_at": starts, "ends_at": ends},
+        [RevokeShare(share_id=share.id)],
+        {"guest": guest.handle},
+    )
 
 
 def revoke_share(ctx: Context, cmd: RevokeShare) -> Outcome:
@@ -140,14 +143,20 @@ def _guest(ctx: Context, ref: PersonRef | None) -> Person:
 
 def card_holder(session: Session, prop: Property, serial: str) -> str | None:
     """The handle of the person a keycard was issued to, when they are known at the property."""
-    card = session.scalar(select(Keycard).join(Membership, Membership.person_id == Keycard.person_id)
-                          .where(Keycard.serial == serial, Membership.property_id == prop.id))
+    card = session.scalar(
+        select(Keycard)
+        .join(Membership, Membership.person_id == Keycard.person_id)
+        .where(Keycard.serial == serial, Membership.property_id == prop.id)
+    )
     return card.person.handle if card is not None else None
 
 
 def only_live_card(session: Session, prop: Property, handle: str) -> str | None:
     """The serial of the person's one live keycard at the property (None when they hold none or several)."""
-    serials = session.scalars(select(Keycard.serial).join(Person, Person.id == Keycard.person_id).where(
-        Keycard.property_id == prop.id, Keycard.active.is_(True),
-        (Person.email == handle) | (Person.phone == handle)).limit(2)).all()
+    serials = session.scalars(
+        select(Keycard.serial)
+        .join(Person, Person.id == Keycard.person_id)
+        .where(Keycard.property_id == prop.id, Keycard.active.is_(True), (Person.email == handle) | (Person.phone == handle))
+        .limit(2)
+    ).all()
     return serials[0] if len(serials) == 1 else None

@@ -22,16 +22,29 @@ def unlock_door(ctx: Context, cmd: UnlockDoor) -> Outcome:
     reason = (cmd.reason or "").strip() or "remote unlock"
     agent = door.property_id in ctx.principal.agent_at
     event = record_event(
-        ctx.session, external_id=f"unlock-{uuid.uuid4().hex[:12]}", door=door,
-        actor=Actor(ctx.me(), agent=agent), at=ctx.now, credential="remote", granted=True,
+        ctx.session,
+        external_id=f"unlock-{uuid.uuid4().hex[:12]}",
+        door=door,
+        actor=Actor(ctx.me(), agent=agent),
+        at=ctx.now,
+        credential="remote",
+        granted=True,
         photo=call.snapshot if call is not None else None,
     )
     ctx.session.flush()
     linked = {"call_id": call.id} if call is not None else {}
     ctx.audit("unlock_door", door=door.name, reason=reason, event=event.external_id, call=cmd.call, **linked)
     if call is not None and logged_here:  # the console logs its own unlocks; one asked for in chat is logged here
-        ctx.session.add(IntercomCallEvent(call_id=call.id, at=ctx.now, kind="unlock", actor_id=ctx.principal.person_id,
-                                          door_id=door.id, detail={"door": door.name, "event": event.external_id, "via": "chat"}))
+        ctx.session.add(
+            IntercomCallEvent(
+                call_id=call.id,
+                at=ctx.now,
+                kind="unlock",
+                actor_id=ctx.principal.person_id,
+                door_id=door.id,
+                detail={"door": door.name, "event": event.external_id, "via": "chat"},
+            )
+        )
     return Outcome("unlocked", {"door": door.name, "reason": reason}, [], {"event": event.external_id})
 
 

@@ -35,8 +35,7 @@ def create_key(ctx: Context, cmd: CreateKey) -> Outcome:
     ctx.session.add(key)
     ctx.session.flush()
     ctx.audit("create_key", key=name)
-    return Outcome("key_created", {"key": name, "shareable": key.shareable, "doors": [d.name for d in doors]},
-                   [DeleteKey(key=name)])
+    return Outcome("key_created", {"key": name, "shareable": key.shareable, "doors": [d.name for d in doors]}, [DeleteKey(key=name)])
 
 
 def delete_key(ctx: Context, cmd: DeleteKey) -> Outcome:
@@ -54,8 +53,7 @@ def add_door_to_key(ctx: Context, cmd: AddDoorToKey) -> Outcome:
     key.doors.append(KeyDoor(door_id=door.id, door=door, position=len(key.doors)))
     ctx.session.flush()
     ctx.audit("add_door_to_key", key=key.name, door=door.name)
-    return Outcome("door_added", {"key": key.name, "door": door.name},
-                   [RemoveDoorFromKey(key=key.name, door=door.name)])
+    return Outcome("door_added", {"key": key.name, "door": door.name}, [RemoveDoorFromKey(key=key.name, door=door.name)])
 
 
 def remove_door_from_key(ctx: Context, cmd: RemoveDoorFromKey) -> Outcome:
@@ -84,8 +82,11 @@ def set_schedule(ctx: Context, cmd: SetSchedule) -> Outcome:
     entry.schedule = schedule
     ctx.session.flush()
     ctx.audit("set_schedule", key=key.name, door=door.name, schedule=schedule, before=before)
-    return Outcome("schedule_set", {"key": key.name, "door": door.name, "schedule": schedule},
-                   [SetSchedule(key=key.name, door=door.name, schedule=before)])
+    return Outcome(
+        "schedule_set",
+        {"key": key.name, "door": door.name, "schedule": schedule},
+        [SetSchedule(key=key.name, door=door.name, schedule=before)],
+    )
 
 
 def create_door(ctx: Context, cmd: CreateDoor) -> Outcome:
@@ -97,13 +98,11 @@ def create_door(ctx: Context, cmd: CreateDoor) -> Outcome:
         raise Invalid("type", "Is it a building entrance, a residence, a communal door or a service door?")
     if ctx.session.scalar(select(Door).where(Door.property_id == ctx.prop.id, func.lower(Door.name) == name.lower())):
         raise Invalid("name", f"There is already a door called {name}.")
-    door = Door(property_id=ctx.prop.id, name=name, type=door_type, device=cmd.device,
-                serial=cmd.serial, activated=False)
+    door = Door(property_id=ctx.prop.id, name=name, type=door_type, device=cmd.device, serial=cmd.serial, activated=False)
     ctx.session.add(door)
     ctx.session.flush()
     ctx.audit("create_door", door=name)
-    return Outcome("door_created", {"door": name},
-                   [DeleteDoor(door=name)])
+    return Outcome("door_created", {"door": name}, [DeleteDoor(door=name)])
 
 
 def delete_door(ctx: Context, cmd: DeleteDoor) -> Outcome:

@@ -48,11 +48,18 @@ def start_lockdown(ctx: Context, cmd: StartLockdown) -> Outcome:
     ctx.audit("start_lockdown", doors=door_ids and doors, reason=reason, lockdown=lockdown.id)
     what = f"all of {ctx.prop.name}" if door_ids is None else ", ".join(doors)
     because = f" ({reason})" if reason else ""
-    publish(ctx.session, PropertyAlert(
-        "lockdown_started", ctx.prop.id, ctx.prop.name,
-        f"{ctx.me().label} locked down {what}{because}. Doors open only for exempt managers and first responders."))
+    publish(
+        ctx.session,
+        PropertyAlert(
+            "lockdown_started",
+            ctx.prop.id,
+            ctx.prop.name,
+            f"{ctx.me().label} locked down {what}{because}. Doors open only for exempt managers and first responders.",
+        ),
+    )
     return Outcome(
-        "lockdown_started", {"what": what, "reason": reason},
+        "lockdown_started",
+        {"what": what, "reason": reason},
         [EndLockdown(property=ctx.prop.name)],
         {"lockdown": {"id": lockdown.id, "doors": None if door_ids is None else doors, "reason": reason}},
     )
@@ -82,6 +89,8 @@ def end_lockdown(ctx: Context, cmd: EndLockdown) -> Outcome:
     )
     ctx.session.flush()
     ctx.audit("end_lockdown", lockdowns=[ld.id for ld in active])
-    publish(ctx.session, PropertyAlert("lockdown_lifted", ctx.prop.id, ctx.prop.name,
-                                       f"{ctx.me().label} lifted the lockdown of {ctx.prop.name}."))
+    publish(
+        ctx.session,
+        PropertyAlert("lockdown_lifted", ctx.prop.id, ctx.prop.name, f"{ctx.me().label} lifted the lockdown of {ctx.prop.name}."),
+    )
     return Outcome("lockdown_lifted", {"property": ctx.prop.name}, [], {"lifted": [ld.id for ld in active]})

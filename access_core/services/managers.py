@@ -20,14 +20,20 @@ def create_manager(ctx: Context, cmd: CreateManager) -> Outcome:
     key_ids = [str(ctx.key(name).id) for name in cmd.keys]
     if Permission.specific in permissions and not key_ids:
         raise Invalid("keys", "Which keys should they manage?")
-    row = ManagerRole(person_id=person.id, role=role, portfolio_id=ctx.prop.portfolio_id,
-                      property_id=None if role == Role.portfolio_manager else ctx.prop.id,
-                      permissions=permissions, key_ids=key_ids)
+    row = ManagerRole(
+        person_id=person.id,
+        role=role,
+        portfolio_id=ctx.prop.portfolio_id,
+        property_id=None if role == Role.portfolio_manager else ctx.prop.id,
+        permissions=permissions,
+        key_ids=key_ids,
+    )
     ctx.session.add(row)
     ctx.session.flush()
     ctx.audit("create_manager", person=person.handle, role=role, permissions=permissions)
-    return Outcome("manager_created", {"person": person.label, "role": str(role), "permissions": permissions},
-                   [RemoveManager(role_id=row.id)])
+    return Outcome(
+        "manager_created", {"person": person.label, "role": str(role), "permissions": permissions}, [RemoveManager(role_id=row.id)]
+    )
 
 
 def remove_manager(ctx: Context, cmd: RemoveManager) -> Outcome:

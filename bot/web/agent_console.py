@@ -68,8 +68,9 @@ class Console:
         except CoreError as exc:
             raise HTTPException(_status(exc), {"message": exc.message, "rule": getattr(exc, "rule", None)}) from exc
 
-    def act(self, request: Request, call_id: int, action: Callable[[str], ActionResult],
-            after: Callable[[ActionResult], None] | None = None) -> Response:
+    def act(
+        self, request: Request, call_id: int, action: Callable[[str], ActionResult], after: Callable[[ActionResult], None] | None = None
+    ) -> Response:
         """Every action answers {ok, message, rule, detail, call}; a refusal names its rule, whichever layer refused."""
         handle = self.caller(request)
         try:
@@ -77,13 +78,13 @@ class Console:
             view = self.desk.view(handle, call_id)
         except CoreError as exc:
             rule = getattr(exc, "rule", None) or getattr(exc, "field", None) or getattr(exc, "kind", None)
-            return JSONResponse({"ok": False, "message": exc.message, "rule": rule, "detail": {}, "call": None},
-                                status_code=_status(exc))
+            return JSONResponse({"ok": False, "message": exc.message, "rule": rule, "detail": {}, "call": None}, status_code=_status(exc))
         if result.ok and after is not None:
             after(result)
         status = 200 if result.ok else 502 if result.rule == "twilio_failed" else 403
-        return JSONResponse({"ok": result.ok, "message": result.message, "rule": result.rule, "detail": result.detail,
-                             "call": view}, status_code=status)
+        return JSONResponse(
+            {"ok": result.ok, "message": result.message, "rule": result.rule, "detail": result.detail, "call": view}, status_code=status
+        )
 
 
 def router(database: Database) -> APIRouter:
@@ -131,8 +132,7 @@ def router(database: Database) -> APIRouter:
                     quiet = 0.0
                     yield ": still here\n\n"
 
-        return StreamingResponse(feed(), media_type="text/event-stream",
-                                 headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+        return StreamingResponse(feed(), media_type="text/event-stream", headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
     @api.get("/api/agent/calls")
     def calls(request: Request) -> dict[str, Any]:
@@ -147,8 +147,11 @@ def router(database: Database) -> APIRouter:
         picture = console.run(request, lambda who: desk.snapshot(who, call_id))
         if picture is None:
             raise HTTPException(404, "no snapshot for this call")
-        return Response(picture.data, media_type=picture.content_type,
-                        headers={"cache-control": "private, max-age=3600", "x-snapshot-name": picture.name})
+        return Response(
+            picture.data,
+            media_type=picture.content_type,
+            headers={"cache-control": "private, max-age=3600", "x-snapshot-name": picture.name},
+        )
 
     @api.post("/api/agent/calls/{call_id}/answer")
     def answer(request: Request, call_id: CallId) -> Response:

@@ -19,8 +19,7 @@ from bot.web import concierge, health, pages, rasa, redact
 from bot.web.turns import Turns
 
 
-def create_app(database: Database, *, store: Store | None = None, engine: Any = None,
-               slack: bool | None = None) -> FastAPI:
+def create_app(database: Database, *, store: Store | None = None, engine: Any = None, slack: bool | None = None) -> FastAPI:
     """Build the app over a database wired by ``bot.bootstrap`` (which every change reaching the doors needs);
     Slack is mounted when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or ``slack=True``)."""
     redact.install()  # no secret or door code in any log line
@@ -30,8 +29,13 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     app.state.turns = turns
     app.state.database = database  # server-side page sessions (bot.web.auth)
     secret = os.environ.get("CONCIERGE_SECRET") or secrets.token_hex(32)
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="concierge_session",
-                       same_site="lax", https_only=os.environ.get("PUBLIC_URL", "").startswith("https"))
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie="concierge_session",
+        same_site="lax",
+        https_only=os.environ.get("PUBLIC_URL", "").startswith("https"),
+    )
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
@@ -43,8 +47,9 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     def database_refused(_request: Request, exc: OperationalError) -> Response:
         """A request the database refused (SQLite busy under concurrent writers) was rolled back whole: say so."""
         if is_busy(exc):
-            return JSONResponse({"detail": "The database is busy; nothing was changed. Try again."}, status_code=503,
-                                headers={"Retry-After": "1"})
+            return JSONResponse(
+                {"detail": "The database is busy; nothing was changed. Try again."}, status_code=503, headers={"Retry-After": "1"}
+            )
         raise exc
 
     states = app.state.channels = health.ChannelStates()
@@ -77,4 +82,5 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
         @app.post("/slack/events", include_in_schema=False)
         def slack_not_configured() -> Response:
             return Response("Slack is not configured (SLACK_SIGNING_SECRET)", status_code=401)
+
     return app

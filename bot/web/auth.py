@@ -107,8 +107,15 @@ def start_session(request: Request, database: Database, person_id: int, token: s
     def store() -> None:
         with database.session() as session:
             session.execute(delete(WebSession).where(WebSession.expires_at < now))
-            session.add(WebSession(digest=_digest(sid), person_id=person_id, token_digest=_digest(token.strip()) if token else None,
-                                   created_at=now, expires_at=now + timedelta(days=SESSION_DAYS)))
+            session.add(
+                WebSession(
+                    digest=_digest(sid),
+                    person_id=person_id,
+                    token_digest=_digest(token.strip()) if token else None,
+                    created_at=now,
+                    expires_at=now + timedelta(days=SESSION_DAYS),
+                )
+            )
 
     retry_busy(store)
     request.session.clear()
@@ -119,6 +126,7 @@ def end_session(request: Request, database: Database) -> None:
     """Sign out: the session row goes, so a copy of the cookie made earlier no longer signs anyone in."""
     sid = request.session.get("sid") if "session" in request.scope else None
     if isinstance(sid, str):
+
         def drop() -> None:
             with database.session() as session:
                 session.execute(delete(WebSession).where(WebSession.digest == _digest(sid)))
@@ -133,8 +141,11 @@ def _session_handle(request: Request) -> str | None:
     if not isinstance(sid, str) or database is None:
         return None
     with database.session() as session:
-        person = session.scalar(select(Person).join(WebSession, WebSession.person_id == Person.id)
-                                .where(WebSession.digest == _digest(sid), WebSession.expires_at > datetime.now(UTC)))
+        person = session.scalar(
+            select(Person)
+            .join(WebSession, WebSession.person_id == Person.id)
+            .where(WebSession.digest == _digest(sid), WebSession.expires_at > datetime.now(UTC))
+        )
         return person.handle if person else None
 
 

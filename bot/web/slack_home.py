@@ -34,6 +34,10 @@ def home_view(turns: Turns, handle: str | None) -> dict[str, Any]:
                 pass
             blocks.append(_section("\n".join(lines)))
     pending = turns.pending("slack", handle)
-    blocks.append(_section("*Awaiting your confirmation:* " + (", ".join(op["op"].replace("_", " ") for op in pending["operations"])
-                                                                if pending else "nothing")))
+    blocks.append(
+        _section(
+            "*Awaiting your confirmation:* "
+            + (", ".join(op["op"].replace("_", " ") for op in pending["operations"]) if pending else "nothing")
+        )
+    )
     return {"type": "home", "blocks": blocks}

@@ -101,8 +101,7 @@ def _alive(pid: int) -> bool:
 class Acceptor:
     """Accepts connections on ``sock`` one at a time, deferring to a less loaded sibling (see the module)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, sock: socket.socket, factory: Callable[[], asyncio.Protocol],
-                 board: Board) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, sock: socket.socket, factory: Callable[[], asyncio.Protocol], board: Board) -> None:
         self.loop, self.sock, self.factory, self.board = loop, sock, factory, board
         self.count = 0
         self._waiting: asyncio.TimerHandle | None = None
@@ -200,7 +199,8 @@ class BalancedServer(uvicorn.Server):
 
         def factory() -> asyncio.Protocol:
             return config.http_protocol_class(  # type: ignore[call-arg]
-                config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop)
+                config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop
+            )
 
         self.board = Board(self.board_folder)
         deadline = loop.time() + READY_WAIT_S  # listen once every worker can take its share of the first connections
@@ -286,8 +286,16 @@ def run(load: Callable[[], Any], host: str, port: int, workers: int, log_level: 
     shutil.rmtree(board, ignore_errors=True)  # left by an earlier server that had this pid and was killed
     board.mkdir(mode=0o700)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    settings = {"bind": [bind], "workers": workers, "worker_class": f"{__name__}.BalancedWorker", "keepalive": 5,
-                "timeout": 120, "graceful_timeout": 30, "loglevel": log_level, "proc_name": "concierge"}
+    settings = {
+        "bind": [bind],
+        "workers": workers,
+        "worker_class": f"{__name__}.BalancedWorker",
+        "keepalive": 5,
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "loglevel": log_level,
+        "proc_name": "concierge",
+    }
     try:
         _Application(load, settings).run()
     finally:

@@ -15,8 +15,15 @@ from e2e_support import fixture_file, free_port, stop
 from bot.web.readiness import wait_until_serving
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 TWILIO_TOKEN = "e2e-twilio-token"
@@ -38,15 +45,26 @@ def serve(tmp_path: Path, **extra_env: str) -> Iterator[str]:
     db = f"sqlite:///{tmp_path / 'e2e.db'}"
     concierge = [sys.executable, "-m", "bot.cli"]
     port = free_port()
-    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "e2e-secret", "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-           "TWILIO_ACCOUNT_SID": "AC-e2e", "PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "CONCIERGE_DEMO": "1",
+        "CONCIERGE_SECRET": "e2e-secret",
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_ACCOUNT_SID": "AC-e2e",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
     for name in ("REDIS_URL", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "DATABASE_URL", "TWILIO_API_URL"):
         env.pop(name, None)
     env.update(extra_env)
     subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
     log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen([*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*concierge, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base, server)

@@ -33,8 +33,9 @@ def _env() -> dict[str, str]:
 
 
 def _serve(db: str, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*CONCIERGE, "serve", "--port", str(port), "--db", db, "--workers", "2"], cwd=ROOT, env=_env(),
-                            stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [*CONCIERGE, "serve", "--port", str(port), "--db", db, "--workers", "2"], cwd=ROOT, env=_env(), stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 @pytest.fixture
@@ -111,8 +112,7 @@ def _health(conn: socket.socket) -> bytes:
     return data
 
 
-def test_keep_alive_connections_opened_at_once_are_shared_between_the_workers(
-        two_workers: tuple[subprocess.Popen[bytes], int]) -> None:
+def test_keep_alive_connections_opened_at_once_are_shared_between_the_workers(two_workers: tuple[subprocess.Popen[bytes], int]) -> None:
     server, port = two_workers
     workers = _workers(server)
     assert len(workers) == 2
@@ -129,8 +129,7 @@ def test_keep_alive_connections_opened_at_once_are_shared_between_the_workers(
             conn.close()
 
 
-def test_a_worker_that_dies_is_replaced_and_a_stopped_one_holds_nobody_up(
-        two_workers: tuple[subprocess.Popen[bytes], int]) -> None:
+def test_a_worker_that_dies_is_replaced_and_a_stopped_one_holds_nobody_up(two_workers: tuple[subprocess.Popen[bytes], int]) -> None:
     server, port = two_workers
     first, second = _workers(server)
     os.kill(first, signal.SIGKILL)

@@ -10,9 +10,7 @@ import pytest
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize(
-    ("path", "ready"), [("/concierge", "h1"), ("/people", "h1"), ("/concierge/agent", "h1"), ("/docs", ".opblock")]
-)
+@pytest.mark.parametrize(("path", "ready"), [("/concierge", "h1"), ("/people", "h1"), ("/concierge/agent", "h1"), ("/docs", ".opblock")])
 def test_pages_run_under_their_csp_and_stay_on_this_machine(served: str, page: Any, path: str, ready: str) -> None:
     from playwright.sync_api import expect
 

@@ -22,8 +22,7 @@ PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 MANAGER, RESIDENT = "ben.carter@harbor.example", "jane.park@example.com"
 ROLE_PAGES = {
-    MANAGER: ["/people", "/people/import", "/keys", "/keys/1", "/doors", "/activity", "/managers", "/keycards", "/schedules",
-              "/concierge"],
+    MANAGER: ["/people", "/people/import", "/keys", "/keys/1", "/doors", "/activity", "/managers", "/keycards", "/schedules", "/concierge"],
     RESIDENT: ["/keys", "/activity", "/concierge"],
     "eli.novak@installers.example": ["/devices", "/doors", "/managers", "/concierge"],
     "ana.lopez@harbor.example": ["/devices", "/managers"],
@@ -98,8 +97,9 @@ def close_chat(page: Any) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("size", SIZES)
-def test_a_manager_invites_gives_revokes_edits_a_schedule_imports_and_searches(served: str, browser: Browser, size: str,
-                                                                               tmp_path: Path) -> None:
+def test_a_manager_invites_gives_revokes_edits_a_schedule_imports_and_searches(
+    served: str, browser: Browser, size: str, tmp_path: Path
+) -> None:
     from playwright.sync_api import expect
 
     page = browser.page(SIZES[size])
@@ -141,8 +141,10 @@ def test_a_manager_invites_gives_revokes_edits_a_schedule_imports_and_searches(s
     expect(page.get_by_label("Schedule of Gym in Amenities Key")).to_have_value("Mon-Fri 07:00-21:00")
 
     csv = tmp_path / "movers.csv"
-    csv.write_text("name,email,phone,starts,ends,resident,may_share\n"
-                   "Ivy Chen,ivy.chen@example.com,,2027-01-01,,no,no\nLeo Grant,leo.grant@example.com,,2027-01-01,,no,no\n")
+    csv.write_text(
+        "name,email,phone,starts,ends,resident,may_share\n"
+        "Ivy Chen,ivy.chen@example.com,,2027-01-01,,no,no\nLeo Grant,leo.grant@example.com,,2027-01-01,,no,no\n"
+    )
     page.goto(served + "/people/import")
     page.fill("#import-key", "Common Door Key")
     page.set_input_files("#import-file", str(csv))

@@ -15,8 +15,12 @@ from sqlalchemy import select
 from access_core.db import Database
 from access_core.models import Door, Grant, Key, KeyDoor, Person
 
-MANAGER, LIMITED, DEVICES, AGENT = ("ben.carter@harbor.example", "carla.diaz@harbor.example", "eli.novak@installers.example",
-                                    "kim.tran@callcenter.example")
+MANAGER, LIMITED, DEVICES, AGENT = (
+    "ben.carter@harbor.example",
+    "carla.diaz@harbor.example",
+    "eli.novak@installers.example",
+    "kim.tran@callcenter.example",
+)
 RESIDENT, OTHER_RESIDENT = "jane.park@example.com", "omar.haddad@example.com"
 
 
@@ -37,8 +41,9 @@ def rows(html: str) -> list[str]:
     return re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)
 
 
-@pytest.mark.parametrize(("who", "first"), [(MANAGER, "/people"), (DEVICES, "/devices"), (AGENT, "/concierge/agent"),
-                                            (RESIDENT, "/concierge")])
+@pytest.mark.parametrize(
+    ("who", "first"), [(MANAGER, "/people"), (DEVICES, "/devices"), (AGENT, "/concierge/agent"), (RESIDENT, "/concierge")]
+)
 def test_home_leads_each_person_to_their_first_page(client: TestClient, who: str, first: str) -> None:
     assert client.get("/", follow_redirects=False).headers["location"] == "/signin?next=/"
     sign_in(client, who)
@@ -131,8 +136,12 @@ def test_a_limited_manager_may_not_edit_schedules_and_a_bad_schedule_is_explaine
     good = client.post("/schedules", data={"key": "Amenities Key", "door": "Gym", "schedule": "mon-fri 7:00-21:00"})
     assert "Confirm: set Gym in Amenities Key to Mon-Fri 07:00-21:00" in good.text
     with foundry.session() as session:
-        schedule = session.scalar(select(KeyDoor.schedule).join(Key, Key.id == KeyDoor.key_id).join(Door, Door.id == KeyDoor.door_id)
-                                  .where(Key.name == "Amenities Key", Door.name == "Gym"))
+        schedule = session.scalar(
+            select(KeyDoor.schedule)
+            .join(Key, Key.id == KeyDoor.key_id)
+            .join(Door, Door.id == KeyDoor.door_id)
+            .where(Key.name == "Amenities Key", Door.name == "Gym")
+        )
         assert schedule == "Mon-Sun 06:00-22:00"  # unchanged until Confirm
 
 
@@ -166,9 +175,19 @@ def test_the_call_history_keeps_resolved_calls_for_who_answers_them(client: Test
         prop = session.scalar(select(Property))
         assert prop is not None
         kim = session.scalar(select(Person.id).where(Person.email == AGENT))
-        session.add(IntercomCall(sid="CA-history", property_id=prop.id, caller="+17185550111", state="resolved", purpose="delivery",
-                                 heard="a parcel for Jane Park", agent_id=kim, ringing_at=datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
-                                 note="left at the package room"))
+        session.add(
+            IntercomCall(
+                sid="CA-history",
+                property_id=prop.id,
+                caller="+17185550111",
+                state="resolved",
+                purpose="delivery",
+                heard="a parcel for Jane Park",
+                agent_id=kim,
+                ringing_at=datetime(2026, 11, 30, 15, 0, tzinfo=UTC),
+                note="left at the package room",
+            )
+        )
     sign_in(client, AGENT)
     page = client.get("/concierge").text
     assert "Intercom calls" in page and "a parcel for Jane Park" in page and "left at the package room" in page
@@ -204,7 +223,8 @@ def test_a_portfolio_manager_switches_between_their_properties_only(client: Test
 @pytest.mark.parametrize("who", [MANAGER, RESIDENT, OTHER_RESIDENT])
 @pytest.mark.parametrize("word", ["a", "park", "+1718", "nobody"])
 def test_activitys_person_filter_finds_the_same_events_for_a_rare_or_a_common_word(
-        foundry: Database, monkeypatch: pytest.MonkeyPatch, who: str, word: str) -> None:
+    foundry: Database, monkeypatch: pytest.MonkeyPatch, who: str, word: str
+) -> None:
     from access_core import listings
     from access_core.lookup import person_by_ref
     from access_core.principal import load_principal

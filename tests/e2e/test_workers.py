@@ -22,8 +22,6 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MANAGER = "ben.carter@harbor.example"
 
 
-
-
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[str]:
     schema = f"t_workers_{uuid.uuid4().hex[:10]}"
@@ -31,8 +29,13 @@ def two_workers(tmp_path: Path) -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     db = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    env = {**os.environ, "CONCIERGE_DEMO": "1", "CONCIERGE_SECRET": "workers-secret", "REDIS_URL": REDIS_URL,
-           "CONCIERGE_REDIS_PREFIX": f"test:{schema}:"}
+    env = {
+        **os.environ,
+        "CONCIERGE_DEMO": "1",
+        "CONCIERGE_SECRET": "workers-secret",
+        "REDIS_URL": REDIS_URL,
+        "CONCIERGE_REDIS_PREFIX": f"test:{schema}:",
+    }
     if os.environ.get("WORKERS_TEST_WITHOUT_REDIS"):  # to see the test fail: state in each worker's memory only
         env.pop("REDIS_URL")
     for name in ("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
@@ -43,8 +46,13 @@ def two_workers(tmp_path: Path) -> Iterator[str]:
     try:
         subprocess.run([*concierge, "load", str(fixture_file()), "--db", db], check=True, cwd=ROOT, env=env, capture_output=True)
         port = free_port()
-        server = subprocess.Popen([*concierge, "serve", "--port", str(port), "--db", db, "--workers", "2"], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [*concierge, "serve", "--port", str(port), "--db", db, "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base, server)
         yield base
@@ -74,5 +82,4 @@ def test_a_conversation_continues_on_whichever_worker_answers(two_workers: str) 
         assert first["status"] == "ask", first
         second = _say(two_workers, "Resident 3A, she's the tenant")
         assert second["status"] == "confirm", second
-        assert any(op.get("key") == "Resident 3A" and op.get("resident") is True
-                   for op in second["operations"]), second  # type: ignore[attr-defined, union-attr]
+        assert any(op.get("key") == "Resident 3A" and op.get("resident") is True for op in second["operations"]), second  # type: ignore[attr-defined, union-attr]

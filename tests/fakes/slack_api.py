@@ -29,14 +29,25 @@ class Workspace:
 
     def access(self) -> dict[str, Any]:
         """What oauth.v2.access answers for this workspace."""
-        return {"ok": True, "app_id": "A1", "authed_user": {"id": "UINSTALLER"}, "scope": "chat:write,users:read,users:read.email",
-                "token_type": "bot", "access_token": self.bot_token, "bot_user_id": self.bot_user_id,
-                "team": {"id": self.team_id, "name": self.team_name}, "enterprise": None, "is_enterprise_install": False}
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "authed_user": {"id": "UINSTALLER"},
+            "scope": "chat:write,users:read,users:read.email",
+            "token_type": "bot",
+            "access_token": self.bot_token,
+            "bot_user_id": self.bot_user_id,
+            "team": {"id": self.team_id, "name": self.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
 
 # U0SAME is nobody known in T1 but Jane Park in T2: people are looked up in the workspace the event came from.
-WORKSPACES = {"code-t1": Workspace("T1", "Harbor", "xoxb-t1", USERS, "UBOT1", "BBOT1"),
-              "code-t2": Workspace("T2", "Maple", "xoxb-t2", {"U0SAME": "jane.park@example.com"}, "UBOT2", "BBOT2")}
+WORKSPACES = {
+    "code-t1": Workspace("T1", "Harbor", "xoxb-t1", USERS, "UBOT1", "BBOT1"),
+    "code-t2": Workspace("T2", "Maple", "xoxb-t2", {"U0SAME": "jane.park@example.com"}, "UBOT2", "BBOT2"),
+}
 
 
 def token_of(call: Call) -> str | None:
@@ -57,8 +68,13 @@ def fake_slack(socket_url: str | None = None) -> FakeServer:
         params = call.params
         workspace = _workspace(token_of(call))
         if method == "auth.test" and workspace:
-            return 200, {"ok": True, "user_id": workspace.bot_user_id, "bot_id": workspace.bot_id, "team_id": workspace.team_id,
-                         "team": workspace.team_name}
+            return 200, {
+                "ok": True,
+                "user_id": workspace.bot_user_id,
+                "bot_id": workspace.bot_id,
+                "team_id": workspace.team_id,
+                "team": workspace.team_name,
+            }
         if method == "auth.test":
             return 200, {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "team": "Harbor"}
         if method == "oauth.v2.access":
@@ -79,8 +95,9 @@ def fake_slack(socket_url: str | None = None) -> FakeServer:
     return FakeServer(answer)
 
 
-def signed(secret: str, body: str, *, timestamp: int | None = None, retry: int | None = None,
-           content_type: str = "application/json") -> dict[str, Any]:
+def signed(
+    secret: str, body: str, *, timestamp: int | None = None, retry: int | None = None, content_type: str = "application/json"
+) -> dict[str, Any]:
     """Headers and body for a request as Slack signs it."""
     ts = str(timestamp if timestamp is not None else int(time.time()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
@@ -91,8 +108,16 @@ def signed(secret: str, body: str, *, timestamp: int | None = None, retry: int |
 
 
 def event(event_id: str, inner: dict[str, Any], team_id: str = "T1") -> str:
-    return json.dumps({"type": "event_callback", "team_id": team_id, "api_app_id": "A1", "event_id": event_id,
-                       "event_time": int(time.time()), "event": inner})
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": team_id,
+            "api_app_id": "A1",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": inner,
+        }
+    )
 
 
 def interaction(payload: dict[str, Any]) -> str:

@@ -32,8 +32,16 @@ class FakeSocketMode:
     def _session(self, connection: ServerConnection) -> None:
         self.requests.append(connection.request.path if connection.request else "")
         self.connection = connection
-        connection.send(json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"},
-                                    "debug_info": {"host": "fake", "approximate_connection_time": 3600}}))
+        connection.send(
+            json.dumps(
+                {
+                    "type": "hello",
+                    "num_connections": 1,
+                    "connection_info": {"app_id": "A1"},
+                    "debug_info": {"host": "fake", "approximate_connection_time": 3600},
+                }
+            )
+        )
         self.connected.set()
         try:
             for message in connection:
@@ -47,8 +55,18 @@ class FakeSocketMode:
         """Send an Events API payload as Slack does over the socket; returns its envelope id."""
         envelope_id = str(uuid.uuid4())
         assert self.connection is not None, "the app never connected"
-        self.connection.send(json.dumps({"envelope_id": envelope_id, "type": "events_api", "accepts_response_payload": False,
-                                         "retry_attempt": 0, "retry_reason": "", "payload": body}))
+        self.connection.send(
+            json.dumps(
+                {
+                    "envelope_id": envelope_id,
+                    "type": "events_api",
+                    "accepts_response_payload": False,
+                    "retry_attempt": 0,
+                    "retry_reason": "",
+                    "payload": body,
+                }
+            )
+        )
         return envelope_id
 
     def ack(self, envelope_id: str, seconds: float = 10) -> dict[str, Any] | None:

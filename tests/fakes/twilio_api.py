@@ -14,8 +14,14 @@ def fake_twilio() -> FakeServer:
     def answer(call: Call) -> tuple[int, Any]:
         if call.path.endswith("/Messages.json"):
             form = call.form
-            return 201, {"sid": f"SM{next(ids):032d}", "status": "queued", "to": form.get("To"),
-                         "from": form.get("From"), "body": form.get("Body"), "account_sid": "ACtest"}
+            return 201, {
+                "sid": f"SM{next(ids):032d}",
+                "status": "queued",
+                "to": form.get("To"),
+                "from": form.get("From"),
+                "body": form.get("Body"),
+                "account_sid": "ACtest",
+            }
         if "/Calls/" in call.path and call.path.endswith(".json"):
             sid = call.path.rsplit("/", 1)[-1].removesuffix(".json")
             return 200, {"sid": sid, "status": "in-progress", "account_sid": "ACtest", "twiml": call.form.get("Twiml")}

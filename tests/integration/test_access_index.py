@@ -14,16 +14,19 @@ from access_core.lookup import property_by_name, require_person
 from access_core.models import Amenity, Door, Grant, GuestShare, Key, Person, Reservation
 from access_core.sources import decide_person
 
-MOMENTS = [datetime.fromisoformat(t) for t in (
-    "2025-01-01T12:00:00-05:00",  # before most grants
-    "2026-03-08T02:30:00-05:00",  # around the spring DST change
-    "2026-11-28T10:00:00-05:00",  # a Saturday: outside the boiler room's weekday hours
-    "2026-11-30T12:30:00-05:00",  # during the guest shares
-    "2026-11-30T23:30:00-05:00",  # after the amenities close
-    "2026-12-01T10:00:00-05:00",
-    "2026-12-05T19:30:00-05:00",  # the reservation below
-    "2027-06-01T09:00:00-04:00",  # after the one-year leases
-)]
+MOMENTS = [
+    datetime.fromisoformat(t)
+    for t in (
+        "2025-01-01T12:00:00-05:00",  # before most grants
+        "2026-03-08T02:30:00-05:00",  # around the spring DST change
+        "2026-11-28T10:00:00-05:00",  # a Saturday: outside the boiler room's weekday hours
+        "2026-11-30T12:30:00-05:00",  # during the guest shares
+        "2026-11-30T23:30:00-05:00",  # after the amenities close
+        "2026-12-01T10:00:00-05:00",
+        "2026-12-05T19:30:00-05:00",  # the reservation below
+        "2027-06-01T09:00:00-04:00",  # after the one-year leases
+    )
+]
 
 
 def _variety(session: Session) -> None:

@@ -38,8 +38,9 @@ def _residents(db: Database, count: int) -> list[str]:
             person = Person(name=f"Booker {n}", email=f"booker{n}@example.com")
             session.add(person)
             session.flush()
-            session.add(Grant(person_id=person.id, key_id=key.id, starts_at=NOW.replace(year=2025), ends_at=None,
-                              resident=False, may_share=False))
+            session.add(
+                Grant(person_id=person.id, key_id=key.id, starts_at=NOW.replace(year=2025), ends_at=None, resident=False, may_share=False)
+            )
             handles.append(person.email)
     return handles
 
@@ -60,8 +61,7 @@ def _attempt(db: Database, handle: str, op: dict[str, object]) -> bool:
 @pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_fifty_parallel_reservations_fill_exactly_the_capacity(foundry: Database) -> None:
     handles = _residents(foundry, ATTEMPTS)
-    op = {"op": "reserve_amenity", "amenity": "Roof Deck",
-          "starts_at": "2026-12-05T18:00:00-05:00", "ends_at": "2026-12-05T20:00:00-05:00"}
+    op = {"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": "2026-12-05T18:00:00-05:00", "ends_at": "2026-12-05T20:00:00-05:00"}
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(pool.map(lambda h: _attempt(foundry, h, op), handles))
     assert sum(results) == 20

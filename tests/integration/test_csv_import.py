@@ -39,8 +39,10 @@ def grant_of(session: Session, who: str, key: str) -> Grant | None:
 
 def counts(db: Database) -> tuple[int, int, int]:
     with db.session() as session:
-        return tuple(session.scalar(select(func.count(column))) or 0  # type: ignore[return-value]
-                     for column in (Person.id, Grant.id, AuditEntry.id))
+        return tuple(
+            session.scalar(select(func.count(column))) or 0  # type: ignore[return-value]
+            for column in (Person.id, Grant.id, AuditEntry.id)
+        )
 
 
 def at(text: str) -> datetime:
@@ -89,9 +91,11 @@ def test_may_share_defaults_to_residents_of_shareable_keys(foundry: Database) ->
 
 
 def test_headers_by_their_usual_names_bom_crlf_blank_lines_and_extra_columns(foundry: Database) -> None:
-    text = ("\ufeffFull Name;Email Address;Phone Number;Start;End date;Resident?;Unit\r\n"
-            "\r\n"
-            "Ivy Chen;ivy.chen@example.com;+44 20 7946 0958;2027/02/01;;Y;3A\r\n")
+    text = (
+        "\ufeffFull Name;Email Address;Phone Number;Start;End date;Resident?;Unit\r\n"
+        "\r\n"
+        "Ivy Chen;ivy.chen@example.com;+44 20 7946 0958;2027/02/01;;Y;3A\r\n"
+    )
     with foundry.session() as session:
         report = import_csv(context(session), "Resident 3A", text)
     assert report.imported == 1
@@ -136,16 +140,19 @@ def test_every_bad_line_is_reported_and_nothing_is_applied(foundry: Database) ->
         assert session.scalar(select(Person).where(Person.email == "max.good@example.com")) is None
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("", "the file is empty"),
-    ("\n\n  \n", "the file is empty"),
-    ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV text file"),
-    ("Jane Park,jane.park@example.com,no\n", "the first line is not a header"),
-    ("name,resident\nJane,no\n", "an email or a phone column is needed"),
-    ("name,email,resident\n", "a header but no people"),
-    ("email,e-mail,resident\na@example.com,b@example.com,no\n", "two columns mean email"),
-    ('name,email,resident\n"Jane,jane@example.com,no\n', "not valid CSV"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "the file is empty"),
+        ("\n\n  \n", "the file is empty"),
+        ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV text file"),
+        ("Jane Park,jane.park@example.com,no\n", "the first line is not a header"),
+        ("name,resident\nJane,no\n", "an email or a phone column is needed"),
+        ("name,email,resident\n", "a header but no people"),
+        ("email,e-mail,resident\na@example.com,b@example.com,no\n", "two columns mean email"),
+        ('name,email,resident\n"Jane,jane@example.com,no\n', "not valid CSV"),
+    ],
+)
 def test_files_that_are_not_a_table_of_people(foundry: Database, text: str, reason: str) -> None:
     with foundry.session() as session, pytest.raises(ImportRejected) as caught:
         import_csv(context(session), "Resident 3A", text)
@@ -166,11 +173,14 @@ def test_resident_column_is_required_only_for_keys_with_residence_doors(foundry:
         import_csv(context(session), "Amenities Key", "email,resident\nother@example.com,yes\n")
 
 
-@pytest.mark.parametrize(("who", "key", "rule"), [
-    ("eli.novak@installers.example", "Common Door Key", "key_management_required"),
-    ("dev.shah@leasing.example", "Resident 3A", "specific_keys_only"),
-    ("jane.park@example.com", "Resident 4B", "key_management_required"),
-])
+@pytest.mark.parametrize(
+    ("who", "key", "rule"),
+    [
+        ("eli.novak@installers.example", "Common Door Key", "key_management_required"),
+        ("dev.shah@leasing.example", "Resident 3A", "specific_keys_only"),
+        ("jane.park@example.com", "Resident 4B", "key_management_required"),
+    ],
+)
 def test_only_those_who_may_give_the_key_may_import(foundry: Database, who: str, key: str, rule: str) -> None:
     before = counts(foundry)
     with foundry.session() as session, pytest.raises(Refused) as caught:
@@ -181,8 +191,7 @@ def test_only_those_who_may_give_the_key_may_import(foundry: Database, who: str,
 
 def test_a_specific_key_manager_imports_onto_their_own_key(foundry: Database) -> None:
     with foundry.session() as session:
-        report = import_csv(context(session, "dev.shah@leasing.example"), "Leasing Key",
-                            "email,resident\nprospect@example.com,no\n")
+        report = import_csv(context(session, "dev.shah@leasing.example"), "Leasing Key", "email,resident\nprospect@example.com,no\n")
     assert report.imported == 1
 
 
@@ -231,20 +240,31 @@ def test_command_refusals_and_unknown_keys(foundry: Database, tmp_path: Path) ->
 def test_giving_a_key_again_keeps_the_resident_and_sharing_terms_left_unsaid(foundry: Database) -> None:
     """As grant_key does: a row that leaves resident or may_share blank keeps those of the grant held (or
     renewed); someone new still needs the resident answer."""
-    text = ("email,resident,may_share,ends\n"
-            "jane.park@example.com,,,2027-06-30\n"         # holds Resident 4B as a resident who may share
-            "omar.haddad@example.com,,,2027-06-30\n"       # a resident who may not share: not the default
-            "sam.okafor@example.com,,,2027-10-31\n")       # his grant of Resident 1A ended: renewed as it was
+    text = (
+        "email,resident,may_share,ends\n"
+        "jane.park@example.com,,,2027-06-30\n"  # holds Resident 4B as a resident who may share
+        "omar.haddad@example.com,,,2027-06-30\n"  # a resident who may not share: not the default
+        "sam.okafor@example.com,,,2027-10-31\n"
+    )  # his grant of Resident 1A ended: renewed as it was
     with foundry.session() as session:
         import_csv(context(session, "ben.carter@harbor.example"), "Resident 4B", text.replace("sam.okafor@example.com,,,2027-10-31\n", ""))
         import_csv(context(session, "ben.carter@harbor.example"), "Resident 1A", "email,resident\nsam.okafor@example.com,\n")
         session.commit()
     with foundry.session() as session:
-        terms = {who: (g.resident, g.may_share) for who, key in [("jane.park@example.com", "Resident 4B"),
-                 ("omar.haddad@example.com", "Resident 4B"), ("sam.okafor@example.com", "Resident 1A")]
-                 if (g := grant_of(session, who, key)) is not None}
-    assert terms == {"jane.park@example.com": (True, True), "omar.haddad@example.com": (True, False),
-                     "sam.okafor@example.com": (True, True)}
+        terms = {
+            who: (g.resident, g.may_share)
+            for who, key in [
+                ("jane.park@example.com", "Resident 4B"),
+                ("omar.haddad@example.com", "Resident 4B"),
+                ("sam.okafor@example.com", "Resident 1A"),
+            ]
+            if (g := grant_of(session, who, key)) is not None
+        }
+    assert terms == {
+        "jane.park@example.com": (True, True),
+        "omar.haddad@example.com": (True, False),
+        "sam.okafor@example.com": (True, True),
+    }
     with foundry.session() as session, pytest.raises(ImportRejected) as caught:
         import_csv(context(session, "ben.carter@harbor.example"), "Resident 4B", "email,resident\nnew.one@example.com,\n")
     assert [(e.line, "must be yes or no" in e.message) for e in caught.value.errors] == [(2, True)]

@@ -12,8 +12,7 @@ from bot.cli import app
 
 def test_simulate_runs_the_fleet_of_a_property(foundry: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("REDIS_URL", raising=False)
-    result = CliRunner().invoke(app, ["devices", "simulate", "--property", "The Foundry", "--seconds", "1",
-                                      "--db", foundry.url])
+    result = CliRunner().invoke(app, ["devices", "simulate", "--property", "The Foundry", "--seconds", "1", "--db", foundry.url])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output.strip().splitlines()[-1])
     assert report["devices"] == 17 and report["bus"] == "MemoryBus" and report["errors"] == []

@@ -21,9 +21,13 @@ EVENING = NOW.replace(hour=17, minute=30)  # a Tuesday, half an hour before the 
 
 def events_at(harness: Harness, door: int) -> list[ActivityEvent]:
     with harness.database.session() as session:
-        return list(session.scalars(select(ActivityEvent).where(ActivityEvent.door_id == door,
-                                                                ActivityEvent.external_id.like("dev-%"))
-                                    .order_by(ActivityEvent.at)))
+        return list(
+            session.scalars(
+                select(ActivityEvent)
+                .where(ActivityEvent.door_id == door, ActivityEvent.external_id.like("dev-%"))
+                .order_by(ActivityEvent.at)
+            )
+        )
 
 
 def test_taps_become_activity_once(fleet: Harness) -> None:  # noqa: F811
@@ -48,8 +52,17 @@ def test_taps_become_activity_once(fleet: Harness) -> None:  # noqa: F811
 def test_a_device_offline_for_an_hour_decides_alone_and_back_fills_in_order(fleet: Harness) -> None:  # noqa: F811
     boiler = fleet.device(door_id(fleet.database, "Boiler Room"))
     front = fleet.device(door_id(fleet.database, "Front Entrance"))
-    run(fleet.database, {"op": "grant_key", "person": "priya.shah@example.com", "key": "Common Door Key",
-                         "starts_at": NOW, "ends_at": EVENING + timedelta(minutes=20), "resident": False})
+    run(
+        fleet.database,
+        {
+            "op": "grant_key",
+            "person": "priya.shah@example.com",
+            "key": "Common Door Key",
+            "starts_at": NOW,
+            "ends_at": EVENING + timedelta(minutes=20),
+            "resident": False,
+        },
+    )
     fleet.settle()
     boiler.go_offline()
     front.go_offline()
@@ -109,8 +122,9 @@ def test_events_left_pending_by_a_dead_consumer_are_reclaimed(fleet: Harness) ->
 
 def test_wrong_codes_slow_the_keypad_and_alert_the_property_managers(fleet: Harness) -> None:  # noqa: F811
     front = fleet.device(door_id(fleet.database, "Front Entrance"))
-    code = run(fleet.database, {"op": "create_doorcode", "key": "Common Door Key", "date": "2026-12-01"},
-               who="lucia.romero@example.com").detail["code"]
+    code = run(
+        fleet.database, {"op": "create_doorcode", "key": "Common Door Key", "date": "2026-12-01"}, who="lucia.romero@example.com"
+    ).detail["code"]
     fleet.settle()
     at = NOW
     for guess in range(keypad.FREE_WRONG + 3):

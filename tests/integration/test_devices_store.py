@@ -16,16 +16,19 @@ from devices.compile import snapshots
 from devices.store import DoorStore
 
 COMPILED_AT = datetime.fromisoformat("2026-11-29T12:00:00-05:00")
-MOMENTS = [datetime.fromisoformat(t) for t in (
-    "2025-01-01T12:00:00-05:00",
-    "2026-03-08T02:30:00-05:00",
-    "2026-11-28T10:00:00-05:00",
-    "2026-11-30T12:30:00-05:00",
-    "2026-11-30T15:00:00-05:00",
-    "2026-11-30T23:30:00-05:00",
-    "2026-12-01T10:00:00-05:00",
-    "2027-06-01T09:00:00-04:00",
-)]
+MOMENTS = [
+    datetime.fromisoformat(t)
+    for t in (
+        "2025-01-01T12:00:00-05:00",
+        "2026-03-08T02:30:00-05:00",
+        "2026-11-28T10:00:00-05:00",
+        "2026-11-30T12:30:00-05:00",
+        "2026-11-30T15:00:00-05:00",
+        "2026-11-30T23:30:00-05:00",
+        "2026-12-01T10:00:00-05:00",
+        "2027-06-01T09:00:00-04:00",
+    )
+]
 
 
 def _stores(session: Session, prop: Property) -> dict[int, DoorStore]:
@@ -46,8 +49,9 @@ def _foundry(session: Session) -> Property:
 def _shares_bounded_and_dead(session: Session, prop: Property) -> None:
     """Jane's unit grant ends mid-share (the share is clipped); she may no longer share the common key (it dies)."""
     jane = require_person(session, "jane.park@example.com")
-    for grant in session.scalars(select(Grant).join(Key, Key.id == Grant.key_id).where(
-            Grant.person_id == jane.id, Key.property_id == prop.id)):
+    for grant in session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == jane.id, Key.property_id == prop.id)
+    ):
         if grant.key.name == "Resident 4B":
             grant.ends_at = datetime.fromisoformat("2026-11-30T14:00:00-05:00")
         if grant.key.name == "Common Door Key":
@@ -110,9 +114,7 @@ def test_deltas_apply_in_order_only() -> None:
     store = DoorStore(7)
     door = {"activated": True, "tz": "America/New_York"}
     assert not store.apply(1, {"door": door})
-    assert store.apply(3, {"full": True, "door": door, "sources": [["key A", 0, None, None, True]],
-                                  "people": {"5": [0]}},
-                       snapshot=True)
+    assert store.apply(3, {"full": True, "door": door, "sources": [["key A", 0, None, None, True]], "people": {"5": [0]}}, snapshot=True)
     assert store.decide_person(5, MOMENTS[0]).allowed
     assert not store.apply(3, {"people": {"5": []}})
     assert not store.apply(5, {"people": {"5": []}})

@@ -76,11 +76,9 @@ def assert_converged(harness: Harness, moments: list[datetime]) -> None:
             assert store.version == session.get(DeviceDoor, door.id).version, door.name
             for at in moments:
                 for person in people:
-                    assert store.decide_person(person.id, at) == decide_person(session, person, door, at), \
-                        (door.name, person.handle, at)
+                    assert store.decide_person(person.id, at) == decide_person(session, person, door, at), (door.name, person.handle, at)
                 for card in cards:
-                    assert store.decide_card(card.serial, at) == decide_person(
-                        session, card.person, door, at, credential_live=card.active)
+                    assert store.decide_card(card.serial, at) == decide_person(session, card.person, door, at, credential_live=card.active)
 
 
 def door_id(database: Database, name: str) -> int:
@@ -97,8 +95,7 @@ def test_full_sync_reaches_every_device_and_is_acknowledged(fleet: Harness) -> N
         assert rows and all(r.acked_version == r.version for r in rows)
 
 
-def test_a_property_loaded_with_the_outbox_on_reaches_new_devices_and_unlocks_nothing(
-        database: Database, bus: Bus) -> None:
+def test_a_property_loaded_with_the_outbox_on_reaches_new_devices_and_unlocks_nothing(database: Database, bus: Bus) -> None:
     from conftest import fixture_file
 
     from access_core.loader import load_property_file
@@ -118,13 +115,23 @@ def test_a_property_loaded_with_the_outbox_on_reaches_new_devices_and_unlocks_no
 
 def test_every_kind_of_change_reaches_the_devices(fleet: Harness) -> None:
     run(fleet.database, {"op": "revoke_key", "person": "jane.park@example.com", "key": "Common Door Key", "at": NOW})
-    run(fleet.database, {"op": "grant_key", "person": "priya.shah@example.com", "key": "Amenities Key",
-                         "starts_at": NOW, "ends_at": None, "resident": False})
+    run(
+        fleet.database,
+        {
+            "op": "grant_key",
+            "person": "priya.shah@example.com",
+            "key": "Amenities Key",
+            "starts_at": NOW,
+            "ends_at": None,
+            "resident": False,
+        },
+    )
     run(fleet.database, {"op": "set_schedule", "key": "Amenities Key", "door": "Gym", "schedule": "Mon-Fri 11:00-12:00"})
     run(fleet.database, {"op": "deactivate_keycard", "serial": "KC-00042"})
     run(fleet.database, {"op": "deactivate_door", "door": "Laundry Room"})
-    code = run(fleet.database, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-01"},
-               who="jane.park@example.com").detail["code"]
+    code = run(fleet.database, {"op": "create_doorcode", "key": "Resident 4B", "date": "2026-12-01"}, who="jane.park@example.com").detail[
+        "code"
+    ]
     fleet.settle()
     later = NOW + timedelta(hours=1, minutes=30)
     assert_converged(fleet, [NOW, later])
@@ -176,10 +183,21 @@ def test_bus_down_during_publish_keeps_the_work(fleet: Harness) -> None:
 def test_device_killed_mid_sync_converges(fleet: Harness) -> None:
     front, unit = door_id(fleet.database, "Front Entrance"), door_id(fleet.database, "Unit 4B")
     for n in range(3):
-        run(fleet.database, {"op": "grant_key", "person": "priya.shah@example.com", "key": "Common Door Key",
-                             "starts_at": NOW, "ends_at": NOW + timedelta(days=n + 1), "resident": False})
-        run(fleet.database, {"op": "revoke_key", "person": "omar.haddad@example.com", "key": "Resident 4B",
-                             "at": NOW + timedelta(days=30 - n)})
+        run(
+            fleet.database,
+            {
+                "op": "grant_key",
+                "person": "priya.shah@example.com",
+                "key": "Common Door Key",
+                "starts_at": NOW,
+                "ends_at": NOW + timedelta(days=n + 1),
+                "resident": False,
+            },
+        )
+        run(
+            fleet.database,
+            {"op": "revoke_key", "person": "omar.haddad@example.com", "key": "Resident 4B", "at": NOW + timedelta(days=30 - n)},
+        )
     fleet.relay.step()
     fleet.fleet.devices[front] = SimDevice(front, "latch_r")  # rebooted with an empty store
     behind = fleet.device(unit)
@@ -194,8 +212,10 @@ def test_a_device_too_far_behind_gets_a_snapshot(fleet: Harness) -> None:
     unit = fleet.device(door_id(fleet.database, "Unit 4B"))
     unit.go_offline()
     for n in range(3):
-        run(fleet.database, {"op": "revoke_key", "person": "omar.haddad@example.com", "key": "Resident 4B",
-                             "at": NOW + timedelta(days=10 - n)})
+        run(
+            fleet.database,
+            {"op": "revoke_key", "person": "omar.haddad@example.com", "key": "Resident 4B", "at": NOW + timedelta(days=10 - n)},
+        )
         fleet.settle()
     assert fleet.relay.prune(keep=1) >= 2
     unit.come_back(NOW)

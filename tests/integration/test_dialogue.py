@@ -25,45 +25,117 @@ def has_op(answer: dict[str, Any], **fields: Any) -> bool:
 
 
 MAPLE_PLANS = [
-    ("marcus.lee@cedar.example", "give ivy chen access to apt 202 starting jan 15, she's moving in",
-     "confirm", {"op": "grant_key", "person": "ivy.chen@mail.example", "key": "Apt 202 Key",
-                 "starts_at": "2027-01-15T00:00:00-08:00", "resident": True}),
-    ("marcus.lee@cedar.example", "add leo grant to building access until dec 31",
-     "confirm", {"op": "grant_key", "person": "leo.grant@mail.example", "key": "Building Access",
-                 "ends_at": "2027-01-01T00:00:00-08:00", "resident": False}),
-    ("marcus.lee@cedar.example", "revoke diego's access to the common doors",
-     "confirm", {"op": "revoke_key", "person": "diego.alvarez@mail.example", "key": "Building Access"}),
-    ("marcus.lee@cedar.example", "remove the parking garage from building access",
-     "confirm", {"op": "remove_door_from_key", "key": "Building Access", "door": "Parking Garage"}),
-    ("marcus.lee@cedar.example", "set the pool in the pool key to weekdays 9-5",
-     "confirm", {"op": "set_schedule", "key": "Pool Key", "door": "Pool", "schedule": "Mon-Fri 09:00-17:00"}),
-    ("marcus.lee@cedar.example", "create a key called Roof Key with the pool and fitness center",
-     "confirm", {"op": "create_key", "name": "Roof Key", "shareable": False}),
-    ("marcus.lee@cedar.example", "issue keycard KC-7777 to Diego Alvarez",
-     "confirm", {"op": "issue_keycard", "serial": "KC-7777", "person": "diego.alvarez@mail.example"}),
-    ("marcus.lee@cedar.example", "set up card kc-42 for diego alvarez",
-     "confirm", {"op": "issue_keycard", "serial": "KC-42", "person": "diego.alvarez@mail.example"}),
+    (
+        "marcus.lee@cedar.example",
+        "give ivy chen access to apt 202 starting jan 15, she's moving in",
+        "confirm",
+        {
+            "op": "grant_key",
+            "person": "ivy.chen@mail.example",
+            "key": "Apt 202 Key",
+            "starts_at": "2027-01-15T00:00:00-08:00",
+            "resident": True,
+        },
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "add leo grant to building access until dec 31",
+        "confirm",
+        {
+            "op": "grant_key",
+            "person": "leo.grant@mail.example",
+            "key": "Building Access",
+            "ends_at": "2027-01-01T00:00:00-08:00",
+            "resident": False,
+        },
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "revoke diego's access to the common doors",
+        "confirm",
+        {"op": "revoke_key", "person": "diego.alvarez@mail.example", "key": "Building Access"},
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "remove the parking garage from building access",
+        "confirm",
+        {"op": "remove_door_from_key", "key": "Building Access", "door": "Parking Garage"},
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "set the pool in the pool key to weekdays 9-5",
+        "confirm",
+        {"op": "set_schedule", "key": "Pool Key", "door": "Pool", "schedule": "Mon-Fri 09:00-17:00"},
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "create a key called Roof Key with the pool and fitness center",
+        "confirm",
+        {"op": "create_key", "name": "Roof Key", "shareable": False},
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "issue keycard KC-7777 to Diego Alvarez",
+        "confirm",
+        {"op": "issue_keycard", "serial": "KC-7777", "person": "diego.alvarez@mail.example"},
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "set up card kc-42 for diego alvarez",
+        "confirm",
+        {"op": "issue_keycard", "serial": "KC-42", "person": "diego.alvarez@mail.example"},
+    ),
     ("marcus.lee@cedar.example", "unlock the main door for a plumber", "confirm", {"op": "unlock_door", "door": "Main Door"}),
     ("nina.patel@cedar.example", "create a key called Roof Key with the pool", "refused", None),
-    ("marcus.lee@cedar.example", "extend hannah's building access through june 30",
-     "confirm", {"op": "grant_key", "key": "Building Access", "starts_at": "2026-01-01T00:00:00-08:00",
-                 "ends_at": "2027-07-01T00:00:00-07:00", "may_share": True}),
-    ("marcus.lee@cedar.example", "kick diego out of 102 effective dec 15",
-     "confirm", {"op": "revoke_key", "person": "diego.alvarez@mail.example", "key": "Apt 102 Key",
-                 "at": "2026-12-15T00:00:00-08:00"}),
+    (
+        "marcus.lee@cedar.example",
+        "extend hannah's building access through june 30",
+        "confirm",
+        {
+            "op": "grant_key",
+            "key": "Building Access",
+            "starts_at": "2026-01-01T00:00:00-08:00",
+            "ends_at": "2027-07-01T00:00:00-07:00",
+            "may_share": True,
+        },
+    ),
+    (
+        "marcus.lee@cedar.example",
+        "kick diego out of 102 effective dec 15",
+        "confirm",
+        {"op": "revoke_key", "person": "diego.alvarez@mail.example", "key": "Apt 102 Key", "at": "2026-12-15T00:00:00-08:00"},
+    ),
     ("tom.baker@vendor.example", "give Ivy Chen building access", "refused", None),
-    ("tom.baker@vendor.example", "give Ivy Chen the pool key until end of january",
-     "confirm", {"op": "grant_key", "key": "Pool Key", "ends_at": "2027-02-01T00:00:00-08:00"}),
-    ("hannah.s@mail.example", "send a door code for my apartment to my cleaner for friday",
-     "confirm", {"op": "create_doorcode", "granter": "hannah.s@mail.example", "key": "Apt 101 Key", "date": "2026-12-04"}),
-    ("hannah.s@mail.example", "can i get a code for the front door tomorrow",
-     "confirm", {"op": "create_doorcode", "key": "Building Access", "date": "2026-12-02"}),
-    ("hannah.s@mail.example", "let my sister +1 (503) 555-0199 into my place this weekend",
-     "confirm", {"op": "share_key", "key": "Apt 101 Key", "starts_at": "2026-12-05T00:00:00-08:00",
-                 "ends_at": "2026-12-07T00:00:00-08:00"}),
-    ("hannah.s@mail.example", "book the pool tomorrow 3-5pm",
-     "confirm", {"op": "reserve_amenity", "amenity": "Pool", "starts_at": "2026-12-02T15:00:00-08:00",
-                 "ends_at": "2026-12-02T17:00:00-08:00"}),
+    (
+        "tom.baker@vendor.example",
+        "give Ivy Chen the pool key until end of january",
+        "confirm",
+        {"op": "grant_key", "key": "Pool Key", "ends_at": "2027-02-01T00:00:00-08:00"},
+    ),
+    (
+        "hannah.s@mail.example",
+        "send a door code for my apartment to my cleaner for friday",
+        "confirm",
+        {"op": "create_doorcode", "granter": "hannah.s@mail.example", "key": "Apt 101 Key", "date": "2026-12-04"},
+    ),
+    (
+        "hannah.s@mail.example",
+        "can i get a code for the front door tomorrow",
+        "confirm",
+        {"op": "create_doorcode", "key": "Building Access", "date": "2026-12-02"},
+    ),
+    (
+        "hannah.s@mail.example",
+        "let my sister +1 (503) 555-0199 into my place this weekend",
+        "confirm",
+        {"op": "share_key", "key": "Apt 101 Key", "starts_at": "2026-12-05T00:00:00-08:00", "ends_at": "2026-12-07T00:00:00-08:00"},
+    ),
+    (
+        "hannah.s@mail.example",
+        "book the pool tomorrow 3-5pm",
+        "confirm",
+        {"op": "reserve_amenity", "amenity": "Pool", "starts_at": "2026-12-02T15:00:00-08:00", "ends_at": "2026-12-02T17:00:00-08:00"},
+    ),
     ("hannah.s@mail.example", "book the pool tomorrow 9pm to 10pm", "refused", None),
     ("hannah.s@mail.example", "reserve the pool for saturday from 10am to 2pm", "refused", None),
     ("diego.alvarez@mail.example", "give my friend a code for tomorrow", "refused", None),
@@ -107,8 +179,7 @@ def test_questions_on_another_property(maple: Database, who: str, text: str, res
 
 
 def test_resident_status_is_asked_then_taken_from_yes(foundry: Database) -> None:
-    first, second = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW,
-                         "Give priya.shah@example.com the Resident 3B key", "yes")
+    first, second = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, "Give priya.shah@example.com the Resident 3B key", "yes")
     assert first["status"] == "ask" and first["missing"] == ["resident"]
     assert second["status"] == "confirm"
     assert has_op(second, op="grant_key", key="Resident 3B", resident=True)
@@ -122,9 +193,16 @@ def test_ambiguous_name_is_asked_not_guessed(foundry: Database) -> None:
 
 
 def test_executed_grant_then_undo(foundry: Database) -> None:
-    answers = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW,
-                   "give jo.new@example.com the maintenance key until dec 31", "yes", "undo that", "yes",
-                   dry_run=False)
+    answers = talk(
+        foundry,
+        "ben.carter@harbor.example",
+        FOUNDRY_NOW,
+        "give jo.new@example.com the maintenance key until dec 31",
+        "yes",
+        "undo that",
+        "yes",
+        dry_run=False,
+    )
     assert [a["status"] for a in answers] == ["confirm", "done", "confirm", "done"]
     from access_core.lookup import person_by_ref
 
@@ -133,8 +211,9 @@ def test_executed_grant_then_undo(foundry: Database) -> None:
 
 
 def test_no_leaves_everything_unchanged(foundry: Database) -> None:
-    answers = talk(foundry, "carla.diaz@harbor.example", FOUNDRY_NOW,
-                   "revoke Omar Haddad's access to the common doors", "no", dry_run=False)
+    answers = talk(
+        foundry, "carla.diaz@harbor.example", FOUNDRY_NOW, "revoke Omar Haddad's access to the common doors", "no", dry_run=False
+    )
     assert answers[0]["status"] == "confirm" and answers[1]["status"] == "answer"
     from datetime import datetime
 
@@ -150,10 +229,13 @@ def test_unknown_speaker_gets_a_polite_refusal(foundry: Database) -> None:
     assert answer["status"] == "refused" and answer["operations"] == []
 
 
-@pytest.mark.parametrize(("message", "door"), [
-    ("courier at the lobby with a package, open the front entrance pls", "Front Entrance"),
-    ("let the ups guy into the package room, he is at the front entrance", "Package Room"),
-])
+@pytest.mark.parametrize(
+    ("message", "door"),
+    [
+        ("courier at the lobby with a package, open the front entrance pls", "Front Entrance"),
+        ("let the ups guy into the package room, he is at the front entrance", "Package Room"),
+    ],
+)
 def test_of_several_doors_the_one_to_open_is_the_one_after_the_verb(foundry: Database, message: str, door: str) -> None:
     answer = talk(foundry, "kim.tran@callcenter.example", FOUNDRY_NOW, message)[0]
     assert answer["status"] == "confirm" and has_op(answer, op="unlock_door", door=door), answer
@@ -178,8 +260,13 @@ def test_the_gym_and_the_pool_are_two_grants(maple: Database) -> None:
 
 
 def test_several_keys_with_a_residence_ask_once_then_grant_each(maple: Database) -> None:
-    first, second = talk(maple, "marcus.lee@cedar.example", "2026-03-06T09:00:00-08:00",
-                         "give ivy the pool and apt 202 keys from april 1", "yes she lives there")
+    first, second = talk(
+        maple,
+        "marcus.lee@cedar.example",
+        "2026-03-06T09:00:00-08:00",
+        "give ivy the pool and apt 202 keys from april 1",
+        "yes she lives there",
+    )
     assert first["status"] == "ask" and first["missing"] == ["resident"], first
     assert second["status"] == "confirm", second
     assert {op["key"]: op["resident"] for op in second["operations"]} == {"Pool Key": False, "Apt 202 Key": True}
@@ -203,22 +290,31 @@ def test_a_former_residents_home_is_still_theirs_to_ask_about(maple: Database) -
 
 def test_a_manager_for_a_key_manages_that_key_only(maple: Database) -> None:
     answer = talk(maple, "olivia.grant@cedar.example", "2026-03-06T09:00:00-08:00", "make tom baker a manager for the fitness key")[0]
-    assert has_op(answer, op="create_manager", person="tom.baker@vendor.example", permissions=["specific_key_management"],
-                  keys=["Fitness Key"]), answer
+    assert has_op(
+        answer, op="create_manager", person="tom.baker@vendor.example", permissions=["specific_key_management"], keys=["Fitness Key"]
+    ), answer
 
 
 def test_specific_key_management_asks_which_keys(maple: Database) -> None:
-    first, second = talk(maple, "olivia.grant@cedar.example", "2026-03-06T09:00:00-08:00",
-                         "make leo grant a manager with specific key access", "the pool key")
+    first, second = talk(
+        maple,
+        "olivia.grant@cedar.example",
+        "2026-03-06T09:00:00-08:00",
+        "make leo grant a manager with specific key access",
+        "the pool key",
+    )
     assert first["status"] == "ask" and first["missing"] == ["keys"], first
     assert has_op(second, op="create_manager", person="leo.grant@mail.example", keys=["Pool Key"]), second
 
 
-@pytest.mark.parametrize(("message", "section"), [
-    ("how can i see who has low battery locks", "Devices"),
-    ("how do I install a new lock", "Devices"),
-    ("how do i import ppl from a spreadsheet", "CSV import"),
-])
+@pytest.mark.parametrize(
+    ("message", "section"),
+    [
+        ("how can i see who has low battery locks", "Devices"),
+        ("how do I install a new lock", "Devices"),
+        ("how do i import ppl from a spreadsheet", "CSV import"),
+    ],
+)
 def test_how_do_i_questions_are_help_whatever_they_mention(foundry: Database, message: str, section: str) -> None:
     answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, message)[0]
     assert (answer["status"], answer["result"]) == ("answer", {"section": section}), answer
@@ -250,12 +346,15 @@ def test_which_key_for_a_schedule_offers_the_keys_holding_the_door(foundry: Data
     assert answer["status"] == "ask" and "Amenities Key or Manager Key" in answer["reply"], answer
 
 
-@pytest.mark.parametrize(("message", "section"), [
-    ("how do I install a lock", "Devices"),
-    ("how do I import people from a csv", "CSV import"),
-    ("how do i add a door to a key", "Keys"),
-    ("how can i set the gym hours", "Schedules"),
-])
+@pytest.mark.parametrize(
+    ("message", "section"),
+    [
+        ("how do I install a lock", "Devices"),
+        ("how do I import people from a csv", "CSV import"),
+        ("how do i add a door to a key", "Keys"),
+        ("how can i set the gym hours", "Schedules"),
+    ],
+)
 def test_help_ranks_the_specific_words_over_the_common_ones(foundry: Database, message: str, section: str) -> None:
     answer = talk(foundry, "ben.carter@harbor.example", FOUNDRY_NOW, message)[0]
     assert (answer["status"], answer["result"]) == ("answer", {"section": section}), answer
@@ -267,10 +366,13 @@ def test_how_do_i_book_an_amenity_is_help(foundry: Database) -> None:
 
 
 def test_an_amenity_and_a_slot_of_time_is_a_reservation(maple: Database) -> None:
-    inside, outside = (talk(maple, "diego.alvarez@mail.example", "2026-12-01T10:00:00-08:00", f"can I get the pool on dec 10, {slot}?")[0]
-                       for slot in ("6 to 8 pm", "8 to 10 pm"))
-    assert inside["status"] == "confirm" and has_op(inside, op="reserve_amenity", amenity="Pool",
-                                                    starts_at="2026-12-10T18:00:00-08:00"), inside
+    inside, outside = (
+        talk(maple, "diego.alvarez@mail.example", "2026-12-01T10:00:00-08:00", f"can I get the pool on dec 10, {slot}?")[0]
+        for slot in ("6 to 8 pm", "8 to 10 pm")
+    )
+    assert inside["status"] == "confirm" and has_op(inside, op="reserve_amenity", amenity="Pool", starts_at="2026-12-10T18:00:00-08:00"), (
+        inside
+    )
     assert outside["status"] == "refused" and outside["intent"] == "reserve_amenity", outside
 
 
@@ -293,8 +395,15 @@ def test_a_residents_private_denial_is_never_used_to_answer_a_manager(maple: Dat
         door = session.scalar(select(Door).where(Door.name == "Apt 101"))
         hannah = session.scalar(select(Person).where(Person.email == "hannah.s@mail.example"))
         assert door is not None and hannah is not None
-        record_event(session, external_id="private-1", door=door, actor=Actor(person=hannah),
-                     at=datetime.fromisoformat("2026-11-30T21:40:00-08:00"), credential="app", granted=False)
+        record_event(
+            session,
+            external_id="private-1",
+            door=door,
+            actor=Actor(person=hannah),
+            at=datetime.fromisoformat("2026-11-30T21:40:00-08:00"),
+            credential="app",
+            granted=False,
+        )
     [manager] = talk(maple, "marcus.lee@cedar.example", MAPLE_NOW, "why was hannah denied at apt 101 last night")
     assert "21:40" not in manager["reply"] and "was denied" not in manager["reply"]
     [herself] = talk(maple, "hannah.s@mail.example", MAPLE_NOW, "why was i denied at my apartment last night")

@@ -324,10 +324,20 @@ BAD_FILES = [
         "key: Common Door Key, date: 2026-11-30}",
         "used twice on 2026-11-30",
     ),
-    Bad("places_cap_zero", "capacity: 20,", "capacity: 20, max_places_per_person: 0,", "max_places_per_person: 0",
-        "'max_places_per_person' must be a number from 1"),
-    Bad("places_cap_fraction", "price: 40.00, capacity: 30", "price: 40.00, capacity: 30, max_places_per_person: 2.5",
-        "max_places_per_person: 2.5", "must be a whole number"),
+    Bad(
+        "places_cap_zero",
+        "capacity: 20,",
+        "capacity: 20, max_places_per_person: 0,",
+        "max_places_per_person: 0",
+        "'max_places_per_person' must be a number from 1",
+    ),
+    Bad(
+        "places_cap_fraction",
+        "price: 40.00, capacity: 30",
+        "price: 40.00, capacity: 30, max_places_per_person: 2.5",
+        "max_places_per_person: 2.5",
+        "must be a whole number",
+    ),
 ]
 
 

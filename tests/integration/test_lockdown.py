@@ -26,6 +26,7 @@ def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
     """Run an operation written as the CONTRACT writes it (or a command)."""
     return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
 
+
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 LATER = datetime.fromisoformat("2026-12-01T12:00:00-05:00")
 ACTORS = {

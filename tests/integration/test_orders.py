@@ -97,6 +97,7 @@ def test_an_experience_is_confirmed_at_once_and_a_cancellation_frees_its_places(
 
 # --- receipts ----------------------------------------------------------------------------
 
+
 def test_receipt_contents_and_numbers_per_property(session: Session) -> None:
     prop = context(session, JANE).prop
     walk = run(session, JANE, DOG_WALK).detail["receipt"]
@@ -104,10 +105,24 @@ def test_receipt_contents_and_numbers_per_property(session: Session) -> None:
     assert (walk, wine) == (f"R-{prop.id}-1", f"R-{prop.id}-2")
     ctx = context(session, JANE)
     assert orders.order_receipt(session, ctx.principal, ctx.prop, walk) == {
-        "receipt": walk, "order_id": order(session, walk).id, "property": "The Foundry", "item": "Dog Walking",
-        "kind": "service", "vendor": "PawPals", "unit": "30-minute walk", "buyer": JANE, "buyer_name": "Jane Park",
-        "when": "2026-12-03T10:00:00-05:00", "quantity": 1, "unit_price": "25.00", "total": "25.00", "currency": "USD",
-        "state": "requested", "requested_at": "2026-12-01T10:00:00-05:00", "confirmed_at": None, "fulfilled_at": None,
+        "receipt": walk,
+        "order_id": order(session, walk).id,
+        "property": "The Foundry",
+        "item": "Dog Walking",
+        "kind": "service",
+        "vendor": "PawPals",
+        "unit": "30-minute walk",
+        "buyer": JANE,
+        "buyer_name": "Jane Park",
+        "when": "2026-12-03T10:00:00-05:00",
+        "quantity": 1,
+        "unit_price": "25.00",
+        "total": "25.00",
+        "currency": "USD",
+        "state": "requested",
+        "requested_at": "2026-12-01T10:00:00-05:00",
+        "confirmed_at": None,
+        "fulfilled_at": None,
         "cancelled_at": None,
     }
     text = orders.receipt_text(order(session, wine), prop)
@@ -135,6 +150,7 @@ def test_the_price_is_the_one_at_order_time(session: Session) -> None:
 
 # --- who may do what ---------------------------------------------------------------------
 
+
 def test_another_resident_can_neither_see_nor_cancel_my_order(session: Session) -> None:
     mine = run(session, JANE, DOG_WALK).detail["receipt"]
     omar = context(session, OMAR)
@@ -152,10 +168,18 @@ def test_another_resident_can_neither_see_nor_cancel_my_order(session: Session) 
     assert order(session, mine).state == "requested"
 
 
-@pytest.mark.parametrize(("who", "sees_all", "handles"), [
-    (ANA, True, True), (BEN, True, True), (CARLA, True, True), (DEV, False, False), ("eli.novak@installers.example", False, False),
-    ("kim.tran@callcenter.example", False, False), (OMAR, False, False),
-])
+@pytest.mark.parametrize(
+    ("who", "sees_all", "handles"),
+    [
+        (ANA, True, True),
+        (BEN, True, True),
+        (CARLA, True, True),
+        (DEV, False, False),
+        ("eli.novak@installers.example", False, False),
+        ("kim.tran@callcenter.example", False, False),
+        (OMAR, False, False),
+    ],
+)
 def test_who_sees_the_propertys_orders_and_who_handles_them(session: Session, who: str, sees_all: bool, handles: bool) -> None:
     receipt_no = run(session, JANE, DOG_WALK).detail["receipt"]
     ctx = context(session, who)
@@ -177,6 +201,7 @@ def test_who_sees_the_propertys_orders_and_who_handles_them(session: Session, wh
 
 # --- chat --------------------------------------------------------------------------------
 
+
 def talk(dialogue: Dialogue, conv: Conversation, *texts: str) -> list[dict[str, Any]]:
     return [dialogue.turn(conv, text) for text in texts]
 
@@ -197,7 +222,10 @@ def test_orders_from_chat(foundry: Database) -> None:
     ben = Conversation(person=BEN, now=NOW.isoformat())
     plan = talk(dialogue, ben, "confirm the cleaning booking for Jane")[0]
     assert (plan["intent"], plan["status"], plan["operations"]) == (
-        "confirm_order", "confirm", [{"op": "confirm_order", "order": cleaning}])
+        "confirm_order",
+        "confirm",
+        [{"op": "confirm_order", "order": cleaning}],
+    )
     assert talk(dialogue, ben, "yes")[0]["status"] == "done"
     plan = talk(dialogue, ben, f"mark order {cleaning} fulfilled")[0]
     assert (plan["status"], plan["operations"]) == ("confirm", [{"op": "fulfill_order", "order": cleaning}])
@@ -230,6 +258,7 @@ def test_a_limited_manager_lists_and_confirms_orders_a_device_manager_does_not(f
 
 
 # --- REST --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def client(foundry: Database) -> Iterator[TestClient]:
@@ -270,6 +299,7 @@ def test_rest_orders_receipts_and_upgrade_requests(client: TestClient, foundry: 
 
 # --- migration ---------------------------------------------------------------------------
 
+
 def test_orders_made_before_receipts_get_numbers_and_prices(tmp_path: Any) -> None:
     from alembic import command
     from alembic.config import Config
@@ -286,17 +316,29 @@ def test_orders_made_before_receipts_get_numbers_and_prices(tmp_path: Any) -> No
         connection.commit()
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO portfolios (id, name) VALUES (1, 'P')"))
-        conn.execute(text("INSERT INTO properties (id, portfolio_id, name, address, timezone, features, upgrades) "
-                          "VALUES (7, 1, 'Old Place', '', 'America/New_York', '[]', '[]')"))
+        conn.execute(
+            text(
+                "INSERT INTO properties (id, portfolio_id, name, address, timezone, features, upgrades) "
+                "VALUES (7, 1, 'Old Place', '', 'America/New_York', '[]', '[]')"
+            )
+        )
         conn.execute(text("INSERT INTO people (id, name, email) VALUES (1, 'Pat', 'pat@example.com')"))
-        conn.execute(text("INSERT INTO catalog_items (id, property_id, kind, name, vendor, price, unit) "
-                          "VALUES (1, 7, 'service', 'Dog Walking', 'PawPals', 25.0, 'walk')"))
+        conn.execute(
+            text(
+                "INSERT INTO catalog_items (id, property_id, kind, name, vendor, price, unit) "
+                "VALUES (1, 7, 'service', 'Dog Walking', 'PawPals', 25.0, 'walk')"
+            )
+        )
         for order_id in (1, 2):
-            conn.execute(text("INSERT INTO orders (id, item_id, person_id, quantity, state) VALUES (:id, 1, 1, :q, 'requested')"),
-                         {"id": order_id, "q": order_id})
+            conn.execute(
+                text("INSERT INTO orders (id, item_id, person_id, quantity, state) VALUES (:id, 1, 1, :q, 'requested')"),
+                {"id": order_id, "q": order_id},
+            )
     migrate(engine)
     with Session(engine) as session:
         found = session.scalars(select(Order).order_by(Order.id)).all()
         assert [(o.receipt_no, o.property_id, o.unit_cents, o.total_cents, o.item_name) for o in found] == [
-            ("R-7-1", 7, 2500, 2500, "Dog Walking"), ("R-7-2", 7, 2500, 5000, "Dog Walking")]
+            ("R-7-1", 7, 2500, 2500, "Dog Walking"),
+            ("R-7-2", 7, 2500, 5000, "Dog Walking"),
+        ]
     engine.dispose()

@@ -620,8 +620,15 @@ def test_a_resident_unlocks_only_what_they_may_open_now(session: Session, now: s
 
 def _answered_call(session: Session, agent: str, door: str = "Front Entrance") -> IntercomCall:
     prop = foundry_property(session)
-    call = IntercomCall(sid="CA-77", property_id=prop.id, door_id=door_in(session, prop, door).id, state=CallState.answered,
-                        agent_id=require_person(session, ACTORS[agent]).id, ringing_at=NOW, answered_at=NOW)
+    call = IntercomCall(
+        sid="CA-77",
+        property_id=prop.id,
+        door_id=door_in(session, prop, door).id,
+        state=CallState.answered,
+        agent_id=require_person(session, ACTORS[agent]).id,
+        ringing_at=NOW,
+        answered_at=NOW,
+    )
     session.add(call)
     session.flush()
     return call

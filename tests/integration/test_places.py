@@ -103,7 +103,8 @@ def test_a_proposed_plan_leaves_no_write_lock_while_the_reply_is_worded(foundry:
         return real_question(session, ops, tz)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dialogue_module, "question", question_while_another_writes)
-    answer = Dialogue(foundry).turn(Conversation(person="ben.carter@harbor.example", now=NOW.isoformat()),
-                                    "give Omar Haddad the maintenance key")
+    answer = Dialogue(foundry).turn(
+        Conversation(person="ben.carter@harbor.example", now=NOW.isoformat()), "give Omar Haddad the maintenance key"
+    )
     assert answer["status"] == "confirm", answer
     assert other_writer_ok == [True]

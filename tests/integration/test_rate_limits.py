@@ -73,8 +73,9 @@ def test_a_plan_over_budget_is_refused_whole() -> None:
 def test_without_a_server_nothing_is_counted() -> None:
     budgets.install(None)
     code = from_op({"op": "create_doorcode", "key": "Common Door Key", "date": "2026-12-02"})
-    booking = from_op({"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": "2026-12-05T18:00:00-05:00",
-                       "ends_at": "2026-12-05T19:00:00-05:00"})
+    booking = from_op(
+        {"op": "reserve_amenity", "amenity": "Roof Deck", "starts_at": "2026-12-05T18:00:00-05:00", "ends_at": "2026-12-05T19:00:00-05:00"}
+    )
     budgets.charge(1, [code] * 1000)  # `concierge chat` and the benchmarks install no meter
     budgets.install(RateLimits({"doorcodes": "off", "bookings": "none"}))
     budgets.charge(1, [code, booking] * 1000)

@@ -65,8 +65,7 @@ def test_a_doorcode_made_today_stops_when_the_grant_is_revoked_today(session: Se
 
 @pytest.mark.parametrize(
     "terms",
-    [{"may_share": False, "resident": True},
-     {"resident": True, "may_share": True, "ends_at": "2026-12-02T00:00:00-05:00"}],
+    [{"may_share": False, "resident": True}, {"resident": True, "may_share": True, "ends_at": "2026-12-02T00:00:00-05:00"}],
     ids=["sharing_taken_away", "grant_shortened"],
 )
 def test_a_doorcode_stops_when_its_makers_grant_no_longer_covers_it(session: Session, terms: dict[str, Any]) -> None:
@@ -78,8 +77,19 @@ def test_a_doorcode_stops_when_its_makers_grant_no_longer_covers_it(session: Ses
 
 def test_a_doorcode_survives_a_change_that_still_covers_it(session: Session) -> None:
     code = tomorrows_code(session)
-    run(session, BEN, {"op": "grant_key", "person": JANE, "key": "Resident 4B", "resident": True, "may_share": True,
-                       "starts_at": "2026-02-01T00:00:00-05:00", "ends_at": "2027-06-01T00:00:00-04:00"})
+    run(
+        session,
+        BEN,
+        {
+            "op": "grant_key",
+            "person": JANE,
+            "key": "Resident 4B",
+            "resident": True,
+            "may_share": True,
+            "starts_at": "2026-02-01T00:00:00-05:00",
+            "ends_at": "2027-06-01T00:00:00-04:00",
+        },
+    )
     assert check_access(session, f"doorcode:{code}", "Unit 4B", datetime.fromisoformat("2026-12-02T12:00:00-05:00")).allowed
 
 
@@ -107,8 +117,16 @@ def both(database: Database) -> Database:
         load_property_file(session, fixture_file())
         load_property_file(session, MAPLE)
     with database.session() as session:
-        run(session, BEN, {"op": "grant_key", "person": {"name": "Tom Grant", "email": "tom.grant@example.com"},
-                           "key": "Common Door Key", "resident": False})
+        run(
+            session,
+            BEN,
+            {
+                "op": "grant_key",
+                "person": {"name": "Tom Grant", "email": "tom.grant@example.com"},
+                "key": "Common Door Key",
+                "resident": False,
+            },
+        )
     return database
 
 
@@ -126,13 +144,14 @@ def test_a_full_name_wins_over_a_word_that_is_also_a_name(both: Database) -> Non
 
 @pytest.mark.parametrize(
     ("who", "text", "now", "stranger"),
-    [(MARCUS, "give Jane Park the pool key", MAPLE_NOW, JANE),
-     (BEN, "give Hannah Schmidt the maintenance key", NOW.isoformat(), "hannah.s@mail.example"),
-     ("hannah.s@mail.example", "share my apartment with Omar Haddad until tomorrow", MAPLE_NOW, OMAR)],
+    [
+        (MARCUS, "give Jane Park the pool key", MAPLE_NOW, JANE),
+        (BEN, "give Hannah Schmidt the maintenance key", NOW.isoformat(), "hannah.s@mail.example"),
+        ("hannah.s@mail.example", "share my apartment with Omar Haddad until tomorrow", MAPLE_NOW, OMAR),
+    ],
     ids=["manager_maple", "manager_foundry", "resident_share"],
 )
-def test_a_full_name_known_only_in_another_portfolio_names_no_one(
-        both: Database, who: str, text: str, now: str, stranger: str) -> None:
+def test_a_full_name_known_only_in_another_portfolio_names_no_one(both: Database, who: str, text: str, now: str, stranger: str) -> None:
     answer = talk(both, who, text, now=now)[0]
     assert stranger not in people_in(answer) and stranger not in answer["reply"]
     assert answer["status"] != "confirm"
@@ -150,8 +169,9 @@ def test_a_misspelt_name_confirmed_with_yes_is_that_person(both: Database) -> No
     assert agreed["status"] == "confirm" and people_in(agreed) == {OMAR}
 
 
-@pytest.mark.parametrize("text", ["revoke diego and hannah from building access",
-                                  "give Hannah's cleaner new.cleaner@mail.example the building access key"])
+@pytest.mark.parametrize(
+    "text", ["revoke diego and hannah from building access", "give Hannah's cleaner new.cleaner@mail.example the building access key"]
+)
 def test_several_people_in_one_change_are_asked_about_or_the_addressed_one_is_taken(both: Database, text: str) -> None:
     answer = talk(both, MARCUS, text, now=MAPLE_NOW)[0]
     if "new.cleaner" in text:

@@ -48,14 +48,22 @@ def client(foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyP
 
 
 def dm(event_id: str, text: str, user: str = "UBEN") -> str:
-    return event(event_id, {"type": "message", "channel_type": "im", "channel": "D1", "user": user, "text": text,
-                            "ts": f"{time.time():.6f}"})
+    return event(
+        event_id, {"type": "message", "channel_type": "im", "channel": "D1", "user": user, "text": text, "ts": f"{time.time():.6f}"}
+    )
 
 
 def has_grant(database: Database) -> bool:
     with database.session() as session:
-        return session.scalar(select(Grant.id).join(Person, Grant.person_id == Person.id).join(Key)
-                              .where(Person.email == "priya.shah@example.com", Key.name == "Resident 3A")) is not None
+        return (
+            session.scalar(
+                select(Grant.id)
+                .join(Person, Grant.person_id == Person.id)
+                .join(Key)
+                .where(Person.email == "priya.shah@example.com", Key.name == "Resident 3A")
+            )
+            is not None
+        )
 
 
 def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api: FakeServer, foundry: Database) -> None:
@@ -69,10 +77,16 @@ def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api:
     assert [b["action_id"] for b in buttons] == ["concierge_confirm", "concierge_cancel"]
     assert not has_grant(foundry)
 
-    click = {"type": "block_actions", "user": {"id": "UBEN"}, "team": {"id": "T1"}, "channel": {"id": "D1"},
-             "message": {"ts": "111.222", "text": posted["text"]}, "response_url": slack_api.url + "/respond",
-             "trigger_id": "t1", "actions": [{"action_id": "concierge_confirm", "block_id": "concierge_plan",
-                                               "value": buttons[0]["value"], "type": "button"}]}
+    click = {
+        "type": "block_actions",
+        "user": {"id": "UBEN"},
+        "team": {"id": "T1"},
+        "channel": {"id": "D1"},
+        "message": {"ts": "111.222", "text": posted["text"]},
+        "response_url": slack_api.url + "/respond",
+        "trigger_id": "t1",
+        "actions": [{"action_id": "concierge_confirm", "block_id": "concierge_plan", "value": buttons[0]["value"], "type": "button"}],
+    }
     body = interaction(click)
     response = client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
     assert response.status_code == 200
@@ -110,8 +124,17 @@ def test_bad_or_stale_signatures_are_401(client: TestClient, slack_api: FakeServ
 def test_slash_command_answers_through_the_response_url(client: TestClient, slack_api: FakeServer) -> None:
     from urllib.parse import urlencode
 
-    body = urlencode({"command": "/concierge", "text": "help", "user_id": "UJANE", "channel_id": "C1", "team_id": "T1",
-                      "response_url": slack_api.url + "/respond", "trigger_id": "t2"})
+    body = urlencode(
+        {
+            "command": "/concierge",
+            "text": "help",
+            "user_id": "UJANE",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "response_url": slack_api.url + "/respond",
+            "trigger_id": "t2",
+        }
+    )
     response = client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded"))
     assert response.status_code == 200
     assert eventually(lambda: len(slack_api.named("/respond")) == 1)

@@ -74,12 +74,16 @@ def install(client: TestClient, code: str) -> httpx.Response:
 
 
 def dm(event_id: str, team: str, user: str, text: str) -> str:
-    return event(event_id, {"type": "message", "channel_type": "im", "channel": "D" + team, "user": user, "text": text,
-                            "ts": f"{time.time():.6f}"}, team_id=team)
+    return event(
+        event_id,
+        {"type": "message", "channel_type": "im", "channel": "D" + team, "user": user, "text": text, "ts": f"{time.time():.6f}"},
+        team_id=team,
+    )
 
 
-def test_install_redirects_to_slacks_authorize_page_with_a_stored_state(client: TestClient, slack_api: FakeServer,
-                                                                        foundry: Database) -> None:
+def test_install_redirects_to_slacks_authorize_page_with_a_stored_state(
+    client: TestClient, slack_api: FakeServer, foundry: Database
+) -> None:
     response = client.get("/slack/install", follow_redirects=False)
     assert response.status_code == 302
     location = urlsplit(response.headers["location"])
@@ -91,14 +95,19 @@ def test_install_redirects_to_slacks_authorize_page_with_a_stored_state(client: 
     assert f"{COOKIE}={query['state'][0]}" in response.headers["set-cookie"]
 
 
-def test_two_workspaces_install_and_each_is_answered_with_its_own_token(client: TestClient, slack_api: FakeServer,
-                                                                        foundry: Database) -> None:
+def test_two_workspaces_install_and_each_is_answered_with_its_own_token(
+    client: TestClient, slack_api: FakeServer, foundry: Database
+) -> None:
     assert install(client, "code-t1").status_code == 200
     assert install(client, "code-t2").status_code == 200
     assert sorted(rows(foundry, "SELECT team_id, bot_token, client_id FROM slack_installations")) == [
-        ("T1", "xoxb-t1", CLIENT_ID), ("T2", "xoxb-t2", CLIENT_ID)]
-    assert sorted(rows(foundry, "SELECT team_id, bot_token, bot_id FROM slack_bots")) == [("T1", "xoxb-t1", "BBOT1"),
-                                                                                         ("T2", "xoxb-t2", "BBOT2")]
+        ("T1", "xoxb-t1", CLIENT_ID),
+        ("T2", "xoxb-t2", CLIENT_ID),
+    ]
+    assert sorted(rows(foundry, "SELECT team_id, bot_token, bot_id FROM slack_bots")) == [
+        ("T1", "xoxb-t1", "BBOT1"),
+        ("T2", "xoxb-t2", "BBOT2"),
+    ]
     assert rows(foundry, "SELECT state FROM slack_oauth_states") == []  # each state is used up
     assert [c.params["code"] for c in slack_api.named("oauth.v2.access")] == ["code-t1", "code-t2"]
 
@@ -116,13 +125,15 @@ def test_two_workspaces_install_and_each_is_answered_with_its_own_token(client: 
     assert [token_of(c) for c in slack_api.named("users.info")] == ["xoxb-t1", "xoxb-t2"]
 
 
-def test_a_bad_replayed_or_expired_state_is_refused_and_stores_nothing(client: TestClient, slack_api: FakeServer,
-                                                                       foundry: Database) -> None:
+def test_a_bad_replayed_or_expired_state_is_refused_and_stores_nothing(
+    client: TestClient, slack_api: FakeServer, foundry: Database
+) -> None:
     def callback(state: str, cookie: str | None) -> int:
         headers = {"cookie": f"{COOKIE}={cookie}"} if cookie else {}
         client.cookies.clear()
-        return client.get("/slack/oauth_redirect", params={"code": "code-t1", "state": state}, headers=headers,
-                          follow_redirects=False).status_code
+        return client.get(
+            "/slack/oauth_redirect", params={"code": "code-t1", "state": state}, headers=headers, follow_redirects=False
+        ).status_code
 
     issued = start_install(client)
     assert callback(issued, None) == 400  # not the browser that started the install
@@ -145,8 +156,10 @@ def test_an_event_from_a_workspace_that_never_installed_is_not_acted_on(client: 
 
 
 def test_the_migration_makes_the_tables_the_stores_define(database: Database) -> None:
-    stores = [*SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=database.engine).metadata.sorted_tables,
-              *SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=database.engine).metadata.sorted_tables]
+    stores = [
+        *SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=database.engine).metadata.sorted_tables,
+        *SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=database.engine).metadata.sorted_tables,
+    ]
     inspector = inspect(database.engine)
     for table in stores:
         migrated = {c["name"]: c for c in inspector.get_columns(table.name)}
@@ -155,4 +168,5 @@ def test_the_migration_makes_the_tables_the_stores_define(database: Database) ->
             assert migrated[column.name]["nullable"] == (column.nullable and not column.primary_key), column.name
             assert getattr(migrated[column.name]["type"], "length", None) == getattr(column.type, "length", None), column.name
         assert {i["name"]: i["column_names"] for i in inspector.get_indexes(table.name)} == {
-            i.name: [c.name for c in i.columns] for i in table.indexes}
+            i.name: [c.name for c in i.columns] for i in table.indexes
+        }

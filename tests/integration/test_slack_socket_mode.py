@@ -36,8 +36,15 @@ def socket_env(slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-test")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_API_URL", slack_api.url + "/api/")
-    for name in ("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET",
-                 "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+    for name in (
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -47,7 +54,8 @@ def socket_threads() -> list[threading.Thread]:
 
 @pytest.mark.usefixtures("socket_env")
 def test_envelopes_are_acked_on_the_socket_and_answered_through_the_web_api(
-        foundry: Database, socket_mode: FakeSocketMode, slack_api: FakeServer) -> None:
+    foundry: Database, socket_mode: FakeSocketMode, slack_api: FakeServer
+) -> None:
     with TestClient(create_app(foundry, store=MemoryStore())) as client:
         assert socket_mode.connected.wait(10), "the app never opened the socket"
         opened = slack_api.named("apps.connections.open")

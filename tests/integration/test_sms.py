@@ -34,8 +34,13 @@ def twilio_api() -> Iterator[FakeServer]:
 
 @pytest.fixture
 def client(foundry: Database, twilio_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    for name, value in {"TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_FROM": "+15005550001",
-                        "TWILIO_API_URL": twilio_api.url, "PUBLIC_URL": PUBLIC}.items():
+    for name, value in {
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_ACCOUNT_SID": "ACtest",
+        "TWILIO_FROM": "+15005550001",
+        "TWILIO_API_URL": twilio_api.url,
+        "PUBLIC_URL": PUBLIC,
+    }.items():
         monkeypatch.setenv(name, value)
     with TestClient(create_app(foundry, store=MemoryStore(), slack=False)) as test_client:
         yield test_client
@@ -58,8 +63,7 @@ def shares(database: Database) -> int:
         return int(session.scalar(select(func.count(GuestShare.id))) or 0)
 
 
-def test_a_share_by_text_is_confirmed_then_texted_to_the_guest(client: TestClient, foundry: Database,
-                                                               twilio_api: FakeServer) -> None:
+def test_a_share_by_text_is_confirmed_then_texted_to_the_guest(client: TestClient, foundry: Database, twilio_api: FakeServer) -> None:
     before = shares(foundry)
     asked = messages(text(client, JANE, SHARE))
     assert "Rosa Diaz" in " ".join(asked) and "yes/no" in " ".join(asked)
@@ -90,8 +94,9 @@ def test_a_door_code_goes_to_the_number_named(client: TestClient, twilio_api: Fa
 
 
 @pytest.mark.parametrize("signature", ["", "forged+signature="])
-def test_forged_or_missing_signatures_are_refused_and_change_nothing(client: TestClient, foundry: Database,
-                                                                     twilio_api: FakeServer, signature: str) -> None:
+def test_forged_or_missing_signatures_are_refused_and_change_nothing(
+    client: TestClient, foundry: Database, twilio_api: FakeServer, signature: str
+) -> None:
     messages(text(client, JANE, SHARE))
     before = shares(foundry)
     response = text(client, JANE, "yes", signature=signature)

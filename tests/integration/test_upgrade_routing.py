@@ -91,7 +91,8 @@ def posts(fake: FakeServer) -> list[Call]:
 
 
 def test_a_request_is_stored_then_posted_once_to_the_sales_channel(
-        foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_slack(monkeypatch, slack_api.url, "#sales-leads")
     outcome = submit(foundry)
     assert outcome.change == "request_sent"
@@ -132,7 +133,8 @@ def test_a_dry_run_stores_and_posts_nothing(foundry: Database, slack_api: FakeSe
 
 
 def test_slack_down_keeps_the_request_and_a_later_retry_delivers_it_once(
-        foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_slack(monkeypatch, dead_url())
     assert submit(foundry).change == "request_sent"
     [stored] = requests(foundry)
@@ -168,8 +170,7 @@ def test_without_slack_a_request_is_routed_stored_only(foundry: Database, monkey
     assert stored.route == "stored-only" and stored.routed_at is not None and stored.route_error is None
 
 
-def test_full_and_portfolio_managers_see_the_requests_limited_ones_do_not(
-        foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_and_portfolio_managers_see_the_requests_limited_ones_do_not(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SLACK_SALES_CHANNEL", raising=False)
     submit(foundry)
     with foundry.session() as session:
@@ -177,7 +178,11 @@ def test_full_and_portfolio_managers_see_the_requests_limited_ones_do_not(
             ctx = context(session, who)
             [seen] = upgrade_requests(session, ctx.principal, ctx.prop)
             assert {k: seen[k] for k in ("upgrade", "state", "requested_by", "route")} == {
-                "upgrade": "latch_camera", "state": "open", "requested_by": BEN, "route": "stored-only"}
+                "upgrade": "latch_camera",
+                "state": "open",
+                "requested_by": BEN,
+                "route": "stored-only",
+            }
         for who in (CARLA, "jane.park@example.com"):
             ctx = context(session, who)
             with pytest.raises(Refused) as refused:
@@ -204,7 +209,8 @@ def test_the_sales_states_and_a_new_request_once_closed(foundry: Database, monke
 @pytest.mark.postgres
 @pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_parallel_submissions_store_one_request_and_parallel_retries_post_it_once(
-        foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    foundry: Database, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_slack(monkeypatch, dead_url())
 
     def attempt(who: str) -> str:

@@ -33,8 +33,13 @@ from concierge_catalog.calls import desk_for
 
 TOKEN = "test-auth-token"
 PUBLIC = "https://concierge.example"
-KIM, BEN, JANE, ELI, ZOE = ("kim.tran@callcenter.example", "ben.carter@harbor.example", "jane.park@example.com",
-                            "eli.novak@installers.example", "zoe.martin@desk.example")
+KIM, BEN, JANE, ELI, ZOE = (
+    "kim.tran@callcenter.example",
+    "ben.carter@harbor.example",
+    "jane.park@example.com",
+    "eli.novak@installers.example",
+    "zoe.martin@desk.example",
+)
 COURIER = "+15005550006"
 INTERCOM = "/twilio/voice/intercom?serial=I-5001"
 
@@ -87,8 +92,11 @@ class Voice:
 
     def log(self, sid: str) -> list[str]:
         with self.database.session() as session:
-            return list(session.scalars(select(IntercomCallEvent.kind).join(IntercomCall)
-                                        .where(IntercomCall.sid == sid).order_by(IntercomCallEvent.id)))
+            return list(
+                session.scalars(
+                    select(IntercomCallEvent.kind).join(IntercomCall).where(IntercomCall.sid == sid).order_by(IntercomCallEvent.id)
+                )
+            )
 
     def count(self, model: Any) -> int:
         with self.database.session() as session:
@@ -133,9 +141,15 @@ def slack_api() -> Iterator[FakeServer]:
 
 @pytest.fixture
 def voice(foundry: Database, twilio_api: FakeServer, slack_api: FakeServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Voice]:
-    for name, value in {"TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_ACCOUNT_SID": "ACtest", "TWILIO_FROM": "+15005550001",
-                        "TWILIO_API_URL": twilio_api.url, "PUBLIC_URL": PUBLIC, "SLACK_BOT_TOKEN": "xoxb-calls",
-                        "SLACK_API_URL": slack_api.url + "/api/"}.items():
+    for name, value in {
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_ACCOUNT_SID": "ACtest",
+        "TWILIO_FROM": "+15005550001",
+        "TWILIO_API_URL": twilio_api.url,
+        "PUBLIC_URL": PUBLIC,
+        "SLACK_BOT_TOKEN": "xoxb-calls",
+        "SLACK_API_URL": slack_api.url + "/api/",
+    }.items():
         monkeypatch.setenv(name, value)
     for name in ("CONCIERGE_DEMO", "INTERCOM_SNAPSHOT_URL", "SLACK_CALLS_CHANNEL"):
         monkeypatch.delenv(name, raising=False)
@@ -158,8 +172,12 @@ def test_a_delivery_call_from_greeting_to_summary(voice: Voice, slack_api: FakeS
     assert "a concierge will be with you shortly" in spoken(hold)
     assert [r.text for r in hold.iter("Redirect")] == [PUBLIC + "/twilio/voice/intercom/hold"]
     call = voice.call("CA-delivery")
-    assert (call.state, call.purpose, call.heard, call.snapshot) == ("queued", "delivery", "yeah I've got a delivery from UPS",
-                                                                    "snap-CA-delivery.svg")
+    assert (call.state, call.purpose, call.heard, call.snapshot) == (
+        "queued",
+        "delivery",
+        "yeah I've got a delivery from UPS",
+        "snap-CA-delivery.svg",
+    )
 
     listed = voice.agent(KIM, "GET", "/api/agent/calls").json()["calls"]
     assert [(c["id"], c["state"], c["purpose"]) for c in listed] == [(call.id, "queued", "delivery")]
@@ -193,8 +211,14 @@ def test_a_delivery_call_from_greeting_to_summary(voice: Voice, slack_api: FakeS
         assert event.actor is not None and event.actor.email == KIM and event.photo == "snap-CA-delivery.svg"
         audit = session.scalars(select(AuditEntry).where(AuditEntry.op == "unlock_door")).all()
         assert [(a.detail["call_id"], a.detail["call"], a.detail["door"]) for a in audit] == [(call.id, "CA-delivery", "Package Room")]
-        assert session.scalar(select(func.count(ActivityEvent.id)).where(ActivityEvent.door.has(name="Unit 4B"),
-                                                                          ActivityEvent.at >= voice.clock.now - timedelta(hours=1))) == 0
+        assert (
+            session.scalar(
+                select(func.count(ActivityEvent.id)).where(
+                    ActivityEvent.door.has(name="Unit 4B"), ActivityEvent.at >= voice.clock.now - timedelta(hours=1)
+                )
+            )
+            == 0
+        )
         final = session.get(IntercomCall, call.id)
         assert final is not None and final.seconds_to_answer == 45 and final.ended_at == voice.clock.now
         summary = session.scalar(select(IntercomCallSummary).where(IntercomCallSummary.call_id == call.id))
@@ -254,16 +278,19 @@ def test_silence_is_asked_again_once_then_queued_as_unknown(voice: Voice) -> Non
     assert voice.log("CA-quiet") == ["ringing", "reprompt", "queued"]
 
 
-@pytest.mark.parametrize(("speech", "digits", "purpose", "visiting"), [
-    ("hi I'm here to see Jane Park", "", "visit", JANE),
-    ("visiting jane parke", "", "visit", JANE),
-    ("for apartment 2 A please", "", "visit", "lucia.romero@example.com"),
-    ("I'm looking for Bob Smith", "", "visit", None),
-    ("", "1", "delivery", None),
-    ("", "0", "unknown", None),
-    ("Amazon package", "", "delivery", None),
-    ("I have a delivery for Jane Park", "", "delivery", JANE),
-])
+@pytest.mark.parametrize(
+    ("speech", "digits", "purpose", "visiting"),
+    [
+        ("hi I'm here to see Jane Park", "", "visit", JANE),
+        ("visiting jane parke", "", "visit", JANE),
+        ("for apartment 2 A please", "", "visit", "lucia.romero@example.com"),
+        ("I'm looking for Bob Smith", "", "visit", None),
+        ("", "1", "delivery", None),
+        ("", "0", "unknown", None),
+        ("Amazon package", "", "delivery", None),
+        ("I have a delivery for Jane Park", "", "delivery", JANE),
+    ],
+)
 def test_the_purpose_is_what_the_caller_said(voice: Voice, speech: str, digits: str, purpose: str, visiting: str | None) -> None:
     voice.ring("CA-purpose")
     voice.say("CA-purpose", speech, digits)
@@ -286,8 +313,9 @@ def test_ringing_the_resident_dials_their_number_on_the_live_call(voice: Voice, 
     assert dial is not None and [n.text for n in dial.iter("Number")] == ["+17185550142"]
     assert dial.get("action") == PUBLIC + "/twilio/voice/intercom/dialed" and dial.get("callerId") == "+15005550001"
 
-    back = twiml(voice.twilio("/twilio/voice/intercom/dialed", {"CallSid": "CA-visit", "DialCallStatus": "completed",
-                                                                 "DialCallDuration": "31"}))
+    back = twiml(
+        voice.twilio("/twilio/voice/intercom/dialed", {"CallSid": "CA-visit", "DialCallStatus": "completed", "DialCallDuration": "31"})
+    )
     assert "concierge is looking after your call" in spoken(back)
     not_resident = voice.act(KIM, call_id, "ring", {"person": "max.weber@cleanco.example"})
     assert not_resident.status_code == 403 and not_resident.json()["rule"] == "residents_only"
@@ -414,8 +442,7 @@ def test_an_unlock_asked_for_in_chat_belongs_to_the_agents_live_call(voice: Voic
 
     assert voice.log("CA-chat") == ["ringing", "queued", "answered", "unlock"]
     with voice.database.session() as session:
-        unlock = session.scalar(select(IntercomCallEvent).where(IntercomCallEvent.call_id == call_id,
-                                                                IntercomCallEvent.kind == "unlock"))
+        unlock = session.scalar(select(IntercomCallEvent).where(IntercomCallEvent.call_id == call_id, IntercomCallEvent.kind == "unlock"))
         assert unlock is not None and unlock.detail["via"] == "chat" and unlock.detail["door"] == "Package Room"
         event = session.scalar(select(ActivityEvent).where(ActivityEvent.external_id == unlock.detail["event"]))
         assert event is not None and event.photo == "snap-CA-chat.svg"

@@ -28,8 +28,12 @@ def client(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
 
 def _has_grant(database: Database, email: str, key: str) -> bool:
     with database.session() as session:
-        return session.scalar(select(Grant.id).join(Person, Grant.person_id == Person.id).join(Key)
-                              .where(Person.email == email, Key.name == key)) is not None
+        return (
+            session.scalar(
+                select(Grant.id).join(Person, Grant.person_id == Person.id).join(Key).where(Person.email == email, Key.name == key)
+            )
+            is not None
+        )
 
 
 def test_sign_in_ask_confirm_yes_makes_the_grant(client: TestClient, foundry: Database) -> None:
@@ -103,8 +107,10 @@ def test_two_workers_share_the_conversation_through_redis(foundry: Database, mon
 def test_100_kb_of_junk_is_a_short_clear_error(client: TestClient) -> None:
     for size, status in ((3_000, 422), (33_000, 413)):  # too long a message; past the body limit
         junk = "\u202e<script>" + "x\x00y" * size
-        for path, body in (("/api/chat", {"message": junk, "as": "ben.carter@harbor.example"}),
-                           ("/webhooks/rest/webhook", {"sender": "ben.carter@harbor.example", "message": junk})):
+        for path, body in (
+            ("/api/chat", {"message": junk, "as": "ben.carter@harbor.example"}),
+            ("/webhooks/rest/webhook", {"sender": "ben.carter@harbor.example", "message": junk}),
+        ):
             answer = client.post(path, json=body)
             assert answer.status_code == status and len(answer.content) < 1_000, answer.text[:200]
             if status == 422:

@@ -32,20 +32,23 @@ def test_tokens_are_required(client: TestClient) -> None:
 
 def test_a_manager_grants_and_revokes_through_the_core(client: TestClient, foundry: Database) -> None:
     ben = auth(foundry, BEN)
-    made = client.post("/api/v1/grants", headers=ben, json={"person": "priya.shah@example.com", "key": "Resident 3A",
-                                                             "starts_at": "2027-01-01T00:00:00-05:00", "resident": True})
+    made = client.post(
+        "/api/v1/grants",
+        headers=ben,
+        json={"person": "priya.shah@example.com", "key": "Resident 3A", "starts_at": "2027-01-01T00:00:00-05:00", "resident": True},
+    )
     assert made.status_code == 201, made.text
     grants = client.get("/api/v1/grants", headers=ben).json()
     assert {"person": "priya.shah@example.com", "key": "Resident 3A"}.items() <= next(
-        g for g in grants if g["person"] == "priya.shah@example.com").items()
+        g for g in grants if g["person"] == "priya.shah@example.com"
+    ).items()
     revoked = client.post("/api/v1/grants/revoke", headers=ben, json={"person": "priya.shah@example.com", "key": "Resident 3A"})
     assert revoked.status_code == 200, revoked.text
 
 
 def test_residents_are_refused_and_see_only_their_own(client: TestClient, foundry: Database) -> None:
     jane = auth(foundry, JANE)
-    refused = client.post("/api/v1/grants", headers=jane, json={"person": "priya.shah@example.com", "key": "Resident 3A",
-                                                                "resident": True})
+    refused = client.post("/api/v1/grants", headers=jane, json={"person": "priya.shah@example.com", "key": "Resident 3A", "resident": True})
     assert refused.status_code == 403
     assert {g["person"] for g in client.get("/api/v1/grants", headers=jane).json()} == {JANE}
     assert {p["email"] for p in client.get("/api/v1/people", headers=jane).json()} <= {JANE, "omar.haddad@example.com"}
@@ -89,15 +92,16 @@ def test_concierge_token_command_issues_a_working_token(client: TestClient, foun
     assert CliRunner().invoke(app, ["token", "--as", "nobody@nowhere.example", "--db", foundry.url]).exit_code == 1
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"op": "grant_key", "person": "priya.shah@example.com", "key": "Resident 3A", "starts_at": "soon", "resident": True},
-     "starts_at"),
-    ({"op": "grant_key", "person": ["priya"], "key": "Resident 3A"}, "person"),
-    ({"op": "create_key", "name": "Roof", "doors": "Gym"}, "doors"),
-    ({"op": "restore_grant", "person": "jane.park@example.com", "key": "Resident 4B"}, "op"),
-])
-def test_a_bad_operation_is_a_422_naming_its_field(client: TestClient, foundry: Database, body: dict[str, object],
-                                                   field: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"op": "grant_key", "person": "priya.shah@example.com", "key": "Resident 3A", "starts_at": "soon", "resident": True}, "starts_at"),
+        ({"op": "grant_key", "person": ["priya"], "key": "Resident 3A"}, "person"),
+        ({"op": "create_key", "name": "Roof", "doors": "Gym"}, "doors"),
+        ({"op": "restore_grant", "person": "jane.park@example.com", "key": "Resident 4B"}, "op"),
+    ],
+)
+def test_a_bad_operation_is_a_422_naming_its_field(client: TestClient, foundry: Database, body: dict[str, object], field: str) -> None:
     answer = client.post("/api/v1/operations", headers=auth(foundry, "ben.carter@harbor.example"), json=body)
     assert answer.status_code == 422 and field in answer.json()["detail"]
 
@@ -109,9 +113,15 @@ def test_an_agent_unlocks_through_the_api_only_for_a_call_they_are_handling(clie
 
 def test_renewing_an_ended_grant_keeps_its_resident_and_sharing_terms(client: TestClient, foundry: Database) -> None:
     """Sam's Resident 1A (resident, may share) ended on Nov 1; giving it again without restating them keeps both."""
-    made = client.post("/api/v1/grants", headers=auth(foundry, BEN), json={
-        "person": "sam.okafor@example.com", "key": "Resident 1A", "ends_at": "2027-11-01T00:00:00-04:00"})
+    made = client.post(
+        "/api/v1/grants",
+        headers=auth(foundry, BEN),
+        json={"person": "sam.okafor@example.com", "key": "Resident 1A", "ends_at": "2027-11-01T00:00:00-04:00"},
+    )
     assert made.status_code == 201, made.text
-    [grant] = [g for g in client.get("/api/v1/grants", headers=auth(foundry, BEN)).json()
-               if g["person"] == "sam.okafor@example.com" and g["key"] == "Resident 1A"]
+    [grant] = [
+        g
+        for g in client.get("/api/v1/grants", headers=auth(foundry, BEN)).json()
+        if g["person"] == "sam.okafor@example.com" and g["key"] == "Resident 1A"
+    ]
     assert (grant["resident"], grant["may_share"]) == (True, True)

@@ -15,26 +15,47 @@ from access_core.principal import Principal
 from access_core.services.dispatch import HANDLERS
 
 PLANS: list[dict[str, Any]] = [
-    {"op": "grant_key", "person": "priya.shah@example.com", "key": "Resident 3A",
-     "starts_at": "2027-01-01T00:00:00-05:00", "ends_at": None, "resident": True, "may_share": True},
-    {"op": "grant_key", "person": {"name": "Ana Ruiz", "email": "ana@example.com", "phone": None}, "key": "Gym",
-     "starts_at": "2026-12-01T10:00:00.123456-05:00", "ends_at": "2027-01-01T00:00:00-05:00", "resident": False,
-     "may_share": False},
+    {
+        "op": "grant_key",
+        "person": "priya.shah@example.com",
+        "key": "Resident 3A",
+        "starts_at": "2027-01-01T00:00:00-05:00",
+        "ends_at": None,
+        "resident": True,
+        "may_share": True,
+    },
+    {
+        "op": "grant_key",
+        "person": {"name": "Ana Ruiz", "email": "ana@example.com", "phone": None},
+        "key": "Gym",
+        "starts_at": "2026-12-01T10:00:00.123456-05:00",
+        "ends_at": "2027-01-01T00:00:00-05:00",
+        "resident": False,
+        "may_share": False,
+    },
     {"op": "revoke_key", "person": "omar.haddad@example.com", "key": "Resident 4B", "at": "2026-12-01T10:00:00-05:00"},
     {"op": "invite_person", "name": "Ana", "email": "ana@example.com", "phone": None},
     {"op": "create_key", "name": "Roof", "doors": ["Roof Deck", "Gym"], "shareable": True},
     {"op": "set_schedule", "key": "Staff", "door": "Gym", "schedule": None},
     {"op": "create_doorcode", "granter": "jane.park@example.com", "key": "Resident 4B", "date": "2026-12-05"},
-    {"op": "share_key", "granter": "jane.park@example.com", "guest": {"name": None, "email": None, "phone": "+19175550101"},
-     "key": "Resident 4B", "starts_at": "2026-12-05T14:00:00-05:00", "ends_at": "2026-12-05T18:00:00-05:00"},
+    {
+        "op": "share_key",
+        "granter": "jane.park@example.com",
+        "guest": {"name": None, "email": None, "phone": "+19175550101"},
+        "key": "Resident 4B",
+        "starts_at": "2026-12-05T14:00:00-05:00",
+        "ends_at": "2026-12-05T18:00:00-05:00",
+    },
     {"op": "unlock_door", "door": "Package Room", "reason": "courier"},
-    {"op": "create_manager", "person": "a@example.com", "role": "property_manager", "permissions": ["specific"],
-     "keys": ["Gym"]},
+    {"op": "create_manager", "person": "a@example.com", "role": "property_manager", "permissions": ["specific"], "keys": ["Gym"]},
     {"op": "cancel_reservation", "amenity": "Gym", "person": "jane.park@example.com", "starts_at": None, "ends_at": None},
     {"op": "buy_experience", "experience": "Wine Tasting", "person": "jane.park@example.com", "quantity": 2},
-    {"op": "restore_grant", "person": "jane.park@example.com", "key": "Gym",
-     "state": {"starts_at": "2026-01-01T00:00:00+00:00", "ends_at": None, "resident": False, "may_share": False,
-               "granted_by": 3}},
+    {
+        "op": "restore_grant",
+        "person": "jane.park@example.com",
+        "key": "Gym",
+        "state": {"starts_at": "2026-01-01T00:00:00+00:00", "ends_at": None, "resident": False, "may_share": False, "granted_by": 3},
+    },
     {"op": "revoke_doorcode", "key": "Gym", "code": "123456", "date": "2026-12-05"},
 ]
 
@@ -57,20 +78,23 @@ def test_internal_fields_are_written_only_when_set() -> None:
     assert UnlockDoor(door="Lobby", call_id=7).to_op()["call_id"] == 7
 
 
-@pytest.mark.parametrize(("op", "field"), [
-    ({"op": "grant_key", "key": "Gym"}, "person"),
-    ({"op": "grant_key", "person": "a@example.com"}, "key"),
-    ({"op": "grant_key", "person": "a@example.com", "key": "Gym", "starts_at": "next week"}, "starts_at"),
-    ({"op": "grant_key", "person": "a@example.com", "key": "Gym", "starts_at": "2027-01-01T00:00:00"}, "starts_at"),
-    ({"op": "grant_key", "person": "a@example.com", "key": "Gym", "resident": "maybe"}, "resident"),
-    ({"op": "grant_key", "person": 12, "key": "Gym"}, "person"),
-    ({"op": "create_key", "name": "Roof", "doors": "Gym"}, "doors"),
-    ({"op": "create_doorcode", "key": "Gym", "date": "tomorrow"}, "date"),
-    ({"op": "revoke_share", "share_id": "x"}, "share_id"),
-    ({"op": "restore_grant", "person": "a", "key": "Gym", "state": "gone"}, "state"),
-    ({"op": "fly_to_moon"}, "op"),
-    ({"person": "a"}, "op"),
-])
+@pytest.mark.parametrize(
+    ("op", "field"),
+    [
+        ({"op": "grant_key", "key": "Gym"}, "person"),
+        ({"op": "grant_key", "person": "a@example.com"}, "key"),
+        ({"op": "grant_key", "person": "a@example.com", "key": "Gym", "starts_at": "next week"}, "starts_at"),
+        ({"op": "grant_key", "person": "a@example.com", "key": "Gym", "starts_at": "2027-01-01T00:00:00"}, "starts_at"),
+        ({"op": "grant_key", "person": "a@example.com", "key": "Gym", "resident": "maybe"}, "resident"),
+        ({"op": "grant_key", "person": 12, "key": "Gym"}, "person"),
+        ({"op": "create_key", "name": "Roof", "doors": "Gym"}, "doors"),
+        ({"op": "create_doorcode", "key": "Gym", "date": "tomorrow"}, "date"),
+        ({"op": "revoke_share", "share_id": "x"}, "share_id"),
+        ({"op": "restore_grant", "person": "a", "key": "Gym", "state": "gone"}, "state"),
+        ({"op": "fly_to_moon"}, "op"),
+        ({"person": "a"}, "op"),
+    ],
+)
 def test_a_bad_operation_names_its_field(op: dict[str, Any], field: str) -> None:
     with pytest.raises(Invalid) as bad:
         from_op(op)
@@ -106,13 +130,24 @@ DEVICES = Principal(3, "d@example.com", "D", levels={1: frozenset({"device_manag
 AGENT = Principal(4, "a@example.com", "A", agent_at=frozenset({1}))
 
 
-@pytest.mark.parametrize(("who", "kind", "allowed"), [
-    (PORTFOLIO, GrantKey, True), (SPECIFIC, GrantKey, True), (DEVICES, GrantKey, False), (AGENT, GrantKey, False),
-    (PORTFOLIO, CreateKey, True), (SPECIFIC, CreateKey, False), (DEVICES, commands.ActivateDoor, True),
-    (SPECIFIC, commands.ActivateDoor, False), (SPECIFIC, commands.InvitePerson, True),
-    (DEVICES, commands.CreateManager, False), (PORTFOLIO, commands.CreateManager, True),
-    (AGENT, UnlockDoor, True), (DEVICES, ShareKey, True),  # decided on the command's details
-])
+@pytest.mark.parametrize(
+    ("who", "kind", "allowed"),
+    [
+        (PORTFOLIO, GrantKey, True),
+        (SPECIFIC, GrantKey, True),
+        (DEVICES, GrantKey, False),
+        (AGENT, GrantKey, False),
+        (PORTFOLIO, CreateKey, True),
+        (SPECIFIC, CreateKey, False),
+        (DEVICES, commands.ActivateDoor, True),
+        (SPECIFIC, commands.ActivateDoor, False),
+        (SPECIFIC, commands.InvitePerson, True),
+        (DEVICES, commands.CreateManager, False),
+        (PORTFOLIO, commands.CreateManager, True),
+        (AGENT, UnlockDoor, True),
+        (DEVICES, ShareKey, True),  # decided on the command's details
+    ],
+)
 def test_a_kind_of_command_is_checked_before_its_details(who: Principal, kind: type[commands.Command], allowed: bool) -> None:
     asker = Asker(who, FOUNDRY)
     if allowed:

@@ -12,8 +12,7 @@ def test_a_hyphenated_name_has_every_spelling() -> None:
 
 def test_the_tagger_keeps_hyphenated_and_apostrophe_names_whole() -> None:
     engine = embedded_engine()
-    for text, name in (("invite Mary O'Neil mary@x.example", "Mary O'Neil"),
-                       ("invite Chidi Okeke-Obi chidi@x.example", "Chidi Okeke-Obi")):
+    for text, name in (("invite Mary O'Neil mary@x.example", "Mary O'Neil"), ("invite Chidi Okeke-Obi chidi@x.example", "Chidi Okeke-Obi")):
         people = [e["value"] for e in engine.parse(text)["entities"] if e["entity"] == "person"]
         assert people == [name]
 

@@ -15,6 +15,9 @@ def test_no_refusal_is_raised_by_the_actions_or_the_dialogue() -> None:
 
 
 def test_the_core_imports_nothing_of_the_catalog() -> None:
-    found = [str(path.relative_to(ROOT)) for path in (ROOT / "access_core").rglob("*.py")
-             if "migrations" not in path.parts and re.search(r"^\s*(?:from|import) concierge_catalog", path.read_text(), re.M)]
+    found = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "access_core").rglob("*.py")
+        if "migrations" not in path.parts and re.search(r"^\s*(?:from|import) concierge_catalog", path.read_text(), re.M)
+    ]
     assert found == []

@@ -238,9 +238,7 @@ STARTS_AND_ENDS: list[Row] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "prefer", "kind", "starts", "ends"), POINTS_AND_DAYS + RANGES + STARTS_AND_ENDS
-)
+@pytest.mark.parametrize(("text", "prefer", "kind", "starts", "ends"), POINTS_AND_DAYS + RANGES + STARTS_AND_ENDS)
 def test_parse_when(text: str, prefer: str, kind: str, starts: str | None, ends: str | None) -> None:
     assert _seen(parse_when(text, NOW, NY, prefer)) == (kind, starts, ends)
 
@@ -404,9 +402,7 @@ AROUND_DST = [
 
 
 @pytest.mark.parametrize(("now", "tz", "text", "prefer", "kind", "starts", "ends"), AROUND_DST)
-def test_parse_when_around_dst(
-    now: str, tz: ZoneInfo, text: str, prefer: str, kind: str, starts: str | None, ends: str | None
-) -> None:
+def test_parse_when_around_dst(now: str, tz: ZoneInfo, text: str, prefer: str, kind: str, starts: str | None, ends: str | None) -> None:
     assert _seen(parse_when(text, datetime.fromisoformat(now), tz, prefer)) == (kind, starts, ends)
 
 

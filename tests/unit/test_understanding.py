@@ -11,17 +11,20 @@ from nlu.resolve import Entry, Lexicon, door_aliases
 from nlu.timeplace import day_first
 
 
-@pytest.mark.parametrize(("written", "region", "e164"), [
-    ("+44 20 7946 0958", "GB", "+442079460958"),
-    ("020 7946 0958", "GB", "+442079460958"),
-    ("(020) 7946-0958", "GB", "+442079460958"),
-    ("0044 20 7946 0958", "US", "+442079460958"),
-    ("07400 123456", "GB", "+447400123456"),
-    ("(416) 555-0199", "CA", "+14165550199"),
-    ("718.555.0142", None, "+17185550142"),
-    ("1-718-555-0142", "US", "+17185550142"),
-    ("+1 718 555 0142", "GB", "+17185550142"),
-])
+@pytest.mark.parametrize(
+    ("written", "region", "e164"),
+    [
+        ("+44 20 7946 0958", "GB", "+442079460958"),
+        ("020 7946 0958", "GB", "+442079460958"),
+        ("(020) 7946-0958", "GB", "+442079460958"),
+        ("0044 20 7946 0958", "US", "+442079460958"),
+        ("07400 123456", "GB", "+447400123456"),
+        ("(416) 555-0199", "CA", "+14165550199"),
+        ("718.555.0142", None, "+17185550142"),
+        ("1-718-555-0142", "US", "+17185550142"),
+        ("+1 718 555 0142", "GB", "+17185550142"),
+    ],
+)
 def test_phones_in_every_common_format_are_e164(written: str, region: str | None, e164: str) -> None:
     assert normalize_phone(written, region) == e164
 
@@ -33,8 +36,10 @@ def test_dates_short_numbers_and_words_are_no_phone(written: str) -> None:
 
 
 def test_a_phone_written_after_an_email_belongs_to_the_same_person() -> None:
-    for text in ("invite Ffion Davies: ffion@mail.example / (020) 7946 0321",
-                 "onboard Arjun, email ffion@mail.example, mobile +44 20 7946 0321"):
+    for text in (
+        "invite Ffion Davies: ffion@mail.example / (020) 7946 0321",
+        "onboard Arjun, email ffion@mail.example, mobile +44 20 7946 0321",
+    ):
         [contact] = find_contacts(text, "GB")
         assert (contact.email, contact.phone) == ("ffion@mail.example", "+442079460321")
 
@@ -44,10 +49,20 @@ def test_two_people_two_contacts() -> None:
     assert [(c.email, c.phone) for c in contacts] == [("ben@mail.example", None), (None, "+447400123556")]
 
 
-@pytest.mark.parametrize(("country", "subdivision", "expected"), [
-    ("GB", None, True), ("IE", None, True), ("AU", None, True), ("NZ", None, True), ("US", None, False),
-    ("CA", None, False), ("CA", "QC", True), ("ZA", None, True), (None, None, False),
-])
+@pytest.mark.parametrize(
+    ("country", "subdivision", "expected"),
+    [
+        ("GB", None, True),
+        ("IE", None, True),
+        ("AU", None, True),
+        ("NZ", None, True),
+        ("US", None, False),
+        ("CA", None, False),
+        ("CA", "QC", True),
+        ("ZA", None, True),
+        (None, None, False),
+    ],
+)
 def test_the_date_order_of_a_country(country: str | None, subdivision: str | None, expected: bool) -> None:
     assert day_first(country, subdivision) is expected
 
@@ -67,13 +82,16 @@ ALBION = _lexicon(["Main Entrance", "Flat 3", "Roof Garden"], ["Communal Fob"], 
 CANAL = _lexicon(["Front Door", "Apartment B", "Laundry"], ["Canal Entry"], "Canal House")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("add the roof garden to the communal fob", {1}),
-    ("take Tom off the canal entry", {2}),
-    ("why can't she open the front door", {2}),  # Canal's by name, Albion's only by a synonym
-    ("give her the communal fob and the canal entry", {1, 2}),
-    ("give her access until 3/1", set()),  # numbers are dates as often as units
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("add the roof garden to the communal fob", {1}),
+        ("take Tom off the canal entry", {2}),
+        ("why can't she open the front door", {2}),  # Canal's by name, Albion's only by a synonym
+        ("give her the communal fob and the canal entry", {1, 2}),
+        ("give her access until 3/1", set()),  # numbers are dates as often as units
+    ],
+)
 def test_the_property_a_message_names(text: str, expected: set[int]) -> None:
     found = mentions_by_property({1: ALBION, 2: CANAL}, text)
     assert set(distinctive(found)) == expected

@@ -3,6 +3,7 @@
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -40,8 +41,14 @@ def upgrade() -> None:
         sa.Column("note", sa.String(1000), nullable=False),
     )
     op.create_index("ix_intercom_calls_property_state", "intercom_calls", ["property_id", "state"])
-    op.create_index("uq_intercom_calls_one_per_agent", "intercom_calls", ["agent_id"], unique=True,
-                    sqlite_where=sa.text(ANSWERED), postgresql_where=sa.text(ANSWERED))
+    op.create_index(
+        "uq_intercom_calls_one_per_agent",
+        "intercom_calls",
+        ["agent_id"],
+        unique=True,
+        sqlite_where=sa.text(ANSWERED),
+        postgresql_where=sa.text(ANSWERED),
+    )
     op.create_table(
         "intercom_call_events",
         sa.Column("id", sa.Integer(), primary_key=True),

@@ -3,6 +3,7 @@
 Revision ID: 0007
 Revises: 0006
 """
+
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -53,33 +54,53 @@ def upgrade() -> None:
         batch.add_column(sa.Column("route_attempts", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("route_claimed_at", UTC_TIME, nullable=True))
     _close_duplicate_open_requests()
-    op.create_index("uq_upgrade_requests_one_open", "upgrade_requests", ["property_id", "upgrade"], unique=True,
-                    sqlite_where=sa.text(ONE_OPEN), postgresql_where=sa.text(ONE_OPEN))
+    op.create_index(
+        "uq_upgrade_requests_one_open",
+        "upgrade_requests",
+        ["property_id", "upgrade"],
+        unique=True,
+        sqlite_where=sa.text(ONE_OPEN),
+        postgresql_where=sa.text(ONE_OPEN),
+    )
 
 
 def _fill_existing_orders() -> None:
     """Orders made before receipts: number them per property and take today's catalog price."""
     bind = op.get_bind()
-    rows = bind.execute(sa.text(
-        "SELECT o.id, o.quantity, c.property_id, c.name, c.vendor, c.unit, c.price FROM orders o "
-        "JOIN catalog_items c ON c.id = o.item_id ORDER BY c.property_id, o.id")).all()
+    rows = bind.execute(
+        sa.text(
+            "SELECT o.id, o.quantity, c.property_id, c.name, c.vendor, c.unit, c.price FROM orders o "
+            "JOIN catalog_items c ON c.id = o.item_id ORDER BY c.property_id, o.id"
+        )
+    ).all()
     sequence: dict[int, int] = {}
     now = datetime.now(UTC)
     for order_id, quantity, property_id, name, vendor, unit, price in rows:
         sequence[property_id] = sequence.get(property_id, 0) + 1
         cents = round(float(price) * 100)
-        bind.execute(sa.text(
-            "UPDATE orders SET property_id = :p, sequence = :s, receipt_no = :r, item_name = :n, vendor = :v, unit = :u, "
-            "unit_cents = :c, total_cents = :t, requested_at = :at WHERE id = :id"),
-            {"p": property_id, "s": sequence[property_id], "r": f"R-{property_id}-{sequence[property_id]}", "n": name,
-             "v": vendor, "u": unit, "c": cents, "t": cents * int(quantity), "id": order_id,
-             "at": UTC_TIME.process_bind_param(now, bind.dialect)})
+        bind.execute(
+            sa.text(
+                "UPDATE orders SET property_id = :p, sequence = :s, receipt_no = :r, item_name = :n, vendor = :v, unit = :u, "
+                "unit_cents = :c, total_cents = :t, requested_at = :at WHERE id = :id"
+            ),
+            {
+                "p": property_id,
+                "s": sequence[property_id],
+                "r": f"R-{property_id}-{sequence[property_id]}",
+                "n": name,
+                "v": vendor,
+                "u": unit,
+                "c": cents,
+                "t": cents * int(quantity),
+                "id": order_id,
+                "at": UTC_TIME.process_bind_param(now, bind.dialect),
+            },
+        )
 
 
 def _close_duplicate_open_requests() -> None:
     bind = op.get_bind()
-    rows = bind.execute(sa.text(
-        "SELECT id, property_id, upgrade FROM upgrade_requests WHERE state != 'closed' ORDER BY id")).all()
+    rows = bind.execute(sa.text("SELECT id, property_id, upgrade FROM upgrade_requests WHERE state != 'closed' ORDER BY id")).all()
     seen: set[tuple[int, str]] = set()
     for request_id, property_id, upgrade in rows:
         if (property_id, upgrade) in seen:
@@ -97,6 +118,19 @@ def downgrade() -> None:
         batch.drop_constraint("uq_orders_property_id_sequence", type_="unique")
         batch.drop_index("ix_orders_property_id")
         batch.drop_constraint("fk_orders_property_id", type_="foreignkey")
-        for name in ("cancelled_at", "fulfilled_at", "confirmed_at", "requested_at", "currency", "total_cents", "unit_cents",
-                     "unit", "vendor", "item_name", "receipt_no", "sequence", "property_id"):
+        for name in (
+            "cancelled_at",
+            "fulfilled_at",
+            "confirmed_at",
+            "requested_at",
+            "currency",
+            "total_cents",
+            "unit_cents",
+            "unit",
+            "vendor",
+            "item_name",
+            "receipt_no",
+            "sequence",
+            "property_id",
+        ):
             batch.drop_column(name)

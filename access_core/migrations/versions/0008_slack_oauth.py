@@ -7,6 +7,7 @@ tests/integration/test_slack_oauth.py checks the two still agree.
 Revision ID: 0008
 Revises: 0007
 """
+
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,8 +69,7 @@ def upgrade() -> None:
         sa.Column("token_type", sa.String(32)),
         sa.Column("installed_at", sa.DateTime(), nullable=False),
     )
-    op.create_index("slack_installations_idx", "slack_installations",
-                    ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"])
+    op.create_index("slack_installations_idx", "slack_installations", ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"])
     op.create_table(
         "slack_oauth_states",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),

@@ -44,16 +44,32 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                     door = door_in(viewer.session, viewer.prop, door_name)
                 except (NotFound, Ambiguous) as exc:
                     error = exc.message
-            page = listings.activity(viewer.session, viewer.principal, viewer.prop, door=door, person=person,
-                                     since=day_start(since, viewer.tz), until=day_start(until, viewer.tz, next_day=True),
-                                     before=_cursor(params.get("before")))
+            page = listings.activity(
+                viewer.session,
+                viewer.principal,
+                viewer.prop,
+                door=door,
+                person=person,
+                since=day_start(since, viewer.tz),
+                until=day_start(until, viewer.tz, next_day=True),
+                before=_cursor(params.get("before")),
+            )
             last = page.rows[-1].event if page.rows else None
             filters = {"door": door_name, "person": person, "since": since, "until": until}
             older = None
             if page.more and last is not None:
                 older = "/activity?" + urlencode({**filters, "before": f"{last.at.isoformat()}_{last.id}"})
             doors = listings.door_names(viewer.session, viewer.principal, viewer.prop)
-            return pages.render(request, "activity.html", viewer, page=page, older=older, doors=doors, filters=filters,
-                                paged=bool(params.get("before")), error=error)
+            return pages.render(
+                request,
+                "activity.html",
+                viewer,
+                page=page,
+                older=older,
+                doors=doors,
+                filters=filters,
+                paged=bool(params.get("before")),
+                error=error,
+            )
 
         return pages.page(request, show)

@@ -151,20 +151,37 @@ class Pages:
         tz = viewer.tz
         values.setdefault("plan", None)
         values.setdefault("error", None)
-        return templates.TemplateResponse(request, template, {
-            "viewer": viewer, "prop": viewer.prop, "sections": sections_for(viewer.principal, viewer.prop),
-            "path": request.url.path, "flash": flash, "focus_main": focus == "main",
-            "local": lambda moment: local_text(moment, tz), "role": role_name(viewer.principal, viewer.prop),
-            "chat_data": chat_data(viewer), **values}, status_code=status_code)
+        return templates.TemplateResponse(
+            request,
+            template,
+            {
+                "viewer": viewer,
+                "prop": viewer.prop,
+                "sections": sections_for(viewer.principal, viewer.prop),
+                "path": request.url.path,
+                "flash": flash,
+                "focus_main": focus == "main",
+                "local": lambda moment: local_text(moment, tz),
+                "role": role_name(viewer.principal, viewer.prop),
+                "chat_data": chat_data(viewer),
+                **values,
+            },
+            status_code=status_code,
+        )
 
 
 def chat_data(viewer: Viewer) -> dict[str, Any]:
     """What the docked chat needs: who is talking, the property's zone, catalog prices and what to ask next."""
     prop = viewer.prop
     prices = {o.name: o.price_text() for o in listings.offers(viewer.session, prop)} if prop is not None else {}
-    return {"me": viewer.person.label, "handle": viewer.person.handle,
-            "property": prop.name if prop else None, "tz": prop.timezone if prop else "UTC",
-            "prices": prices, "suggestions": suggestions(viewer.principal, prop)}
+    return {
+        "me": viewer.person.label,
+        "handle": viewer.person.handle,
+        "property": prop.name if prop else None,
+        "tz": prop.timezone if prop else "UTC",
+        "prices": prices,
+        "suggestions": suggestions(viewer.principal, prop),
+    }
 
 
 def suggestions(principal: Principal, prop: Place | None) -> list[str]:

@@ -18,27 +18,60 @@ from concierge_catalog.help import SECTIONS
 from concierge_catalog.help import Section as HelpSection
 from concierge_catalog.highlights import highlights
 
-UPGRADE_NAMES = {"latch_camera": "Latch Camera", "package_lockers": "Package Lockers", "smart_thermostats": "Smart Thermostats",
-                 "concierge_pro": "Concierge Pro", "keycards": "Keycards", "doorcodes": "Door codes",
-                 "guest_sharing": "Guest sharing", "amenity_booking": "Amenity booking", "schedules": "Schedules"}
+UPGRADE_NAMES = {
+    "latch_camera": "Latch Camera",
+    "package_lockers": "Package Lockers",
+    "smart_thermostats": "Smart Thermostats",
+    "concierge_pro": "Concierge Pro",
+    "keycards": "Keycards",
+    "doorcodes": "Door codes",
+    "guest_sharing": "Guest sharing",
+    "amenity_booking": "Amenity booking",
+    "schedules": "Schedules",
+}
 
 
 HOLDER_HELP = (
-    HelpSection("Keys", "/keys", (), ("Open Keys to see the keys you hold and their doors.",
-                                  "Choose a key to see its doors and their schedules.",
-                                  "On a shareable key, use Share with a guest to send a guest pass.")),
-    HelpSection("Activity", "/activity", (), ("Open Activity.", "Filter by door and dates.",
-                                          "You see your own entries, and your guests' entries at your home.")),
-    HelpSection("Concierge", "/concierge", (), ("Open Concierge.",
-                                                "Book an amenity or a service: its price and times are shown before you confirm.",
-                                            "Or ask the concierge chat, docked on every page.")),
+    HelpSection(
+        "Keys",
+        "/keys",
+        (),
+        (
+            "Open Keys to see the keys you hold and their doors.",
+            "Choose a key to see its doors and their schedules.",
+            "On a shareable key, use Share with a guest to send a guest pass.",
+        ),
+    ),
+    HelpSection(
+        "Activity",
+        "/activity",
+        (),
+        ("Open Activity.", "Filter by door and dates.", "You see your own entries, and your guests' entries at your home."),
+    ),
+    HelpSection(
+        "Concierge",
+        "/concierge",
+        (),
+        (
+            "Open Concierge.",
+            "Book an amenity or a service: its price and times are shown before you confirm.",
+            "Or ask the concierge chat, docked on every page.",
+        ),
+    ),
 )
 """Help for people who hold keys but manage nothing: their own tasks, not the managers' screens."""
 
 AGENT_HELP = (
-    HelpSection("Concierge", "/concierge/agent", (), ("Open Calls: new intercom calls appear there as they ring.",
-                                                  "Answer one call at a time; ring the resident or unlock a delivery door.",
-                                                  "Resolve the call with a note; it stays in the call history here.")),
+    HelpSection(
+        "Concierge",
+        "/concierge/agent",
+        (),
+        (
+            "Open Calls: new intercom calls appear there as they ring.",
+            "Answer one call at a time; ring the resident or unlock a delivery door.",
+            "Resolve the call with a note; it stays in the call history here.",
+        ),
+    ),
 )
 
 
@@ -59,8 +92,16 @@ def catalog(viewer: Viewer) -> dict[str, Any]:
     """What the Concierge page and the docked chat show the person at their property."""
     prop, principal, session = viewer.prop, viewer.principal, viewer.session
     if prop is None:
-        return {"help": [], "highlights": [], "upgrades": [], "amenities": [], "services": [], "experiences": [],
-                "sells": False, "books": False}
+        return {
+            "help": [],
+            "highlights": [],
+            "upgrades": [],
+            "amenities": [],
+            "services": [],
+            "experiences": [],
+            "sells": False,
+            "books": False,
+        }
     names = {s.name for s in sections_for(principal, prop)}
     helped: tuple[HelpSection, ...] | list[HelpSection]
     if principal.is_manager_at(prop):
@@ -89,8 +130,17 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         history = None
         if viewer.prop is not None and _allowed(lambda: policy.require_call_answering(viewer.principal, viewer.prop)):
             history = listings.calls(viewer.session, viewer.principal, viewer.prop, offset(request.query_params.get("calls")))
-        return pages.render(request, "concierge.html", viewer, status_code=status_code, **catalog(viewer), human=human, price=_price,
-                            history=history, **values)
+        return pages.render(
+            request,
+            "concierge.html",
+            viewer,
+            status_code=status_code,
+            **catalog(viewer),
+            human=human,
+            price=_price,
+            history=history,
+            **values,
+        )
 
     def item(viewer: Viewer, kind: str, name: str) -> Offer | None:
         assert viewer.prop is not None
@@ -103,22 +153,51 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     @api.post("/concierge/upgrade")
     def upgrade(request: Request, upgrade: Annotated[str, Form()]) -> Response:
         def plan(viewer: Viewer) -> Response:
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"submit a request for {human(upgrade)}", [("Upgrade", human(upgrade))],
-                                [{"op": "submit_request", "upgrade": upgrade}], "/concierge"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(
+                    f"submit a request for {human(upgrade)}",
+                    [("Upgrade", human(upgrade))],
+                    [{"op": "submit_request", "upgrade": upgrade}],
+                    "/concierge",
+                ),
+            )
 
         return pages.page(request, plan)
 
     @api.post("/concierge/amenity")
-    def amenity(request: Request, amenity: Annotated[str, Form()], starts: Annotated[str, Form()],
-                ends: Annotated[str, Form()]) -> Response:
+    def amenity(
+        request: Request, amenity: Annotated[str, Form()], starts: Annotated[str, Form()], ends: Annotated[str, Form()]
+    ) -> Response:
         def plan(viewer: Viewer) -> Response:
-            op = {"op": "reserve_amenity", "amenity": amenity, "person": viewer.person.handle,
-                  "starts_at": local_iso(starts, viewer.tz), "ends_at": local_iso(ends, viewer.tz)}
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"book {amenity}", [("Amenity", amenity), ("For", viewer.person.label),
-                                ("From", shown(starts, viewer.tz)), ("Until", shown(ends, viewer.tz)), ("Price", "free")],
-                                [op], "/concierge"))
+            op = {
+                "op": "reserve_amenity",
+                "amenity": amenity,
+                "person": viewer.person.handle,
+                "starts_at": local_iso(starts, viewer.tz),
+                "ends_at": local_iso(ends, viewer.tz),
+            }
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(
+                    f"book {amenity}",
+                    [
+                        ("Amenity", amenity),
+                        ("For", viewer.person.label),
+                        ("From", shown(starts, viewer.tz)),
+                        ("Until", shown(ends, viewer.tz)),
+                        ("Price", "free"),
+                    ],
+                    [op],
+                    "/concierge",
+                ),
+            )
 
         return pages.page(request, plan)
 
@@ -127,10 +206,15 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         def plan(viewer: Viewer) -> Response:
             found = item(viewer, "service", service)
             op = {"op": "book_service", "service": service, "person": viewer.person.handle, "starts_at": local_iso(starts, viewer.tz)}
-            details = [("Service", service), ("For", viewer.person.label), ("When", shown(starts, viewer.tz)),
-                       ("Price", _price(found) if found else "-")]
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"book {service}", details, [op], "/concierge"))
+            details = [
+                ("Service", service),
+                ("For", viewer.person.label),
+                ("When", shown(starts, viewer.tz)),
+                ("Price", _price(found) if found else "-"),
+            ]
+            return preview(
+                pages, request, viewer, lambda v, **kw: show(v, request, **kw), Plan(f"book {service}", details, [op], "/concierge")
+            )
 
         return pages.page(request, plan)
 
@@ -139,10 +223,20 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         def plan(viewer: Viewer) -> Response:
             found = item(viewer, "experience", experience)
             op = {"op": "buy_experience", "experience": experience, "person": viewer.person.handle, "quantity": quantity}
-            details = [("Experience", experience), ("For", viewer.person.label), ("Tickets", str(quantity)),
-                       ("When", viewer_local(viewer, found)), ("Price", _price(found, quantity) if found else "-")]
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"buy {quantity} × {experience}", details, [op], "/concierge"))
+            details = [
+                ("Experience", experience),
+                ("For", viewer.person.label),
+                ("Tickets", str(quantity)),
+                ("When", viewer_local(viewer, found)),
+                ("Price", _price(found, quantity) if found else "-"),
+            ]
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(f"buy {quantity} × {experience}", details, [op], "/concierge"),
+            )
 
         return pages.page(request, plan)
 

@@ -16,10 +16,12 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
         assert viewer.prop is not None
         low = request.query_params.get("low") == "1"
-        rows = listings.devices(viewer.session, viewer.principal, viewer.prop, low_only=low,
-                                offset=offset(request.query_params.get("offset")))
-        return pages.render(request, "devices.html", viewer, status_code=status_code, rows=rows, low=low,
-                            threshold=listings.LOW_BATTERY, **values)
+        rows = listings.devices(
+            viewer.session, viewer.principal, viewer.prop, low_only=low, offset=offset(request.query_params.get("offset"))
+        )
+        return pages.render(
+            request, "devices.html", viewer, status_code=status_code, rows=rows, low=low, threshold=listings.LOW_BATTERY, **values
+        )
 
     @api.get("/devices")
     def devices(request: Request) -> Response:
@@ -30,7 +32,12 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         def plan(viewer: Viewer) -> Response:
             on = activate == "yes"
             op = {"op": "activate_door" if on else "deactivate_door", "door": door}
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"{'activate' if on else 'deactivate'} the lock of {door}", [("Door", door)], [op], "/devices"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(f"{'activate' if on else 'deactivate'} the lock of {door}", [("Door", door)], [op], "/devices"),
+            )
 
         return pages.page(request, plan)

@@ -18,7 +18,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         q = request.query_params.get("q", "")
         found = listings.doors(viewer.session, viewer.principal, viewer.prop, q, offset(request.query_params.get("offset")))
         unlocks = viewer.principal.is_portfolio_manager(viewer.prop) or viewer.principal.has(
-            viewer.prop, "full_key_management", "limited_key_management", "specific_key_management")
+            viewer.prop, "full_key_management", "limited_key_management", "specific_key_management"
+        )
         return pages.render(request, "doors.html", viewer, status_code=status_code, page=found, q=q, unlocks=unlocks, **values)
 
     @api.get("/doors")
@@ -29,7 +30,12 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     def unlock(request: Request, door: Annotated[str, Form()], reason: Annotated[str | None, Form()] = None) -> Response:
         def plan(viewer: Viewer) -> Response:
             op = {"op": "unlock_door", "door": door, "reason": text(reason)}
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"unlock {door} now", [("Door", door), ("Reason", text(reason) or "-")], [op], "/doors"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(f"unlock {door} now", [("Door", door), ("Reason", text(reason) or "-")], [op], "/doors"),
+            )
 
         return pages.page(request, plan)

@@ -37,14 +37,20 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         if demo_mode():
             with database.session() as session:
                 people = people_by_name(session, DEMO_PEOPLE)
-                return templates.TemplateResponse(request, "signin.html", {
-                    "demo": True, "people": people, "next": _safe_next(next), "error": error})
-        return templates.TemplateResponse(request, "signin.html", {
-            "demo": False, "people": people, "next": _safe_next(next), "error": error})
+                return templates.TemplateResponse(
+                    request, "signin.html", {"demo": True, "people": people, "next": _safe_next(next), "error": error}
+                )
+        return templates.TemplateResponse(
+            request, "signin.html", {"demo": False, "people": people, "next": _safe_next(next), "error": error}
+        )
 
     @api.post("/signin")
-    def sign_in(request: Request, person: Annotated[str | None, Form()] = None, token: Annotated[str | None, Form()] = None,
-                next: Annotated[str | None, Form()] = None) -> Response:
+    def sign_in(
+        request: Request,
+        person: Annotated[str | None, Form()] = None,
+        token: Annotated[str | None, Form()] = None,
+        next: Annotated[str | None, Form()] = None,
+    ) -> Response:
         with database.session() as session:
             found = None
             if token and token.strip():
@@ -52,9 +58,17 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             elif person and demo_mode():
                 found = person_by_ref(session, person)
             if found is None:
-                return templates.TemplateResponse(request, "signin.html", {
-                    "demo": demo_mode(), "people": people_by_name(session, DEMO_PEOPLE)
-                    if demo_mode() else [], "next": _safe_next(next), "error": "Sign-in failed: unknown person or token."}, status_code=403)
+                return templates.TemplateResponse(
+                    request,
+                    "signin.html",
+                    {
+                        "demo": demo_mode(),
+                        "people": people_by_name(session, DEMO_PEOPLE) if demo_mode() else [],
+                        "next": _safe_next(next),
+                        "error": "Sign-in failed: unknown person or token.",
+                    },
+                    status_code=403,
+                )
             start_session(request, database, found.id, token if token and token.strip() else None)
         request.session["focus"] = "main"
         return RedirectResponse(_safe_next(next) or "/", status_code=303)
@@ -62,6 +76,7 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
     @api.post("/property")
     def choose_property(request: Request, name: Annotated[str, Form()], back: Annotated[str, Form()] = "/") -> Response:
         """Work at another of one's properties (only one of theirs: the next page checks it again)."""
+
         def choose(viewer: Viewer) -> Response:
             if any(p.name == name for p in viewer.properties):
                 request.session["property"] = name

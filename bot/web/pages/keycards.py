@@ -24,13 +24,19 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         return pages.page(request, lambda viewer: show(viewer, request))
 
     @api.post("/keycards")
-    def keycard(request: Request, serial: Annotated[str, Form()], person: Annotated[str, Form()],
-                action: Annotated[str, Form()] = "issue") -> Response:
+    def keycard(
+        request: Request, serial: Annotated[str, Form()], person: Annotated[str, Form()], action: Annotated[str, Form()] = "issue"
+    ) -> Response:
         def plan(viewer: Viewer) -> Response:
             issue = action != "deactivate"
             op = {"op": "issue_keycard" if issue else "deactivate_keycard", "serial": serial.strip(), "person": person.strip()}
             title = f"issue keycard {serial.strip()} to {person.strip()}" if issue else f"deactivate keycard {serial.strip()}"
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(title, [("Card", serial.strip()), ("Holder", person.strip())], [op], "/keycards"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(title, [("Card", serial.strip()), ("Holder", person.strip())], [op], "/keycards"),
+            )
 
         return pages.page(request, plan)

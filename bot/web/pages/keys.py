@@ -30,12 +30,21 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         def show(viewer: Viewer, request: Request, status_code: int = 200, **values: Any) -> Response:
             assert viewer.prop is not None
             key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
-            holders = listings.key_holders(viewer.session, viewer.principal, viewer.prop, key,
-                                           offset(request.query_params.get("offset")))
+            holders = listings.key_holders(viewer.session, viewer.principal, viewer.prop, key, offset(request.query_params.get("offset")))
             now = datetime.now(UTC)
             ended = {g.id for g in holders.rows if g.ends_at is not None and g.ends_at <= now}
-            return pages.render(request, "key.html", viewer, status_code=status_code, key=key, holders=holders, ended=ended,
-                                gives=viewer.principal.manages_keys_at(viewer.prop), **values)
+            return pages.render(
+                request,
+                "key.html",
+                viewer,
+                status_code=status_code,
+                key=key,
+                holders=holders,
+                ended=ended,
+                gives=viewer.principal.manages_keys_at(viewer.prop),
+                **values,
+            )
+
         return show
 
     @api.get("/keys")
@@ -53,22 +62,43 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         return pages.page(request, lambda viewer: show_key(key_id)(viewer, request))
 
     @api.post("/keys/{key_id}/give")
-    def give(request: Request, key_id: int, person: Annotated[str, Form()], starts: Annotated[str | None, Form()] = None,
-             ends: Annotated[str | None, Form()] = None, resident: Annotated[str | None, Form()] = None,
-             may_share: Annotated[str | None, Form()] = None) -> Response:
+    def give(
+        request: Request,
+        key_id: int,
+        person: Annotated[str, Form()],
+        starts: Annotated[str | None, Form()] = None,
+        ends: Annotated[str | None, Form()] = None,
+        resident: Annotated[str | None, Form()] = None,
+        may_share: Annotated[str | None, Form()] = None,
+    ) -> Response:
         def plan(viewer: Viewer) -> Response:
             assert viewer.prop is not None
             key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
-            op = {"op": "grant_key", "person": person.strip(), "key": key.name, "starts_at": local_iso(starts, viewer.tz),
-                  "ends_at": local_iso(ends, viewer.tz), "resident": None if not resident else resident == "yes",
-                  "may_share": None if not may_share else may_share == "yes"}
+            op = {
+                "op": "grant_key",
+                "person": person.strip(),
+                "key": key.name,
+                "starts_at": local_iso(starts, viewer.tz),
+                "ends_at": local_iso(ends, viewer.tz),
+                "resident": None if not resident else resident == "yes",
+                "may_share": None if not may_share else may_share == "yes",
+            }
             who = _name(viewer, person)
-            details = [("For", who), ("Key", key.name), ("From", shown(starts, viewer.tz, "now")),
-                       ("Until", shown(ends, viewer.tz, "no end"))]
+            details = [
+                ("For", who),
+                ("Key", key.name),
+                ("From", shown(starts, viewer.tz, "now")),
+                ("Until", shown(ends, viewer.tz, "no end")),
+            ]
             if resident:
                 details.append(("Resident", resident))
-            return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
-                           Plan(f"give {who} {key.name}", details, [op], f"/keys/{key_id}"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show_key(key_id)(v, request, **kw),
+                Plan(f"give {who} {key.name}", details, [op], f"/keys/{key_id}"),
+            )
 
         return pages.page(request, plan)
 
@@ -79,23 +109,51 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
             key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
             who = text(label) or person
             op = {"op": "revoke_key", "person": person, "key": key.name, "at": None}
-            return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
-                           Plan(f"revoke {key.name} from {who}", [("From", who), ("Key", key.name), ("When", "now")], [op],
-                                f"/keys/{key_id}"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show_key(key_id)(v, request, **kw),
+                Plan(f"revoke {key.name} from {who}", [("From", who), ("Key", key.name), ("When", "now")], [op], f"/keys/{key_id}"),
+            )
 
         return pages.page(request, plan)
 
     @api.post("/keys/{key_id}/share")
-    def share(request: Request, key_id: int, guest: Annotated[str, Form()], starts: Annotated[str | None, Form()] = None,
-              ends: Annotated[str | None, Form()] = None) -> Response:
+    def share(
+        request: Request,
+        key_id: int,
+        guest: Annotated[str, Form()],
+        starts: Annotated[str | None, Form()] = None,
+        ends: Annotated[str | None, Form()] = None,
+    ) -> Response:
         def plan(viewer: Viewer) -> Response:
             assert viewer.prop is not None
             key = listings.key(viewer.session, viewer.principal, viewer.prop, key_id)
-            op = {"op": "share_key", "granter": viewer.person.handle, "guest": guest.strip(), "key": key.name,
-                  "starts_at": local_iso(starts, viewer.tz), "ends_at": local_iso(ends, viewer.tz)}
-            return preview(pages, request, viewer, lambda v, **kw: show_key(key_id)(v, request, **kw),
-                           Plan(f"share {key.name} with {_name(viewer, guest)}", [("Guest", _name(viewer, guest)), ("Key", key.name),
-                                ("From", shown(starts, viewer.tz, "now")), ("Until", shown(ends, viewer.tz, "-"))],
-                                [op], f"/keys/{key_id}"))
+            op = {
+                "op": "share_key",
+                "granter": viewer.person.handle,
+                "guest": guest.strip(),
+                "key": key.name,
+                "starts_at": local_iso(starts, viewer.tz),
+                "ends_at": local_iso(ends, viewer.tz),
+            }
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show_key(key_id)(v, request, **kw),
+                Plan(
+                    f"share {key.name} with {_name(viewer, guest)}",
+                    [
+                        ("Guest", _name(viewer, guest)),
+                        ("Key", key.name),
+                        ("From", shown(starts, viewer.tz, "now")),
+                        ("Until", shown(ends, viewer.tz, "-")),
+                    ],
+                    [op],
+                    f"/keys/{key_id}",
+                ),
+            )
 
         return pages.page(request, plan)

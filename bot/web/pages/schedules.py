@@ -25,17 +25,31 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         return pages.page(request, lambda viewer: show(viewer, request))
 
     @api.post("/schedules")
-    def set_schedule(request: Request, key: Annotated[str, Form()], door: Annotated[str, Form()],
-                     schedule: Annotated[str | None, Form()] = None) -> Response:
+    def set_schedule(
+        request: Request, key: Annotated[str, Form()], door: Annotated[str, Form()], schedule: Annotated[str | None, Form()] = None
+    ) -> Response:
         def plan(viewer: Viewer) -> Response:
             try:
                 canonical = canonical_schedule(text(schedule))
             except ScheduleError as exc:
                 return show(viewer, request, error=f"{schedule!r} is not a schedule: {exc}", status_code=422)
             op = {"op": "set_schedule", "key": key, "door": door, "schedule": canonical}
-            return preview(pages, request, viewer, lambda v, **kw: show(v, request, **kw),
-                           Plan(f"set {door} in {key} to {canonical or 'always'}",
-                                [("Key", key), ("Door", door), ("Schedule", canonical or "always open to holders"),
-                                 ("Time zone", viewer.prop.timezone if viewer.prop else "-")], [op], "/schedules"))
+            return preview(
+                pages,
+                request,
+                viewer,
+                lambda v, **kw: show(v, request, **kw),
+                Plan(
+                    f"set {door} in {key} to {canonical or 'always'}",
+                    [
+                        ("Key", key),
+                        ("Door", door),
+                        ("Schedule", canonical or "always open to holders"),
+                        ("Time zone", viewer.prop.timezone if viewer.prop else "-"),
+                    ],
+                    [op],
+                    "/schedules",
+                ),
+            )
 
         return pages.page(request, plan)
