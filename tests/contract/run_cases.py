@@ -29,6 +29,7 @@ when a case failed or when no case was selected, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shlex
@@ -341,7 +342,8 @@ def run_fixture(fixture: Path, cases: list[Case], folder: Path, pool: ThreadPool
     """Every case of one fixture: its chats in one process, its queries on one database, its sessions on their own."""
     sessions = {case.id: pool.submit(run_session, case, folder) for case in cases if case.kind == "session"}
     problems: dict[str, list[str]] = {}
-    db = f"sqlite:///{folder / (fixture.stem + '.db')}"
+    unique = hashlib.sha256(str(fixture.resolve()).encode()).hexdigest()[:12]  # two fixtures may share a file name
+    db = f"sqlite:///{folder / f'{fixture.stem}-{unique}.db'}"
     error = load(fixture, db)
     for case in cases:
         if case.kind not in ("chat", "activity", "check", "session"):

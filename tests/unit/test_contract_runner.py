@@ -128,3 +128,26 @@ def test_a_wrong_expectation_fails_the_run_and_a_right_one_passes(tmp_path: Path
     assert "2 passed, 0 failed" in capsys.readouterr().out
     assert run_cases.main([str(bad)]) == 1
     assert "FAIL grant-wrong: no operation matches" in capsys.readouterr().out
+
+
+def test_two_fixtures_of_one_name_each_get_their_own_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Case files beside different copies of foundry.yaml run at once: each copy loads into its own database."""
+    demo = (ROOT / "demo" / "foundry.yaml").read_text()
+    files = []
+    for name, gym in (("a", "Gym"), ("b", "Fitness Room")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "foundry.yaml").write_text(demo.replace("Gym", gym))
+        check = {
+            "id": f"check-{name}",
+            "kind": "check",
+            "fixture": "foundry.yaml",
+            "person": "jane.park@example.com",
+            "door": gym,
+            "at": "2026-12-01T12:00:00-05:00",
+            "now": "2026-12-01T10:00:00-05:00",
+            "expect": {"result": {"allowed": True}},
+        }
+        (folder / "cases.jsonl").write_text(json.dumps(check) + "\n")
+        files.append(str(folder / "cases.jsonl"))
+    assert run_cases.main(files) == 0, capsys.readouterr().out
