@@ -84,6 +84,17 @@ class Doorway(Protocol):
     def property_id(self) -> int: ...
 
 
+class KeyHandle(Protocol):
+    """A key as a turn holds it (to name it, and to choose among a person's keys)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def property_id(self) -> int: ...
+
+
 class Happening(Protocol):
     """An access event as an answer words it."""
 
