@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import MetaData, func, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached, selectinload
 
 from access_core.models import (
     Amenity,
     AuditEntry,
-    Base,
     Door,
     Grant,
     Key,
@@ -172,11 +171,6 @@ class Happening(Protocol):
     def door(self) -> Doorway: ...
 
 
-def metadata() -> MetaData:
-    """The core's tables, for migrations and for creating a schema (the bootstrap names every package's)."""
-    return Base.metadata
-
-
 def site(session: Session, property_id: int) -> Site | None:
     """The property with this id."""
     return session.get(Property, property_id)
@@ -191,6 +185,11 @@ def asker_by_contact(session: Session, column: str, handle: str) -> Asker | None
     """The person whose ``email`` or ``phone`` (as stored) is ``handle``."""
     field = Person.email if column == "email" else Person.phone
     return session.scalar(select(Person).where(field == handle))
+
+
+def handles_of(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Person id -> their handle (email, else phone)."""
+    return {p.id: p.handle for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))}
 
 
 def data_version(session: Session) -> tuple[int, int]:
