@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core import describe
-from access_core.commands import Command, from_op
+from access_core.commands import from_op
 from access_core.db import Database
 from access_core.errors import CoreError, Invalid, Refused
 from access_core.lookup import property_by_name, require_person
@@ -30,11 +30,7 @@ from access_core.services.context import Context, Outcome
 from bot.dialogue import Dialogue
 from bot.state import Conversation
 from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests, wait_for_routing
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+from tests.integration.operations import execute
 
 
 def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
