@@ -1,7 +1,7 @@
 """The one place that wires a process: the database with its unit-of-work collaborators, the device bus, the web app.
 
 Every entry point (the web app factory, the `concierge` commands, the device relay and simulator, the
-workers, `python -m concierge_catalog.sales`, the benchmarks) builds what it needs here, so none can forget
+workers, `concierge sales`, the benchmarks) builds what it needs here, so none can forget
 the device outbox or the sales routing. This module may import every layer; nothing imports it but
 entry points (and the tests, which build what the entry points build).
 """

@@ -202,6 +202,25 @@ def test_the_sales_states_and_a_new_request_once_closed(foundry: Database, monke
     assert [(r.id, r.state) for r in requests(foundry)] == [(first, "closed"), (second, "open")]
 
 
+def test_the_sales_team_moves_a_request_and_retries_routing_from_the_concierge_command(
+    foundry: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.delenv("SLACK_SALES_CHANNEL", raising=False)
+    first = submit(foundry).detail["request"]
+    moved = CliRunner().invoke(app, ["sales", "state", str(first), "closed", "--db", foundry.url])
+    assert moved.exit_code == 0 and moved.output.strip() == f"#{first} closed"
+    again = CliRunner().invoke(app, ["sales", "state", str(first), "in_progress", "--db", foundry.url])
+    assert again.exit_code == 1 and again.output.strip()
+    assert CliRunner().invoke(app, ["sales", "state", str(first), "reopened", "--db", foundry.url]).exit_code == 2
+    routed = CliRunner().invoke(app, ["sales", "route", "--db", foundry.url])
+    assert routed.exit_code == 0 and routed.output == ""  # stored-only requests were routed when they committed
+    assert [(r.id, r.state) for r in requests(foundry)] == [(first, "closed")]
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("database", ["postgres"], indirect=True)
 def test_parallel_submissions_store_one_request_and_parallel_retries_post_it_once(
