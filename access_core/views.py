@@ -2,9 +2,9 @@
 
 A turn keeps the asker and the property as ``Asker`` and ``Site``: the core's functions take these shapes, so
 the outer layers never name a model, and the core may hand them a row or a plain value alike. The other reads
-here answer the questions the dialogue and the planners ask (which properties a person is at, the keys and
-doors of a property, the residence doors of a person, amenities, catalog items, denied activity), each as
-frozen values.
+here answer the questions the dialogue and the planners ask (a property's keys and doors, a person's homes and
+residence doors, the doors of amenities, the data version a cache holds to), each as frozen values or shapes;
+lists for pages and answers (amenities, the catalog) are ``listings``', activity ``queries``'.
 """
 
 from __future__ import annotations
@@ -171,11 +171,6 @@ class Happening(Protocol):
     def door(self) -> Doorway: ...
 
 
-def site(session: Session, property_id: int) -> Site | None:
-    """The property with this id."""
-    return session.get(Property, property_id)
-
-
 def asker(session: Session, person_id: int) -> Asker | None:
     """The person with this id."""
     return session.get(Person, person_id)
@@ -292,16 +287,6 @@ def door_row(session: Session, door: Doorway) -> Door:
     found = session.get(Door, door.id)
     if found is None:
         raise LookupError(f"no door {door.id}")
-    return found
-
-
-def person_row(session: Session, person: Asker) -> Person:
-    """The stored person a turn's ``Asker`` stands for."""
-    if isinstance(person, Person):
-        return person
-    found = session.get(Person, person.id)
-    if found is None:
-        raise LookupError(f"no person {person.id}")
     return found
 
 
