@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from access_core.decide import NO_RULES, WEEKDAY_MODES, DoorRules
 from access_core.door_rules import door_ids_of, modes_by_door
 from access_core.models import Amenity, Door, ExceptionDay, Key, KeyDoor, Property, Reservation
+from access_core.views import Site
 
 _WEEKDAY_WORDS = {name.lower(): name for name in WEEKDAY_MODES} | {
     full: name
@@ -39,7 +40,7 @@ def parse_day(value: Any) -> date:
         raise ValueError(f"date {value!r} is not a date like 2026-12-25") from None
 
 
-def coming_days(session: Session, prop: Property, today: date) -> list[ExceptionDay]:
+def coming_days(session: Session, prop: Site, today: date) -> list[ExceptionDay]:
     return list(
         session.scalars(
             select(ExceptionDay)

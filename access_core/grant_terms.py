@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from access_core.errors import Invalid
 from access_core.lookup import person_by_ref
-from access_core.models import Grant, Key, Property
+from access_core.models import Grant, Key
 from access_core.rules.grants import not_ended
+from access_core.views import Site
 
 
 def default_may_share(shareable: bool, resident: bool) -> bool:
@@ -65,7 +66,7 @@ def latest_grant(session: Session, person_id: int, key_id: int) -> Grant | None:
     )
 
 
-def terms_of(session: Session, prop: Property, person_ref: str, key_name: str, now: datetime, *, renewing: bool) -> KeptTerms | None:
+def terms_of(session: Session, prop: Site, person_ref: str, key_name: str, now: datetime, *, renewing: bool) -> KeptTerms | None:
     """``kept_terms`` of a person's grant of a key at the property, both by name (None when none is kept)."""
     person = person_by_ref(session, person_ref)
     key = session.scalar(select(Key).where(Key.property_id == prop.id, Key.name == key_name))
@@ -74,7 +75,7 @@ def terms_of(session: Session, prop: Property, person_ref: str, key_name: str, n
     return kept_terms(latest_grant(session, person.id, key.id), now, renewing=renewing)
 
 
-def active_grants(session: Session, person_id: int, prop: Property, at: datetime) -> list[Grant]:
+def active_grants(session: Session, person_id: int, prop: Site, at: datetime) -> list[Grant]:
     """The person's grants of the property's keys that are active at ``at`` (their keys with them)."""
     grants = session.scalars(
         select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == person_id, Key.property_id == prop.id)
@@ -82,7 +83,7 @@ def active_grants(session: Session, person_id: int, prop: Property, at: datetime
     return [grant for grant in grants if grant.active_at(at)]
 
 
-def keys_held_or_coming(session: Session, person_ref: str, prop: Property, now: datetime) -> list[Key]:
+def keys_held_or_coming(session: Session, person_ref: str, prop: Site, now: datetime) -> list[Key]:
     """The property's keys a person holds now or will (their grant has not ended)."""
     holder = person_by_ref(session, person_ref)
     if holder is None:
@@ -93,7 +94,7 @@ def keys_held_or_coming(session: Session, person_ref: str, prop: Property, now: 
     return [grant.key for grant in grants if not_ended(grant, now)]
 
 
-def holds_a_key_at(session: Session, person_id: int, prop: Property, now: datetime) -> bool:
+def holds_a_key_at(session: Session, person_id: int, prop: Site, now: datetime) -> bool:
     """Whether the person holds one of the property's keys now (an active grant)."""
     grants = session.scalars(
         select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == person_id, Key.property_id == prop.id)

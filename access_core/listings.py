@@ -33,6 +33,7 @@ from access_core.models import (
     Role,
 )
 from access_core.principal import Principal
+from access_core.views import Site
 from access_core.visibility import scope_of, visible
 
 T = TypeVar("T")
@@ -375,7 +376,7 @@ def _offer(item: CatalogItem) -> Offer:
     return Offer(item.id, item.kind, item.name, item.vendor, item.price, item.unit, item.starts_at)
 
 
-def offers(session: Session, prop: Property, kind: str | None = None) -> list[Offer]:
+def offers(session: Session, prop: Site, kind: str | None = None) -> list[Offer]:
     """The property's catalog (every person of it may read it), by name; only ``kind`` when given."""
     query = select(CatalogItem).where(CatalogItem.property_id == prop.id).order_by(CatalogItem.name)
     if kind is not None:
@@ -383,13 +384,13 @@ def offers(session: Session, prop: Property, kind: str | None = None) -> list[Of
     return [_offer(item) for item in session.scalars(query)]
 
 
-def offer(session: Session, prop: Property, kind: str, name: str) -> Offer | None:
+def offer(session: Session, prop: Site, kind: str, name: str) -> Offer | None:
     """The catalog's ``kind`` named exactly ``name``, if any."""
     item = session.scalar(select(CatalogItem).where(CatalogItem.property_id == prop.id, CatalogItem.kind == kind, CatalogItem.name == name))
     return _offer(item) if item is not None else None
 
 
-def amenities(session: Session, prop: Property) -> list[AmenityRow]:
+def amenities(session: Session, prop: Site) -> list[AmenityRow]:
     """The property's amenities, by name."""
     return [
         AmenityRow(a.id, a.name, a.reservable, a.capacity, a.hours, a.max_hours)

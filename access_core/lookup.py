@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, joinedload
 from access_core.errors import Ambiguous, NotFound
 from access_core.models import Door, Key, KeyDoor, Membership, Person, Property
 from access_core.phones import normalize_email, normalize_phone
+from access_core.views import Site
 
 
 def person_by_ref(session: Session, ref: str) -> Person | None:
@@ -44,7 +45,7 @@ def property_by_name(session: Session, name: str) -> Property | None:
     return session.scalar(select(Property).where(func.lower(Property.name) == name.strip().lower()))
 
 
-def key_in(session: Session, prop: Property, name: str) -> Key:
+def key_in(session: Session, prop: Site, name: str) -> Key:
     key = (
         session.execute(
             select(Key)
@@ -60,7 +61,7 @@ def key_in(session: Session, prop: Property, name: str) -> Key:
     return key
 
 
-def door_in(session: Session, prop: Property, name: str) -> Door:
+def door_in(session: Session, prop: Site, name: str) -> Door:
     door = session.scalar(select(Door).where(Door.property_id == prop.id, func.lower(Door.name) == name.strip().lower()))
     if door is None:
         raise NotFound("door", name)

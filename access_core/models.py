@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from access_core.roles import Permission as Permission
+from access_core.roles import Role as Role
 from access_core.rules import grants
 from access_core.types import UTCDateTime
 
@@ -29,19 +31,6 @@ class DeviceModel(enum.StrEnum):
     latch_m = "latch_m"
     latch_c = "latch_c"
     intercom = "intercom"
-
-
-class Role(enum.StrEnum):
-    portfolio_manager = "portfolio_manager"
-    property_manager = "property_manager"
-    concierge_agent = "concierge_agent"
-
-
-class Permission(enum.StrEnum):
-    full = "full_key_management"
-    limited = "limited_key_management"
-    specific = "specific_key_management"
-    device = "device_management"
 
 
 class ActorRole(enum.StrEnum):

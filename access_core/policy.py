@@ -19,11 +19,12 @@ from access_core.models import CallState, Door, Grant, IntercomCall, Key, KeyDoo
 from access_core.principal import Principal
 from access_core.rules import coverage, residency
 from access_core.uow import SessionReads
+from access_core.views import Asker, Doorway, Site, door_row
 
 FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full, Permission.limited, Permission.specific, Permission.device)
 
 
-def _where(prop: Property) -> str:
+def _where(prop: Site) -> str:
     return prop.name
 
 
@@ -39,21 +40,21 @@ def require_key_giving(principal: Principal, key: Key) -> None:
     raise Refused("key_management_required", f"Giving or revoking keys at {_where(prop)} needs key management permission.")
 
 
-def require_any_key_giving(principal: Principal, prop: Property) -> None:
+def require_any_key_giving(principal: Principal, prop: Site) -> None:
     """grant_key, revoke_key of some key of the property: P, F, L, S (which keys is require_key_giving's)."""
     if principal.manages_keys_at(prop):
         return
     raise Refused("key_management_required", f"Giving or revoking keys at {_where(prop)} needs key management permission.")
 
 
-def require_inviting(principal: Principal, prop: Property) -> None:
+def require_inviting(principal: Principal, prop: Site) -> None:
     """invite_person: P, F, L, S."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED, SPECIFIC):
         return
     raise Refused("key_management_required", f"Inviting people to {_where(prop)} needs key management permission.")
 
 
-def require_key_editing(principal: Principal, prop: Property) -> None:
+def require_key_editing(principal: Principal, prop: Site) -> None:
     """create_key, add/remove_door_from_key, set_schedule, create_door: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
@@ -62,7 +63,7 @@ def require_key_editing(principal: Principal, prop: Property) -> None:
     )
 
 
-def require_keycards(principal: Principal, prop: Property) -> None:
+def require_keycards(principal: Principal, prop: Site) -> None:
     """issue_keycard, deactivate_keycard: P, F, L."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
@@ -81,7 +82,7 @@ def require_sharing(session: Session, principal: Principal, key: Key, at: dateti
     return grant
 
 
-def require_a_key_to_share(prop: Property, held: int) -> None:
+def require_a_key_to_share(prop: Site, held: int) -> None:
     """create_doorcode, share_key: someone who holds no key at the property now has nothing to share."""
     if not held:
         raise Refused("share_requires_key", f"You don't hold any key at {prop.name} now, so there is nothing to share.")
@@ -92,7 +93,7 @@ def refuse_sharing_unheld(what: str) -> None:
     raise Refused("share_requires_key", f"You don't hold a key to {what} now, so you can't share it.")
 
 
-def require_manager_creation(principal: Principal, prop: Property) -> None:
+def require_manager_creation(principal: Principal, prop: Site) -> None:
     """create_manager: P only."""
     if principal.is_portfolio_manager(prop):
         return
@@ -160,7 +161,7 @@ def require_activity_view(session: Session, principal: Principal, door: Door, *,
         raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
 
 
-def viewable_keys(principal: Principal, prop: Property) -> frozenset[int] | None:
+def viewable_keys(principal: Principal, prop: Site) -> frozenset[int] | None:
     """Whose grants of which keys a manager may list: every key (None) for P, F, L; a specific-key
     manager only their keys (who holds the others is "who has access" beyond their doors)."""
     return coverage.viewable_keys(principal, prop)
@@ -175,27 +176,27 @@ def require_holder_view(session: Session, principal: Principal, door: Door, at: 
     raise Refused("activity_view_required", f"You can't see who has access to {door.name}.")
 
 
-def require_explaining(session: Session, principal: Principal, person: Person, door: Door) -> None:
+def require_explaining(session: Session, principal: Principal, person: Asker, door: Doorway) -> None:
     """Why can't X open Y: covering managers; anyone about themselves."""
-    if person.id == principal.person_id or covers_door(session, principal, door):
+    if person.id == principal.person_id or covers_door(session, principal, door_row(session, door)):
         return
     raise Refused("activity_view_required", f"You can only ask why you yourself can't open {door.name}.")
 
 
-def may_see_contacts(principal: Principal, prop: Property) -> bool:
+def may_see_contacts(principal: Principal, prop: Site) -> bool:
     """Listing people with their email and phone (to choose between two names among them): P, F, L, S; A (the
     residents, for calls). Residents never see contacts to choose between two names."""
     return principal.manages_keys_at(prop) or prop.id in principal.agent_at
 
 
-def require_device_view(principal: Principal, prop: Property) -> None:
+def require_device_view(principal: Principal, prop: Site) -> None:
     """Device status, activate, deactivate, firmware: P, D."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, DEVICE):
         return
     raise Refused("device_management_required", f"Devices at {_where(prop)} need device management permission.")
 
 
-def require_resident_services(session: Session, principal: Principal, prop: Property, at: datetime) -> None:
+def require_resident_services(session: Session, principal: Principal, prop: Site, at: datetime) -> None:
     """reserve_amenity, book_service: someone with an active grant at the property."""
     grants = session.scalars(
         select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == principal.person_id, Key.property_id == prop.id)
@@ -205,21 +206,27 @@ def require_resident_services(session: Session, principal: Principal, prop: Prop
     raise Refused("active_grant_required", f"Bookings at {_where(prop)} are for people with active access there.")
 
 
-def require_sales(principal: Principal, prop: Property) -> None:
+def require_sales(principal: Principal, prop: Site) -> None:
     """List upgrades, submit_request: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
     raise Refused("full_key_management_required", f"Upgrades for {_where(prop)} are handled by its full managers.")
 
 
-def require_order_view(principal: Principal, prop: Property) -> None:
+def refuse_elsewhere(said: str, mine: Sequence[str]) -> NoReturn:
+    """A request about another property of the portfolio, where the asker has no access or role (``said`` names
+    what of it the request named); ``mine`` are the properties the asker may ask about."""
+    raise Refused("not_at_property", f"{said} where you have no access or role; I can only answer about " + ", ".join(mine) + ".")
+
+
+def require_order_view(principal: Principal, prop: Site) -> None:
     """The property's orders and receipts: P, F, L, who confirm and fulfil them (everyone sees their own)."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
     raise Refused("order_handling_required", f"Orders at {_where(prop)} are seen by its key managers.")
 
 
-def require_own_order_or_view(principal: Principal, prop: Property, buyer_id: int) -> None:
+def require_own_order_or_view(principal: Principal, prop: Site, buyer_id: int) -> None:
     """One order's receipt: its buyer; P, F, L."""
     if buyer_id == principal.person_id:
         return
@@ -228,14 +235,14 @@ def require_own_order_or_view(principal: Principal, prop: Property, buyer_id: in
     raise Refused("own_orders_only", "You can only see your own orders.")
 
 
-def require_order_handling(principal: Principal, prop: Property) -> None:
+def require_order_handling(principal: Principal, prop: Site) -> None:
     """confirm_order, fulfill_order (and declining an order): P, F, L of the property."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
     raise Refused("order_handling_required", f"Orders at {_where(prop)} are confirmed and fulfilled by its managers.")
 
 
-def require_order_cancelling(principal: Principal, prop: Property, buyer_id: int) -> None:
+def require_order_cancelling(principal: Principal, prop: Site, buyer_id: int) -> None:
     """cancel_order: its buyer; P, F, L of the property (declining it)."""
     if buyer_id == principal.person_id:
         return
@@ -244,7 +251,7 @@ def require_order_cancelling(principal: Principal, prop: Property, buyer_id: int
     raise Refused("own_orders_only", "You can only cancel your own orders.")
 
 
-def require_call_answering(principal: Principal, prop: Property) -> None:
+def require_call_answering(principal: Principal, prop: Site) -> None:
     """Answer an intercom call (Concierge Pro): A at the property; P, F, L, who may open its doors anyway."""
     if prop.id in principal.agent_at or principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED):
         return
@@ -277,7 +284,7 @@ def require_call_unlock(principal: Principal, call: IntercomCall, door: Door) ->
         raise Refused("delivery_doors_only", f"During an intercom call only the delivery doors can be unlocked; {door.name} is not one.")
 
 
-def require_people_view(principal: Principal, prop: Property, *, lives_there: bool) -> None:
+def require_people_view(principal: Principal, prop: Site, *, lives_there: bool) -> None:
     """List people with their email and phone: P, F, L; S (holders of their keys); A (residents, to ring them);
     R living at the property (the holders of keys to their home). Which people: ``access_core.directory.people``."""
     if principal.manages_keys_at(prop) or prop.id in principal.agent_at or lives_there:
@@ -285,7 +292,7 @@ def require_people_view(principal: Principal, prop: Property, *, lives_there: bo
     raise Refused("people_view", f"Only managers of {_where(prop)} may list its people.")
 
 
-def require_door_list(principal: Principal, prop: Property) -> None:
+def require_door_list(principal: Principal, prop: Site) -> None:
     """List a property's doors: any manager of the property (P; F, L, S, D there)."""
     if principal.is_manager_at(prop):
         return
@@ -310,7 +317,7 @@ def refuse_second_call() -> NoReturn:
     raise Refused("one_call_at_a_time", "You are already on another call.") from None
 
 
-def require_resident_to_ring(target: Person, prop: Property, residents: Sequence[Person]) -> None:
+def require_resident_to_ring(target: Person, prop: Site, residents: Sequence[Person]) -> None:
     """An agent rings only a resident of the call's property."""
     if target.id not in {p.id for p in residents}:
         raise Refused("residents_only", f"{target.label} is not a resident of {prop.name}.")
@@ -324,7 +331,7 @@ class Asking(Protocol):
     @property
     def principal(self) -> Principal: ...
     @property
-    def prop(self) -> Property: ...
+    def prop(self) -> Site: ...
     @property
     def now(self) -> datetime: ...
 
@@ -419,14 +426,14 @@ CANCELLING_ORDERS = Rule(
 )
 
 
-def require_calendar_editing(principal: Principal, prop: Property) -> None:
+def require_calendar_editing(principal: Principal, prop: Site) -> None:
     """add/remove_exception_day: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
     raise Refused("full_key_management_required", f"Exception days at {_where(prop)} are set by its portfolio and full-key managers.")
 
 
-def require_lockdown_control(principal: Principal, prop: Property) -> None:
+def require_lockdown_control(principal: Principal, prop: Site) -> None:
     """start_lockdown, end_lockdown: P, F."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL):
         return
@@ -435,7 +442,7 @@ def require_lockdown_control(principal: Principal, prop: Property) -> None:
     )
 
 
-def require_calendar_view(principal: Principal, prop: Property) -> None:
+def require_calendar_view(principal: Principal, prop: Site) -> None:
     """List exception days, see a lockdown's state: P, F, L, S at the property (R only as a reason)."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, FULL, LIMITED, SPECIFIC):
         return

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.models import ManagerRole, Permission, Person, Role
+from access_core.models import ManagerRole, Permission, Role
 from access_core.rules.facts import Place
+from access_core.views import Asker
 
 FULL, LIMITED, SPECIFIC, DEVICE = (Permission.full.value, Permission.limited.value, Permission.specific.value, Permission.device.value)
 KEY_LEVELS = frozenset({FULL, LIMITED, SPECIFIC})
@@ -52,7 +53,7 @@ class Principal:
         return self.is_portfolio_manager(prop) or self.has(prop, *KEY_LEVELS)
 
 
-def load_principal(session: Session, person: Person) -> Principal:
+def load_principal(session: Session, person: Asker) -> Principal:
     portfolios: set[int] = set()
     levels: dict[int, set[str]] = {}
     keys: dict[int, set[int]] = {}

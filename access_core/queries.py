@@ -12,11 +12,12 @@ from access_core import policy
 from access_core.decide import Decision
 from access_core.errors import Ambiguous, NotFound, Refused
 from access_core.lookup import doors_named, require_person
-from access_core.models import ActivityEvent, Door, Grant, GuestShare, Key, KeyDoor, Person, Property
+from access_core.models import ActivityEvent, Door, Grant, GuestShare, Key, KeyDoor, Person
 from access_core.principal import Principal
 from access_core.rules.residency import resident_at
 from access_core.sources import candidates_for_door, decide_doorcode, decide_keycard, decide_person, holds_access
 from access_core.uow import SessionReads
+from access_core.views import Doorway, Happening, Site, door_row
 from access_core.visibility import activity_query
 
 LOW_BATTERY = 20
@@ -59,11 +60,22 @@ def visible_event_ids(
     session: Session,
     principal: Principal,
     *,
-    door: Door | None = None,
+    door: Doorway | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[ActivityEvent]:
-    return list(session.scalars(activity_query(session, principal, door=door, since=since, until=until)))
+    row = door_row(session, door) if door is not None else None
+    return list(session.scalars(activity_query(session, principal, door=row, since=since, until=until)))
+
+
+def denials(session: Session, principal: Principal, door: Doorway, person_id: int, since: datetime, until: datetime) -> list[Happening]:
+    """The person's denied events at the door between ``since`` and ``until`` that the viewer may see, oldest first
+    (none when the viewer may see none there)."""
+    try:
+        query = activity_query(session, principal, door=door_row(session, door), since=since, until=until)
+    except Refused:
+        return []
+    return list(session.scalars(query.where(ActivityEvent.actor_id == person_id, ActivityEvent.granted.is_(False))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +88,9 @@ class Holder:
     """Whether they are a resident for that key."""
 
 
-def who_has_access(session: Session, principal: Principal, door: Door, at: datetime) -> list[Holder]:
+def who_has_access(session: Session, principal: Principal, doorway: Doorway, at: datetime) -> list[Holder]:
     """Everyone who may open the door at ``at`` (grants and shares active then)."""
+    door = door_row(session, doorway)
     policy.require_holder_view(session, principal, door, at)
     holders = []
     for person_id in candidates_for_door(session, door.id):
@@ -89,7 +102,7 @@ def who_has_access(session: Session, principal: Principal, door: Door, at: datet
     return sorted(holders, key=lambda h: h.person.label.lower())
 
 
-def device_doors(session: Session, principal: Principal, prop: Property, *, low_battery: bool) -> list[Door]:
+def device_doors(session: Session, principal: Principal, prop: Site, *, low_battery: bool) -> list[Door]:
     policy.require_device_view(principal, prop)
     doors = session.scalars(select(Door).where(Door.property_id == prop.id).order_by(Door.id)).all()
     if low_battery:

@@ -10,8 +10,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from access_core.decide import AccessSource, Decision, decide
-from access_core.models import Amenity, Door, Grant, GuestShare, Key, KeyDoor, Person, Reservation
+from access_core.models import Amenity, Door, Grant, GuestShare, Key, KeyDoor, Reservation
 from access_core.schedule import Schedule, parse_schedule
+from access_core.views import Asker, Doorway, door_row
 
 
 @lru_cache(maxsize=4096)
@@ -83,9 +84,10 @@ def sources_for(session: Session, person_id: int, door_id: int, *, exempt: bool 
     )
 
 
-def decide_person(session: Session, person: Person, door: Door, at: datetime, *, credential_live: bool = True) -> Decision:
+def decide_person(session: Session, person: Asker, doorway: Doorway, at: datetime, *, credential_live: bool = True) -> Decision:
     from access_core.door_rules import exempt_managers, rules_for_door
 
+    door = door_row(session, doorway)
     tz = zone(door.property.timezone)
     rules = rules_for_door(session, door)
     exempt = bool(rules.lockdowns) and person.id in exempt_managers(session, door.property)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from access_core.models import Amenity, CatalogItem, Door, Grant, GuestShare, Key, Keycard, ManagerRole, Membership, Person, Property
+from access_core.models import Amenity, CatalogItem, Door, Grant, GuestShare, Key, Keycard, ManagerRole, Membership, Person
+from access_core.views import Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class PropertyTerms:
     people: tuple[PersonTerms, ...]
 
 
-def people_of(session: Session, prop: Property) -> list[Person]:
+def people_of(session: Session, prop: Site) -> list[Person]:
     """Everyone known at the property: members, holders of its keys and shares, keycard owners, its managers."""
     keys = select(Key.id).where(Key.property_id == prop.id)
     ids = set(session.scalars(select(Membership.person_id).where(Membership.property_id == prop.id)))
@@ -61,7 +62,7 @@ def people_of(session: Session, prop: Property) -> list[Person]:
     return list(session.scalars(select(Person).where(Person.id.in_(ids)))) if ids else []
 
 
-def property_terms(session: Session, prop: Property) -> PropertyTerms:
+def property_terms(session: Session, prop: Site) -> PropertyTerms:
     doors = session.scalars(select(Door).where(Door.property_id == prop.id))
     keys = session.scalars(select(Key).where(Key.property_id == prop.id))
     return PropertyTerms(
@@ -73,6 +74,6 @@ def property_terms(session: Session, prop: Property) -> PropertyTerms:
             (kind, name)
             for kind, name in session.execute(select(CatalogItem.kind, CatalogItem.name).where(CatalogItem.property_id == prop.id))
         ),
-        products=tuple(prop.upgrades + prop.features),
+        products=(*prop.upgrades, *prop.features),
         people=tuple(PersonTerms(p.handle, p.name, p.email, p.phone) for p in people_of(session, prop)),
     )

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from access_core.grant_terms import default_may_share, terms_of
-from access_core.models import Permission, Role
+from access_core.roles import Permission, Role
 from actions import choose
 from actions.refine import EXTEND
 from actions.slots import Slots

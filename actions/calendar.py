@@ -6,13 +6,11 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from access_core import policy
 from access_core.door_rules import active_lockdowns, door_ids_of
 from access_core.exception_days import coming_days, day_json, parse_mode
 from access_core.holiday_names import holiday_in_text
-from access_core.models import Amenity, Door
+from access_core.views import door_names, door_of_amenity
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
 from nlu import timeexpr
@@ -40,11 +38,7 @@ WEEKDAY_DAY = re.compile(r"\b(?:a|the)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)
 def _doors_named(ctx: TurnContext, slots: Slots) -> list[str]:
     names = list(dict.fromkeys(slots.found.get("door", [])))
     for amenity_name in slots.found.get("amenity", []):
-        door = ctx.session.scalar(
-            select(Door.name)
-            .join(Amenity, Amenity.door_id == Door.id)
-            .where(Amenity.property_id == ctx.prop.id, Amenity.name == amenity_name)
-        )
+        door = door_of_amenity(ctx.session, ctx.prop.id, amenity_name)
         if door and door not in names:
             names.append(door)
     return names
@@ -144,7 +138,7 @@ def lockdown_state(ctx: TurnContext, locked: list[Any]) -> str:
     if any(ld.door_ids is None for ld in locked):
         return f"{ctx.prop.name} is locked down."
     ids = frozenset().union(*(door_ids_of(ld.door_ids) or frozenset() for ld in locked))
-    names = ctx.session.scalars(select(Door.name).where(Door.id.in_(ids)).order_by(Door.id))
+    names = door_names(ctx.session, sorted(ids))
     return f"Locked down: {', '.join(names)}."
 
 

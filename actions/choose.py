@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from access_core.grant_terms import keys_held_or_coming
-from access_core.models import Door, Grant, Key, KeyDoor
 from access_core.rules.residency import resident_through
+from access_core.views import KeyHandle, resident_doors
 from actions.slots import Slots
 from actions.turn import TurnContext
 
@@ -85,11 +83,11 @@ def _named_plainly(slots: Slots, handle: str) -> bool:
     return not naming or any(m.score >= 100 for m in naming)
 
 
-def held_keys(ctx: TurnContext, handle: Any) -> list[Key]:
+def held_keys(ctx: TurnContext, handle: Any) -> list[KeyHandle]:
     """The property's keys that a person holds now (or will)."""
     if not isinstance(handle, str):
         return []
-    return keys_held_or_coming(ctx.session, handle, ctx.prop, ctx.now)
+    return list(keys_held_or_coming(ctx.session, handle, ctx.prop, ctx.now))
 
 
 def my_residence_doors(ctx: TurnContext) -> list[str]:
@@ -98,25 +96,19 @@ def my_residence_doors(ctx: TurnContext) -> list[str]:
 
 def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> list[str]:
     """The homes a person is a resident of now (with ``ever``: their latest home when none is current)."""
-    rows = ctx.session.execute(
-        select(Door.name, Grant)
-        .join(KeyDoor, KeyDoor.door_id == Door.id)
-        .join(Grant, Grant.key_id == KeyDoor.key_id)
-        .where(Grant.person_id == person_id, Grant.resident.is_(True), Door.type == "residence", Door.property_id == ctx.prop.id)
-    )
-    pairs = list(rows)
+    pairs = resident_doors(ctx.session, ctx.prop.id, person_id)
     names: list[str] = []
-    for name, grant in pairs:
-        if resident_through([grant], ctx.now) and name not in names:
-            names.append(name)
+    for grant in pairs:
+        if resident_through([grant], ctx.now) and grant.door not in names:
+            names.append(grant.door)
     if not names and ever and pairs:
-        latest = max(pairs, key=lambda pair: pair[1].starts_at)
-        names.append(latest[0])
+        latest = max(pairs, key=lambda pair: pair.starts_at)
+        names.append(latest.door)
     return names
 
 
 def key(
-    ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[Key] | None = None, doors: list[str] | None = None
+    ctx: TurnContext, slots: Slots, values: dict[str, Any], *, among: list[KeyHandle] | None = None, doors: list[str] | None = None
 ) -> Choice:
     """The key named, or the one key that best holds the doors mentioned; ask when unsure."""
     if "key" in slots.ambiguous:
@@ -138,12 +130,12 @@ def key(
     return Choice(question="Which key or door?")
 
 
-def key_for_doors(ctx: TurnContext, doors: list[str], among: list[Key] | None = None) -> Choice:
+def key_for_doors(ctx: TurnContext, doors: list[str], among: list[KeyHandle] | None = None) -> Choice:
     """The smallest key holding every one of ``doors`` (of ``among`` when given); a question when none or a tie."""
     return _key_for_doors(ctx, doors, among)
 
 
-def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[Key] | None) -> Choice:
+def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[KeyHandle] | None) -> Choice:
     allowed = {k.name for k in among} if among is not None else None
     keys = [k for k in ctx.layout.keys if allowed is None or k.name in allowed]
     wanted = {d.lower() for d in doors}

@@ -6,13 +6,11 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from access_core import policy
+from access_core import listings, policy
 from access_core.lookup import person_by_ref
-from access_core.models import Amenity, CatalogItem, Order
 from access_core.services import bookings
 from access_core.timefmt import moment_text
+from access_core.views import Ordered
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
 from concierge_catalog import orders
@@ -53,7 +51,7 @@ def ask_upgrades(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
 
 
 def ask_amenities(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    amenities = ctx.session.scalars(select(Amenity).where(Amenity.property_id == ctx.prop.id)).all()
+    amenities = sorted(listings.amenities(ctx.session, ctx.prop), key=lambda a: a.id)
     lines = []
     for a in amenities:
         booking = f"bookable up to {a.max_hours:g} h, {a.capacity} at a time" if a.reservable else "no booking needed"
@@ -61,12 +59,8 @@ def ask_amenities(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
     return answer({"amenities": [a.name for a in amenities]}, "\n".join(lines) or "No amenities listed.")
 
 
-def _catalog(ctx: TurnContext, kind: str) -> list[CatalogItem]:
-    return list(
-        ctx.session.scalars(
-            select(CatalogItem).where(CatalogItem.property_id == ctx.prop.id, CatalogItem.kind == kind).order_by(CatalogItem.name)
-        )
-    )
+def _catalog(ctx: TurnContext, kind: str) -> list[listings.Offer]:
+    return listings.offers(ctx.session, ctx.prop, kind)
 
 
 def ask_services(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -228,7 +222,7 @@ def _order_item(slots: Slots) -> str | None:
     return slots.first("service") or slots.first("experience")
 
 
-def _said_about(slots: Slots, found: list[Order]) -> list[Order]:
+def _said_about(slots: Slots, found: list[Ordered]) -> list[Ordered]:
     """Orders whose item the words name, when the names did not resolve exactly ("the cleaning booking")."""
     named = _named_in(slots.text, sorted({o.item_name for o in found}))
     return [o for o in found if o.item_name == named] if named else found
@@ -297,14 +291,14 @@ def _order_change(ctx: TurnContext, slots: Slots, values: dict[str, Any], op: st
     return confirm([{"op": op, "order": candidates[0].receipt_no}], values=values)
 
 
-def _candidates(ctx: TurnContext, op: str, item: str | None, buyer: str | None) -> list[Order]:
+def _candidates(ctx: TurnContext, op: str, item: str | None, buyer: str | None) -> list[Ordered]:
     if op == "cancel_order" and buyer is None:
         return orders.my_orders(ctx.session, ctx.principal, ctx.prop, item=item)
     person = person_by_ref(ctx.session, buyer) if buyer else None
     return orders.orders_to_handle(ctx.session, ctx.principal, ctx.prop, item=item, buyer_id=person.id if person else None)
 
 
-def _on_the_day(ctx: TurnContext, slots: Slots, found: list[Order]) -> list[Order]:
+def _on_the_day(ctx: TurnContext, slots: Slots, found: list[Ordered]) -> list[Ordered]:
     if slots.time is None or slots.time.starts_at is None or len(found) < 2:
         return found
     day = slots.time.starts_at.astimezone(ctx.tz).date()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from access_core.models import Key, KeyDoor, Property
+from access_core.views import Site, key_layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +35,6 @@ class Layout:
         return [k for k in self.keys if door in k.doors]
 
 
-def build_layout(session: Session, prop: Property) -> Layout:
-    keys = session.scalars(
-        select(Key).where(Key.property_id == prop.id).order_by(Key.id).options(selectinload(Key.doors).selectinload(KeyDoor.door))
-    ).all()
-    views = tuple(
-        KeyView(k.name, k.shareable, tuple(kd.door.name for kd in k.doors), any(kd.door.is_residence for kd in k.doors)) for k in keys
-    )
-    return Layout(views, {d.name: d.type for d in prop.doors})
+def build_layout(session: Session, prop: Site) -> Layout:
+    keys, door_types = key_layout(session, prop.id)
+    return Layout(tuple(KeyView(k.name, k.shareable, k.doors, k.residence) for k in keys), door_types)

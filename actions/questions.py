@@ -7,13 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from access_core import policy
-from access_core.errors import Refused
 from access_core.lookup import key_in, person_by_ref
-from access_core.models import ActivityEvent, Door
-from access_core.queries import key_holders, visible_event_ids, who_has_access
+from access_core.queries import denials, key_holders, visible_event_ids, who_has_access
 from access_core.sources import decide_person
 from access_core.timefmt import moment_text
-from access_core.visibility import activity_query
+from access_core.views import Doorway, Happening, amenity_doors, doors_of
 from actions import choose
 from actions.calendar import holiday_moment
 from actions.slots import PAST_TENSE, Slots
@@ -35,14 +33,14 @@ REASON_TEXT = {
 }
 
 
-def _door(ctx: TurnContext, name: str) -> Door:
-    return next(d for d in ctx.prop.doors if d.name == name)
+def _door(ctx: TurnContext, name: str) -> Doorway:
+    return next(d for d in doors_of(ctx.session, ctx.prop.id) if d.name == name)
 
 
 def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]:
     """The doors a question is about: named, an amenity's, the asker's home, or the home of ``about`` ("her apartment")."""
     names = list(slots.found.get("door", []))
-    names += [a.door.name for a in _amenities(ctx, slots.found.get("amenity", [])) if a.door and a.door.name not in names]
+    names += [d for d in amenity_doors(ctx.session, ctx.prop.id, slots.found.get("amenity", [])) if d not in names]
     if not names and slots.my_place:
         names = choose.my_residence_doors(ctx)
     if not names and slots.people and (slots.their_place or THEIR_PLACE.search(slots.text)):
@@ -51,17 +49,7 @@ def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]
     return names
 
 
-def _amenities(ctx: TurnContext, names: list[str]) -> list[Any]:
-    from sqlalchemy import select
-
-    from access_core.models import Amenity
-
-    if not names:
-        return []
-    return list(ctx.session.scalars(select(Amenity).where(Amenity.property_id == ctx.prop.id, Amenity.name.in_(names))))
-
-
-def _event_line(ctx: TurnContext, event: ActivityEvent) -> str:
+def _event_line(ctx: TurnContext, event: Happening) -> str:
     if event.actor is not None:
         who = event.actor.label
     elif event.doorcode:
@@ -82,8 +70,8 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         else:
             since = match.starts_at or since
             until = match.ends_at or until
-    doors: list[Door | None] = [_door(ctx, n) for n in _doors_asked(ctx, slots)] or [None]
-    events: list[ActivityEvent] = []
+    doors: list[Doorway | None] = [_door(ctx, n) for n in _doors_asked(ctx, slots)] or [None]
+    events: list[Happening] = []
     for door in doors:
         events += visible_event_ids(ctx.session, ctx.principal, door=door, since=since, until=until)
     events.sort(key=lambda e: (e.at, e.id))
@@ -173,7 +161,7 @@ def _pronoun(name: str) -> str:
     return "you" if name == "You" else "they"
 
 
-def _denial_meant(ctx: TurnContext, slots: Slots, person_id: int, door: Door) -> ActivityEvent | None:
+def _denial_meant(ctx: TurnContext, slots: Slots, person_id: int, door: Doorway) -> Happening | None:
     """The denial a "why was … denied" question is about: the person's denied event at the door the asker may
     see, nearest the time said (within 12 hours of it), or the latest of the past week when no time was said."""
     match = slots.time
@@ -184,25 +172,19 @@ def _denial_meant(ctx: TurnContext, slots: Slots, person_id: int, door: Door) ->
         since, until = ctx.now - timedelta(days=7), ctx.now
     else:
         return None
-    try:
-        query = activity_query(ctx.session, ctx.principal, door=door, since=since, until=min(until, ctx.now))
-    except Refused:
-        return None
-    denials: list[ActivityEvent] = list(
-        ctx.session.scalars(query.where(ActivityEvent.actor_id == person_id, ActivityEvent.granted.is_(False)))
-    )
-    if not denials:
+    found = denials(ctx.session, ctx.principal, door, person_id, since, min(until, ctx.now))
+    if not found:
         return None
     if match is None or match.starts_at is None:
-        return denials[-1]
+        return found[-1]
     start, end = match.starts_at, match.ends_at or match.starts_at
     return min(
-        denials, key=lambda e: 0.0 if start <= e.at <= end else min(abs((e.at - start).total_seconds()), abs((e.at - end).total_seconds()))
+        found, key=lambda e: 0.0 if start <= e.at <= end else min(abs((e.at - start).total_seconds()), abs((e.at - end).total_seconds()))
     )
 
 
 def ask_my_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    doors = [d.name for d in ctx.prop.doors if decide_person(ctx.session, ctx.person, d, ctx.now).allowed]
+    doors = [d.name for d in doors_of(ctx.session, ctx.prop.id) if decide_person(ctx.session, ctx.person, d, ctx.now).allowed]
     if not doors:
         return answer({"doors": []}, "You can't open any door here right now.")
     return answer({"doors": doors}, "Right now you can open: " + ", ".join(doors) + ".")

@@ -6,11 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from access_core import policy
 from access_core.holiday_names import place_of
-from access_core.models import Person
+from access_core.views import asker_by_contact
 from actions.turn import TurnContext
 from nlu import timeexpr
 from nlu.contacts import find_contacts
@@ -175,9 +173,9 @@ def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:
         for start, end in contact.spans:
             blanked = blanked[:start] + " " * (end - start) + blanked[end:]
         person = None
-        for column, handle in ((Person.email, contact.email), (Person.phone, contact.phone)):
+        for column, handle in (("email", contact.email), ("phone", contact.phone)):
             if person is None and handle is not None:
-                person = ctx.session.scalar(select(Person).where(column == handle))
+                person = asker_by_contact(ctx.session, column, handle)
         if person is not None:
             if person.handle not in slots.people:
                 slots.people.append(person.handle)

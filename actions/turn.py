@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from access_core.models import Person, Property
 from access_core.principal import Principal
+from access_core.views import Asker, Site
 from actions.layout import Layout
 from nlu.resolve import Lexicon
 
@@ -23,9 +23,9 @@ class TurnContext:
     """The unit of work (questions read it; plans are tried in a rolled-back savepoint)."""
     principal: Principal
     """Who asks, with their roles."""
-    person: Person
+    person: Asker
     """The asker."""
-    prop: Property
+    prop: Site
     """The property the conversation is about."""
     now: datetime
     """The conversation's clock."""

@@ -1,7 +1,7 @@
 """The one place that wires a process: the database with its unit-of-work collaborators, the device bus, the web app.
 
 Every entry point (the web app factory, the `concierge` commands, the device relay and simulator, the
-workers, `python -m concierge_catalog.sales`, the benchmarks) builds what it needs here, so none can forget
+workers, `concierge sales`, the benchmarks) builds what it needs here, so none can forget
 the device outbox or the sales routing. This module may import every layer; nothing imports it but
 entry points (and the tests, which build what the entry points build).
 """
@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData
 
-from access_core import db
+from access_core import db, schema
 from access_core.events import PropertyAlert, UpgradeRequested
-from access_core.models import Base
 from access_core.uow import Wiring
 from bot import lockdown_alerts
 from bot.web.models import ChannelBase
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from fastapi import FastAPI
 
-METADATA: tuple[MetaData, ...] = (Base.metadata, DeviceBase.metadata, ChannelBase.metadata)
+METADATA: tuple[MetaData, ...] = (schema.metadata(), DeviceBase.metadata, ChannelBase.metadata)
 """Every table the migrations create: the core's, the device fleet's, the channels'."""
 
 

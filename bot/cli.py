@@ -125,10 +125,11 @@ def check(
 from bot.chat_cli import register as _register_chat  # noqa: E402
 from bot.cli_devices import register as _register_devices  # noqa: E402
 from bot.cli_import import register as _register_import  # noqa: E402
+from bot.cli_sales import register as _register_sales  # noqa: E402
 from bot.cli_serve import register as _register_serve  # noqa: E402
 from bot.cli_token import register as _register_token  # noqa: E402
 
-for _register in (_register_chat, _register_serve, _register_import, _register_devices, _register_token):
+for _register in (_register_chat, _register_serve, _register_import, _register_devices, _register_token, _register_sales):
     _register(app)
 
 

@@ -14,10 +14,10 @@ from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.describe import question, summary
 from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
-from access_core.models import Person
 from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
+from access_core.views import Asker
 from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import extract
@@ -123,7 +123,7 @@ class Dialogue:
     def _continues(frame: dict[str, Any], intent: str, confidence: float) -> bool:
         return intent in FOLLOW_UPS or intent == frame["intent"] or confidence < 0.6 or intent not in INTENTS
 
-    def _context(self, session: Session, conv: Conversation, person: Person, text: str, intent: str) -> TurnContext | Reply:
+    def _context(self, session: Session, conv: Conversation, person: Asker, text: str, intent: str) -> TurnContext | Reply:
         now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
         may = fits(session, self.places.principal(session, person), person.id, intent, now)
         prop = self.places.property_for(session, conv, person, text, fits=may, needs_property=intent not in PROPERTY_FREE)
@@ -137,7 +137,7 @@ class Dialogue:
         self,
         session: Session,
         conv: Conversation,
-        person: Person,
+        person: Asker,
         intent: str,
         text: str,
         values: dict[str, Any],
@@ -189,7 +189,7 @@ class Dialogue:
 
     def _check(self, ctx: TurnContext, conv: Conversation, intent: str, reply: Reply) -> Reply:
         """Ask the core whether the plan may be made, before proposing it."""
-        core = Context(ctx.session, ctx.principal, ctx.now, ctx.prop)
+        core = Context.at(ctx.session, ctx.principal, ctx.now, ctx.prop)
         if not self.dry_run:
             begin_writing(ctx.session)  # the dry run writes (then rolls back): take SQLite's write lock in a fresh transaction
         try:
@@ -223,7 +223,7 @@ class Dialogue:
         if not (session.new or session.dirty or session.deleted):
             session.commit()
 
-    def _answer_pending(self, session: Session, conv: Conversation, person: Person, intent: str) -> Reply | None:
+    def _answer_pending(self, session: Session, conv: Conversation, person: Asker, intent: str) -> Reply | None:
         pending, conv.pending = conv.pending, None
         assert pending is not None
         if intent in ("deny", "cancel"):
@@ -242,7 +242,7 @@ class Dialogue:
             return Reply("refused", "That plan was for another property; nothing was changed.")
         begin_writing(session)
         # the roles held now, read from the database: a role taken away since the plan was proposed no longer counts
-        core = Context(session, load_principal(session, person), ctx.now, ctx.prop)
+        core = Context.at(session, load_principal(session, person), ctx.now, ctx.prop)
         try:
             outcomes = execute_all(core, [from_op(op) for op in pending["operations"]])
         except CoreError as exc:
@@ -253,7 +253,7 @@ class Dialogue:
         details = {k: v for o in outcomes for k, v in o.detail.items()}
         return Reply("done", summary(outcomes, ctx.tz), operations=pending["operations"], result=details or None)
 
-    def _undo(self, session: Session, conv: Conversation, person: Person) -> Reply:
+    def _undo(self, session: Session, conv: Conversation, person: Asker) -> Reply:
         if not conv.undo:
             return Reply("answer", "There is nothing I can undo.")
         ctx = self._context(session, conv, person, "", "")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
-from access_core.errors import CoreError, Refused
-from access_core.models import AuditEntry, Grant, GuestShare, Key, ManagerRole, Person, Property
+from access_core import directory, policy, views
+from access_core.errors import CoreError
 from access_core.principal import Principal, load_principal
 from access_core.sources import zone
+from access_core.views import Asker, Site
 from access_core.vocabulary import property_terms
 from actions.layout import Layout, build_layout
 from bot.state import Conversation
@@ -23,23 +22,11 @@ from nlu.property_lexicon import build_lexicon
 from nlu.resolve import Lexicon
 
 VERSION_TTL = 0.5
-Row = TypeVar("Row", Person, Property)
 
 
-def properties_of(session: Session, person: Person) -> list[Property]:
-    ids: set[int] = set()
-    for role in session.scalars(select(ManagerRole).where(ManagerRole.person_id == person.id)):
-        if role.property_id is not None:
-            ids.add(role.property_id)
-        else:
-            ids |= set(session.scalars(select(Property.id).where(Property.portfolio_id == role.portfolio_id)))
-    ids |= set(session.scalars(select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person.id)))
-    ids |= set(
-        session.scalars(select(Key.property_id).join(GuestShare, GuestShare.key_id == Key.id).where(GuestShare.guest_id == person.id))
-    )
-    if not ids:
-        return []
-    return list(session.scalars(select(Property).where(Property.id.in_(ids)).order_by(Property.name)))
+def properties_of(session: Session, person: Asker) -> list[Site]:
+    """The properties the person manages, holds a key to or was shared one at, by name (``directory.properties_of``)."""
+    return list(directory.properties_of(session, person.id))
 
 
 class Places:
@@ -57,22 +44,15 @@ class Places:
         self._speakers: dict[str, int] = {}
         self._principals: dict[tuple[int, tuple[int, int]], Principal] = {}
         self._turn = threading.local()
-        self._rows: dict[tuple[type, int], tuple[tuple[int, int] | None, dict[str, Any]]] = {}
+        self._rows = views.Rows()
 
-    def row(self, session: Session, cls: type[Row], ident: int) -> Row | None:
-        """``session.get(cls, ident)``, from a copy of the row's columns kept while the data version holds."""
-        version = self.turn_version
-        cached = self._rows.get((cls, ident))
-        if version is not None and cached is not None and cached[0] == version:
-            copy = cls(**cached[1])
-            make_transient_to_detached(copy)
-            return session.merge(copy, load=False)
-        found = session.get(cls, ident)
-        if found is not None and version is not None:
-            if len(self._rows) > 100_000:
-                self._rows.clear()
-            self._rows[(cls, ident)] = (version, {a.key: getattr(found, a.key) for a in inspect(cls).column_attrs})
-        return found
+    def asker(self, session: Session, person_id: int) -> Asker | None:
+        """The person, from the core's copy kept while the turn's data version holds."""
+        return self._rows.asker(session, person_id, self.turn_version)
+
+    def site(self, session: Session, property_id: int) -> Site | None:
+        """The property, from the core's copy kept while the turn's data version holds."""
+        return self._rows.site(session, property_id, self.turn_version)
 
     @property
     def turn_version(self) -> tuple[int, int] | None:
@@ -87,12 +67,12 @@ class Places:
         self,
         session: Session,
         conv: Conversation,
-        person: Person,
+        person: Asker,
         text: str,
         *,
-        fits: Callable[[Property], bool] | None = None,
+        fits: Callable[[Site], bool] | None = None,
         needs_property: bool = True,
-    ) -> Property | str:
+    ) -> Site | str:
         """The property, or the question to ask when it is not clear.
 
         The property named, else the one whose doors, keys, amenities, services or people the message names
@@ -108,7 +88,7 @@ class Places:
             if len(self._people) > 50_000:
                 self._people.clear()
             self._people[(person.id, version)] = ids
-        candidates = [p for p in (self.row(session, Property, i) for i in ids) if p is not None]
+        candidates = [p for p in (self.site(session, i) for i in ids) if p is not None]
         if not candidates:
             return "You have no access or role at any property yet."
         lowered = text.lower()
@@ -125,12 +105,12 @@ class Places:
         self,
         session: Session,
         conv: Conversation,
-        person: Person,
-        candidates: list[Property],
+        person: Asker,
+        candidates: list[Site],
         text: str,
-        fits: Callable[[Property], bool] | None,
+        fits: Callable[[Site], bool] | None,
         needs_property: bool,
-    ) -> Property | str | None:
+    ) -> Site | str | None:
         neighbours = self._neighbours(session, candidates)
         by_id = {p.id: p for p in candidates}
         if len(neighbours) == len(candidates) and len(candidates) == 1:
@@ -145,10 +125,7 @@ class Places:
                 entry = next(e for e in hits[0].entries if e.kind != "person")
                 where = neighbours[pid].name
                 said = f"{where} is a property" if entry.kind == "property" else f"{entry.name} is at {where}"
-                raise Refused(
-                    "not_at_property",
-                    f"{said} where you have no access or role; I can only answer about " + ", ".join(p.name for p in candidates) + ".",
-                )
+                policy.refuse_elsewhere(said, [p.name for p in candidates])
         if len(mine) == 1:
             return by_id[next(iter(mine))]
         if conv.property_id in mine:
@@ -170,35 +147,31 @@ class Places:
             return fitting[0]  # refused there, by the rule that refuses it everywhere
         return "Which property: " + ", ".join(p.name for p in allowed) + "?"
 
-    def _homes(self, session: Session, person: Person) -> frozenset[int]:
+    def _homes(self, session: Session, person: Asker) -> frozenset[int]:
         """The properties where the asker holds a resident grant."""
-        return frozenset(
-            session.scalars(
-                select(Key.property_id).join(Grant, Grant.key_id == Key.id).where(Grant.person_id == person.id, Grant.resident.is_(True))
-            )
-        )
+        return views.homes_of(session, person.id)
 
-    def _neighbours(self, session: Session, candidates: list[Property]) -> dict[int, Property]:
+    def _neighbours(self, session: Session, candidates: list[Site]) -> dict[int, Site]:
         """The asker's properties and the others of their portfolios, by id."""
         version = self.turn_version or self.version(session)
         portfolios = frozenset(p.portfolio_id for p in candidates)
         key = (portfolios, version)
         ids = self._portfolio_ids.get(key)
         if ids is None:
-            ids = list(session.scalars(select(Property.id).where(Property.portfolio_id.in_(portfolios)).order_by(Property.name)))
+            ids = views.portfolio_property_ids(session, portfolios)
             if len(self._portfolio_ids) > 10_000:
                 self._portfolio_ids.clear()
             self._portfolio_ids[key] = ids
         found = {p.id: p for p in candidates}
         for pid in ids:
             if pid not in found:
-                prop = self.row(session, Property, pid)
+                prop = self.site(session, pid)
                 if prop is not None:
                     found[pid] = prop
         return found
 
     @staticmethod
-    def zone(prop: Property) -> ZoneInfo:
+    def zone(prop: Site) -> ZoneInfo:
         return zone(prop.timezone)
 
     def begin(self, session: Session, *, fresh: bool = False) -> None:
@@ -216,12 +189,9 @@ class Places:
     @staticmethod
     def version(session: Session) -> tuple[int, int]:
         """Changes through the core write the audit log; loads make new properties."""
-        row = session.execute(
-            select(select(func.max(AuditEntry.id)).scalar_subquery(), select(func.max(Property.id)).scalar_subquery())
-        ).one()
-        return int(row[0] or 0), int(row[1] or 0)
+        return views.data_version(session)
 
-    def views(self, session: Session, prop: Property) -> tuple[Lexicon, Layout]:
+    def views(self, session: Session, prop: Site) -> tuple[Lexicon, Layout]:
         version = self.turn_version or self.version(session)
         cached = self._cache.get(prop.id)
         if cached is None or cached[0] != version:
@@ -229,11 +199,11 @@ class Places:
             self._cache[prop.id] = cached
         return cached[1], cached[2]
 
-    def person(self, session: Session, handle: str) -> Person | None:
+    def person(self, session: Session, handle: str) -> Asker | None:
         """The speaker, looked up once per handle (people are never renamed to another's handle)."""
         person_id = self._speakers.get(handle)
         if person_id is not None:
-            person = self.row(session, Person, person_id)
+            person = self.asker(session, person_id)
             if person is not None and handle in (person.email, person.phone):
                 return person
         from access_core.lookup import person_by_ref
@@ -246,7 +216,7 @@ class Places:
             self._speakers[handle] = person.id
         return person
 
-    def principal(self, session: Session, person: Person) -> Principal:
+    def principal(self, session: Session, person: Asker) -> Principal:
         """The speaker's roles, reloaded whenever the data changed."""
         version = self.turn_version or self.version(session)
         key = (person.id, version)

@@ -17,12 +17,12 @@ from access_core.db import Database, begin_writing
 from access_core.describe import done
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, property_by_name
-from access_core.models import Property
 from access_core.principal import Principal, load_principal
 from access_core.queries import visible_event_ids
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all
 from access_core.sources import zone
+from access_core.views import Site
 from bot.places import properties_of
 from bot.web import rest_reads
 from bot.web.auth import require_person
@@ -121,7 +121,7 @@ class Api:
         self.database = database
 
     @contextmanager
-    def scope(self, request: Request, property_name: str | None) -> Iterator[tuple[Session, Principal, Property]]:
+    def scope(self, request: Request, property_name: str | None) -> Iterator[tuple[Session, Principal, Site]]:
         with self.database.session() as session:
             person = require_person(request, session)
             mine = properties_of(session, person)
@@ -141,7 +141,7 @@ class Api:
         with self.scope(request, property_name) as (session, principal, prop):
             command = from_op(op, undo=False)
             begin_writing(session)
-            outcome = execute_all(Context(session, principal, datetime.now(UTC), prop), [command])[0]
+            outcome = execute_all(Context.at(session, principal, datetime.now(UTC), prop), [command])[0]
             return {"operation": op, "summary": done(outcome, zone(prop.timezone)), "detail": outcome.detail}
 
 

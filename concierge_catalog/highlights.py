@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access_core.models import Amenity, Doorcode, GuestShare, Key, Keycard, KeyDoor, Property, Reservation
+from access_core.models import Amenity, Doorcode, GuestShare, Key, Keycard, KeyDoor, Reservation
+from access_core.views import Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ def _count(session: Session, query: Any) -> int:
     return int(session.scalar(query) or 0)
 
 
-def highlights(session: Session, prop: Property) -> list[Highlight]:
+def highlights(session: Session, prop: Site) -> list[Highlight]:
     keys = select(Key.id).where(Key.property_id == prop.id)
     checks: dict[str, tuple[Callable[[], bool], str, str]] = {
         "keycards": (

@@ -22,6 +22,7 @@ from access_core.models import Order, Property
 from access_core.principal import Principal
 from access_core.sources import zone
 from access_core.timefmt import moment_text
+from access_core.views import Ordered, Site
 
 RECEIPT = re.compile(r"\b[Rr]-?(\d+)-(\d+)\b")
 OPEN_STATES = ("requested", "confirmed")
@@ -33,7 +34,7 @@ def receipt_in(text: str) -> str | None:
     return f"R-{match.group(1)}-{match.group(2)}" if match else None
 
 
-def receipt(order: Order, prop: Property) -> dict[str, Any]:
+def receipt(order: Ordered, prop: Site) -> dict[str, Any]:
     """Everything a receipt shows; times in the property's zone."""
     tz = zone(prop.timezone)
 
@@ -63,7 +64,7 @@ def receipt(order: Order, prop: Property) -> dict[str, Any]:
     }
 
 
-def receipt_text(order: Order, prop: Property) -> str:
+def receipt_text(order: Ordered, prop: Site) -> str:
     tz = zone(prop.timezone)
     when = f", {moment_text(order.starts_at, tz)}" if order.starts_at else ""
     vendor = f" from {order.vendor}" if order.vendor else ""
@@ -73,7 +74,7 @@ def receipt_text(order: Order, prop: Property) -> str:
     )
 
 
-def line(order: Order, prop: Property) -> str:
+def line(order: Ordered, prop: Site) -> str:
     tz = zone(prop.timezone)
     when = f" {moment_text(order.starts_at, tz)}" if order.starts_at else ""
     return f"{order.receipt_no}: {order.item_name}{when} for {order.person.label}, {money(order.total_cents)}, {order.state}"
@@ -81,13 +82,13 @@ def line(order: Order, prop: Property) -> str:
 
 def find(
     session: Session,
-    prop: Property,
+    prop: Site,
     *,
     buyer_id: int | None = None,
     item: str | None = None,
     states: Iterable[str] | None = None,
     receipt_no: str | None = None,
-) -> list[Order]:
+) -> list[Ordered]:
     """Orders at the property, newest first (no permission check: callers below check)."""
     query = select(Order).where(Order.property_id == prop.id)
     if buyer_id is not None:
@@ -101,22 +102,22 @@ def find(
     return list(session.scalars(query.order_by(Order.sequence.desc())))
 
 
-def my_orders(session: Session, principal: Principal, prop: Property, **where: Any) -> list[Order]:
+def my_orders(session: Session, principal: Principal, prop: Site, **where: Any) -> list[Ordered]:
     return find(session, prop, buyer_id=principal.person_id, **where)
 
 
-def property_orders(session: Session, principal: Principal, prop: Property, **where: Any) -> list[Order]:
+def property_orders(session: Session, principal: Principal, prop: Site, **where: Any) -> list[Ordered]:
     policy.require_order_view(principal, prop)
     return find(session, prop, **where)
 
 
-def orders_to_handle(session: Session, principal: Principal, prop: Property, **where: Any) -> list[Order]:
+def orders_to_handle(session: Session, principal: Principal, prop: Site, **where: Any) -> list[Ordered]:
     """For confirming, fulfilling or declining: the managers who handle orders (P, F, L)."""
     policy.require_order_handling(principal, prop)
     return find(session, prop, **where)
 
 
-def may_view_all(principal: Principal, prop: Property) -> bool:
+def may_view_all(principal: Principal, prop: Site) -> bool:
     try:
         policy.require_order_view(principal, prop)
     except Refused:
@@ -124,14 +125,14 @@ def may_view_all(principal: Principal, prop: Property) -> bool:
     return True
 
 
-def listing(session: Session, principal: Principal, prop: Property, *, everyone: bool | None = None) -> list[dict[str, Any]]:
+def listing(session: Session, principal: Principal, prop: Site, *, everyone: bool | None = None) -> list[dict[str, Any]]:
     """The caller's orders, or the property's (default for those who may see them all)."""
     everyone = may_view_all(principal, prop) if everyone is None else everyone
     found = property_orders(session, principal, prop) if everyone else my_orders(session, principal, prop)
     return [receipt(o, prop) for o in found]
 
 
-def order_by_ref(session: Session, principal: Principal, prop: Property, ref: str) -> Order:
+def order_by_ref(session: Session, principal: Principal, prop: Site, ref: str) -> Ordered:
     """One order, by receipt number or order id, for its buyer, P and F."""
     found = (
         find(session, prop, receipt_no=ref)

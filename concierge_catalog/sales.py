@@ -8,17 +8,16 @@ channel missing) is kept on the request and retried on the next call. Settings: 
 and ``SLACK_BOT_TOKEN`` (``SLACK_API_URL`` for another base URL).
 Without them a request is routed ``stored-only``: sales read it from ``GET /api/v1/upgrade-requests``.
 
-``python -m concierge_catalog.sales route [--db URL]`` retries by hand (or from cron);
-``python -m concierge_catalog.sales state ID in_progress|closed`` is the sales team's side.
+``concierge sales route [--db URL]`` retries by hand (or from cron); ``concierge sales state ID
+in_progress|closed`` is the sales team's side (``bot/cli_sales.py``, an entry point, builds the database).
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -216,33 +215,3 @@ def set_request_state(session: Session, request_id: int, state: str, now: dateti
     request.closed_at = now if state == "closed" else None
     session.flush()
     return request
-
-
-def main(argv: list[str] | None = None, *, open_database: Callable[[str | None], Database] = Database) -> int:
-    parser = argparse.ArgumentParser(prog="python -m concierge_catalog.sales", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default=None, help="database URL (default: DATABASE_URL or ./concierge.db)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("route", help="send every upgrade request not routed yet")
-    state = commands.add_parser("state", help="move a request to in_progress or closed")
-    state.add_argument("request_id", type=int)
-    state.add_argument("state", choices=["in_progress", "closed"])
-    args = parser.parse_args(argv)
-    database = open_database(args.db)
-    if args.command == "route":
-        for done in route_pending(database):
-            print(f"#{done.request_id} {done.route}" + (f" failed: {done.error}" if done.error else ""))
-        return 0
-    try:
-        with database.session() as session:
-            request = set_request_state(session, args.request_id, args.state, datetime.now(UTC))
-            print(f"#{request.id} {request.state}")
-    except Invalid as exc:
-        print(exc.message)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    from bot import bootstrap
-
-    raise SystemExit(main(open_database=bootstrap.database))

@@ -29,6 +29,7 @@ from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome
 from access_core.timefmt import moment_text
 from access_core.uow import publish
+from access_core.views import Site
 
 
 def _amenity(ctx: Context, name: Any, *, lock: bool = False) -> Amenity:
@@ -46,13 +47,13 @@ def not_reservable(amenity: Amenity) -> str | None:
     return None if amenity.reservable else f"{amenity.name} can't be reserved."
 
 
-def amenity_problem(session: Session, prop: Property, name: str) -> str | None:
+def amenity_problem(session: Session, prop: Site, name: str) -> str | None:
     """Why the amenity named can't be reserved at any time (asked before any time is), or None."""
     amenity = session.scalar(select(Amenity).where(Amenity.property_id == prop.id, Amenity.name == name))
     return None if amenity is None else not_reservable(amenity)
 
 
-def amenity_names(session: Session, prop: Property, *, reservable: bool | None = None) -> list[str]:
+def amenity_names(session: Session, prop: Site, *, reservable: bool | None = None) -> list[str]:
     """The property's amenities (only the reservable ones, or only the others), by name."""
     query = select(Amenity.name).where(Amenity.property_id == prop.id)
     if reservable is not None:

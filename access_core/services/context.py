@@ -16,6 +16,7 @@ from access_core.lookup import door_in, key_in, person_by_ref
 from access_core.models import AuditEntry, Door, IntercomCall, Key, Order, Person, Property
 from access_core.principal import Principal
 from access_core.sources import zone
+from access_core.views import Site, property_row
 
 
 @dataclass(slots=True)
@@ -32,6 +33,11 @@ class Context:
     """True while a plan is tried before it is proposed (nothing it does is kept)."""
     _found: dict[tuple[str, str], Any] = field(default_factory=dict)
     """What this command looked up by name (its rule and its handler ask for the same key or door)."""
+
+    @classmethod
+    def at(cls, session: Session, principal: Principal, now: datetime, prop: Site) -> Context:
+        """The context of a command at the property a turn holds (as a ``Site``)."""
+        return cls(session, principal, now, property_row(session, prop))
 
     @property
     def tz(self) -> ZoneInfo:

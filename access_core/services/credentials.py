@@ -20,10 +20,11 @@ from access_core.commands import (
 from access_core.doorcodes import issue_doorcode
 from access_core.errors import Invalid
 from access_core.lookup import remember_member
-from access_core.models import Doorcode, GuestShare, Keycard, Membership, Person, Property
+from access_core.models import Doorcode, GuestShare, Keycard, Membership, Person
 from access_core.phones import normalize_email, normalize_phone
 from access_core.services.context import Context, Outcome
 from access_core.sharing import share_problem
+from access_core.views import Site
 
 
 def issue_keycard(ctx: Context, cmd: IssueKeycard) -> Outcome:
@@ -141,7 +142,7 @@ def _guest(ctx: Context, ref: PersonRef | None) -> Person:
     return guest
 
 
-def card_holder(session: Session, prop: Property, serial: str) -> str | None:
+def card_holder(session: Session, prop: Site, serial: str) -> str | None:
     """The handle of the person a keycard was issued to, when they are known at the property."""
     card = session.scalar(
         select(Keycard)
@@ -151,7 +152,7 @@ def card_holder(session: Session, prop: Property, serial: str) -> str | None:
     return card.person.handle if card is not None else None
 
 
-def only_live_card(session: Session, prop: Property, handle: str) -> str | None:
+def only_live_card(session: Session, prop: Site, handle: str) -> str | None:
     """The serial of the person's one live keycard at the property (None when they hold none or several)."""
     serials = session.scalars(
         select(Keycard.serial)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from access_core.db import Database, retry_busy
 from access_core.lookup import person_by_ref
-from access_core.models import Person
+from access_core.views import Asker, asker, handles_of
 from bot.web.models import ApiToken, WebSession
 
 TOKEN_PREFIX = "cgt_"
@@ -48,9 +48,9 @@ def issue_token(database: Database, who: str, label: str = "") -> str:
     return token
 
 
-def person_for_token(session: Session, token: str) -> Person | None:
+def person_for_token(session: Session, token: str) -> Asker | None:
     row = session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token.strip()), ApiToken.revoked.is_(False)))
-    return session.get(Person, row.person_id) if row else None
+    return asker(session, row.person_id) if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +67,15 @@ class TokenInfo:
 
 def list_tokens(database: Database, who: str | None = None) -> list[TokenInfo]:
     with database.session() as session:
-        query = select(ApiToken, Person).join(Person, Person.id == ApiToken.person_id).order_by(ApiToken.created_at)
+        query = select(ApiToken).order_by(ApiToken.created_at)
         if who is not None:
             person = person_by_ref(session, who)
             if person is None:
                 raise LookupError(f"no person {who!r}")
             query = query.where(ApiToken.person_id == person.id)
-        return [TokenInfo(t.digest[:12], p.handle, t.label, t.created_at, t.revoked) for t, p in session.execute(query).all()]
+        tokens = list(session.scalars(query))
+        handles = handles_of(session, [t.person_id for t in tokens])
+        return [TokenInfo(t.digest[:12], handles[t.person_id], t.label, t.created_at, t.revoked) for t in tokens if t.person_id in handles]
 
 
 def revoke_token(database: Database, token_or_id: str) -> TokenInfo:
@@ -93,7 +95,7 @@ def revoke_token(database: Database, token_or_id: str) -> TokenInfo:
             row = rows[0]
             row.revoked = True
             session.execute(delete(WebSession).where(WebSession.token_digest == row.digest))
-            person = session.get(Person, row.person_id)
+            person = asker(session, row.person_id)
             return TokenInfo(row.digest[:12], person.handle if person else "", row.label, row.created_at, True)
 
     return retry_busy(revoke)
@@ -141,11 +143,10 @@ def _session_handle(request: Request) -> str | None:
     if not isinstance(sid, str) or database is None:
         return None
     with database.session() as session:
-        person = session.scalar(
-            select(Person)
-            .join(WebSession, WebSession.person_id == Person.id)
-            .where(WebSession.digest == _digest(sid), WebSession.expires_at > datetime.now(UTC))
+        person_id = session.scalar(
+            select(WebSession.person_id).where(WebSession.digest == _digest(sid), WebSession.expires_at > datetime.now(UTC))
         )
+        person = asker(session, person_id) if person_id is not None else None
         return person.handle if person else None
 
 
@@ -159,7 +160,7 @@ def signed_in(request: Request) -> str | None:
     return _session_handle(request) if "session" in request.scope else None
 
 
-def require_person(request: Request, session: Session) -> Person:
+def require_person(request: Request, session: Session) -> Asker:
     """The caller by bearer token, else by the page's session; 401 otherwise."""
     token = bearer(request)
     person = person_for_token(session, token) if token else None

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from access_core.commands import Command, from_op
 from access_core.db import Database
 from access_core.errors import CoreError
 from access_core.lookup import property_by_name, require_person
 from access_core.models import Grant, Key, Order, Person, Reservation
 from access_core.principal import load_principal
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from access_core.services.context import Context
+from tests.integration.operations import execute
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 ATTEMPTS = 50

@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from access_core.commands import Command, from_op
 from access_core.decide import Decision, doorcode_decision, doorcode_source
 from access_core.errors import Invalid
 from access_core.lookup import door_in, require_person
@@ -25,15 +24,9 @@ from access_core.models import Amenity, Doorcode, GuestShare, Keycard, KeyDoor, 
 from access_core.principal import load_principal
 from access_core.queries import check_access, door_for, who_has_access
 from access_core.schedule import parse_schedule
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from access_core.sources import decide_person, zone
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "sample.jsonl"  # the contract's sample cases, carried in the repo
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")

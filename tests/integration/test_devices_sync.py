@@ -11,25 +11,18 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from access_core.commands import Command, from_op
 from access_core.db import Database
 from access_core.lookup import property_by_name, require_person
 from access_core.models import Door, Keycard, Person
 from access_core.principal import load_principal
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from access_core.sources import decide_person
 from devices.bus import Bus, MemoryBus, RedisBus, unique_prefix
 from devices.harness import Harness
 from devices.models import DeviceDoor, DeviceMessage, clear_unreferenced
 from devices.relay import Relay
 from devices.sim import SimDevice
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,21 +11,14 @@ from sqlalchemy.orm import Session
 
 from access_core import policy, queries
 from access_core.access_index import AccessIndex
-from access_core.commands import Command, from_op
 from access_core.describe import done
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, require_person
 from access_core.models import Amenity, Property, Reservation
 from access_core.principal import load_principal
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from access_core.sources import decide_person
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or a command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 ACTORS = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -11,21 +10,14 @@ from sqlalchemy.orm import Session
 
 from access_core import queries
 from access_core.access_index import AccessIndex
-from access_core.commands import Command, from_op
 from access_core.errors import Refused
 from access_core.lookup import door_in, require_person
 from access_core.models import Door, Grant, Key, KeyDoor, Property
 from access_core.principal import load_principal
 from access_core.property_events import visible_property_events
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from access_core.sources import decide_person
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or a command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 LATER = datetime.fromisoformat("2026-12-01T12:00:00-05:00")

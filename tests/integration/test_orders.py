@@ -12,25 +12,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from access_core.commands import Command, from_op
 from access_core.db import Database
 from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import property_by_name, require_person
 from access_core.models import CatalogItem, Order
 from access_core.principal import load_principal
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from bot.dialogue import Dialogue
 from bot.state import Conversation, MemoryStore
 from bot.web.app import create_app
 from bot.web.auth import issue_token
 from concierge_catalog import orders
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 LATER = datetime.fromisoformat("2026-12-03T12:00:00-05:00")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core import policy, queries
-from access_core.commands import Command, from_op
+from access_core.commands import from_op
 from access_core.errors import Invalid, Refused
 from access_core.lookup import door_in, key_in, property_by_name, require_person
 from access_core.models import (
@@ -40,14 +40,9 @@ from access_core.models import (
 )
 from access_core.principal import load_principal
 from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from access_core.visibility import activity_query
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 FOUNDRY = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "foundry.yaml"
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")

@@ -39,11 +39,11 @@ def test_rows_come_from_the_cache_while_the_version_holds(foundry: Database) -> 
     places, ben = Places(), _ben_id(foundry)
     with foundry.session() as session:
         places.begin(session)
-        first = places.row(session, Person, ben)
+        first = places.asker(session, ben)
         assert first is not None and first.email == "ben.carter@harbor.example"
     with foundry.session() as session, counted(foundry) as statements:
         places.begin(session)
-        again = places.row(session, Person, ben)
+        again = places.asker(session, ben)
         assert again is not None and again in session and again.name == first.name
         assert not [s for s in statements if "FROM people" in s]
         assert again.id == ben and places.person(session, "ben.carter@harbor.example") is again
@@ -53,9 +53,9 @@ def test_a_change_through_the_core_is_read_at_once(foundry: Database) -> None:
     places, ben = Places(), _ben_id(foundry)
     with foundry.session() as session:
         places.begin(session)
-        assert places.row(session, Person, ben) is not None
+        assert places.asker(session, ben) is not None
         prop_id = session.scalar(select(Property.id))
-        assert prop_id is not None and places.row(session, Property, prop_id) is not None
+        assert prop_id is not None and places.site(session, prop_id) is not None
     with foundry.session() as session:  # a change made elsewhere: the audit log moves the version
         person = session.get(Person, ben)
         assert person is not None
@@ -63,7 +63,7 @@ def test_a_change_through_the_core_is_read_at_once(foundry: Database) -> None:
         session.add(AuditEntry(at=NOW, actor_id=ben, op="rename", detail={}))
     with foundry.session() as session:
         places.begin(session, fresh=True)
-        renamed = places.row(session, Person, ben)
+        renamed = places.asker(session, ben)
         assert renamed is not None and renamed.name == "Benjamin Carter"
 
 

@@ -12,21 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from access_core.commands import Command, from_op
 from access_core.db import Database
 from access_core.lookup import property_by_name, require_person
 from access_core.principal import load_principal
 from access_core.queries import check_access
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from bot.dialogue import Dialogue
 from bot.state import Conversation
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
 BEN, JANE, OMAR = "ben.carter@harbor.example", "jane.park@example.com", "omar.haddad@example.com"

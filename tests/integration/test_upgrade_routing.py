@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core import describe
-from access_core.commands import Command, from_op
+from access_core.commands import from_op
 from access_core.db import Database
 from access_core.errors import CoreError, Invalid, Refused
 from access_core.lookup import property_by_name, require_person
@@ -30,11 +30,7 @@ from access_core.services.context import Context, Outcome
 from bot.dialogue import Dialogue
 from bot.state import Conversation
 from concierge_catalog.sales import route_pending, set_request_state, upgrade_requests, wait_for_routing
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
+from tests.integration.operations import execute
 
 
 def try_operations(ctx: Context, ops: list[dict[str, Any]]) -> list[Outcome]:
@@ -204,6 +200,25 @@ def test_the_sales_states_and_a_new_request_once_closed(foundry: Database, monke
     second = submit(foundry).detail["request"]
     assert second != first
     assert [(r.id, r.state) for r in requests(foundry)] == [(first, "closed"), (second, "open")]
+
+
+def test_the_sales_team_moves_a_request_and_retries_routing_from_the_concierge_command(
+    foundry: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.delenv("SLACK_SALES_CHANNEL", raising=False)
+    first = submit(foundry).detail["request"]
+    moved = CliRunner().invoke(app, ["sales", "state", str(first), "closed", "--db", foundry.url])
+    assert moved.exit_code == 0 and moved.output.strip() == f"#{first} closed"
+    again = CliRunner().invoke(app, ["sales", "state", str(first), "in_progress", "--db", foundry.url])
+    assert again.exit_code == 1 and again.output.strip()
+    assert CliRunner().invoke(app, ["sales", "state", str(first), "reopened", "--db", foundry.url]).exit_code == 2
+    routed = CliRunner().invoke(app, ["sales", "route", "--db", foundry.url])
+    assert routed.exit_code == 0 and routed.output == ""  # stored-only requests were routed when they committed
+    assert [(r.id, r.state) for r in requests(foundry)] == [(first, "closed")]
 
 
 @pytest.mark.postgres

@@ -12,20 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.activity import Actor, record_event
-from access_core.commands import Command, from_op
 from access_core.errors import Refused
 from access_core.lookup import door_in, require_person
 from access_core.models import ActivityEvent, Property
 from access_core.principal import load_principal
-from access_core.services import dispatch
-from access_core.services.context import Context, Outcome
+from access_core.services.context import Context
 from access_core.visibility import activity_query
-
-
-def execute(ctx: Context, op: dict[str, Any] | Command) -> Outcome:
-    """Run an operation written as the CONTRACT writes it (or an undo command)."""
-    return dispatch.execute(ctx, from_op(op) if isinstance(op, dict) else op)
-
+from tests.integration.operations import execute
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "sample.jsonl"  # the contract's sample cases, carried in the repo
 NOW = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
