@@ -113,8 +113,8 @@ class Dialogue:
             conv.pending = earlier
             return
         what = str(earlier.get("asked") or "").removesuffix("(yes/no)").strip().rstrip("?")
-        earlier_plan = f"The earlier plan ({what[:1].lower() + what[1:]}) was not made" if what else "The earlier plan was not made"
-        reply.reply = f"{earlier_plan}; this replaces it. {reply.reply}" if reply.status == "confirm" else f"{earlier_plan}. {reply.reply}"
+        what = f" to {what[:1].lower() + what[1:]}" if what else ""
+        reply.reply = f"{reply.reply} This replaces the earlier plan{what}, which was not made.".strip()
 
     def _respond(
         self, session: Session, conv: Conversation, person: Person, text: str, intent: str, confidence: float

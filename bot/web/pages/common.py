@@ -28,7 +28,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from access_core import listings
 from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.describe import done
@@ -39,11 +38,13 @@ from access_core.rules.facts import Place
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from access_core.sources import zone
+from bot.web import csrf
 from bot.web.auth import signed_in
 
 WEB = Path(__file__).resolve().parents[1]
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+templates.env.globals["csrf_token"] = csrf.token
 
 
 class SignInNeeded(Exception):
@@ -171,15 +172,14 @@ class Pages:
 
 
 def chat_data(viewer: Viewer) -> dict[str, Any]:
-    """What the docked chat needs: who is talking, the property's zone, catalog prices and what to ask next."""
+    """What the docked chat needs: who is talking, the property's zone and what to ask next (plan cards come from
+    the server with each planned change: ``bot.web.pages.chat``)."""
     prop = viewer.prop
-    prices = {o.name: o.price_text() for o in listings.offers(viewer.session, prop)} if prop is not None else {}
     return {
         "me": viewer.person.label,
         "handle": viewer.person.handle,
         "property": prop.name if prop else None,
         "tz": prop.timezone if prop else "UTC",
-        "prices": prices,
         "suggestions": suggestions(viewer.principal, prop),
     }
 
