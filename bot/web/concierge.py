@@ -35,7 +35,7 @@ def router(turns: Turns) -> APIRouter:
 
     @api.get("/api/session")
     def whoami(request: Request) -> dict[str, Any]:
-        body: dict[str, Any] = {"person": signed_in(request), "demo": demo_mode()}
+        body: dict[str, Any] = {"person": signed_in(request), "demo": demo_mode(), "csrf": csrf.token(request)}
         if demo_mode():
             with database.session() as session:
                 body["people"] = [{"handle": p.handle, "name": p.label} for p in people_by_name(session)]
@@ -54,7 +54,7 @@ def router(turns: Turns) -> APIRouter:
                 raise HTTPException(403, "unknown person or token")
             person_id, answer = person.id, {"person": person.handle, "name": person.label}
         start_session(request, database, person_id, body.token)
-        return answer
+        return {**answer, "csrf": csrf.token(request)}  # the new session's token, for the X-CSRF-Token header
 
     @api.delete("/api/session")
     def sign_out(request: Request) -> dict[str, Any]:

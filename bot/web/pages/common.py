@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from access_core import listings
 from access_core.commands import from_op
 from access_core.db import Database, begin_writing
 from access_core.describe import done
@@ -75,8 +76,10 @@ class Viewer(Seat):
         return Context(self.session, self.principal, now or datetime.now(UTC), self.prop)
 
 
-def sections_for(principal: Principal, prop: Place | None) -> list[Section]:
-    """The sections this person may use at the property, in the product's order."""
+def sections_for(principal: Principal, prop: Place | None, *, holds_keys: bool) -> list[Section]:
+    """The sections this person may use at the property, in the product's order; Keys for key managers, and for
+    anyone else only when they hold keys there (``holds_keys``: what the Keys page would list them), so a device
+    manager (no keys, DOMAIN's D) is not offered a page of nothing."""
     if prop is None:
         return [Section("Concierge", "/concierge")]
     keys_manager = principal.manages_keys_at(prop)
@@ -85,7 +88,7 @@ def sections_for(principal: Principal, prop: Place | None) -> list[Section]:
     devices = principal.is_portfolio_manager(prop) or principal.has(prop, "device_management")
     shown = [
         ("People", "/people", keys_manager),
-        ("Keys", "/keys", True),
+        ("Keys", "/keys", keys_manager or holds_keys),
         ("Doors", "/doors", principal.is_manager_at(prop)),
         ("Activity", "/activity", True),
         ("Managers", "/managers", principal.is_manager_at(prop)),
@@ -158,7 +161,7 @@ class Pages:
             {
                 "viewer": viewer,
                 "prop": viewer.prop,
-                "sections": sections_for(viewer.principal, viewer.prop),
+                "sections": sections_for(viewer.principal, viewer.prop, holds_keys=holds_keys(viewer)),
                 "path": request.url.path,
                 "flash": flash,
                 "focus_main": focus == "main",
@@ -169,6 +172,13 @@ class Pages:
             },
             status_code=status_code,
         )
+
+
+def holds_keys(viewer: Viewer) -> bool:
+    """Whether the Keys page has something for the viewer: every key for a key manager, else the keys they hold."""
+    if viewer.prop is None:
+        return False
+    return viewer.principal.manages_keys_at(viewer.prop) or bool(listings.key_names(viewer.session, viewer.principal, viewer.prop, 1))
 
 
 def chat_data(viewer: Viewer) -> dict[str, Any]:
