@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -24,11 +25,13 @@ from actions.slots import extract
 from actions.turn import Reply, TurnContext
 from bot.asker_scope import PROPERTY_FREE, fits
 from bot.places import Places
-from bot.state import Conversation
+from bot.state import Conversation, pending_id
 
 MAX_CHARS = 2000
 FOLLOW_UPS = {"inform", "affirm", "deny"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+NO_LONGER_PENDING = "That plan is no longer waiting for an answer (it was answered, or a newer request replaced it); nothing was changed."
+NOTHING_PENDING = "There is no plan waiting for a yes; nothing was changed."
 MORE_OF_THE_SAME = re.compile(
     r"^\W*(?:(?:and|ok|okay|thanks|also)\W+)?(?:what|how) about\b|^\W*and (?:for |at |the |in )|"
     r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b",
@@ -55,13 +58,17 @@ class Dialogue:
         self.engine = engine
         self._entities: list[dict[str, Any]] = []
 
-    def turn(self, conversation: Conversation, text: str) -> dict[str, Any]:
+    def turn(self, conversation: Conversation, text: str, plan: str | None = None) -> dict[str, Any]:
+        """One message; with ``plan`` (a button's plan id) the message answers that plan or, when it is no longer
+        the one waiting, changes nothing and says so."""
         text = clean(text)
         parsed: dict[str, Any] = self.engine.parse(text) if text else {"intent": {"name": "out_of_scope", "confidence": 1.0}}
         intent = parsed["intent"]["name"] or "out_of_scope"
         confidence = float(parsed["intent"].get("confidence") or 0.0)
         self._entities = list(parsed.get("entities") or [])
         self._ranking = [str(r.get("name")) for r in parsed.get("intent_ranking") or []]
+        if plan is not None and plan != pending_id(conversation):
+            return _turn_json(Reply("answer", NO_LONGER_PENDING), intent, 1.0)
         with self.database.session() as session:
             # a turn that executes a plan sees every change made so far, by any process
             self.places.begin(session, fresh=conversation.pending is not None and intent == "affirm")
@@ -75,24 +82,44 @@ class Dialogue:
                 # only an executed plan is kept; ending anything else with a rollback also spares PostgreSQL the
                 # commit record (and its WAL flush) that a rolled-back dry run's savepoint would otherwise cost
                 session.rollback()
-        return {
-            "intent": reply.intent or intent,
-            "confidence": round(confidence, 3),
-            "status": reply.status,
-            "operations": reply.operations,
-            "missing": reply.missing,
-            "result": reply.result,
-            "reply": reply.reply,
-        }
+        return _turn_json(reply, intent, confidence)
 
     def _turn(self, session: Session, conv: Conversation, text: str, intent: str, confidence: float) -> tuple[Reply, str]:
         person = self.places.person(session, conv.person)
         if person is None:
             return Reply("refused", "I don't know who you are here; ask your property manager to add you."), intent
-        if conv.pending is not None:
+        earlier = conv.pending
+        if earlier is not None:
             handled = self._answer_pending(session, conv, person, intent)
             if handled is not None:
                 return handled, intent
+        elif intent == "affirm" and conv.frame is None and confidence >= 0.6:
+            return Reply("answer", NOTHING_PENDING), intent
+        try:
+            reply, intent = self._respond(session, conv, person, text, intent, confidence)
+        except Refused as exc:
+            reply = Reply("refused", exc.message)
+        except CoreError as exc:
+            reply = Reply("unknown", exc.message)
+        if earlier is not None:
+            self._after_pending(conv, earlier, reply, intent)
+        return reply, intent
+
+    @staticmethod
+    def _after_pending(conv: Conversation, earlier: dict[str, Any], reply: Reply, intent: str) -> None:
+        """A new request replaces the plan that was waiting, and says so; a question in between leaves it waiting."""
+        request = conv.pending is not None or reply.status in ("confirm", "done") or (intent in INTENTS and INTENTS[intent].changes)
+        if not request:
+            conv.pending = earlier
+            return
+        what = str(earlier.get("asked") or "").removesuffix("(yes/no)").strip().rstrip("?")
+        what = f" to {what[:1].lower() + what[1:]}" if what else ""
+        reply.reply = f"{reply.reply} This replaces the earlier plan{what}, which was not made.".strip()
+
+    def _respond(
+        self, session: Session, conv: Conversation, person: Person, text: str, intent: str, confidence: float
+    ) -> tuple[Reply, str]:
+        """A message that answers no waiting plan: a request, a question, small talk."""
         if intent == "undo":
             return self._undo(session, conv, person), intent
         if intent == "cancel":
@@ -207,8 +234,9 @@ class Dialogue:
         except (NotFound, Ambiguous) as exc:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])
-        conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}
-        return Reply("confirm", question(ctx.session, reply.operations, ctx.tz), operations=reply.operations)
+        asked = question(ctx.session, reply.operations, ctx.tz)
+        propose(conv, {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}, asked)
+        return Reply("confirm", asked, operations=reply.operations)
 
     def _end_dry_run(self, session: Session) -> None:
         """End the transaction once the rolled-back dry run is over, when the turn has written nothing.
@@ -260,8 +288,28 @@ class Dialogue:
         if isinstance(ctx, Reply):
             return ctx
         ops, conv.undo = conv.undo, []
-        conv.pending = {"intent": "undo", "operations": ops, "property_id": ctx.prop.id}
-        return Reply("confirm", "Undo: " + question(session, ops, ctx.tz)[0].lower() + question(session, ops, ctx.tz)[1:], operations=ops)
+        asked = question(session, ops, ctx.tz)
+        asked = "Undo: " + asked[:1].lower() + asked[1:]
+        propose(conv, {"intent": "undo", "operations": ops, "property_id": ctx.prop.id}, asked)
+        return Reply("confirm", asked, operations=ops)
+
+
+def propose(conv: Conversation, pending: dict[str, Any], asked: str) -> None:
+    """Make ``pending`` the plan waiting for yes/no, under a new unguessable id that its buttons carry."""
+    conv.pending = {**pending, "id": secrets.token_urlsafe(16), "asked": asked}
+
+
+def _turn_json(reply: Reply, intent: str, confidence: float) -> dict[str, Any]:
+    """The CONTRACT turn, exactly its fields."""
+    return {
+        "intent": reply.intent or intent,
+        "confidence": round(confidence, 3),
+        "status": reply.status,
+        "operations": reply.operations,
+        "missing": reply.missing,
+        "result": reply.result,
+        "reply": reply.reply,
+    }
 
 
 def _may_ever(ctx: TurnContext, intent: str) -> None:

@@ -8,7 +8,6 @@ SLACK_CLIENT_ID/SECRET are set; Socket Mode as well while the web app runs when 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -32,7 +31,7 @@ from bot import lockdown_alerts
 from bot.slack_install import InstallSettings, install_routes, oauth_settings
 from bot.web.health import ChannelStates
 from bot.web.slack_home import home_view
-from bot.web.turns import Turns
+from bot.web.turns import Exchange, Turns
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +39,15 @@ DESTRUCTIVE = {"revoke_key", "remove_door_from_key", "deactivate_keycard", "unlo
 CACHE_SECONDS = 600
 
 
-def confirm_blocks(turn: dict[str, Any]) -> list[dict[str, Any]]:
-    """The reply as Block Kit; a plan awaiting yes/no gets Confirm and Cancel buttons."""
+def confirm_blocks(turn: dict[str, Any], plan: str | None = None) -> list[dict[str, Any]]:
+    """The reply as Block Kit; a plan awaiting yes/no gets Confirm and Cancel buttons carrying its id (``plan``)."""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": turn["reply"][:2900]}}]
-    if turn["status"] != "confirm":
+    if turn["status"] != "confirm" or plan is None:
         return blocks
     confirm: dict[str, Any] = {
         "type": "button",
         "action_id": "concierge_confirm",
-        "value": plan_digest(turn["operations"]),
+        "value": plan,
         "style": "primary",
         "text": {"type": "plain_text", "text": "Confirm"},
     }
@@ -60,21 +59,34 @@ def confirm_blocks(turn: dict[str, Any]) -> list[dict[str, Any]]:
             "confirm": {"type": "plain_text", "text": "Do it"},
             "deny": {"type": "plain_text", "text": "Back"},
         }
-    cancel = {
-        "type": "button",
-        "action_id": "concierge_cancel",
-        "value": plan_digest(turn["operations"]),
-        "text": {"type": "plain_text", "text": "Cancel"},
-    }
+    cancel = {"type": "button", "action_id": "concierge_cancel", "value": plan, "text": {"type": "plain_text", "text": "Cancel"}}
     return [*blocks, {"type": "actions", "block_id": "concierge_plan", "elements": [confirm, cancel]}]
 
 
-def plan_digest(operations: list[dict[str, Any]]) -> str:
-    """Names the plan a button belongs to, so a stale button never confirms a newer plan."""
-    return hashlib.sha256(json.dumps(operations, sort_keys=True, default=str).encode()).hexdigest()[:32]
+class Shown:
+    """Where each plan's buttons were posted (channel, ts), so a plan replaced by a newer request loses its buttons.
 
+    Kept in this process for a while: a button of a plan posted by another process stays until pressed, and then
+    only says that the plan is no longer waiting (the dialogue checks the plan id)."""
 
-EXPIRED = {"status": "answer", "reply": "That request is no longer waiting for an answer; nothing was changed."}
+    def __init__(self, seconds: float = 3600, most: int = 10_000) -> None:
+        self.seconds, self.most = seconds, most
+        self.where: dict[str, tuple[float, str, str]] = {}
+        self.lock = threading.Lock()
+
+    def posted(self, plan: str | None, channel: str | None, ts: str | None) -> None:
+        if not (plan and channel and ts):
+            return
+        with self.lock:
+            if len(self.where) >= self.most:
+                cutoff = time.monotonic() - self.seconds
+                self.where = {k: v for k, v in self.where.items() if v[0] >= cutoff}
+            self.where[plan] = (time.monotonic(), channel, ts)
+
+    def take(self, plan: str | None) -> tuple[str, str] | None:
+        with self.lock:
+            hit = self.where.pop(plan, None) if plan else None
+        return (hit[1], hit[2]) if hit and time.monotonic() - hit[0] < self.seconds else None
 
 
 class SlackPeople:
@@ -110,6 +122,7 @@ class Listeners:
     def __init__(self, turns: Turns) -> None:
         self.turns = turns
         self.people = SlackPeople(turns)
+        self.shown = Shown()
 
     def once_per_event(self, body: dict[str, Any], next: Any) -> BoltResponse | None:  # Bolt's name
         event_id = body.get("event_id")
@@ -118,9 +131,28 @@ class Listeners:
         answer: BoltResponse | None = next()
         return answer
 
-    def _turn(self, context: BoltContext, client: WebClient, user_id: str, text: str) -> dict[str, Any]:
+    def _turn(self, context: BoltContext, client: WebClient, user_id: str, text: str, plan: str | None = None) -> Exchange:
         handle = self.people.handle(client, context.team_id, user_id)
-        return self.turns.turn("slack", handle, text) if handle else {"status": "refused", "reply": NOT_KNOWN}
+        if handle is None:
+            return Exchange({"status": "refused", "reply": NOT_KNOWN}, None)
+        before = (self.turns.pending("slack", handle) or {}).get("id")
+        answer = self.turns.exchange("slack", handle, text, plan=plan)
+        if before is not None and before != answer.plan and plan is None:
+            self._retire(client, before, answer.turn["status"] == "done")
+        return answer
+
+    def _retire(self, client: WebClient, plan: str, answered: bool) -> None:
+        """The message of a plan that is no longer waiting keeps its text and loses its buttons."""
+        where = self.shown.take(plan)
+        if where is None:
+            return
+        note = "(answered)" if answered else "(replaced by a newer request; not made)"
+        try:
+            client.chat_update(
+                channel=where[0], ts=where[1], text=note, blocks=[{"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+            )
+        except SlackApiError as exc:
+            log.warning("could not retire the buttons of an old plan: %s", exc.response.get("error"))
 
     def answer_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("bot_id") or event.get("subtype") or not event.get("user"):
@@ -128,26 +160,29 @@ class Listeners:
         if event.get("type") == "message" and event.get("channel_type") != "im":
             return
         text = " ".join(w for w in str(event.get("text", "")).split() if not w.startswith("<@"))
-        turn = self._turn(context, client, event["user"], text)
+        answer = self._turn(context, client, event["user"], text)
         thread = event.get("thread_ts") if event.get("type") == "app_mention" else None
-        client.chat_postMessage(channel=event["channel"], text=turn["reply"], blocks=confirm_blocks(turn), thread_ts=thread)
+        turn = answer.turn
+        posted = client.chat_postMessage(
+            channel=event["channel"], text=turn["reply"], blocks=confirm_blocks(turn, answer.plan), thread_ts=thread
+        )
+        if turn["status"] == "confirm":
+            self.shown.posted(answer.plan, posted.get("channel"), posted.get("ts"))
 
     def answer_command(self, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Any) -> None:
-        turn = self._turn(context, client, command["user_id"], command.get("text", ""))
-        respond(text=turn["reply"], blocks=confirm_blocks(turn), response_type="ephemeral")
+        answer = self._turn(context, client, command["user_id"], command.get("text", ""))
+        respond(text=answer.turn["reply"], blocks=confirm_blocks(answer.turn, answer.plan), response_type="ephemeral")
 
     def answer_button(self, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Any) -> None:
-        handle = self.people.handle(client, context.team_id, body["user"]["id"])
-        if handle is None:
-            return
         action = body["actions"][0]
-        pending = self.turns.pending("slack", handle)
-        if pending is None or plan_digest(pending["operations"]) != action.get("value"):
-            turn: dict[str, Any] = EXPIRED
-        else:
-            turn = self.turns.turn("slack", handle, "yes" if action["action_id"] == "concierge_confirm" else "no")
+        plan = str(action.get("value") or "") or "none"
+        answer = self._turn(context, client, body["user"]["id"], "yes" if action["action_id"] == "concierge_confirm" else "no", plan)
+        if answer.turn.get("reply") == NOT_KNOWN:
+            return
+        self.shown.take(plan)
+        turn = answer.turn
         message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
-        if message.get("ts") and channel:
+        if message.get("ts") and channel:  # the pressed message now says what happened, without buttons
             client.chat_update(channel=channel, ts=message["ts"], text=turn["reply"], blocks=confirm_blocks(turn))
         else:
             respond(text=turn["reply"], blocks=confirm_blocks(turn), replace_original=True)
@@ -401,9 +436,11 @@ def lift_listener(listeners: Any) -> Any:
     """The Bolt lazy listener of the Lift button: the presser asks to lift it, and gets the usual yes/no plan."""
 
     def answer_lift(body: dict[str, Any], context: Any, client: WebClient) -> None:
-        turn = listeners._turn(context, client, body["user"]["id"], lift_request(body))
+        answer = listeners._turn(context, client, body["user"]["id"], lift_request(body))
         channel = (body.get("channel") or {}).get("id") or body["user"]["id"]
-        client.chat_postMessage(channel=channel, text=turn["reply"], blocks=confirm_blocks(turn))
+        posted = client.chat_postMessage(channel=channel, text=answer.turn["reply"], blocks=confirm_blocks(answer.turn, answer.plan))
+        if answer.turn["status"] == "confirm":
+            listeners.shown.posted(answer.plan, posted.get("channel"), posted.get("ts"))
 
     return answer_lift
 

@@ -24,7 +24,8 @@ class Conversation:
     frame: dict[str, Any] | None = None
     """An intent still gathering details: {"intent", "values", "missing"}."""
     pending: dict[str, Any] | None = None
-    """Operations awaiting yes/no: {"intent", "operations"}."""
+    """The plan awaiting yes/no: {"id", "intent", "operations", "property_id", "values", "asked"}; its unguessable
+    id is what a button carries, so a yes answers that plan only."""
     undo: list[dict[str, Any]] = field(default_factory=list)
     """Operations that undo the last change made."""
     last_question: str | None = None
@@ -32,6 +33,12 @@ class Conversation:
 
     def reset(self) -> None:
         self.frame, self.pending, self.undo, self.last_question = None, None, [], None
+
+
+def pending_id(conversation: Conversation) -> str | None:
+    """The id of the plan waiting for yes/no in this conversation, if any."""
+    pending = conversation.pending
+    return str(pending["id"]) if pending and pending.get("id") else None
 
 
 class Store(Protocol):

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Path, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Path, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
@@ -25,6 +25,7 @@ from access_core.db import Database
 from access_core.directory import seat_of
 from access_core.errors import CoreError, NotFound, Refused
 from bot.voice import redirect_to_phone
+from bot.web import csrf
 from bot.web.auth import require_person
 from concierge_catalog.call_summary import send_summary
 from concierge_catalog.calls import ActionResult, CallDesk, desk_for
@@ -88,7 +89,7 @@ class Console:
 
 
 def router(database: Database) -> APIRouter:
-    api = APIRouter(tags=["Concierge Pro"])
+    api = APIRouter(tags=["Concierge Pro"], dependencies=[Depends(csrf.check)])
     console = Console(database, desk_for(database))
     desk = console.desk
 

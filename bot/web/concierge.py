@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from access_core.directory import people_by_name
 from access_core.lookup import person_by_ref
+from bot.web import csrf
 from bot.web.auth import bearer, demo_mode, end_session, person_for_token, signed_in, start_session
 from bot.web.turns import Turns
 
@@ -19,6 +20,8 @@ from bot.web.turns import Turns
 class ChatIn(BaseModel):
     message: str = Field(max_length=4000)
     as_: str | None = Field(default=None, alias="as", max_length=320)
+    plan: str | None = Field(default=None, max_length=64)
+    """The plan id a button answers (the ``X-Concierge-Plan`` header of the turn that proposed it)."""
 
 
 class SignIn(BaseModel):
@@ -27,12 +30,12 @@ class SignIn(BaseModel):
 
 
 def router(turns: Turns) -> APIRouter:
-    api = APIRouter()
+    api = APIRouter(dependencies=[Depends(csrf.check)])
     database = turns.database
 
     @api.get("/api/session")
     def whoami(request: Request) -> dict[str, Any]:
-        body: dict[str, Any] = {"person": signed_in(request), "demo": demo_mode()}
+        body: dict[str, Any] = {"person": signed_in(request), "demo": demo_mode(), "csrf": csrf.token(request)}
         if demo_mode():
             with database.session() as session:
                 body["people"] = [{"handle": p.handle, "name": p.label} for p in people_by_name(session)]
@@ -51,7 +54,7 @@ def router(turns: Turns) -> APIRouter:
                 raise HTTPException(403, "unknown person or token")
             person_id, answer = person.id, {"person": person.handle, "name": person.label}
         start_session(request, database, person_id, body.token)
-        return answer
+        return {**answer, "csrf": csrf.token(request)}  # the new session's token, for the X-CSRF-Token header
 
     @api.delete("/api/session")
     def sign_out(request: Request) -> dict[str, Any]:
@@ -59,8 +62,9 @@ def router(turns: Turns) -> APIRouter:
         return {"person": None}
 
     @api.post("/api/chat")
-    async def chat(request: Request, body: ChatIn) -> dict[str, Any]:
-        """One message from the signed-in person (or a bearer token's); the CONTRACT turn back."""
+    async def chat(request: Request, response: Response, body: ChatIn) -> dict[str, Any]:
+        """One message from the signed-in person (or a bearer token's); the CONTRACT turn back, and the id of the plan
+        waiting for yes/no in the ``X-Concierge-Plan`` header."""
         token = bearer(request)
         if token:
             caller = await run_in_threadpool(_token_holder, token)
@@ -68,7 +72,10 @@ def router(turns: Turns) -> APIRouter:
             caller = body.as_
         else:  # the page's session is looked up in the database: off the event loop
             caller = await run_in_threadpool(_caller, request, body.as_)
-        return await turns.aturn("web", caller, body.message)
+        answer = await turns.aexchange("web", caller, body.message, plan=body.plan)
+        if answer.plan is not None:
+            response.headers["X-Concierge-Plan"] = answer.plan
+        return answer.turn
 
     def _token_holder(token: str) -> str:
         with database.session() as session:

@@ -8,11 +8,12 @@ import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from access_core.budgets import OverBudget
 from access_core.db import Database, retry_busy
-from bot.state import Conversation, Store, default_store
+from bot.state import Conversation, Store, default_store, pending_id
 from bot.web.idempotency import DAY, SeenKeys
 from bot.web.ratelimit import People, RateLimits
 
@@ -31,6 +32,16 @@ def turn_threads(database: Database) -> int:
     if configured:
         return max(1, int(configured))
     return 1 if database.engine.dialect.name == "sqlite" else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One message's answer and what its channel shows beside it."""
+
+    turn: dict[str, Any]
+    """The CONTRACT turn."""
+    plan: str | None
+    """The id of the plan waiting for yes/no after this message, if any (its buttons carry it)."""
 
 
 class Turns:
@@ -69,11 +80,16 @@ class Turns:
                 self._locks = {k: v for k, v in self._locks.items() if v.locked()}
             return self._locks.setdefault(key, threading.Lock())
 
-    def turn(self, channel: str, sender: str, text: str) -> dict[str, Any]:
+    def turn(self, channel: str, sender: str, text: str, *, plan: str | None = None) -> dict[str, Any]:
         """Answer one message from ``sender`` (email or phone of a known person) on ``channel``."""
+        return self.exchange(channel, sender, text, plan=plan).turn
+
+    def exchange(self, channel: str, sender: str, text: str, *, plan: str | None = None) -> Exchange:
+        """`turn`, with the id of the plan left waiting for yes/no (for the buttons of channels that show them);
+        ``plan``, a button's plan id, makes the message answer that plan only."""
         key = f"{channel}:{sender}"
         if (limited := self.limits.spend({"turns": 1}, self.people.key(sender))) is not None:
-            return {**FAILED, "status": "refused", "reply": OverBudget(*limited).message}
+            return Exchange({**FAILED, "status": "refused", "reply": OverBudget(*limited).message}, None)
         with self._lock(key):
             before = self.store.load(key) or Conversation(person=sender)
             conversation = copy.deepcopy(before)
@@ -83,7 +99,7 @@ class Turns:
                 if attempts:  # start again from the conversation as it was before the refused attempt
                     conversation = copy.deepcopy(before)
                 attempts.append(1)
-                return self._dialogue().turn(conversation, text)
+                return self._dialogue().turn(conversation, text, plan)
 
             attempts: list[int] = []
 
@@ -93,15 +109,19 @@ class Turns:
                 log.exception("%s turn of %s failed after %d attempt(s)", channel, sender, len(attempts))
                 answer = {**FAILED, "reply": f"Something went wrong with that message ({type(exc).__name__})."}
             self.store.save(key, conversation)
-        return answer
+        return Exchange(answer, pending_id(conversation))
 
     async def aturn(self, channel: str, sender: str, text: str) -> dict[str, Any]:
         """`turn` on the few dialogue threads, so a burst of messages never starves the event loop or the acks."""
+        return (await self.aexchange(channel, sender, text)).turn
+
+    async def aexchange(self, channel: str, sender: str, text: str, *, plan: str | None = None) -> Exchange:
+        """`exchange` on the dialogue threads."""
         key = f"{channel}:{sender}"
         lock = self._async_locks.setdefault(key, asyncio.Lock())
         try:
             async with lock:
-                return await asyncio.wrap_future(self.executor.submit(self.turn, channel, sender, text))
+                return await asyncio.wrap_future(self.executor.submit(self.exchange, channel, sender, text, plan=plan))
         finally:
             if not lock.locked() and len(self._async_locks) > 10_000:
                 self._async_locks = {k: v for k, v in self._async_locks.items() if v.locked()}

@@ -134,9 +134,9 @@ def test_an_agent_handles_a_courier_call_end_to_end(served_calls: str, browser: 
 def test_the_live_feed_is_an_event_stream_for_call_answerers_only(served: str) -> None:
     with httpx.Client(base_url=served, timeout=10) as client:
         assert client.get("/api/agent/events").status_code == 401
-        client.post("/api/session", json={"as": JANE})
+        jane = client.post("/api/session", json={"as": JANE}).json()
         assert client.get("/api/agent/events").status_code == 403  # a resident answers no calls
-        client.post("/api/session", json={"as": AGENT})
+        client.post("/api/session", json={"as": AGENT}, headers={"x-csrf-token": jane["csrf"]})
         with client.stream("GET", "/api/agent/events") as feed:
             assert feed.headers["content-type"].startswith("text/event-stream")
             lines = feed.iter_lines()

@@ -33,8 +33,17 @@ def client(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
         yield opened
 
 
+def page_token(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf[_-]token" (?:content|value)="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
 def sign_in(client: TestClient, who: str) -> Any:
-    return client.post("/signin", data={"person": who}, follow_redirects=False)
+    """Sign in through the form with the sign-in page's token; later posts send the signed-in page's token."""
+    answer = client.post("/signin", data={"person": who, "csrf_token": page_token(client, "/signin")}, follow_redirects=False)
+    client.headers["x-csrf-token"] = page_token(client, "/concierge")
+    return answer
 
 
 def rows(html: str) -> list[str]:
@@ -51,7 +60,8 @@ def test_home_leads_each_person_to_their_first_page(client: TestClient, who: str
 
 
 def test_sign_in_goes_only_to_a_path_of_this_site(client: TestClient) -> None:
-    answer = client.post("/signin", data={"person": MANAGER, "next": "//elsewhere.example/x"}, follow_redirects=False)
+    token = page_token(client, "/signin")
+    answer = client.post("/signin", data={"person": MANAGER, "next": "//elsewhere.example/x", "csrf_token": token}, follow_redirects=False)
     assert answer.headers["location"] == "/"
 
 
@@ -62,6 +72,21 @@ def test_a_resident_is_refused_the_managers_pages_and_sees_only_their_sections(c
     nav = re.search(r'<nav aria-label="Sections">(.*?)</nav>', client.get("/concierge").text, re.S)
     assert nav is not None
     assert re.findall(r">(\w+)</a>", nav.group(1)) == ["Keys", "Activity", "Concierge"]
+
+
+def sections(client: TestClient) -> list[str]:
+    nav = re.search(r'<nav aria-label="Sections">(.*?)</nav>', client.get("/concierge").text, re.S)
+    assert nav is not None
+    return re.findall(r">(\w+)</a>", nav.group(1))
+
+
+def test_a_device_manager_is_offered_no_keys_page(client: TestClient) -> None:
+    sign_in(client, DEVICES)  # DOMAIN's D: "No keys, no access history"; Eli holds no key of his own either
+    assert "Keys" not in sections(client) and "Devices" in sections(client)
+    help_text = client.get("/concierge").text
+    assert "choose New key" not in help_text
+    sign_in(client, MANAGER)
+    assert "Keys" in sections(client)
 
 
 def test_activity_keeps_a_residents_entries_at_their_own_door_private(client: TestClient) -> None:

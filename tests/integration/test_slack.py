@@ -102,6 +102,53 @@ def test_dm_confirm_buttons_click_makes_the_grant(client: TestClient, slack_api:
     assert len(slack_api.named("users.info")) == 1
 
 
+def blocks_of(call_params: dict[str, object]) -> list[dict[str, object]]:
+    blocks = call_params["blocks"]
+    return blocks if isinstance(blocks, list) else json.loads(str(blocks))  # type: ignore[no-any-return]
+
+
+def press(client: TestClient, slack_api: FakeServer, button: dict[str, object], ts: str, trigger: str) -> None:
+    click = {
+        "type": "block_actions",
+        "user": {"id": "UBEN"},
+        "team": {"id": "T1"},
+        "channel": {"id": "D1"},
+        "message": {"ts": ts, "text": "plan"},
+        "response_url": slack_api.url + "/respond",
+        "trigger_id": trigger,
+        "actions": [{**button, "block_id": "concierge_plan", "type": "button"}],
+    }
+    body = interaction(click)
+    assert client.post("/slack/events", **signed(SECRET, body, content_type="application/x-www-form-urlencoded")).status_code == 200
+
+
+def test_an_old_plans_button_does_nothing_after_a_newer_request(client: TestClient, slack_api: FakeServer, foundry: Database) -> None:
+    client.post("/slack/events", **signed(SECRET, dm("Ev-old", GRANT)))
+    assert eventually(lambda: len(slack_api.named("chat.postMessage")) == 1)
+    old = slack_api.named("chat.postMessage")[0]
+    old_confirm = blocks_of(old.params)[-1]["elements"][0]  # type: ignore[index]
+    client.post("/slack/events", **signed(SECRET, dm("Ev-new", "unlock the gym for maintenance")))
+    assert eventually(lambda: len(slack_api.named("chat.postMessage")) == 2)
+    new = slack_api.named("chat.postMessage")[1].params
+    assert "earlier plan" in str(new["text"]).lower()
+    new_confirm = blocks_of(new)[-1]["elements"][0]  # type: ignore[index]
+    assert new_confirm["value"] != old_confirm["value"]
+    # the replaced plan's message lost its buttons as soon as the newer request came
+    assert eventually(lambda: len(slack_api.named("chat.update")) == 1)
+    retired = slack_api.named("chat.update")[0].params
+    assert retired["channel"] == "D1" and "replaced" in str(retired["text"])
+    assert all(b.get("type") != "actions" for b in blocks_of(retired))
+
+    press(client, slack_api, {"action_id": "concierge_confirm", "value": old_confirm["value"]}, "111.1", "t-old")
+    assert eventually(lambda: len(slack_api.named("chat.update")) == 2)
+    assert "no longer waiting" in str(slack_api.named("chat.update")[1].params["text"])
+    assert not has_grant(foundry)
+
+    press(client, slack_api, {"action_id": "concierge_cancel", "value": new_confirm["value"]}, "111.2", "t-new")
+    assert eventually(lambda: len(slack_api.named("chat.update")) == 3)
+    assert "won't" in str(slack_api.named("chat.update")[2].params["text"])
+
+
 def test_a_retried_event_acts_once(client: TestClient, slack_api: FakeServer) -> None:
     body = dm("Ev2", "help")
     assert client.post("/slack/events", **signed(SECRET, body)).status_code == 200
@@ -167,6 +214,7 @@ def test_destructive_plans_ask_again_in_a_confirm_dialog() -> None:
 
     revoke = {"status": "confirm", "reply": "Revoke?", "operations": [{"op": "revoke_key", "person": "x", "key": "y"}]}
     grant = {"status": "confirm", "reply": "Grant?", "operations": [{"op": "grant_key", "person": "x", "key": "y"}]}
-    assert confirm_blocks(revoke)[-1]["elements"][0]["confirm"]["title"]["text"] == "Are you sure?"
-    assert "confirm" not in confirm_blocks(grant)[-1]["elements"][0]
+    assert confirm_blocks(revoke, "p1")[-1]["elements"][0]["confirm"]["title"]["text"] == "Are you sure?"
+    assert "confirm" not in confirm_blocks(grant, "p1")[-1]["elements"][0]
+    assert [b["value"] for b in confirm_blocks(grant, "p1")[-1]["elements"]] == ["p1", "p1"]
     assert len(confirm_blocks({"status": "done", "reply": "Done.", "operations": []})) == 1

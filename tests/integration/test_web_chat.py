@@ -40,7 +40,10 @@ def test_sign_in_ask_confirm_yes_makes_the_grant(client: TestClient, foundry: Da
     assert client.post("/api/chat", json={"message": "help"}).status_code == 401
     people = client.get("/api/session").json()["people"]
     assert BEN in [p["handle"] for p in people]
-    assert client.post("/api/session", json={"as": BEN}).json()["person"] == BEN
+    signed = client.post("/api/session", json={"as": BEN}).json()
+    assert signed["person"] == BEN
+    assert client.post("/api/chat", json={"message": GRANT}).status_code == 403  # a cookie alone is not enough
+    client.headers["x-csrf-token"] = signed["csrf"]
 
     planned = client.post("/api/chat", json={"message": GRANT}).json()
     assert planned["status"] == "confirm"
@@ -72,8 +75,9 @@ def test_demo_sign_in_is_refused_outside_demo_mode(foundry: Database, monkeypatc
         assert client.post("/api/chat", json={"message": "help", "as": BEN}).status_code == 401
         assert client.post("/api/session", json={"token": "cgt_wrong"}).status_code == 403
         token = issue_token(foundry, BEN)
-        assert client.post("/api/session", json={"token": token}).json()["person"] == BEN
-        assert client.post("/api/chat", json={"message": "help"}).json()["status"] == "answer"
+        signed = client.post("/api/session", json={"token": token}).json()
+        assert signed["person"] == BEN
+        assert client.post("/api/chat", json={"message": "help"}, headers={"x-csrf-token": signed["csrf"]}).json()["status"] == "answer"
         assert client.post("/webhooks/rest/webhook", json={"sender": BEN, "message": "help"}).status_code == 403
 
 

@@ -29,6 +29,7 @@ def client(foundry: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestC
 def signed_in_cookie(client: TestClient, token: str) -> str:
     answer = client.post("/api/session", json={"token": token})
     assert answer.status_code == 200, answer.text
+    client.headers["x-csrf-token"] = answer.json()["csrf"]  # the page's scripts send it with every change
     return client.cookies["concierge_session"]
 
 

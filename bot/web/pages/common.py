@@ -39,11 +39,13 @@ from access_core.rules.facts import Place
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from access_core.sources import zone
+from bot.web import csrf
 from bot.web.auth import signed_in
 
 WEB = Path(__file__).resolve().parents[1]
 templates = Jinja2Templates(directory=str(WEB / "templates"))
 templates.env.filters["sentence"] = lambda text: text[:1].upper() + text[1:]
+templates.env.globals["csrf_token"] = csrf.token
 
 
 class SignInNeeded(Exception):
@@ -74,8 +76,10 @@ class Viewer(Seat):
         return Context(self.session, self.principal, now or datetime.now(UTC), self.prop)
 
 
-def sections_for(principal: Principal, prop: Place | None) -> list[Section]:
-    """The sections this person may use at the property, in the product's order."""
+def sections_for(principal: Principal, prop: Place | None, *, holds_keys: bool) -> list[Section]:
+    """The sections this person may use at the property, in the product's order; Keys for key managers, and for
+    anyone else only when they hold keys there (``holds_keys``: what the Keys page would list them), so a device
+    manager (no keys, DOMAIN's D) is not offered a page of nothing."""
     if prop is None:
         return [Section("Concierge", "/concierge")]
     keys_manager = principal.manages_keys_at(prop)
@@ -84,7 +88,7 @@ def sections_for(principal: Principal, prop: Place | None) -> list[Section]:
     devices = principal.is_portfolio_manager(prop) or principal.has(prop, "device_management")
     shown = [
         ("People", "/people", keys_manager),
-        ("Keys", "/keys", True),
+        ("Keys", "/keys", keys_manager or holds_keys),
         ("Doors", "/doors", principal.is_manager_at(prop)),
         ("Activity", "/activity", True),
         ("Managers", "/managers", principal.is_manager_at(prop)),
@@ -157,7 +161,7 @@ class Pages:
             {
                 "viewer": viewer,
                 "prop": viewer.prop,
-                "sections": sections_for(viewer.principal, viewer.prop),
+                "sections": sections_for(viewer.principal, viewer.prop, holds_keys=holds_keys(viewer)),
                 "path": request.url.path,
                 "flash": flash,
                 "focus_main": focus == "main",
@@ -170,16 +174,22 @@ class Pages:
         )
 
 
+def holds_keys(viewer: Viewer) -> bool:
+    """Whether the Keys page has something for the viewer: every key for a key manager, else the keys they hold."""
+    if viewer.prop is None:
+        return False
+    return viewer.principal.manages_keys_at(viewer.prop) or bool(listings.key_names(viewer.session, viewer.principal, viewer.prop, 1))
+
+
 def chat_data(viewer: Viewer) -> dict[str, Any]:
-    """What the docked chat needs: who is talking, the property's zone, catalog prices and what to ask next."""
+    """What the docked chat needs: who is talking, the property's zone and what to ask next (plan cards come from
+    the server with each planned change: ``bot.web.pages.chat``)."""
     prop = viewer.prop
-    prices = {o.name: o.price_text() for o in listings.offers(viewer.session, prop)} if prop is not None else {}
     return {
         "me": viewer.person.label,
         "handle": viewer.person.handle,
         "property": prop.name if prop else None,
         "tz": prop.timezone if prop else "UTC",
-        "prices": prices,
         "suggestions": suggestions(viewer.principal, prop),
     }
 

@@ -102,7 +102,7 @@ def catalog(viewer: Viewer) -> dict[str, Any]:
             "sells": False,
             "books": False,
         }
-    names = {s.name for s in sections_for(principal, prop)}
+    names = {s.name for s in sections_for(principal, prop, holds_keys=False)}  # help for managers' own screens
     helped: tuple[HelpSection, ...] | list[HelpSection]
     if principal.is_manager_at(prop):
         helped = [s for s in SECTIONS if s.name in names or (s.name == "CSV import" and "People" in names)]

@@ -32,12 +32,14 @@
   const purpose = (c) => c.purpose === "visit" ? "Visit for " + (c.visiting ? c.visiting.name : "(not recognised)")
     : (c.purpose === "delivery" ? "Delivery" + (c.visiting ? " for " + c.visiting.name : "") : (c.purpose || "Greeting"));
 
+  const csrfToken = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
   async function act(id, what, body) {
     let data = {};
     let response;
     try {
       response = await fetch("/api/agent/calls/" + id + "/" + what, {method: "POST",
-        headers: {"content-type": "application/json"}, body: JSON.stringify(body || {})});
+        headers: {"content-type": "application/json", "x-csrf-token": csrfToken()}, body: JSON.stringify(body || {})});
       data = await response.json();
     } catch (e) {
       say("The request failed: " + e.message, "error");

@@ -23,45 +23,25 @@
   let state = { open: wide, messages: [] };
   try { state = Object.assign(state, JSON.parse(sessionStorage.getItem(storeKey) || "{}")); } catch (e) { /* a fresh chat */ }
   const save = () => sessionStorage.setItem(storeKey, JSON.stringify({ open: state.open, messages: state.messages.slice(-60) }));
+  // Each tab is its own conversation: a "yes" typed here never answers a plan made in another tab.
+  const conversation = (function () {
+    let id = sessionStorage.getItem("concierge-conversation");
+    if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+      const bytes = crypto.getRandomValues(new Uint8Array(18));
+      id = btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      sessionStorage.setItem("concierge-conversation", id);
+    }
+    return id;
+  })();
+  const csrf = ($('meta[name="csrf-token"]') || {}).content || "";
 
-  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  // A CONTRACT time carries the property's offset: show its wall-clock time there, never the browser's zone.
-  function local(iso) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || "");
-    if (!m) return iso || "";
-    const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
-    return DAYS[day] + " " + (+m[3]) + " " + MONTHS[+m[2] - 1] + " " + m[1] + (m[4] ? " " + m[4] + ":" + m[5] : "");
-  }
   function clock(ms) {
     try { return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: data.tz }); }
     catch (e) { return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
   }
 
-  function facts(op) {
-    const rows = [];
-    const who = op.person || op.guest;
-    if (who) rows.push(["For", who === data.handle ? data.me + " (you)" : typeof who === "string" ? who : (who.name || who.email || who.phone)]);
-    if (op.key) rows.push(["Key", op.key]);
-    if (op.door) rows.push(["Door", op.door]);
-    if (op.amenity) rows.push(["Amenity", op.amenity]);
-    if (op.service) rows.push(["Service", op.service]);
-    if (op.experience) rows.push(["Experience", op.experience]);
-    if (op.schedule !== undefined && op.op === "set_schedule") rows.push(["Schedule", op.schedule || "always"]);
-    if (op.starts_at) rows.push(["From", local(op.starts_at)]);
-    if (op.ends_at) rows.push(["Until", local(op.ends_at)]);
-    else if (op.op === "grant_key") rows.push(["Until", "no end"]);
-    if (op.at) rows.push(["When", local(op.at)]);
-    if (op.date) rows.push(["Date", local(op.date)]);
-    const item = op.service || op.experience;
-    if (item && data.prices[item]) rows.push(["Price", data.prices[item] + (op.quantity > 1 ? " × " + op.quantity : "")]);
-    else if (op.amenity && op.op === "reserve_amenity") rows.push(["Price", "free"]);
-    if (data.tz && (op.starts_at || op.ends_at || op.at)) rows.push(["Time zone", data.tz]);
-    return rows;
-  }
-
   function planTitle(reply) {
-    const sentence = reply.replace(/\s*\(yes\/no\)\s*$/i, "").replace(/\?\s*$/, "");
+    const sentence = reply.replace(/\s*\(yes\/no\)[\s\S]*$/i, "").replace(/\?\s*$/, "");
     const short = sentence.split(/ (?:from|starting|until|on|for) (?=[A-Z0-9])/)[0];
     return short.charAt(0).toLowerCase() + short.slice(1);
   }
@@ -74,7 +54,7 @@
     const time = $("time", node);
     time.textContent = clock(message.at); time.dateTime = new Date(message.at).toISOString();
     const planned = message.status === "confirm" && message.operations && message.operations.length;
-    $(".text", node).textContent = planned ? message.text.replace(/\s*\(yes\/no\)\s*$/i, "") : message.text;
+    $(".text", node).textContent = planned ? message.text.replace(/\s*\(yes\/no\)/i, "") : message.text;
     if (planned) {
       node.append(planCard(message, index));
     }
@@ -84,21 +64,37 @@
   function planCard(message, index) {
     const card = $("#tpl-plan").content.firstElementChild.cloneNode(true);
     const title = planTitle(message.text);
+    card.dataset.plan = message.plan || "";
     $(".plan-what", card).textContent = "Planned: " + title;
     const list = $(".facts", card);
-    for (const op of message.operations) {
-      for (const [label, value] of facts(op)) {
-        const row = document.createElement("div"), dt = document.createElement("dt"), dd = document.createElement("dd");
-        dt.textContent = label; dd.textContent = value; row.append(dt, dd); list.append(row);
-      }
+    for (const [label, value] of message.card || []) {
+      const row = document.createElement("div"), dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = label; dd.textContent = value; row.append(dt, dd); list.append(row);
     }
     const yes = $(".confirm", card), no = $(".cancel", card);
     yes.textContent = "Confirm: " + title; no.textContent = "Cancel: " + title;
-    if (message.answered) { yes.disabled = true; no.disabled = true; }
-    const answer = (text) => { message.answered = true; save(); yes.disabled = true; no.disabled = true; send(text, true); };
+    if (message.answered || !message.plan) close(card, message.answered);
+    const answer = (text) => { message.answered = "answered"; save(); close(card, "answered"); send(text, true, message.plan); };
     yes.addEventListener("click", () => answer("yes"));
     no.addEventListener("click", () => answer("no"));
     return card;
+  }
+
+  // A plan's buttons work while it is the one waiting; once answered or replaced they are disabled and say so.
+  function close(card, why) {
+    for (const button of card.querySelectorAll("button")) button.disabled = true;
+    let note = $(".plan-closed", card);
+    if (!note) { note = document.createElement("p"); note.className = "plan-closed"; card.append(note); }
+    note.textContent = why === "answered" ? "Answered." : "No longer waiting: a newer request replaced this plan.";
+  }
+
+  function settle(waiting) {
+    state.messages.forEach((m) => { if (m.plan && m.plan !== waiting && !m.answered) m.answered = "replaced"; });
+    save();
+    for (const card of log.querySelectorAll(".chat-plan[data-plan]")) {
+      const message = state.messages.find((m) => m.plan === card.dataset.plan);
+      if (card.dataset.plan !== waiting && message && message.answered) close(card, message.answered);
+    }
   }
 
   function add(message, focus) {
@@ -108,15 +104,19 @@
     if (focus) { node.setAttribute("tabindex", "-1"); node.focus(); }
   }
 
-  async function send(text, focusReply) {
+  async function send(text, focusReply, plan) {
     add({ who: "you", text: text, at: Date.now() });
     typing.hidden = false;
     try {
-      const response = await fetch("/api/chat", { method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ message: text }) });
-      const turn = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error((turn && typeof turn.detail === "string" && turn.detail) || response.statusText);
-      add({ who: "bot", text: turn.reply, status: turn.status, operations: turn.operations, at: Date.now() }, focusReply);
+      const response = await fetch("/chat/turn", { method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrf },
+        body: JSON.stringify({ message: text, conversation: conversation, plan: plan || null }) });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error((answer && typeof answer.detail === "string" && answer.detail) || response.statusText);
+      const turn = answer.turn;
+      add({ who: "bot", text: turn.reply, status: turn.status, operations: turn.operations, card: answer.card,
+        plan: turn.status === "confirm" ? answer.plan : null, at: Date.now() }, focusReply);
+      settle(answer.plan);
     } catch (error) {
       add({ who: "bot", text: "That message did not go through: " + error.message, status: "refused", at: Date.now() }, focusReply);
     } finally {
