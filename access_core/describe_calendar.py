@@ -10,6 +10,7 @@ from sqlalchemy import select
 from access_core.exception_days import closure, reservations_on
 from access_core.lookup import property_by_name
 from access_core.models import Door, Reservation
+from access_core.timefmt import moment_text
 
 WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday"}
 
@@ -61,3 +62,14 @@ def restored_reservations(facts: Any, tz: Any) -> str:
     if facts["kept"]:
         parts.append("Could not restore " + "; ".join(f"{label} ({why.rstrip('.')})" for label, why in facts["kept"]) + ".")
     return " ".join(parts) or "No cancelled reservation to restore."
+
+
+def property_event_text(event: Any, tz: Any) -> str:
+    """ "Tue 1 Dec 2026 10:00: Ben Carter locked down all of The Foundry (gas leak)", for a ``PropertyHappening``."""
+    what = f"all of {event.property}" if event.whole_property else ", ".join(event.doors)
+    by = event.by or "a manager"
+    if event.kind == "lockdown_started":
+        done = f"{by} locked down {what}" + (f" ({event.reason})" if event.reason else "")
+    else:
+        done = f"{by} lifted the lockdown of {what}"
+    return f"{moment_text(event.at, tz)}: {done}"
