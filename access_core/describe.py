@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.describe_calendar import describe_exception_day, describe_lockdown
+from access_core.describe_calendar import describe_exception_day, describe_lockdown, describe_restore_reservations, restored_reservations
 from access_core.lookup import person_by_ref
 from access_core.services.context import Outcome
 from access_core.timefmt import day_text, moment_text, when
@@ -116,6 +116,7 @@ WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
     "fulfill_order": lambda s, op, tz: _order(s, op, tz, "mark order {} fulfilled"),
     "add_exception_day": describe_exception_day,
     "remove_exception_day": lambda s, op, tz: f"make {op.get('date')} a normal day again (remove its exception day)",
+    "restore_reservations": describe_restore_reservations,
     "start_lockdown": describe_lockdown,
     "end_lockdown": lambda s, op, tz: f"lift the lockdown of {op.get('property')} (every door at once)",
 }
@@ -217,6 +218,7 @@ DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
     "request_sent": lambda f, tz: f"Sent your request for {f['upgrade']} to the sales team (#{f['request']}).",
     "exception_day_added": _exception_day_added,
     "exception_day_removed": lambda f, tz: f"{f['names']} ({f['day']:%a %-d %b %Y}) is a normal day again.",
+    "reservations_restored": restored_reservations,
     "lockdown_started": _lockdown_started,
     "lockdown_lifted": lambda f, tz: f"Lifted the lockdown of {f['property']}; its doors follow their keys again.",
 }

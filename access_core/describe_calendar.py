@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from access_core.exception_days import closure, reservations_on
 from access_core.lookup import property_by_name
-from access_core.models import Door
+from access_core.models import Door, Reservation
+from access_core.timefmt import moment_text
 
 WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday"}
 
@@ -43,3 +44,32 @@ def describe_lockdown(session: Any, op: dict[str, Any], tz: Any) -> str:
     doors = op.get("doors")
     what = ", ".join(doors) if doors else f"all of {op.get('property')} (every door, homes included)"
     return f"lock down {what}" + (f" ({op['reason']})" if op.get("reason") else "") + " until the lockdown is lifted"
+
+
+def describe_restore_reservations(session: Any, op: dict[str, Any], tz: Any) -> str:
+    """ "restore the reservations closing that day cancelled (Jane Park's Pool at 10:00 …), where their slot is still free"."""
+    ids = [int(i) for i in op.get("reservations") or []]
+    rows = session.scalars(select(Reservation).where(Reservation.id.in_(ids)).order_by(Reservation.starts_at)).all() if ids else []
+    which = ", ".join(f"{r.person.label}'s {r.amenity.name} at {r.starts_at.astimezone(tz):%H:%M}" for r in rows)
+    return "restore the reservations closing that day cancelled" + (f" ({which})" if which else "") + ", where their slot is still free"
+
+
+def restored_reservations(facts: Any, tz: Any) -> str:
+    """What the undo of a closed day gave back, and which reservations stay cancelled and why."""
+    parts = []
+    if facts["restored"]:
+        parts.append("Restored " + ", ".join(facts["restored"]) + ".")
+    if facts["kept"]:
+        parts.append("Could not restore " + "; ".join(f"{label} ({why.rstrip('.')})" for label, why in facts["kept"]) + ".")
+    return " ".join(parts) or "No cancelled reservation to restore."
+
+
+def property_event_text(event: Any, tz: Any) -> str:
+    """ "Tue 1 Dec 2026 10:00: Ben Carter locked down all of The Foundry (gas leak)", for a ``PropertyHappening``."""
+    what = f"all of {event.property}" if event.whole_property else ", ".join(event.doors)
+    by = event.by or "a manager"
+    if event.kind == "lockdown_started":
+        done = f"{by} locked down {what}" + (f" ({event.reason})" if event.reason else "")
+    else:
+        done = f"{by} lifted the lockdown of {what}"
+    return f"{moment_text(event.at, tz)}: {done}"

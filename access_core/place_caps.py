@@ -35,14 +35,16 @@ def cap_from_file(f: Fields) -> int | None:
     return value
 
 
-def check_amenity_places(ctx: Context, amenity: Amenity, starts: datetime, ends: datetime) -> None:
-    """Refuse one more reservation of ``amenity`` by the acting person when it would pass their cap for that slot."""
+def check_amenity_places(ctx: Context, amenity: Amenity, starts: datetime, ends: datetime, *, person_id: int | None = None) -> None:
+    """Refuse one more reservation of ``amenity`` by the acting person (or ``person_id``'s) when it would pass their
+    cap for that slot."""
     cap = amenity.max_places_per_person or AMENITY_PLACES
+    holder = ctx.principal.person_id if person_id is None else person_id
     held = (
         ctx.session.scalar(
             select(func.count(Reservation.id)).where(
                 Reservation.amenity_id == amenity.id,
-                Reservation.person_id == ctx.principal.person_id,
+                Reservation.person_id == holder,
                 Reservation.cancelled.is_(False),
                 Reservation.starts_at < ends,
                 Reservation.ends_at > starts,
@@ -51,7 +53,8 @@ def check_amenity_places(ctx: Context, amenity: Amenity, starts: datetime, ends:
         or 0
     )
     if held + 1 > cap:
-        raise Invalid("starts_at", f"You already hold {held} of {amenity.name}'s places then; one person may hold at most {cap} at a time.")
+        who = "You already hold" if holder == ctx.principal.person_id else "They already hold"
+        raise Invalid("starts_at", f"{who} {held} of {amenity.name}'s places then; one person may hold at most {cap} at a time.")
 
 
 def check_experience_places(ctx: Context, item: CatalogItem, quantity: int) -> None:

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from access_core import policy
+from access_core.describe_calendar import property_event_text
 from access_core.lookup import key_in, person_by_ref
+from access_core.property_events import PropertyHappening, property_events_seen
 from access_core.queries import denials, key_holders, visible_event_ids, who_has_access
 from access_core.sources import decide_person
 from access_core.timefmt import moment_text
@@ -82,12 +84,28 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         events = [e for e in events if e.actor_id in actors]
     ids = [e.external_id for e in events]
     where = " at " + " and ".join(d.name for d in doors if d) if doors != [None] else ""
-    if not events:
+    marks = [] if DENIED.search(slots.text) else _property_events(ctx, doors, since, until, actors)
+    result: dict[str, Any] = {"events": ids, "property_events": [m.as_json() for m in marks]} if marks else {"events": ids}
+    if not events and not marks:
         period = f"between {moment_text(since, ctx.tz)} and {moment_text(until, ctx.tz)}"
         return answer({"events": []}, f"No activity you can see{where} {period}.")
-    lines = [_event_line(ctx, e) for e in events[:20]]
+    lines = [
+        line
+        for _, line in sorted(
+            [(e.at, _event_line(ctx, e)) for e in events[:20]] + [(m.at, property_event_text(m, ctx.tz)) for m in marks], key=lambda p: p[0]
+        )
+    ]
     more = f"\n…and {len(events) - 20} more." if len(events) > 20 else ""
-    return answer({"events": ids}, f"Activity{where}:\n" + "\n".join(lines) + more)
+    return answer(result, f"Activity{where}:\n" + "\n".join(lines) + more)
+
+
+def _property_events(
+    ctx: TurnContext, doors: list[Doorway | None], since: datetime, until: datetime, actors: set[int]
+) -> list[PropertyHappening]:
+    """The lockdowns started or lifted in the period that the asker may see (naming a door asked about), by the people
+    asked about when some are."""
+    seen = {m.id: m for door in doors for m in property_events_seen(ctx.session, ctx.principal, door=door, since=since, until=until)}
+    return [m for m in sorted(seen.values(), key=lambda m: (m.at, m.id)) if not actors or m.actor_id in actors]
 
 
 def _actors_asked(ctx: TurnContext, slots: Slots) -> set[int]:

@@ -72,19 +72,17 @@ def activity(
     from access_core.errors import CoreError, Refused
     from access_core.lookup import require_person
     from access_core.principal import load_principal
+    from access_core.property_events import property_events_seen
     from access_core.queries import door_for, visible_event_ids
 
     with _database(db).session() as session:
         try:
             person = require_person(session, as_)
+            principal = load_principal(session, person)
             target = door_for(session, door, person) if door else None
-            events = visible_event_ids(
-                session,
-                load_principal(session, person),
-                door=target,
-                since=_moment(since, "--since"),
-                until=_moment(until, "--until"),
-            )
+            start, end = _moment(since, "--since"), _moment(until, "--until")
+            events = visible_event_ids(session, principal, door=target, since=start, until=end)
+            marks = property_events_seen(session, principal, door=target, since=start, until=end)
         except Refused as exc:
             _emit({"events": [], "refused": exc.rule, "reply": exc.message}, as_json, f"refused: {exc.message}")
             return
@@ -95,7 +93,13 @@ def activity(
         lines = [
             f"{e.external_id}  {e.at.isoformat()}  {e.door.name}  {e.credential}  {'granted' if e.granted else 'denied'}" for e in events
         ]
-        _emit({"events": ids}, as_json, "\n".join(lines) or "No activity.")
+        if marks:  # lockdowns started and lifted: property events, never among the file's event ids
+            lines += [
+                f"{m.at.isoformat()}  {m.kind}  {m.property}  {'every door' if m.whole_property else ', '.join(m.doors)}  {m.by or ''}"
+                for m in marks
+            ]
+        out: dict[str, Any] = {"events": ids, "property_events": [m.as_json() for m in marks]} if marks else {"events": ids}
+        _emit(out, as_json, "\n".join(lines) or "No activity.")
 
 
 @app.command()

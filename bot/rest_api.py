@@ -18,6 +18,7 @@ from access_core.describe import done
 from access_core.errors import Ambiguous, CoreError, NotFound, Refused
 from access_core.lookup import door_in, property_by_name
 from access_core.principal import Principal, load_principal
+from access_core.property_events import property_events_seen
 from access_core.queries import visible_event_ids
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all
@@ -227,15 +228,18 @@ def router(database: Database) -> APIRouter:
         since: datetime | None = None,
         until: datetime | None = None,
         prop: str | None = PropertyName,
-    ) -> dict[str, list[str]]:
-        """The events the caller may see (the DOMAIN visibility table)."""
+    ) -> dict[str, list[Any]]:
+        """The events the caller may see (the DOMAIN visibility table), and apart from them the lockdowns started and
+        lifted (property events) the caller may see: every manager who views activity at the property (S when a door
+        of their keys is among its doors)."""
         with core.scope(request, prop) as (session, principal, place):
             try:
                 target = door_in(session, place, door) if door else None
             except (NotFound, Ambiguous) as exc:
                 raise HTTPException(404, exc.message) from exc
             events = visible_event_ids(session, principal, door=target, since=_aware(since), until=_aware(until))
-            return {"events": [e.external_id for e in events]}
+            marks = property_events_seen(session, principal, door=target, since=_aware(since), until=_aware(until))
+            return {"events": [e.external_id for e in events], "property_events": [m.as_json() for m in marks]}
 
     return api
 

@@ -30,7 +30,7 @@ from access_core.commands.bookings import (
     ReserveAmenity,
     SubmitRequest,
 )
-from access_core.commands.calendar import AddExceptionDay, EndLockdown, RemoveExceptionDay, StartLockdown
+from access_core.commands.calendar import AddExceptionDay, EndLockdown, RemoveExceptionDay, RestoreReservations, StartLockdown
 from access_core.commands.credentials import (
     CreateDoorcode,
     DeactivateKeycard,
@@ -92,6 +92,7 @@ UNDO: tuple[type[Command], ...] = (
     RevokeDoorcode,
     RevokeShare,
     RemoveManager,
+    RestoreReservations,
 )
 """Operations that only undo produces."""
 BY_NAME: dict[str, type[Command]] = {kind.op: kind for kind in (*CONTRACT, *UNDO)}
@@ -139,6 +140,7 @@ __all__ = [
     "PersonRef",
     "RemoveDoorFromKey",
     "RemoveManager",
+    "RestoreReservations",
     "ReserveAmenity",
     "RestoreGrant",
     "RevokeDoorcode",

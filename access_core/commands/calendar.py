@@ -7,7 +7,7 @@ from datetime import date
 from typing import ClassVar
 
 from access_core import policy
-from access_core.commands.base import Command
+from access_core.commands.base import Command, internal
 from access_core.policy import Rule
 
 
@@ -38,6 +38,19 @@ class RemoveExceptionDay(Command):
     date: date
     """The day."""
     op: ClassVar[str] = "remove_exception_day"
+    rule: ClassVar[Rule] = policy.CALENDAR
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestoreReservations(Command):
+    """Undo of closing a day: the amenity reservations the closing cancelled, live again where their slot still is
+    free (open, not passed, within the amenity's capacity and the holder's places)."""
+
+    property: str | None = None
+    """The property (the conversation's when None)."""
+    reservations: tuple[int, ...] | None = internal()
+    """The reservations the closing cancelled."""
+    op: ClassVar[str] = "restore_reservations"
     rule: ClassVar[Rule] = policy.CALENDAR
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from access_core.commands import AddExceptionDay, RemoveExceptionDay
+from access_core import place_caps
+from access_core.commands import AddExceptionDay, RemoveExceptionDay, RestoreReservations
 from access_core.door_rules import door_ids_of
 from access_core.errors import Invalid
 from access_core.exception_days import day_json, parse_mode, reservations_on
-from access_core.models import ExceptionDay
+from access_core.models import Amenity, ExceptionDay, Reservation
+from access_core.services.bookings import reservation_problem
 from access_core.services.context import Context, Outcome
 
 
@@ -44,7 +46,9 @@ def add_exception_day(ctx: Context, cmd: AddExceptionDay) -> Outcome:
         "doors": shown["doors"] or [],
         "cancelled": [f"{r.person.label}'s {r.amenity.name} reservation" for r in cancelled],
     }
-    undo = [RemoveExceptionDay(property=ctx.prop.name, date=day)]
+    undo: list[AddExceptionDay | RemoveExceptionDay | RestoreReservations] = [RemoveExceptionDay(property=ctx.prop.name, date=day)]
+    if cancelled:  # after the day is normal again, so their slots are open
+        undo.append(RestoreReservations(property=ctx.prop.name, reservations=tuple(r.id for r in cancelled)))
     return Outcome("exception_day_added", facts, list(undo), {"exception_day": shown, "cancelled_reservations": [r.id for r in cancelled]})
 
 
@@ -54,7 +58,7 @@ def remove_exception_day(ctx: Context, cmd: RemoveExceptionDay) -> Outcome:
     entries = list(ctx.session.scalars(select(ExceptionDay).where(ExceptionDay.property_id == ctx.prop.id, ExceptionDay.day == day)))
     if not entries:
         raise Invalid("date", f"{ctx.prop.name} has no exception day on {day:%a %-d %b %Y}.")
-    undo = []
+    undo: list[AddExceptionDay] = []
     for entry in entries:
         shown = day_json(ctx.session, entry)
         undo.append(
@@ -67,3 +71,54 @@ def remove_exception_day(ctx: Context, cmd: RemoveExceptionDay) -> Outcome:
     ctx.audit("remove_exception_day", date=day.isoformat())
     names = ", ".join(sorted({e.name for e in entries}))
     return Outcome("exception_day_removed", {"names": names, "day": day}, list(undo))
+
+
+def restore_reservations(ctx: Context, cmd: RestoreReservations) -> Outcome:
+    """Undo of closing a day: each reservation it cancelled is live again when its slot still may be booked (not
+    passed, open, within the amenity's capacity and its holder's places); the others stay cancelled, each with why."""
+    ctx.require_named_property(cmd.property)
+    ids = cmd.reservations or ()
+    found = ctx.session.scalars(
+        select(Reservation)
+        .join(Amenity, Amenity.id == Reservation.amenity_id)
+        .where(Reservation.id.in_(ids), Amenity.property_id == ctx.prop.id)
+        .order_by(Reservation.starts_at, Reservation.id)
+    ).all()
+    restored: list[str] = []
+    kept: list[tuple[str, str]] = []
+    for reservation in found:
+        if not reservation.cancelled:
+            continue
+        label = f"{reservation.person.label}'s {reservation.amenity.name} reservation"
+        problem = _restore_problem(ctx, reservation)
+        if problem is not None:
+            kept.append((label, problem))
+            continue
+        reservation.cancelled = False
+        ctx.session.flush()
+        restored.append(label)
+    ctx.audit("restore_reservations", restored=[r.id for r in found if not r.cancelled], kept=[r.id for r in found if r.cancelled])
+    return Outcome("reservations_restored", {"restored": restored, "kept": kept})
+
+
+def _restore_problem(ctx: Context, reservation: Reservation) -> str | None:
+    """Why a cancelled reservation can't be live again now, or None."""
+    amenity, starts, ends = reservation.amenity, reservation.starts_at, reservation.ends_at
+    problem = reservation_problem(ctx, amenity, starts, ends)
+    if problem is not None:
+        return problem
+    taken = ctx.session.scalar(
+        select(func.count(Reservation.id)).where(
+            Reservation.amenity_id == amenity.id,
+            Reservation.cancelled.is_(False),
+            Reservation.starts_at < ends,
+            Reservation.ends_at > starts,
+        )
+    )
+    if (taken or 0) >= amenity.capacity:
+        return f"{amenity.name} has since been fully booked then ({amenity.capacity} at a time)"
+    try:
+        place_caps.check_amenity_places(ctx, amenity, starts, ends, person_id=reservation.person_id)
+    except Invalid as exc:
+        return exc.message
+    return None

@@ -51,6 +51,7 @@ HANDLERS: Mapping[type[c.Command], Handler] = {
     c.RevokeDoorcode: credentials.revoke_doorcode,
     c.RevokeShare: credentials.revoke_share,
     c.RemoveManager: managers.remove_manager,
+    c.RestoreReservations: calendar.restore_reservations,
 }
 """Each command type's handler (every class of ``access_core.commands`` has one)."""
 

@@ -16,7 +16,7 @@ from access_core.errors import Invalid, NotFound, Refused
 from access_core.lookup import door_in, require_person
 from access_core.models import Amenity, Property, Reservation
 from access_core.principal import load_principal
-from access_core.services.context import Context
+from access_core.services.context import Context, Outcome
 from access_core.sources import decide_person
 from tests.integration.operations import execute
 
@@ -190,3 +190,71 @@ def test_the_calendar_lists_coming_days(session: Session) -> None:
         {"date": "2026-12-31", "name": "New Year's Eve", "mode": "Sun", "doors": ["Gym", "Roof Deck"]},
     ]
     assert coming_days(session, foundry(session), date(2027, 1, 1)) == []
+
+
+def _undo(session: Session, outcome: Outcome, who: str = "F", now: datetime = NOW) -> list[Outcome]:
+    """Run an outcome's undo as the dialogue does: its operations, through their dicts, in order."""
+    later = Context(session, load_principal(session, require_person(session, ACTORS[who])), now, foundry(session))
+    return [execute(later, command.to_op()) for command in outcome.undo]
+
+
+def test_undoing_a_closed_day_restores_the_reservations_it_cancelled(session: Session) -> None:
+    booked = _reserve(session, "2026-12-25T14:00:00-05:00", "2026-12-25T16:00:00-05:00")
+    cancelled_before = _reserve(session, "2026-12-25T10:00:00-05:00", "2026-12-25T11:00:00-05:00")
+    cancelled_before.cancelled = True  # cancelled by its holder: not the closing's to give back
+    closed = execute(ctx(session, "F"), CHRISTMAS)
+    assert booked.cancelled
+    removed, restored = _undo(session, closed)
+    assert (removed.change, restored.change) == ("exception_day_removed", "reservations_restored")
+    assert not booked.cancelled and cancelled_before.cancelled
+    assert done(restored, ZoneInfo("America/New_York")) == "Restored Jane Park's Roof Deck reservation."
+    assert reasons(session, "R", "Roof Deck", "2026-12-25T14:30:00-05:00") == ()
+
+
+def test_undo_says_which_reservations_it_could_not_restore(session: Session) -> None:
+    passed = _reserve(session, "2026-12-25T09:00:00-05:00", "2026-12-25T10:00:00-05:00")
+    full = _reserve(session, "2026-12-25T14:00:00-05:00", "2026-12-25T16:00:00-05:00")
+    free = _reserve(session, "2026-12-25T18:00:00-05:00", "2026-12-25T20:00:00-05:00")
+    closed = execute(ctx(session, "F"), CHRISTMAS)
+    roof = session.scalar(select(Amenity).where(Amenity.name == "Roof Deck"))
+    assert roof is not None
+    roof.capacity = 1
+    session.add(
+        Reservation(
+            amenity_id=roof.id,
+            person_id=require_person(session, "priya.shah@example.com").id,
+            starts_at=full.starts_at,
+            ends_at=full.ends_at,
+        )
+    )
+    session.flush()
+    _, restored = _undo(session, closed, now=datetime.fromisoformat("2026-12-25T11:00:00-05:00"))
+    assert (passed.cancelled, full.cancelled, free.cancelled) == (True, True, False)
+    text = done(restored, ZoneInfo("America/New_York"))
+    assert text.startswith("Restored Jane Park's Roof Deck reservation. Could not restore ")
+    assert "(That time has already passed)" in text and "fully booked" in text
+
+
+def test_undo_plan_names_the_reservations_it_restores(session: Session) -> None:
+    from access_core.describe import question
+
+    _reserve(session, "2026-12-25T14:00:00-05:00", "2026-12-25T16:00:00-05:00")
+    closed = execute(ctx(session, "F"), CHRISTMAS)
+    text = question(session, [command.to_op() for command in closed.undo], ZoneInfo("America/New_York"))
+    assert "restore the reservations closing that day cancelled (Jane Park's Roof Deck at 14:00)" in text
+
+
+def test_a_weekday_mode_or_nothing_cancelled_has_no_restore_step(session: Session) -> None:
+    _reserve(session, "2026-12-31T14:00:00-05:00", "2026-12-31T16:00:00-05:00")
+    assert [type(c).__name__ for c in execute(ctx(session, "F"), NYE_AS_SUNDAY).undo] == ["RemoveExceptionDay"]
+    assert [type(c).__name__ for c in execute(ctx(session, "F"), CHRISTMAS).undo] == ["RemoveExceptionDay"]
+
+
+@pytest.mark.parametrize("who", ["L", "S", "D", "A", "R"])
+def test_only_calendar_editors_restore_reservations(session: Session, who: str) -> None:
+    booked = _reserve(session, "2026-12-25T14:00:00-05:00", "2026-12-25T16:00:00-05:00")
+    closed = execute(ctx(session, "F"), CHRISTMAS)
+    execute(ctx(session, "F"), REMOVE)
+    with pytest.raises(Refused):
+        execute(ctx(session, who), closed.undo[-1])
+    assert booked.cancelled

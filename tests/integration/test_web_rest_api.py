@@ -65,7 +65,7 @@ def test_activity_is_the_callers_view(client: TestClient, foundry: Database) -> 
         with foundry.session() as session:
             expected = [e.external_id for e in visible_event_ids(session, load_principal(session, require_person(session, who)))]
         assert expected
-        assert client.get("/api/v1/activity", headers=auth(foundry, who)).json() == {"events": expected}
+        assert client.get("/api/v1/activity", headers=auth(foundry, who)).json() == {"events": expected, "property_events": []}
 
 
 def test_doors_show_devices_only_to_device_managers(client: TestClient, foundry: Database) -> None:

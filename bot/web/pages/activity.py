@@ -14,6 +14,8 @@ from fastapi.responses import Response
 from access_core import listings
 from access_core.errors import Ambiguous, NotFound
 from access_core.lookup import door_in
+from access_core.property_events import PropertyHappening, property_events_seen
+from access_core.views import Doorway
 from bot.web.pages.common import Pages, Viewer
 from bot.web.pages.forms import day_start
 
@@ -27,6 +29,20 @@ def _cursor(value: str | None) -> tuple[datetime, int] | None:
         return datetime.fromisoformat(at), int(ident)
     except ValueError:
         return None
+
+
+def _property_events(
+    viewer: Viewer, door: Doorway | None, person: str, since: datetime | None, until: datetime | None
+) -> list[PropertyHappening]:
+    """The lockdowns started and lifted at the property in the filters' period that the viewer may see (naming the
+    door asked about; started or lifted by the person asked about), newest first."""
+    assert viewer.prop is not None
+    if door is not None:
+        found = property_events_seen(viewer.session, viewer.principal, door=door, since=since, until=until)
+    else:
+        found = property_events_seen(viewer.session, viewer.principal, props=[viewer.prop], since=since, until=until)
+    wanted = person.strip().lower()
+    return [m for m in reversed(found) if not wanted or (m.by is not None and wanted in m.by.lower())]
 
 
 def add_routes(api: APIRouter, pages: Pages) -> None:
@@ -44,16 +60,19 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                     door = door_in(viewer.session, viewer.prop, door_name)
                 except (NotFound, Ambiguous) as exc:
                     error = exc.message
+            start, end = day_start(since, viewer.tz), day_start(until, viewer.tz, next_day=True)
             page = listings.activity(
                 viewer.session,
                 viewer.principal,
                 viewer.prop,
                 door=door,
                 person=person,
-                since=day_start(since, viewer.tz),
-                until=day_start(until, viewer.tz, next_day=True),
+                since=start,
+                until=end,
                 before=_cursor(params.get("before")),
             )
+            paged = bool(params.get("before"))
+            marks = [] if paged or error else _property_events(viewer, door, person, start, end)
             last = page.rows[-1].event if page.rows else None
             filters = {"door": door_name, "person": person, "since": since, "until": until}
             older = None
@@ -68,7 +87,8 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
                 older=older,
                 doors=doors,
                 filters=filters,
-                paged=bool(params.get("before")),
+                paged=paged,
+                marks=marks,
                 error=error,
             )
 

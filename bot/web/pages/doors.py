@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from access_core import listings
+from bot.web.pages.calendar import calendar_of
 from bot.web.pages.common import Pages, Plan, Viewer, preview
 from bot.web.pages.forms import offset, text
 
@@ -20,7 +21,9 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         unlocks = viewer.principal.is_portfolio_manager(viewer.prop) or viewer.principal.has(
             viewer.prop, "full_key_management", "limited_key_management", "specific_key_management"
         )
-        return pages.render(request, "doors.html", viewer, status_code=status_code, page=found, q=q, unlocks=unlocks, **values)
+        return pages.render(
+            request, "doors.html", viewer, status_code=status_code, calendar=calendar_of(viewer), page=found, q=q, unlocks=unlocks, **values
+        )
 
     @api.get("/doors")
     def doors(request: Request) -> Response:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from access_core import listings
 from access_core.schedule import ScheduleError, canonical_schedule
+from bot.web.pages.calendar import calendar_of
 from bot.web.pages.common import Pages, Plan, Viewer, preview
 from bot.web.pages.forms import offset, text
 
@@ -18,7 +19,9 @@ def add_routes(api: APIRouter, pages: Pages) -> None:
         assert viewer.prop is not None
         q = request.query_params.get("q", "")
         rows = listings.schedules(viewer.session, viewer.principal, viewer.prop, q, offset(request.query_params.get("offset")))
-        return pages.render(request, "schedules.html", viewer, status_code=status_code, page=rows, q=q, **values)
+        return pages.render(
+            request, "schedules.html", viewer, status_code=status_code, calendar=calendar_of(viewer), page=rows, q=q, **values
+        )
 
     @api.get("/schedules")
     def schedules(request: Request) -> Response:
