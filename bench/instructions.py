@@ -118,7 +118,7 @@ def chat(tree: Tree, count: int) -> float:
 
 # Run with the measured tree's code: bench/core.py's decisions() with the loop's length as argument.
 CORE_DRIVER = """
-import random, sys
+import gc, random, sys
 from datetime import timedelta
 from sqlalchemy import select
 from access_core.access_index import AccessIndex
@@ -145,6 +145,8 @@ with db.sessions() as session:
         (rng.choice(people), rng.choice(doors), SPAN_START + timedelta(seconds=rng.randrange(-span // 4, span + span // 4)))
         for _ in range(cases_n)
     ]
+    gc.collect()
+    gc.freeze()  # else a full collection of the set-up's heap may or may not fall inside the loop
     allowed = sum(index.decide(person, door, at).allowed for person, door, at in cases[:decided_n])
 print(allowed)
 """
