@@ -1,4 +1,4 @@
-.PHONY: run test lint bench
+.PHONY: run test lint bench bench-instructions
 
 run:   ## install everything, load the demo property, chat with it
 	scripts/run
@@ -15,3 +15,6 @@ bench: ## full-size benchmarks (slow; by hand)
 	.venv/bin/python -m bench.chat
 	.venv/bin/python -m bench.devices
 	.venv/bin/python -m bench.web
+
+bench-instructions: ## instructions per chat message and per decision under callgrind (load-proof; REF=commit to compare)
+	.venv/bin/python -m bench.instructions $(if $(REF),--ref $(REF))
