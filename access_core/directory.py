@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from access_core import policy
 from access_core.door_rules import active_lockdowns, door_ids_of, exempt_managers
-from access_core.errors import CoreError
+from access_core.errors import Ambiguous, CoreError
 from access_core.exception_days import coming_days, day_json
 from access_core.lookup import person_by_ref
 from access_core.models import (
@@ -73,11 +73,45 @@ def _holders(session: Session, key_ids: set[int], at: datetime | None) -> set[in
     return {g.person_id for g in grants if at is None or active_at(g, at)} | {s.guest_id for s in shares if at is None or active_at(s, at)}
 
 
+@dataclass(frozen=True, slots=True)
+class ContactScope:
+    """Whose contacts a caller may see at a property: the coverage of people lists (``people``)."""
+
+    everyone: bool = False
+    """Every person of the property, with email and phone (P, F, L)."""
+    in_full: frozenset[int] = frozenset()
+    """Person ids shown with email and phone: holders of the caller's keys (S), of keys to their home (R)."""
+    phone_only: frozenset[int] = frozenset()
+    """Person ids shown with their phone only: the residents, to an agent (A) who rings them."""
+
+    def shows(self, person: Person) -> dict[str, str | None] | None:
+        """What of this person's contacts the caller may see (None: nothing, only that someone is there)."""
+        if self.everyone or person.id in self.in_full:
+            return {"email": person.email, "phone": person.phone}
+        if person.id in self.phone_only:
+            return {"email": None, "phone": person.phone}
+        return None
+
+
+def contact_scope(session: Session, principal: Principal, prop: Property, at: datetime, homes: set[int] | None = None) -> ContactScope:
+    """Whose email and phone the caller may see at the property; empty for anyone who may not list its people."""
+    if covers_property(principal, prop):
+        return ContactScope(everyone=True)
+    homes = homes_of(session, principal.person_id, prop, at) if homes is None else homes
+    in_full = _holders(session, set(principal.my_keys(prop)), None)
+    if homes:
+        keys = set(session.scalars(select(KeyDoor.key_id).where(KeyDoor.door_id.in_(homes))))
+        in_full |= _holders(session, keys, at)
+    ring_only = {p.id for p in residents_of(session, prop, at)} - in_full if prop.id in principal.agent_at else set()
+    return ContactScope(in_full=frozenset(in_full), phone_only=frozenset(ring_only))
+
+
 def people(session: Session, principal: Principal, prop: Property, at: datetime) -> list[dict[str, Any]]:
     """The people the caller may list, with their email and phone (agents: name and phone)."""
     homes = homes_of(session, principal.person_id, prop, at)
     policy.require_people_view(principal, prop, lives_there=bool(homes))
-    if covers_property(principal, prop):
+    scope = contact_scope(session, principal, prop, at, homes)
+    if scope.everyone:
         rows = session.scalars(
             select(Person)
             .join(Membership, Membership.person_id == Person.id)
@@ -85,15 +119,29 @@ def people(session: Session, principal: Principal, prop: Property, at: datetime)
             .order_by(Person.name)
         )
         return [{"name": p.name, "email": p.email, "phone": p.phone} for p in rows]
-    in_full = _holders(session, set(principal.my_keys(prop)), None)
-    if homes:
-        keys = set(session.scalars(select(KeyDoor.key_id).where(KeyDoor.door_id.in_(homes))))
-        in_full |= _holders(session, keys, at)
-    shown: dict[int, Person] = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(in_full)))}
-    ring_only = [p for p in residents_of(session, prop, at) if p.id not in shown] if prop.id in principal.agent_at else []
-    listed = [{"name": p.name, "email": p.email, "phone": p.phone} for p in shown.values()]
-    listed += [{"name": p.name, "email": None, "phone": p.phone} for p in ring_only]
+    listed = []
+    for person in session.scalars(select(Person).where(Person.id.in_(scope.in_full | scope.phone_only))):
+        shown = scope.shows(person)
+        assert shown is not None
+        listed.append({"name": person.name, **shown})
     return sorted(listed, key=lambda row: (row["name"] or "", row["email"] or row["phone"] or ""))
+
+
+def ambiguous_person(session: Session, principal: Principal, prop: Property, at: datetime, written: str, handles: list[str]) -> Ambiguous:
+    """A name several people share (``handles``: ``Person.handle`` of each), as the caller may be told it: the contacts
+    of those their people list shows (``people``); of the others only that they exist, never their email or phone."""
+    ids = [int(h.split(":", 1)[1]) for h in handles if h.startswith("person:") and h.split(":", 1)[1].isdigit()]
+    found = session.scalars(select(Person).where(or_(Person.email.in_(handles), Person.phone.in_(handles), Person.id.in_(ids))))
+    by_handle = {p.handle: p for p in found}
+    scope = contact_scope(session, principal, prop, at)
+    shown = []
+    for handle in handles:
+        person = by_handle.get(handle)
+        contacts = scope.shows(person) if person is not None else None
+        visible = (contacts or {}).get("email") or (contacts or {}).get("phone")
+        if visible:
+            shown.append(str(visible))
+    return Ambiguous.of_people(written, shown, hidden=len(handles) - len(shown))
 
 
 def people_now(session: Session, principal: Principal, prop: Property) -> list[dict[str, Any]]:

@@ -49,8 +49,21 @@ class Ambiguous(CoreError):
 
     code = "ambiguous"
 
-    def __init__(self, kind: str, name: str, choices: list[str]) -> None:
-        super().__init__(f"{name!r} could be {', '.join(choices)}.")
+    def __init__(self, kind: str, name: str, choices: list[str], message: str | None = None) -> None:
+        super().__init__(message or f"{name!r} could be {', '.join(choices)}.")
         self.kind = kind
         self.name = name
         self.choices = choices
+
+    @classmethod
+    def of_people(cls, name: str, shown: list[str], hidden: int) -> Ambiguous:
+        """Several people go by ``name``: ``shown`` are the contacts the asker may see, ``hidden`` how many others
+        there are (told only that they exist: never their contacts)."""
+        if not hidden:
+            return cls("person", name, shown, f"Which {name} do you mean: {' or '.join(shown)}?")
+        if not shown:
+            question = f"Which {name} do you mean? {hidden + len(shown)} people here go by that name"
+        else:
+            others = "one other person" if hidden == 1 else f"{hidden} other people"
+            question = f"Which {name} do you mean: {', '.join(shown)}, or {others} here by that name"
+        return cls("person", name, shown, question + "; tell me their full name, email or phone number.")

@@ -20,8 +20,8 @@ def person_by_ref(session: Session, ref: str) -> Person | None:
     if phone:
         return session.scalar(select(Person).where(Person.phone == phone))
     found = session.scalars(select(Person).where(func.lower(Person.name) == ref.strip().lower())).all()
-    if len(found) > 1:
-        raise Ambiguous("person", ref, [p.handle for p in found])
+    if len(found) > 1:  # told without anyone's contacts: the asker's view is `directory.ambiguous_person`'s to word
+        raise Ambiguous("person", ref, [p.handle for p in found], Ambiguous.of_people(ref, [], len(found)).message)
     return found[0] if found else None
 
 

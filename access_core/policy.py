@@ -183,12 +183,6 @@ def require_explaining(session: Session, principal: Principal, person: Asker, do
     raise Refused("activity_view_required", f"You can only ask why you yourself can't open {door.name}.")
 
 
-def may_see_contacts(principal: Principal, prop: Site) -> bool:
-    """Listing people with their email and phone (to choose between two names among them): P, F, L, S; A (the
-    residents, for calls). Residents never see contacts to choose between two names."""
-    return principal.manages_keys_at(prop) or prop.id in principal.agent_at
-
-
 def require_device_view(principal: Principal, prop: Site) -> None:
     """Device status, activate, deactivate, firmware: P, D."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, DEVICE):

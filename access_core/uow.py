@@ -24,6 +24,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, session
 from access_core.models import Door, DoorType, Grant, GuestShare, KeyDoor, Property
 
 EVENTS = "concierge_published_events"
+DRY_RUN = "concierge_dry_run"
+"""Set in ``session.info`` while a plan is tried in a savepoint that is always rolled back (``dry_run``)."""
 
 
 class FlushWatcher(Protocol):
@@ -53,7 +55,7 @@ class Wiring:
         """Listen on this session factory only (never on every Session of the process)."""
         for watcher in self.watchers:
             event.listen(sessions, "after_flush", _after_flush(watcher))
-            event.listen(sessions, "do_orm_execute", watcher.bulk_statement)
+            event.listen(sessions, "do_orm_execute", _bulk_statement(watcher))
         if self.subscribers:
             event.listen(sessions, "after_commit", self._committed)
             event.listen(sessions, "after_soft_rollback", _forget)
@@ -71,9 +73,36 @@ class Wiring:
 
 def _after_flush(watcher: FlushWatcher) -> Callable[[Session, Any], None]:
     def flushed(session: Session, _context: Any) -> None:
-        watcher.after_flush(session)
+        if not session.info.get(DRY_RUN):  # what a dry run writes is rolled back: devices have nothing to learn of it
+            watcher.after_flush(session)
 
     return flushed
+
+
+def _bulk_statement(watcher: FlushWatcher) -> Callable[[ORMExecuteState], None]:
+    def executed(state: ORMExecuteState) -> None:
+        if not state.session.info.get(DRY_RUN):
+            watcher.bulk_statement(state)
+
+    return executed
+
+
+@contextmanager
+def dry_run(session: Session) -> Iterator[None]:
+    """Work that is always rolled back (a plan tried in a savepoint): the flush watchers write nothing beside it.
+
+    The device outbox would describe every flushed row and insert its ``device_changes`` row only for the savepoint
+    to take it back; skipping it spares a statement and the description per tried plan. Nothing else changes.
+    """
+    outer = session.info.get(DRY_RUN)
+    session.info[DRY_RUN] = True
+    try:
+        yield
+    finally:
+        if outer:
+            session.info[DRY_RUN] = outer
+        else:
+            session.info.pop(DRY_RUN, None)
 
 
 def _forget(session: Session, rolled_back: SessionTransaction) -> None:

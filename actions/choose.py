@@ -35,13 +35,7 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     A name found only by likeness to a known one (a typo) is asked about, never acted on as said.
     """
     if "person" in slots.ambiguous:
-        written, choices = slots.ambiguous["person"]
-        if slots.contacts_hidden:
-            return Choice(
-                question=f"Which {written} do you mean? {len(choices)} people here go by that name; "
-                "tell me their full name, email or phone number."
-            )
-        return Choice(question=f"Which {written} do you mean: {' or '.join(choices)}?")
+        return Choice(question=slots.which_person)  # worded by the core: only the contacts the asker may see
     candidates: list[Any] = [*slots.people, *slots.new_people]
     if candidates and (not one or len(candidates) == 1):
         return Choice(candidates[0])

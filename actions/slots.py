@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from access_core import policy
+from access_core.directory import ambiguous_person
 from access_core.holiday_names import place_of
 from access_core.views import asker_by_contact
 from actions.turn import TurnContext
@@ -65,9 +65,9 @@ class Slots:
     new_people: list[dict[str, Any]] = field(default_factory=list)
     """Emails or phones that name no one yet."""
     ambiguous: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    contacts_hidden: bool = False
-    """The asker may not see people's contacts: a name shared by several people is asked about without them."""
     """Kind -> (what was written, the candidates)."""
+    which_person: str = ""
+    """With an ambiguous person: which one, asked with only the contacts the asker may see (``directory.people``)."""
     found: dict[str, list[str]] = field(default_factory=dict)
     """Kind -> names found (door, key, amenity, service, experience, upgrade, property)."""
     time: timeexpr.TimeMatch | None = None
@@ -107,7 +107,7 @@ def tense(text: str) -> str:
 def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: list[dict[str, Any]] | None = None) -> Slots:
     if prefer == "tense":
         prefer = tense(text)
-    slots = Slots(text, contacts_hidden=not policy.may_see_contacts(ctx.principal, ctx.prop))
+    slots = Slots(text)
     blanked = _people_by_address(ctx, slots, text)
     _name_new_people(slots, entities or [])
     blanked = _people_by_full_name(ctx, slots, blanked)
@@ -132,6 +132,9 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
             slots.found.setdefault(entry.kind, []).append(entry.name)
     _prefer_named_keys(slots)
     _drop_weak_person_doubt(slots)
+    if "person" in slots.ambiguous:
+        written, handles = slots.ambiguous["person"]
+        slots.which_person = ambiguous_person(ctx.session, ctx.principal, ctx.prop, ctx.now, written, handles).message
     slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
     slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
     slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access_core.commands.base import Command
-from access_core.errors import Invalid, NotFound
+from access_core.directory import ambiguous_person
+from access_core.errors import Ambiguous, Invalid, NotFound
 from access_core.lookup import door_in, key_in, person_by_ref
 from access_core.models import AuditEntry, Door, IntercomCall, Key, Order, Person, Property
 from access_core.principal import Principal
@@ -64,7 +65,10 @@ class Context:
     def person(self, ref: Any, field_name: str = "person") -> Person:
         if isinstance(ref, dict):
             ref = ref.get("email") or ref.get("phone") or ref.get("name")
-        person = person_by_ref(self.session, _text(ref, field_name))
+        try:
+            person = person_by_ref(self.session, _text(ref, field_name))
+        except Ambiguous as exc:  # the contacts of those the asker's people list shows, and no one else's
+            raise ambiguous_person(self.session, self.principal, self.prop, self.now, exc.name, exc.choices) from None
         if person is None:
             raise NotFound("person", str(ref))
         return person

@@ -10,6 +10,7 @@ from access_core import budgets
 from access_core import commands as c
 from access_core.services import access, bookings, calendar, credentials, doors, keys, lockdown, managers
 from access_core.services.context import Context, Outcome
+from access_core.uow import dry_run
 
 Handler = Callable[[Context, Any], Outcome]
 
@@ -73,6 +74,7 @@ def try_operations(ctx: Context, commands: Iterable[c.Command]) -> list[Outcome]
     """Check a plan by running it in a savepoint that is always rolled back: nothing is written."""
     savepoint = ctx.session.begin_nested()
     try:
-        return execute_all(dataclasses.replace(ctx, planning=True, _found={}), commands, spend=False)
+        with dry_run(ctx.session):
+            return execute_all(dataclasses.replace(ctx, planning=True, _found={}), commands, spend=False)
     finally:
         savepoint.rollback()

@@ -55,8 +55,10 @@ def create_app(database: Database, *, store: Store | None = None, engine: Any = 
     states = app.state.channels = health.ChannelStates()
     app.include_router(health.router(database, states))
 
-    app.include_router(pages.router(turns))  # Mission Control's pages, `/concierge` among them
+    # the chat API first: every request is matched against the routes in order (twice, in FastAPI), and the chat is
+    # the busiest path by far; no other router has a path it could take
     app.include_router(concierge.router(turns))
+    app.include_router(pages.router(turns))  # Mission Control's pages, `/concierge` among them
     app.include_router(rasa.router(turns))
     from bot import rest_api, rest_calendar, sms
 

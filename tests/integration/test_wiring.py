@@ -114,3 +114,47 @@ def test_published_events_reach_subscribers_after_commit_and_never_from_a_rolled
         session.execute(select(1))
     assert heard == [2]
     database.engine.dispose()
+
+
+class _Spy:
+    """A flush watcher that only counts what it is shown."""
+
+    def __init__(self) -> None:
+        self.flushes = 0
+        self.bulk = 0
+
+    def after_flush(self, session: object) -> None:
+        self.flushes += 1
+
+    def bulk_statement(self, state: object) -> None:
+        self.bulk += 1
+
+
+def test_a_tried_plan_shows_the_flush_watchers_nothing_and_an_executed_one_does(foundry: Database) -> None:
+    """A dry run's savepoint is always rolled back: the device outbox has nothing to describe, nor a row to write."""
+    from datetime import datetime
+
+    from access_core.commands import from_op
+    from access_core.lookup import require_person
+    from access_core.models import Property
+    from access_core.principal import load_principal
+    from access_core.services import dispatch
+    from access_core.services.context import Context
+    from access_core.uow import Wiring
+
+    spy = _Spy()
+    spied = Database(foundry.url, auto_migrate=False, wiring=Wiring(watchers=(spy,)))
+    plan = [from_op({"op": "grant_key", "person": "carla.diaz@harbor.example", "key": "Maintenance Key", "resident": False})]
+    with spied.session() as session:
+        prop = session.scalars(select(Property).order_by(Property.id)).first()
+        assert prop is not None
+        ben = require_person(session, "ben.carter@harbor.example")
+        ctx = Context(session, load_principal(session, ben), datetime.fromisoformat("2026-12-01T10:00:00-05:00"), prop)
+        spy.flushes = spy.bulk = 0  # the reads above
+        dispatch.try_operations(ctx, plan)
+        assert (spy.flushes, spy.bulk) == (0, 0)
+        dispatch.execute_all(ctx, plan, spend=False)
+        session.flush()
+        assert spy.flushes + spy.bulk > 0
+        session.rollback()
+    spied.engine.dispose()
