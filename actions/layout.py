@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -20,6 +20,8 @@ class KeyView:
     """Its doors' names."""
     residence: bool
     """Whether it includes a residence door."""
+    schedules: dict[str, str] = field(default_factory=dict)
+    """Door name -> its weekly schedule in this key (doors open at all times are absent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,13 @@ def build_layout(session: Session, prop: Property) -> Layout:
         select(Key).where(Key.property_id == prop.id).order_by(Key.id).options(selectinload(Key.doors).selectinload(KeyDoor.door))
     ).all()
     views = tuple(
-        KeyView(k.name, k.shareable, tuple(kd.door.name for kd in k.doors), any(kd.door.is_residence for kd in k.doors)) for k in keys
+        KeyView(
+            k.name,
+            k.shareable,
+            tuple(kd.door.name for kd in k.doors),
+            any(kd.door.is_residence for kd in k.doors),
+            {kd.door.name: kd.schedule for kd in k.doors if kd.schedule},
+        )
+        for k in keys
     )
     return Layout(views, {d.name: d.type for d in prop.doors})

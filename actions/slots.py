@@ -12,7 +12,7 @@ from access_core import policy
 from access_core.holiday_names import place_of
 from access_core.models import Person
 from actions.turn import TurnContext
-from nlu import timeexpr
+from nlu import qualifiers, timeexpr
 from nlu.contacts import find_contacts
 from nlu.resolve import TOKEN, Mention, normalize
 from nlu.timeplace import reads_day_first, with_holidays_as_dates
@@ -34,25 +34,6 @@ THEIR_PLACE = re.compile(
 )
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
-YES_RESIDENT = re.compile(
-    r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
-    r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
-    r"lives (?:there|here|in)|living there|mov(?:e|es|ed|ing) in(?:to)?|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
-    r"co-?tenant|lease ?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)? (?:a |the |her |his |their )?(?:new )?lease|on the lease|"
-    r"(?:his|her|their) (?:new )?lease)\b"
-    r"|['’]s (?:new )?lease\b",
-    re.I,
-)
-NO_RESIDENT = re.compile(
-    r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
-    r"does not live|just (?:a )?(?:visitor|guest)|visitor|contractor|cleaner|dog ?walker|vendor|staff|employee|"
-    r"maintenance (?:guy|person|worker|tech)|nanny|babysitter|caretaker|not living)\b",
-    re.I,
-)
-NOT_SHAREABLE = re.compile(r"\b(?:not shareable|non[- ]?shareable|unshareable|can't be shared|cannot be shared|no sharing)\b", re.I)
-SHAREABLE = re.compile(r"\bshareable\b|\bcan be shared\b", re.I)
-NO_SHARE = re.compile(r"\b(?:can't|cannot|can not|shouldn't|no|not allowed to|without) shar", re.I)
-MAY_SHARE = re.compile(r"\b(?:can|may|allowed to|able to) share\b|\bwith sharing\b", re.I)
 
 
 @dataclass(slots=True)
@@ -90,6 +71,18 @@ class Slots:
 
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
+    qualifiers: list[qualifiers.Span] = field(default_factory=list)
+    """The conditions, recurrences, times of day and yes/no attributes the recognizer found (``nlu.qualifiers``)."""
+    used: set[str] = field(default_factory=set)
+    """Kinds of qualifier the plan used; the others are accounted for by ``actions.account``."""
+
+    def use(self, *kinds: str) -> None:
+        """Mark the qualifiers of these kinds as carried by the plan."""
+        self.used.update(kinds)
+
+    def unused(self, kind: str) -> list[qualifiers.Span]:
+        """The qualifiers of one kind the plan left out."""
+        return [] if kind in self.used else [s for s in self.qualifiers if s.kind == kind]
 
     def first(self, kind: str) -> str | None:
         names = self.found.get(kind)
@@ -134,9 +127,16 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
             slots.found.setdefault(entry.kind, []).append(entry.name)
     _prefer_named_keys(slots)
     _drop_weak_person_doubt(slots)
-    slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
-    slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
-    slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
+    named = [(m.start, m.end) for m in slots.mentions]
+    slots.qualifiers = [
+        q
+        for q in qualifiers.recognize(text)
+        if q.kind in (qualifiers.CONDITION, qualifiers.RECURRENCE, qualifiers.TIME_OF_DAY)
+        or not any(start <= q.start and q.end <= end for start, end in named)  # "Resident 4B" names a key
+    ]
+    slots.resident = qualifiers.value(slots.qualifiers, qualifiers.RESIDENT)
+    slots.shareable = qualifiers.value(slots.qualifiers, qualifiers.SHAREABLE)
+    slots.may_share = qualifiers.value(slots.qualifiers, qualifiers.MAY_SHARE)
     slots.my_place = bool(MY_PLACE.search(text))
     slots.their_place = bool(THEIR_PLACE.search(text))
     serial = SERIAL.search(blanked)
@@ -160,12 +160,6 @@ def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Menti
 
 
 NAMED_KINDS = ("key", "door", "amenity", "service", "experience")
-
-
-def _flag(text: str, yes: re.Pattern[str], no: re.Pattern[str]) -> bool | None:
-    if no.search(text):
-        return False
-    return True if yes.search(text) else None
 
 
 def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:

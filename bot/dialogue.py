@@ -208,7 +208,8 @@ class Dialogue:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])
         conv.pending = {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}
-        return Reply("confirm", question(ctx.session, reply.operations, ctx.tz), operations=reply.operations)
+        worded = question(ctx.session, reply.operations, ctx.tz) + (f" {reply.note}" if reply.note else "")
+        return Reply("confirm", worded, operations=reply.operations)
 
     def _end_dry_run(self, session: Session) -> None:
         """End the transaction once the rolled-back dry run is over, when the turn has written nothing.
