@@ -127,12 +127,13 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
             slots.found.setdefault(entry.kind, []).append(entry.name)
     _prefer_named_keys(slots)
     _drop_weak_person_doubt(slots)
-    named = [(m.start, m.end) for m in slots.mentions]
+    named = [(m.start, m.end) for m in slots.mentions if not m.fuzzy]
     slots.qualifiers = [
         q
         for q in qualifiers.recognize(text)
         if q.kind in (qualifiers.CONDITION, qualifiers.RECURRENCE, qualifiers.TIME_OF_DAY)
-        or not any(start <= q.start and q.end <= end for start, end in named)  # "Resident 4B" names a key
+        or not any(start <= q.start and q.end <= end and end - start > q.end - q.start for start, end in named)
+        # an attribute word inside a longer name ("Resident 4B") is the name's
     ]
     slots.resident = qualifiers.value(slots.qualifiers, qualifiers.RESIDENT)
     slots.shareable = qualifiers.value(slots.qualifiers, qualifiers.SHAREABLE)
