@@ -43,6 +43,15 @@ def account(ctx: TurnContext, slots: Slots, reply: Reply) -> Reply:
     """The reply, or a question when its plan drops a condition or a recurrence; a note where a window cannot be kept."""
     if reply.status != "confirm":
         return reply
+    if slots.unnamed_exclusions:
+        said = slots.unnamed_exclusions[0].strip()
+        return _ask(reply, "key", f'You said "{said}", but I can\'t tell which key or door that is. Which one should be left out?')
+    if slots.excluded:
+        kept = [op for op in reply.operations if not ({str(op.get("key")), str(op.get("door"))} & set(slots.excluded))]
+        if not kept:
+            left_out = " and ".join(slots.excluded)
+            return _ask(reply, "key", f"You said not {left_out}, but that is all this plan would do. What should I do instead?")
+        reply.operations = kept
     conditions = slots.unused(qualifiers.CONDITION)
     if conditions:
         return _ask(reply, "condition", _condition_question(conditions))

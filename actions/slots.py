@@ -73,6 +73,10 @@ class Slots:
     mentions: list[Mention] = field(default_factory=list)
     qualifiers: list[qualifiers.Span] = field(default_factory=list)
     """The conditions, recurrences, times of day and yes/no attributes the recognizer found (``nlu.qualifiers``)."""
+    excluded: list[str] = field(default_factory=list)
+    """Names of keys, doors and amenities the message leaves out ("but not the building entrance")."""
+    unnamed_exclusions: list[str] = field(default_factory=list)
+    """What the message leaves out in words that name no key or door here ("except his unit key")."""
     used: set[str] = field(default_factory=set)
     """Kinds of qualifier the plan used; the others are accounted for by ``actions.account``."""
 
@@ -119,9 +123,17 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         if match is not None:
             blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
     slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
+    left_out = [q for q in qualifiers.recognize(text) if q.kind == qualifiers.EXCLUDED]
+    named_out: set[int] = set()
     for mention in slots.mentions:
-        _take(slots, mention)
+        within = [i for i, q in enumerate(left_out) if q.start <= mention.start and mention.end <= q.end]
+        if within and any(e.kind in NAMED_KINDS for e in mention.entries):
+            named_out.update(within)
+            slots.excluded += [e.name for e in mention.entries if e.kind in NAMED_KINDS and e.name not in slots.excluded]
+        else:
+            _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end :]
+    slots.unnamed_exclusions = [q.text for i, q in enumerate(left_out) if i not in named_out and ACCESS_WORD.search(q.text)]
     if not slots.found.get("service") and not slots.found.get("experience") and "service" not in slots.ambiguous:
         for entry in ctx.lexicon.by_words(text):
             slots.found.setdefault(entry.kind, []).append(entry.name)
@@ -161,6 +173,7 @@ def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Menti
 
 
 NAMED_KINDS = ("key", "door", "amenity", "service", "experience")
+ACCESS_WORD = re.compile(r"\b(?:keys?|doors?|fobs?|pass|cards?|unit|apartment|apt|flat|home|entrance|gate|room|access|code)\b", re.I)
 
 
 def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:

@@ -23,7 +23,8 @@ TIME_OF_DAY = "time_of_day"
 RESIDENT = "resident"
 MAY_SHARE = "may_share"
 SHAREABLE = "shareable"
-KINDS = (CONDITION, RECURRENCE, TIME_OF_DAY, RESIDENT, MAY_SHARE, SHAREABLE)
+EXCLUDED = "excluded"
+KINDS = (CONDITION, RECURRENCE, TIME_OF_DAY, RESIDENT, MAY_SHARE, SHAREABLE, EXCLUDED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,12 @@ _WHETHER_BEFORE = re.compile(
 """Where "if" means whether ("tell me if Jane can get in"), or "what if", "at once": a question, not a condition."""
 _CLAUSE_END = re.compile(r"[,;.!?]|\s[-–]\s|\b(?:then|and\s+(?:also|then)|but)\b|$", re.I)
 
+_EXCLUDED = re.compile(
+    r"\b(?:but\s+not|and\s+not|not|except(?:\s+for)?|other\s+than|apart\s+from|excluding|save\s+for|leave\s+out)\s+"
+    r"(?:the|his|her|their|my|its|our|your)\s+",
+    re.I,
+)
+"""A thing the request leaves out ("but not the building entrance", "except his unit key"): its names are no part of it."""
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days"
 _RECURRENCE = re.compile(
@@ -124,7 +131,7 @@ _WORD = re.compile(r"[\w'’-]+")
 def recognize(text: str) -> list[Span]:
     """Every qualifier of ``text``, in order of their start."""
     conditions = _conditions(text)
-    spans = conditions + _recurrences(text) + _times_of_day(text)
+    spans = conditions + _recurrences(text) + _times_of_day(text) + _exclusions(text)
     spans += [a for a in _attributes(text) if not any(c.start <= a.start and a.end <= c.end for c in conditions)]
     return sorted(spans, key=lambda s: (s.start, s.kind))
 
@@ -154,6 +161,16 @@ def _conditions(text: str) -> list[Span]:
         if len(_WORD.findall(clause)) < 2:
             continue
         spans.append(Span(CONDITION, match.start(), end, text[match.start() : end], clause))
+    return spans
+
+
+def _exclusions(text: str) -> list[Span]:
+    spans = []
+    for match in _EXCLUDED.finditer(text):
+        stop = _CLAUSE_END.search(text, match.end())
+        end = stop.start() if stop else len(text)
+        if end > match.end():
+            spans.append(Span(EXCLUDED, match.start(), end, text[match.start() : end], text[match.end() : end].strip()))
     return spans
 
 
