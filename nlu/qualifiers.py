@@ -73,7 +73,7 @@ _RECURRENCE = re.compile(
     rf"\b(?:(?:every|each)\s+(?:other\s+|single\s+)?(?:{_DAY}|day|week(?:day|end)?|month|morning|afternoon|evening|night)s?"
     rf"(?:\s+(?:and|&|or)\s+(?:{_DAY}|week(?:day|end)s?))?|"
     rf"(?:on\s+|at\s+)?(?:the\s+)?(?:week(?:day|end)s|{_DAYS})(?:\s*(?:,|and|&|or)\s*(?:{_DAYS}|week(?:day|end)s))*(?:\s+only)?|"
-    r"(?:the\s+)?(?:next|coming|following)\s+(?:\d+|two|three|four|five|six|few|couple\s+of)\s+(?:week(?:end)?s|"
+    r"(?:the\s+)?(?:next|coming|following)\s+(?:\d+|two|three|four|five|six|few|couple\s+of)\s+(?:weekends|"
     rf"{_DAYS})|daily|weekly|fortnightly|biweekly|twice\s+a\s+(?:week|month)|once\s+a\s+(?:week|month)|"
     r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|to|through|thru)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+only)\b",
     re.I,
