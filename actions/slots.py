@@ -14,6 +14,7 @@ from access_core.models import Person
 from actions.turn import TurnContext
 from nlu import qualifiers, timeexpr
 from nlu.contacts import find_contacts
+from nlu.qualifiers import Span as QualifierSpan
 from nlu.resolve import TOKEN, Mention, normalize
 from nlu.timeplace import reads_day_first, with_holidays_as_dates
 
@@ -71,7 +72,7 @@ class Slots:
 
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
-    qualifiers: list[qualifiers.Span] = field(default_factory=list)
+    qualifiers: list[QualifierSpan] = field(default_factory=list)
     """The conditions, recurrences, times of day and yes/no attributes the recognizer found (``nlu.qualifiers``)."""
     excluded: list[str] = field(default_factory=list)
     """Names of keys, doors and amenities the message leaves out ("but not the building entrance")."""
@@ -84,7 +85,7 @@ class Slots:
         """Mark the qualifiers of these kinds as carried by the plan."""
         self.used.update(kinds)
 
-    def unused(self, kind: str) -> list[qualifiers.Span]:
+    def unused(self, kind: str) -> list[QualifierSpan]:
         """The qualifiers of one kind the plan left out."""
         return [] if kind in self.used else [s for s in self.qualifiers if s.kind == kind]
 
