@@ -214,6 +214,8 @@ class KeyLayout:
     """Its doors' names, in the key's order."""
     residence: bool
     """Whether it includes a residence door."""
+    schedules: tuple[tuple[str, str], ...] = ()
+    """(door name, weekly schedule) for its doors that have one in this key."""
 
 
 def key_layout(session: Session, property_id: int) -> tuple[tuple[KeyLayout, ...], dict[str, str]]:
@@ -222,7 +224,14 @@ def key_layout(session: Session, property_id: int) -> tuple[tuple[KeyLayout, ...
         select(Key).where(Key.property_id == property_id).order_by(Key.id).options(selectinload(Key.doors).selectinload(KeyDoor.door))
     ).all()
     views = tuple(
-        KeyLayout(k.name, k.shareable, tuple(kd.door.name for kd in k.doors), any(kd.door.is_residence for kd in k.doors)) for k in keys
+        KeyLayout(
+            k.name,
+            k.shareable,
+            tuple(kd.door.name for kd in k.doors),
+            any(kd.door.is_residence for kd in k.doors),
+            tuple((kd.door.name, kd.schedule) for kd in k.doors if kd.schedule),
+        )
+        for k in keys
     )
     doors = session.execute(select(Door.name, Door.type).where(Door.property_id == property_id).order_by(Door.id))
     return views, {name: kind for name, kind in doors}

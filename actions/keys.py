@@ -8,6 +8,7 @@ from typing import Any
 from actions import choose
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, ask, confirm
+from nlu import qualifiers
 
 DOOR_TYPES = (
     ("residence", r"\b(?:unit|apartment|apt|residence|suite|condo|flat)\b"),
@@ -23,8 +24,10 @@ def create_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     doors = slots.found.get("door", []) + [a for a in slots.found.get("amenity", []) if _is_door(ctx, a)]
     if doors:
         values["doors"] = list(dict.fromkeys(doors))
-    if slots.shareable is not None:
-        values["shareable"] = slots.shareable
+    shareable = slots.shareable if slots.shareable is not None else slots.may_share  # "nobody may share it"
+    if shareable is not None:
+        values["shareable"] = shareable
+    slots.use(qualifiers.SHAREABLE, qualifiers.MAY_SHARE)
     if not values.get("name"):
         return ask(["name"], "What should the new key be called?", values)
     if not values.get("doors"):
@@ -80,6 +83,7 @@ def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     elif NO_SCHEDULE.search(slots.text):
         values["schedule"] = None
         values["has_schedule"] = True
+    slots.use(qualifiers.RECURRENCE, qualifiers.TIME_OF_DAY)  # a weekly schedule is what a key's door carries
     door = choose.door(slots, values)
     if door.ok:
         values["door"] = door.value

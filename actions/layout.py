@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,8 @@ class KeyView:
     """Its doors' names."""
     residence: bool
     """Whether it includes a residence door."""
+    schedules: dict[str, str] = field(default_factory=dict)
+    """Door name -> its weekly schedule in this key (doors open at all times are absent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,4 +39,4 @@ class Layout:
 
 def build_layout(session: Session, prop: Site) -> Layout:
     keys, door_types = key_layout(session, prop.id)
-    return Layout(tuple(KeyView(k.name, k.shareable, k.doors, k.residence) for k in keys), door_types)
+    return Layout(tuple(KeyView(k.name, k.shareable, k.doors, k.residence, dict(k.schedules)) for k in keys), door_types)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from access_core import commands as c
 from actions import access, calendar, concierge, devices, guests, keys, questions
+from actions.account import accounted
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext
 
@@ -72,6 +73,9 @@ INTENTS: dict[str, IntentSpec] = {
     "remove_exception_day": IntentSpec(calendar.remove_exception_day, makes=(c.RemoveExceptionDay,)),
     "ask_exception_days": IntentSpec(calendar.ask_exception_days, "future", False),
 }
+
+INTENTS = {name: replace(spec, handler=accounted(spec.handler)) for name, spec in INTENTS.items()}
+"""Every plan is checked against the qualifiers it left out (``actions.account``)."""
 
 SMALL_TALK = {
     "greet": "Hi! I can give or revoke access, make guest codes, answer who came in, book amenities and more.",

@@ -10,8 +10,9 @@ from access_core.directory import ambiguous_person
 from access_core.holiday_names import place_of
 from access_core.views import asker_by_contact
 from actions.turn import TurnContext
-from nlu import timeexpr
+from nlu import qualifiers, timeexpr
 from nlu.contacts import find_contacts
+from nlu.qualifiers import Span as QualifierSpan
 from nlu.resolve import TOKEN, Mention, normalize
 from nlu.timeplace import reads_day_first, with_holidays_as_dates
 
@@ -32,25 +33,6 @@ THEIR_PLACE = re.compile(
 )
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
-YES_RESIDENT = re.compile(
-    r"\b(?:as (?:a |the )?(?:resident|tenant)|(?:is|she's|he's|they're|they are|she is|he is|i'm) (?:the |a |our )?"
-    r"(?:new )?(?:resident|tenant|owner|roommate)|new (?:tenant|resident|owner|roommate)|the tenant|tenants?|"
-    r"lives (?:there|here|in)|living there|mov(?:e|es|ed|ing) in(?:to)?|resident: ?yes|roommate|roomie|spouse|partner|husband|wife|"
-    r"co-?tenant|lease ?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)? (?:a |the |her |his |their )?(?:new )?lease|on the lease|"
-    r"(?:his|her|their) (?:new )?lease)\b"
-    r"|['’]s (?:new )?lease\b",
-    re.I,
-)
-NO_RESIDENT = re.compile(
-    r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
-    r"does not live|just (?:a )?(?:visitor|guest)|visitor|contractor|cleaner|dog ?walker|vendor|staff|employee|"
-    r"maintenance (?:guy|person|worker|tech)|nanny|babysitter|caretaker|not living)\b",
-    re.I,
-)
-NOT_SHAREABLE = re.compile(r"\b(?:not shareable|non[- ]?shareable|unshareable|can't be shared|cannot be shared|no sharing)\b", re.I)
-SHAREABLE = re.compile(r"\bshareable\b|\bcan be shared\b", re.I)
-NO_SHARE = re.compile(r"\b(?:can't|cannot|can not|shouldn't|no|not allowed to|without) shar", re.I)
-MAY_SHARE = re.compile(r"\b(?:can|may|allowed to|able to) share\b|\bwith sharing\b", re.I)
 
 
 @dataclass(slots=True)
@@ -88,6 +70,22 @@ class Slots:
 
     my_place: bool = False
     mentions: list[Mention] = field(default_factory=list)
+    qualifiers: list[QualifierSpan] = field(default_factory=list)
+    """The conditions, recurrences, times of day and yes/no attributes the recognizer found (``nlu.qualifiers``)."""
+    excluded: list[str] = field(default_factory=list)
+    """Names of keys, doors and amenities the message leaves out ("but not the building entrance")."""
+    unnamed_exclusions: list[str] = field(default_factory=list)
+    """What the message leaves out in words that name no key or door here ("except his unit key")."""
+    used: set[str] = field(default_factory=set)
+    """Kinds of qualifier the plan used; the others are accounted for by ``actions.account``."""
+
+    def use(self, *kinds: str) -> None:
+        """Mark the qualifiers of these kinds as carried by the plan."""
+        self.used.update(kinds)
+
+    def unused(self, kind: str) -> list[QualifierSpan]:
+        """The qualifiers of one kind the plan left out."""
+        return [] if kind in self.used else [s for s in self.qualifiers if s.kind == kind]
 
     def first(self, kind: str) -> str | None:
         names = self.found.get(kind)
@@ -124,9 +122,17 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         if match is not None:
             blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
     slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
+    left_out = [q for q in qualifiers.recognize(text) if q.kind == qualifiers.EXCLUDED]
+    named_out: set[int] = set()
     for mention in slots.mentions:
-        _take(slots, mention)
+        within = [i for i, q in enumerate(left_out) if q.start <= mention.start and mention.end <= q.end]
+        if within and any(e.kind in NAMED_KINDS for e in mention.entries):
+            named_out.update(within)
+            slots.excluded += [e.name for e in mention.entries if e.kind in NAMED_KINDS and e.name not in slots.excluded]
+        else:
+            _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end :]
+    slots.unnamed_exclusions = [q.text for i, q in enumerate(left_out) if i not in named_out and ACCESS_WORD.search(q.text)]
     if not slots.found.get("service") and not slots.found.get("experience") and "service" not in slots.ambiguous:
         for entry in ctx.lexicon.by_words(text):
             slots.found.setdefault(entry.kind, []).append(entry.name)
@@ -135,9 +141,17 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     if "person" in slots.ambiguous:
         written, handles = slots.ambiguous["person"]
         slots.which_person = ambiguous_person(ctx.session, ctx.principal, ctx.prop, ctx.now, written, handles).message
-    slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
-    slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
-    slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
+    named = [(m.start, m.end) for m in slots.mentions if not m.fuzzy]
+    slots.qualifiers = [
+        q
+        for q in qualifiers.recognize(text)
+        if q.kind in (qualifiers.CONDITION, qualifiers.RECURRENCE, qualifiers.TIME_OF_DAY)
+        or not any(start <= q.start and q.end <= end and end - start > q.end - q.start for start, end in named)
+        # an attribute word inside a longer name ("Resident 4B") is the name's
+    ]
+    slots.resident = qualifiers.value(slots.qualifiers, qualifiers.RESIDENT)
+    slots.shareable = qualifiers.value(slots.qualifiers, qualifiers.SHAREABLE)
+    slots.may_share = qualifiers.value(slots.qualifiers, qualifiers.MAY_SHARE)
     slots.my_place = bool(MY_PLACE.search(text))
     slots.their_place = bool(THEIR_PLACE.search(text))
     serial = SERIAL.search(blanked)
@@ -161,12 +175,7 @@ def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Menti
 
 
 NAMED_KINDS = ("key", "door", "amenity", "service", "experience")
-
-
-def _flag(text: str, yes: re.Pattern[str], no: re.Pattern[str]) -> bool | None:
-    if no.search(text):
-        return False
-    return True if yes.search(text) else None
+ACCESS_WORD = re.compile(r"\b(?:keys?|doors?|fobs?|pass|cards?|unit|apartment|apt|flat|home|entrance|gate|room|access|code)\b", re.I)
 
 
 def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:

@@ -55,6 +55,8 @@ class Reply:
     """The slots gathered so far, kept for the next turn when asking."""
     intent: str | None = None
     """The intent finally handled, when the dialogue corrected the classifier's."""
+    note: str = ""
+    """What the confirmation must add about the plan (a door code asked for an evening is valid all day)."""
 
 
 def ask(missing: list[str], reply: str, values: dict[str, Any]) -> Reply:

@@ -116,9 +116,7 @@ class Dialogue:
         what = f" to {what[:1].lower() + what[1:]}" if what else ""
         reply.reply = f"{reply.reply} This replaces the earlier plan{what}, which was not made.".strip()
 
-    def _respond(
-        self, session: Session, conv: Conversation, person: Person, text: str, intent: str, confidence: float
-    ) -> tuple[Reply, str]:
+    def _respond(self, session: Session, conv: Conversation, person: Asker, text: str, intent: str, confidence: float) -> tuple[Reply, str]:
         """A message that answers no waiting plan: a request, a question, small talk."""
         if intent == "undo":
             return self._undo(session, conv, person), intent
@@ -234,7 +232,7 @@ class Dialogue:
         except (NotFound, Ambiguous) as exc:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])
-        asked = question(ctx.session, reply.operations, ctx.tz)
+        asked = question(ctx.session, reply.operations, ctx.tz) + (f" {reply.note}" if reply.note else "")
         propose(conv, {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}, asked)
         return Reply("confirm", asked, operations=reply.operations)
 

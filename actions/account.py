@@ -1,0 +1,141 @@
+"""Accounting for every qualifier of a message: a plan that leaves one out asks or explains instead of confirming.
+
+The recognizer (``nlu.qualifiers``) lists the conditions, recurrences and times of day a message said;
+handlers mark the kinds their plan carried (``Slots.use``). A plan put up for a yes that leaves out a
+meaningful one would give someone other access than was asked for, so the turn asks how to proceed
+instead, saying why and offering what the product can do:
+
+- a condition ("if she has paid her deposit"): the product cannot check it;
+- a recurrence ("every Friday"): a grant or share has one period, a door code one day, a booking one
+  slot; weekly windows belong to keys (the key whose schedule already has that window is offered, or
+  a new key with that schedule);
+- a door code asked for a part of a day: it is valid for the whole day, and the confirmation says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext
+from nlu import qualifiers
+from nlu.timeexpr import find_schedule
+
+Handler = Callable[[TurnContext, Slots, dict[str, Any]], Reply]
+
+PERIOD_OPS = ("grant_key", "share_key")
+
+
+def accounted(handler: Handler) -> Handler:
+    """The handler, with its confirmations checked against the qualifiers its plan left out."""
+
+    def run(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+        return account(ctx, slots, handler(ctx, slots, values))
+
+    run.__name__ = getattr(handler, "__name__", "handler")
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def account(ctx: TurnContext, slots: Slots, reply: Reply) -> Reply:
+    """The reply, or a question when its plan drops a condition or a recurrence; a note where a window cannot be kept."""
+    if reply.status != "confirm":
+        return reply
+    if slots.unnamed_exclusions:
+        said = slots.unnamed_exclusions[0].strip()
+        return _ask(reply, "key", f'You said "{said}", but I can\'t tell which key or door that is. Which one should be left out?')
+    if slots.excluded:
+        kept = [op for op in reply.operations if not ({str(op.get("key")), str(op.get("door"))} & set(slots.excluded))]
+        if not kept:
+            left_out = " and ".join(slots.excluded)
+            return _ask(reply, "key", f"You said not {left_out}, but that is all this plan would do. What should I do instead?")
+        reply.operations = kept
+    conditions = slots.unused(qualifiers.CONDITION)
+    if conditions:
+        return _ask(reply, "condition", _condition_question(conditions))
+    recurrences = slots.unused(qualifiers.RECURRENCE)
+    if recurrences:
+        return _ask(reply, "schedule", _recurrence_question(ctx, slots, reply, recurrences))
+    codes = [op for op in reply.operations if op.get("op") == "create_doorcode"]
+    if codes and _window_asked(slots):
+        day = date.fromisoformat(str(codes[0]["date"]))
+        said = _said_window(slots)
+        reply.note = (
+            f"A door code is valid for the whole day ({day:%a} {day.day} {day:%b}), not only {said}; "
+            "for a guest who should get in only then, share your key with them for that window instead."
+        )
+    return reply
+
+
+def _ask(reply: Reply, missing: str, question: str) -> Reply:
+    return Reply("ask", question, missing=[missing], values=reply.values)
+
+
+def _condition_question(conditions: list[qualifiers.Span]) -> str:
+    said = conditions[0].text.strip()
+    return (
+        f'I can\'t make this depend on a condition ("{said}"): I have no way to check it, so the plan would take '
+        "effect whether or not it holds. Shall I go ahead now anyway (yes), or will you ask me again once the "
+        "condition is met?"
+    )
+
+
+def _recurrence_question(ctx: TurnContext, slots: Slots, reply: Reply, recurrences: list[qualifiers.Span]) -> str:
+    said = recurrences[0].text.strip()
+    kinds = {op.get("op") for op in reply.operations}
+    if "create_doorcode" in kinds:
+        return (
+            f'A door code is valid for one single day, so I can\'t make one "{said}". Shall I make one for the next '
+            "such day (say which), or share your key with them for a period instead?"
+        )
+    if kinds & {"reserve_amenity", "book_service", "buy_experience"}:
+        return f'I can only book one slot at a time, not "{said}". Which date should I book first?'
+    if kinds & set(PERIOD_OPS):
+        schedule = find_schedule(slots.text)
+        window = schedule.schedule if schedule is not None and schedule.schedule else None
+        offer = _keys_with_window(ctx, reply, window)
+        what = f" ({window})" if window else ""
+        return (
+            f'A grant or share has one period, with no weekly window: schedules belong to keys, so "{said}"{what} '
+            f"can't be kept on this access alone. {offer}"
+        )
+    return f'I can\'t keep "{said}" in this plan: it would happen once, not every time. How should I proceed?'
+
+
+def _keys_with_window(ctx: TurnContext, reply: Reply, window: str | None) -> str:
+    """What the product can do instead: the key whose doors already open only in that window, or a new key with it."""
+    wanted = [str(op["key"]) for op in reply.operations if op.get("op") in PERIOD_OPS and op.get("key")]
+    doors = {door for name in wanted if (view := ctx.layout.key(name)) is not None for door in view.doors}
+    fitting = [
+        view.name
+        for view in ctx.layout.keys
+        if window
+        and view.name not in wanted
+        and set(view.doors) & doors
+        and all(view.schedules.get(door) == window for door in view.doors if door in doors)
+    ]
+    if fitting:
+        return (
+            f"{' and '.join(fitting)} already opens those doors only {window}: shall I give that key instead, "
+            "or create a new key with that schedule?"
+        )
+    return (
+        "I can create a new key with those doors on that weekly schedule and give them that key, or give this key "
+        "without the weekly limit. Which would you like?"
+    )
+
+
+def _window_asked(slots: Slots) -> bool:
+    match = slots.time
+    if match is not None and match.kind in ("range", "point"):
+        return True
+    return bool(slots.unused(qualifiers.TIME_OF_DAY))
+
+
+def _said_window(slots: Slots) -> str:
+    parts = [q.text for q in slots.qualifiers if q.kind == qualifiers.TIME_OF_DAY]
+    if parts:
+        return "in the " + parts[0] if parts[0].lower() in ("morning", "afternoon", "evening") else parts[0]
+    return slots.time.text if slots.time is not None else "then"
