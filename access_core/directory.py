@@ -38,13 +38,14 @@ from access_core.principal import Principal, load_principal
 from access_core.rules.coverage import covers_property
 from access_core.rules.grants import active_at
 from access_core.sources import zone
+from access_core.views import Site
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def residents_of(session: Session, prop: Property, at: datetime) -> list[Person]:
+def residents_of(session: Session, prop: Site, at: datetime) -> list[Person]:
     """People holding a resident grant on a key of the property, active at ``at``, by name."""
     grants = session.scalars(
         select(Grant).join(Key, Key.id == Grant.key_id).where(Key.property_id == prop.id, Grant.resident.is_(True))
@@ -53,7 +54,7 @@ def residents_of(session: Session, prop: Property, at: datetime) -> list[Person]
     return sorted(people.values(), key=lambda p: p.label)
 
 
-def homes_of(session: Session, person_id: int, prop: Property, at: datetime) -> set[int]:
+def homes_of(session: Session, person_id: int, prop: Site, at: datetime) -> set[int]:
     """The residence doors of the property the person is a resident of at ``at``."""
     rows = session.execute(
         select(KeyDoor.door_id, Grant)
@@ -93,7 +94,7 @@ class ContactScope:
         return None
 
 
-def contact_scope(session: Session, principal: Principal, prop: Property, at: datetime, homes: set[int] | None = None) -> ContactScope:
+def contact_scope(session: Session, principal: Principal, prop: Site, at: datetime, homes: set[int] | None = None) -> ContactScope:
     """Whose email and phone the caller may see at the property; empty for anyone who may not list its people."""
     if covers_property(principal, prop):
         return ContactScope(everyone=True)
@@ -127,7 +128,7 @@ def people(session: Session, principal: Principal, prop: Property, at: datetime)
     return sorted(listed, key=lambda row: (row["name"] or "", row["email"] or row["phone"] or ""))
 
 
-def ambiguous_person(session: Session, principal: Principal, prop: Property, at: datetime, written: str, handles: list[str]) -> Ambiguous:
+def ambiguous_person(session: Session, principal: Principal, prop: Site, at: datetime, written: str, handles: list[str]) -> Ambiguous:
     """A name several people share (``handles``: ``Person.handle`` of each), as the caller may be told it: the contacts
     of those their people list shows (``people``); of the others only that they exist, never their email or phone."""
     ids = [int(h.split(":", 1)[1]) for h in handles if h.startswith("person:") and h.split(":", 1)[1].isdigit()]
