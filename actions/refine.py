@@ -72,6 +72,8 @@ ASKING_WHY = re.compile(
     r"isn'?t|can'?t|couldn'?t|not working|stopped|red light|beep)",
     re.I,
 )
+WHY_NOT = re.compile(r"\b(?:why|how come)\b|\b(?:can|could|wo|does|did|is)n['’]?t\b|\bcannot\b", re.I)
+"""Asking why something fails ("why can't I get into the gym at night?"), not asking for a slot."""
 MANAGE_VERB = re.compile(r"\b(?:manag(?:e|es|ing)|(?:be|as|make \S+(?: \S+)?) (?:a |an |the )?(?:\w+ )?(?:key )?manager)\b", re.I)
 CODE = re.compile(r"\b(?:door ?)?(?:code|pin|passcode)s?\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
@@ -168,6 +170,7 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "ask_device_status"
     if (
         intent in {"ask_my_access", "ask_amenities", "ask_why_denied", "unlock_door"} | WEAK
+        and not (intent == "ask_why_denied" and WHY_NOT.search(slots.text))
         and nobody
         and slots.found.get("amenity")
         and slots.time is not None
