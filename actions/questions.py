@@ -18,6 +18,7 @@ from access_core.uow import SessionReads
 from access_core.visibility import activity_query
 from actions import choose
 from actions.calendar import holiday_moment
+from actions.refine import LIVES_IN
 from actions.slots import PAST_TENSE, Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
@@ -159,14 +160,6 @@ def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
         return answer({"people": []}, f"{who} {door.name} at {moment_text(at, ctx.tz)}.")
     lines = [f"{h.person.label} ({h.via}{', resident' if h.resident else ''})" for h in holders]
     return answer({"people": people}, f"{len(holders)} with access to {door.name}: " + "; ".join(lines) + ".")
-
-
-LIVES_IN = re.compile(
-    r"\bwho(?:'s| is| are)?\s+(?:lives?|living|stays?|staying|resides?|residing)\b|\bresidents?\s+(?:of|in|at)\b|"
-    r"\b(?:tenants?|occupants?)\s+(?:of|in|at)\b|\bwho(?:'s| is)?\s+the\s+(?:tenant|resident|occupant)",
-    re.I,
-)
-"""A question about who lives behind a door, not about everyone who may open it."""
 
 
 def _residents_to_ring(ctx: TurnContext, door: Door, at: datetime) -> Reply | None:

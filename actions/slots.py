@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from access_core import policy
 from access_core.holiday_names import place_of
-from access_core.models import Person
+from access_core.models import Membership, Person, Property
 from actions.turn import TurnContext
 from nlu import timeexpr
 from nlu.contacts import find_contacts
@@ -44,14 +44,23 @@ YES_RESIDENT = re.compile(
     re.I,
 )
 NO_RESIDENT = re.compile(
-    r"\b(?:not (?:a |the )?(?:resident|tenant)|non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
+    r"\b(?:not (?:as )?(?:a |the )?(?:resident|tenant)|(?:won't|will not|isn't going to|is not going to) (?:be )?liv|"
+    r"non[- ]?resident|isn't (?:a |the )?(?:resident|tenant)|doesn't live|"
     r"does not live|just (?:a )?(?:visitor|guest)|visitor|contractor|cleaner|dog ?walker|vendor|staff|employee|"
     r"maintenance (?:guy|person|worker|tech)|nanny|babysitter|caretaker|not living)\b",
     re.I,
 )
 NOT_SHAREABLE = re.compile(r"\b(?:not shareable|non[- ]?shareable|unshareable|can't be shared|cannot be shared|no sharing)\b", re.I)
-SHAREABLE = re.compile(r"\bshareable\b|\bcan be shared\b", re.I)
-NO_SHARE = re.compile(r"\b(?:can't|cannot|can not|shouldn't|no|not allowed to|without) shar", re.I)
+SHAREABLE = re.compile(
+    r"\bshareable\b|\bcan be shared\b|\b(?:residents?|tenants?|holders?|people|everyone|they)\s+(?:can|may|are allowed to|are able to)\s+"
+    r"(?:share|pass (?:it |them )?on|lend)\b",
+    re.I,
+)
+NO_SHARE = re.compile(
+    r"\b(?:can't|cannot|can not|shouldn't|should not|may not|mustn't|must not|won't|will not|no|not|not allowed to|"
+    r"isn't allowed to|is not allowed to|without) (?:be )?(?:able to )?shar",
+    re.I,
+)
 MAY_SHARE = re.compile(r"\b(?:can|may|allowed to|able to) share\b|\bwith sharing\b", re.I)
 
 
@@ -111,7 +120,8 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         prefer = tense(text)
     slots = Slots(text, contacts_hidden=not policy.may_see_contacts(ctx.principal, ctx.prop))
     blanked = _people_by_address(ctx, slots, text)
-    _name_new_people(slots, entities or [])
+    # a name the property gives to something ("new resident for Albion Yard: …") is nobody's name
+    _name_new_people(slots, [e for e in entities or [] if not ctx.lexicon.names_exactly(str(e.get("value") or ""))])
     blanked = _people_by_full_name(ctx, slots, blanked)
     slots.name = _new_name(text)
     if slots.name:
@@ -125,7 +135,11 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     for match in (slots.schedule, slots.time):
         if match is not None:
             blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
+    flags = [m.span() for pattern in (YES_RESIDENT, NO_RESIDENT, SHAREABLE) for m in pattern.finditer(blanked)]
     slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
+    # a word of a yes/no phrase ("as a resident", "residents can share") names nothing, even if a name contains it
+    slots.mentions = [m for m in slots.mentions if not any(start <= m.start and m.end <= end for start, end in flags)]
+    before_mentions = blanked
     for mention in slots.mentions:
         _take(slots, mention)
         blanked = blanked[: mention.start] + " " * (mention.end - mention.start) + blanked[mention.end :]
@@ -134,7 +148,7 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
             slots.found.setdefault(entry.kind, []).append(entry.name)
     _prefer_named_keys(slots)
     _drop_weak_person_doubt(slots)
-    slots.resident = _flag(blanked, YES_RESIDENT, NO_RESIDENT)
+    slots.resident = _flag(before_mentions, YES_RESIDENT, NO_RESIDENT)
     slots.shareable = False if NOT_SHAREABLE.search(text) else (True if SHAREABLE.search(text) else None)
     slots.may_share = False if NO_SHARE.search(text) else (True if MAY_SHARE.search(text) else None)
     slots.my_place = bool(MY_PLACE.search(text))
@@ -197,11 +211,24 @@ def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
     for match in FULL_NAME.finditer(text):
         name = " ".join(TOKEN.findall(normalize(f"{match.group(1)} {match.group(2)}")))
         found = sorted({e.name for e in ctx.lexicon.aliases.get(name, ()) if e.kind == "person"})
+        if not found and name not in ctx.lexicon.aliases:
+            found = _in_the_portfolio(ctx, name)
         if len(found) == 1:
             if found[0] not in slots.people:
                 slots.people.append(found[0])
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return text
+
+
+def _in_the_portfolio(ctx: TurnContext, name: str) -> list[str]:
+    """The people of that full name known at another property of the portfolio whose people the asker may list
+    ("make Hannah Brooks a manager here too")."""
+    others = [p for p in ctx.session.scalars(select(Property).where(Property.portfolio_id == ctx.prop.portfolio_id)) if p.id != ctx.prop.id]
+    seen = [p.id for p in others if policy.may_see_contacts(ctx.principal, p)]
+    if not seen:
+        return []
+    people = ctx.session.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(Membership.property_id.in_(seen)))
+    return sorted({p.handle for p in people if " ".join(TOKEN.findall(normalize(p.name or ""))) == name})
 
 
 def _name_new_people(slots: Slots, entities: list[dict[str, Any]]) -> None:
