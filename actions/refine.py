@@ -140,7 +140,12 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
     """A more fitting intent when the slots contradict the classifier, else the same one."""
     if HOW_TO.search(slots.text) and not (slots.people or slots.new_people or slots.time):
         return "ask_help"  # the way to do it; "how can I get Priya into the gym tomorrow" is asking for it done
-    if LIVES_IN.search(slots.text) and (slots.found.get("door") or slots.my_place) and not slots.people and intent not in KEY_EDITS:
+    if (
+        (intent in QUESTIONS or intent in WEAK or confidence < SURE)
+        and LIVES_IN.search(slots.text)
+        and (slots.found.get("door") or slots.my_place)
+        and not slots.people
+    ):
         return "ask_who_has_access"  # "who lives in Flat 5?": its residents
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
