@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from access_core import policy
 from access_core.door_rules import active_lockdowns, door_ids_of, exempt_managers
-from access_core.errors import Ambiguous, CoreError
+from access_core.errors import Ambiguous, CoreError, Refused
 from access_core.exception_days import coming_days, day_json
 from access_core.lookup import person_by_ref
 from access_core.models import (
@@ -37,8 +37,10 @@ from access_core.models import (
 from access_core.principal import Principal, load_principal
 from access_core.rules.coverage import covers_property
 from access_core.rules.grants import active_at
+from access_core.rules.residency import resident_at
 from access_core.sources import zone
-from access_core.views import Site
+from access_core.uow import SessionReads
+from access_core.views import Site, property_row
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -126,6 +128,33 @@ def people(session: Session, principal: Principal, prop: Property, at: datetime)
         assert shown is not None
         listed.append({"name": person.name, **shown})
     return sorted(listed, key=lambda row: (row["name"] or "", row["email"] or row["phone"] or ""))
+
+
+def residents_listed_behind(session: Session, principal: Principal, prop: Site, door_id: int, at: datetime) -> list[Person] | None:
+    """Those living behind a door among the people the caller may list (a concierge agent asks to ring them);
+    None when the caller may list no one at the property."""
+    try:
+        listed = people(session, principal, property_row(session, prop), at)
+    except Refused:
+        return None
+    reachable = {row["email"] for row in listed if row["email"]} | {row["phone"] for row in listed if row["phone"]}
+    reads = SessionReads(session)
+    return [
+        p
+        for p in residents_of(session, prop, at)
+        if resident_at(reads, p.id, door_id, at) and (p.email in reachable or p.phone in reachable)
+    ]
+
+
+def named_elsewhere_in_portfolio(session: Session, principal: Principal, prop: Site, at: datetime) -> list[tuple[str, str]]:
+    """(handle, name) of the people at the portfolio's other properties whose people the caller may list in full
+    there: a name said here may be someone of theirs there ("make Hannah Brooks a manager here too")."""
+    others = session.scalars(select(Property).where(Property.portfolio_id == prop.portfolio_id, Property.id != prop.id))
+    seen = [other.id for other in others if contact_scope(session, principal, other, at).everyone]
+    if not seen:
+        return []
+    people = session.scalars(select(Person).join(Membership, Membership.person_id == Person.id).where(Membership.property_id.in_(seen)))
+    return [(person.handle, person.name or "") for person in people]
 
 
 def ambiguous_person(session: Session, principal: Principal, prop: Site, at: datetime, written: str, handles: list[str]) -> Ambiguous:

@@ -400,7 +400,26 @@ def _sharing(ctx: Looking, command: Any) -> None:
     require_sharing(ctx.session, ctx.principal, ctx.key(command.key), ctx.now)
 
 
-SHARING = Rule("create_doorcode, share_key: R who holds the key now with may_share, on a shareable key", _anyone, _sharing)
+def require_something_to_share(session: Session, principal: Principal, prop: Site, at: datetime) -> None:
+    """create_doorcode, share_key, before any detail: the asker holds now, at the property, a shareable key they may
+    share (someone who may share none of their keys may never make either)."""
+    grants = session.scalars(
+        select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == principal.person_id, Key.property_id == prop.id)
+    )
+    held = [g for g in grants if g.active_at(at)]
+    require_a_key_to_share(prop, len(held))
+    if not any(g.may_share and g.key.shareable for g in held):
+        raise Refused(
+            "sharing_not_allowed",
+            f"None of your keys at {prop.name} may be shared by you (sharing needs a shareable key you were allowed to share).",
+        )
+
+
+SHARING = Rule(
+    "create_doorcode, share_key: R who holds the key now with may_share, on a shareable key",
+    lambda a: require_something_to_share(a.session, a.principal, a.prop, a.now),
+    _sharing,
+)
 CREATING_MANAGERS = Rule("create_manager: P", lambda a: require_manager_creation(a.principal, a.prop))
 UNLOCKING = Rule(
     "unlock_door (remote): P, F, L; S for doors of their keys; A for delivery doors; R for doors they may open now", _anyone, _unlock

@@ -163,8 +163,12 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
     if not held:
         return refused(f"{_label(ctx, who.value)} doesn't hold any key at {ctx.prop.name} now.")
     at = _moment(slots) or ctx.now
+    holding = {k.name for k in held}
+    named = [k for m in slots.mentions if not (m.of("door") or m.of("amenity")) for k in m.of("key") if k in holding]
     if ALL.search(slots.text):
         keys = [k.name for k in held]
+    elif len(set(named)) > 1 and "key" not in slots.ambiguous:  # "her flat 3 key and her communal fob": each of them
+        keys = list(dict.fromkeys(named))
     else:
         key = choose.key(ctx, slots, values, among=held)
         if not key.ok:

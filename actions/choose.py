@@ -113,6 +113,8 @@ def key(
     wanted = doors if doors is not None else list(slots.found.get("door", []))
     if slots.my_place and not wanted:
         wanted = my_residence_doors(ctx)
+        if len(wanted) > 1:  # "my flat" of someone with two homes: which one
+            return Choice(question="Which home: " + " or ".join(wanted) + "?")
     if wanted:
         return _key_for_doors(ctx, wanted, among)
     if values.get("key"):

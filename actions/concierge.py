@@ -17,9 +17,24 @@ from concierge_catalog import orders
 from concierge_catalog.help import rank
 from concierge_catalog.highlights import highlights
 
+KIND_WORDS = (("amenity", "amenity"), ("service", "service"), ("experience", "experience"), ("key", "key"), ("door", "door"))
+"""What a property's own name stands for in a "how do I" question ("book the Residents' Lounge": an amenity)."""
+
+
+def _as_kinds(slots: Slots) -> str:
+    """The question with each exactly named thing of the property replaced by the word for its kind."""
+    text = slots.text
+    for mention in sorted(slots.mentions, key=lambda m: -m.start):
+        if mention.fuzzy or mention.score < 100:
+            continue
+        word = next((w for kind, w in KIND_WORDS if mention.of(kind)), None)
+        if word is not None:
+            text = text[: mention.start] + word + text[mention.end :]
+    return text
+
 
 def ask_help(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    ranked = rank(slots.text)
+    ranked = rank(_as_kinds(slots))
     best, score = ranked[0]
     if score == 0:
         names = ", ".join(s.name for s, _ in ranked)

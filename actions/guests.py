@@ -7,6 +7,7 @@ from typing import Any
 
 from access_core import policy
 from access_core.grant_terms import active_grants
+from access_core.lookup import key_in
 from access_core.services import credentials
 from actions import choose
 from actions.slots import Slots
@@ -31,8 +32,11 @@ def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[
         policy.require_a_key_to_share(ctx.prop, len(held))
     if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
         choice = choose.key(ctx, slots, values, among=[k for k, _ in held])
-        if not choice.ok and "key" not in slots.ambiguous:
+        several_homes = slots.my_place and not slots.found.get("door") and len(choose.my_residence_doors(ctx)) > 1
+        if not choice.ok and "key" not in slots.ambiguous and not several_homes:
             policy.refuse_sharing_unheld(" and ".join(slots.found.get("door", [])) or "your home")
+        if choice.ok:  # the key is known: whether it may be shared is told before any other detail is asked for
+            policy.require_sharing(ctx.session, ctx.principal, key_in(ctx.session, ctx.prop, choice.value), ctx.now)
         return (choice.value, None) if choice.ok else (None, choice.question)
     if values.get("key"):
         return values["key"], None

@@ -6,8 +6,9 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from access_core import policy
+from access_core import directory, policy
 from access_core.describe_calendar import property_event_text
+from access_core.errors import Refused
 from access_core.lookup import key_in, person_by_ref
 from access_core.property_events import PropertyHappening, property_events_seen
 from access_core.queries import denials, key_holders, visible_event_ids, who_has_access
@@ -16,6 +17,7 @@ from access_core.timefmt import moment_text
 from access_core.views import Doorway, Happening, amenity_doors, doors_of
 from actions import choose
 from actions.calendar import holiday_moment
+from actions.refine import LIVES_IN
 from actions.slots import PAST_TENSE, Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
@@ -51,6 +53,27 @@ def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]
     return names
 
 
+PLACE_SAID = re.compile(
+    r"\b(?:into|in|open|enter|access|use|through|reach|unlock)\s+(?:the|our|a|an)\s+"
+    r"(?P<place>[a-z][a-z'’ -]{1,30}?)(?=\s*(?:[?.!,;]|$)|\s+(?:at|on|in|during|today|tonight|tomorrow|yesterday|this|last|"
+    r"since|any|anymore|now|after|before|when|then)\b)",
+    re.I,
+)
+"""A place a question names by its common word ("into the pool")."""
+PLACE_WORDS = frozenset({"door", "doors", "building", "property", "place", "lock", "locks", "app", "system", "front", "way"})
+
+
+def _place_not_here(slots: Slots) -> str | None:
+    """A place the question names that is nothing of the property ("why can't I get into the pool?" with no pool)."""
+    for match in PLACE_SAID.finditer(slots.text):
+        start, end = match.span("place")
+        place = match.group("place").strip().lower()
+        if place in PLACE_WORDS or any(m.start < end and start < m.end for m in slots.mentions):
+            continue
+        return place
+    return None
+
+
 def _event_line(ctx: TurnContext, event: Happening) -> str:
     if event.actor is not None:
         who = event.actor.label
@@ -76,6 +99,7 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     events: list[Happening] = []
     for door in doors:
         events += visible_event_ids(ctx.session, ctx.principal, door=door, since=since, until=until)
+    events = [e for e in events if e.door.property_id == ctx.prop.id]  # the property asked about, never another
     events.sort(key=lambda e: (e.at, e.id))
     if DENIED.search(slots.text):
         events = [e for e in events if not e.granted]
@@ -125,10 +149,23 @@ def ask_who_has_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
     if not names:
         return ask(["door"], "Which door?", values)
     door = _door(ctx, names[0])
-    holders = who_has_access(ctx.session, ctx.principal, door, at)
+    lives = bool(LIVES_IN.search(slots.text))
+    try:
+        holders = who_has_access(ctx.session, ctx.principal, door, at)
+    except Refused:
+        living = directory.residents_listed_behind(ctx.session, ctx.principal, ctx.prop, door.id, at) if lives else None
+        if living is None:
+            raise
+        if not living:
+            return answer({"people": []}, f"No one you may ring lives in {door.name}.")
+        ring = [f"{p.label}{f' ({p.phone})' if p.phone else ''}" for p in living]
+        return answer({"people": [p.handle for p in living]}, f"Living in {door.name}: " + "; ".join(ring) + ".")
+    if lives:  # "who lives in Flat 5?": its residents only
+        holders = [h for h in holders if h.resident]
     people = [h.person.handle for h in holders]
     if not holders:
-        return answer({"people": []}, f"No one has access to {door.name} at {moment_text(at, ctx.tz)}.")
+        who = "No one lives in" if lives else "No one has access to"
+        return answer({"people": []}, f"{who} {door.name} at {moment_text(at, ctx.tz)}.")
     lines = [f"{h.person.label} ({h.via}{', resident' if h.resident else ''})" for h in holders]
     return answer({"people": people}, f"{len(holders)} with access to {door.name}: " + "; ".join(lines) + ".")
 
@@ -151,6 +188,10 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     person = person_by_ref(ctx.session, handle) or ctx.person
     names = _doors_asked(ctx, slots, about=person)
     if not names:
+        place = _place_not_here(slots)
+        if place is not None:
+            doors = ", ".join(name for name, kind in ctx.layout.door_types.items() if kind != "residence")
+            return Reply("answer", f"There is no {place} at {ctx.prop.name}; its shared doors are {doors}.")
         return ask(["door"], "Which door?", values)
     door = _door(ctx, names[0])
     policy.require_explaining(ctx.session, ctx.principal, person, door)
@@ -159,6 +200,15 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     at = denial.at.astimezone(ctx.tz) if denial is not None else at
     decision = decide_person(ctx.session, person, door, at)
     name = "You" if person.id == ctx.person.id else person.label
+    if denial is None and decision.allowed and slots.time is not None and slots.time.kind == "range":
+        later = _first_denied(ctx, person, door, slots.time.starts_at, slots.time.ends_at)
+        if later is not None:  # "at night", "on Saturday afternoon": not throughout the time said
+            when, refusal = later
+            text = (
+                f"{name} can open {door.name} at {moment_text(at, ctx.tz)} (through {decision.via}), but not at "
+                f"{moment_text(when, ctx.tz)}: " + "; ".join(REASON_TEXT[r] for r in refusal.reasons) + "."
+            )
+            return answer(refusal.as_json(), text)
     if denial is not None:
         text = f"{name} {'were' if name == 'You' else 'was'} denied at {door.name} at {moment_text(at, ctx.tz)}"
         if decision.allowed and denial.credential != "app":
@@ -173,6 +223,23 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     else:
         text = f"{name} can't open {door.name} at {moment_text(at, ctx.tz)}: " + "; ".join(REASON_TEXT[r] for r in decision.reasons) + "."
     return answer(decision.as_json(), text)
+
+
+SAMPLE_STEP = timedelta(minutes=15)
+LONGEST_SAMPLED = timedelta(hours=24)
+
+
+def _first_denied(ctx: TurnContext, person: Any, door: Doorway, starts: datetime | None, ends: datetime | None) -> Any:
+    """The first moment of a period said (at most a day) when the person could not open the door, with that decision."""
+    if starts is None or ends is None or ends <= starts or ends - starts > LONGEST_SAMPLED:
+        return None
+    moment = starts + SAMPLE_STEP
+    while moment < ends:
+        decision = decide_person(ctx.session, person, door, moment)
+        if not decision.allowed:
+            return moment, decision
+        moment += SAMPLE_STEP
+    return None
 
 
 def _pronoun(name: str) -> str:
@@ -202,7 +269,33 @@ def _denial_meant(ctx: TurnContext, slots: Slots, person_id: int, door: Doorway)
 
 
 def ask_my_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-    doors = [d.name for d in doors_of(ctx.session, ctx.prop.id) if decide_person(ctx.session, ctx.person, d, ctx.now).allowed]
+    others = [h for h in slots.people if h != ctx.person.handle]
+    if "person" in slots.ambiguous and not others:
+        who = choose.person(slots, values, one=False)
+        return ask(["person"], who.question or "Who?", values)
+    person = (person_by_ref(ctx.session, others[0]) if others else None) or ctx.person
+    if person.id == ctx.person.id:
+        doors = [d.name for d in doors_of(ctx.session, ctx.prop.id) if decide_person(ctx.session, ctx.person, d, ctx.now).allowed]
+        if not doors:
+            return answer({"doors": []}, "You can't open any door here right now.")
+        return answer({"doors": doors}, "Right now you can open: " + ", ".join(doors) + ".")
+    return _doors_of(ctx, person)
+
+
+def _doors_of(ctx: TurnContext, person: Any) -> Reply:
+    """What someone else may open now: only the doors the asker may ask about ("what can Kwame open?")."""
+    doors, asked, refusal = [], 0, None
+    for door in doors_of(ctx.session, ctx.prop.id):
+        try:
+            policy.require_explaining(ctx.session, ctx.principal, person, door)
+        except Refused as exc:
+            refusal = refusal or exc
+            continue
+        asked += 1
+        if decide_person(ctx.session, person, door, ctx.now).allowed:
+            doors.append(door.name)
+    if refusal is not None and not asked:
+        raise refusal
     if not doors:
-        return answer({"doors": []}, "You can't open any door here right now.")
-    return answer({"doors": doors}, "Right now you can open: " + ", ".join(doors) + ".")
+        return answer({"doors": []}, f"{person.label} can't open any door you look after right now.")
+    return answer({"doors": doors}, f"Right now {person.label} can open: " + ", ".join(doors) + ".")

@@ -72,6 +72,14 @@ ASKING_WHY = re.compile(
     r"isn'?t|can'?t|couldn'?t|not working|stopped|red light|beep)",
     re.I,
 )
+WHY_NOT = re.compile(r"\b(?:why|how come)\b|\b(?:can|could|wo|does|did|is)n['’]?t\b|\bcannot\b", re.I)
+"""Asking why something fails ("why can't I get into the gym at night?"), not asking for a slot."""
+LIVES_IN = re.compile(
+    r"\bwho(?:'s| is| are)?\s+(?:lives?|living|stays?|staying|resides?|residing)\b|\bresidents?\s+(?:of|in|at)\b|"
+    r"\b(?:tenants?|occupants?)\s+(?:of|in|at)\b|\bwho(?:'s| is)?\s+the\s+(?:tenant|resident|occupant)",
+    re.I,
+)
+"""A question about who lives behind a door, not about everyone who may open it."""
 MANAGE_VERB = re.compile(r"\b(?:manag(?:e|es|ing)|(?:be|as|make \S+(?: \S+)?) (?:a |an |the )?(?:\w+ )?(?:key )?manager)\b", re.I)
 CODE = re.compile(r"\b(?:door ?)?(?:code|pin|passcode)s?\b", re.I)
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
@@ -124,6 +132,7 @@ FITS: dict[str, Callable[[Slots], bool]] = {
     "issue_keycard": lambda s: _people(s) and s.serial is not None,
     "deactivate_keycard": lambda s: s.serial is not None,
     "unlock_door": lambda s: _doors(s) and not _people(s),
+    "invite_person": lambda s: bool(s.new_people) and not s.people and not s.found.get("key") and not _doors(s),
 }
 
 
@@ -131,6 +140,13 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
     """A more fitting intent when the slots contradict the classifier, else the same one."""
     if HOW_TO.search(slots.text) and not (slots.people or slots.new_people or slots.time):
         return "ask_help"  # the way to do it; "how can I get Priya into the gym tomorrow" is asking for it done
+    if (
+        (intent in QUESTIONS or intent in WEAK or confidence < SURE)
+        and LIVES_IN.search(slots.text)
+        and (slots.found.get("door") or slots.my_place)
+        and not slots.people
+    ):
+        return "ask_who_has_access"  # "who lives in Flat 5?": its residents
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
     nobody = not _people(slots)
@@ -168,6 +184,7 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "ask_device_status"
     if (
         intent in {"ask_my_access", "ask_amenities", "ask_why_denied", "unlock_door"} | WEAK
+        and not (intent == "ask_why_denied" and WHY_NOT.search(slots.text))
         and nobody
         and slots.found.get("amenity")
         and slots.time is not None

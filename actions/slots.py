@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from access_core.directory import ambiguous_person
+from access_core.directory import ambiguous_person, named_elsewhere_in_portfolio
 from access_core.holiday_names import place_of
 from access_core.views import asker_by_contact
 from actions.turn import TurnContext
@@ -32,6 +32,8 @@ THEIR_PLACE = re.compile(
     re.I,
 )
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
+ATTRIBUTE_KINDS = (qualifiers.RESIDENT, qualifiers.MAY_SHARE, qualifiers.SHAREABLE)
+"""Yes/no attributes: their words ("as a resident", "residents can share") name nothing, even inside a name."""
 MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
 
 
@@ -107,7 +109,8 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         prefer = tense(text)
     slots = Slots(text)
     blanked = _people_by_address(ctx, slots, text)
-    _name_new_people(slots, entities or [])
+    # a name the property gives to something ("new resident for Albion Yard: …") is nobody's name
+    _name_new_people(slots, [e for e in entities or [] if not ctx.lexicon.names_exactly(str(e.get("value") or ""))])
     blanked = _people_by_full_name(ctx, slots, blanked)
     slots.name = _new_name(text)
     if slots.name:
@@ -121,8 +124,12 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     for match in (slots.schedule, slots.time):
         if match is not None:
             blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
+    found = qualifiers.recognize(text)
+    flags = [(q.start, q.end) for q in found if q.kind in ATTRIBUTE_KINDS]
     slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)
-    left_out = [q for q in qualifiers.recognize(text) if q.kind == qualifiers.EXCLUDED]
+    # a word of a yes/no phrase ("as a resident", "residents can share") names nothing, even if a name contains it
+    slots.mentions = [m for m in slots.mentions if not any(_inside(m, start, end) for start, end in flags)]
+    left_out = [q for q in found if q.kind == qualifiers.EXCLUDED]
     named_out: set[int] = set()
     for mention in slots.mentions:
         within = [i for i, q in enumerate(left_out) if q.start <= mention.start and mention.end <= q.end]
@@ -144,7 +151,7 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     named = [(m.start, m.end) for m in slots.mentions if not m.fuzzy]
     slots.qualifiers = [
         q
-        for q in qualifiers.recognize(text)
+        for q in found
         if q.kind in (qualifiers.CONDITION, qualifiers.RECURRENCE, qualifiers.TIME_OF_DAY)
         or not any(start <= q.start and q.end <= end and end - start > q.end - q.start for start, end in named)
         # an attribute word inside a longer name ("Resident 4B") is the name's
@@ -157,6 +164,11 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     serial = SERIAL.search(blanked)
     slots.serial = serial.group().upper() if serial else None
     return slots
+
+
+def _inside(mention: Mention, start: int, end: int) -> bool:
+    """Whether a mention lies within the span, which is longer or which it matched only fuzzily."""
+    return start <= mention.start and mention.end <= end and (mention.fuzzy or end - start > mention.end - mention.start)
 
 
 def _named_inside_times(ctx: TurnContext, slots: Slots, text: str) -> list[Mention]:
@@ -207,11 +219,20 @@ def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
     for match in FULL_NAME.finditer(text):
         name = " ".join(TOKEN.findall(normalize(f"{match.group(1)} {match.group(2)}")))
         found = sorted({e.name for e in ctx.lexicon.aliases.get(name, ()) if e.kind == "person"})
+        if not found and name not in ctx.lexicon.aliases:
+            found = _in_the_portfolio(ctx, name)
         if len(found) == 1:
             if found[0] not in slots.people:
                 slots.people.append(found[0])
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return text
+
+
+def _in_the_portfolio(ctx: TurnContext, name: str) -> list[str]:
+    """The people of that full name known at another property of the portfolio whose people the asker may list
+    ("make Hannah Brooks a manager here too")."""
+    people = named_elsewhere_in_portfolio(ctx.session, ctx.principal, ctx.prop, ctx.now)
+    return sorted({handle for handle, said in people if " ".join(TOKEN.findall(normalize(said))) == name})
 
 
 def _name_new_people(slots: Slots, entities: list[dict[str, Any]]) -> None:

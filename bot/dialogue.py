@@ -125,6 +125,10 @@ class Dialogue:
             return Reply("answer", "OK, cancelled."), intent
         if conv.frame is not None and self._continues(conv.frame, intent, confidence):
             ongoing = conv.frame["intent"]
+            said = conv.frame.get("said")
+            if said:  # the property was asked for: the request said before it, with the answer
+                text = f"{said}, {text}"
+                self._entities = list(self.engine.parse(text).get("entities") or [])
             return self._plan(session, conv, person, ongoing, text, dict(conv.frame["values"]), follow_up=intent), ongoing
         if intent in SMALL_TALK and confidence >= 0.6:
             return Reply("answer", SMALL_TALK[intent]), intent
@@ -132,7 +136,7 @@ class Dialogue:
             intent, confidence = conv.last_question, 1.0
         conv.frame = None
         if intent not in INTENTS or confidence < 0.3:
-            reply = self._plan(session, conv, person, intent, text, {}, guess=True)
+            reply = self._plan(session, conv, person, intent, text, {}, guess=True, confidence=confidence)
             if reply.intent in INTENTS:
                 return reply, reply.intent
             if intent in SMALL_TALK:
@@ -174,11 +178,15 @@ class Dialogue:
         """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
         ctx = self._context(session, conv, person, text, intent)
         if isinstance(ctx, Reply):
+            if intent in INTENTS and not guess:  # "which property?": its answer continues this request
+                conv.frame = {"intent": intent, "values": values, "missing": ctx.missing, "said": text}
             return ctx
         spec = INTENTS.get(intent, INTENTS["grant_access"])
         slots = extract(ctx, text, prefer=spec.prefer, entities=self._entities)
         if follow_up is None:
-            better = refine("out_of_scope" if guess else intent, slots, 0.0 if guess else confidence, self._ranking)
+            better = refine(intent, slots, confidence, self._ranking) if intent in INTENTS else intent
+            if guess and better == intent:  # an unsure classifier's own guess is no reason: only the slots may name one
+                better = refine("out_of_scope", slots, 0.0, self._ranking)
             if better not in INTENTS:
                 return Reply("unknown", "")
             if better != intent or guess:

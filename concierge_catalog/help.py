@@ -238,10 +238,19 @@ _WORD = re.compile(r"[a-z]+")
 
 ARTICLES = frozenset({"a", "an", "the", "my", "our", "some", "new"})
 """Words a phrase may have in between ("install a lock" is "install lock")."""
+SAME_AS = (
+    (re.compile(r"\b(?:key|access|swipe|id|entry)[\s-]+cards?\b"), "keycard"),
+    (re.compile(r"\b(?:fit|fits|fitted|fitting|mount|mounted|mounting)\b"), "install"),
+    (re.compile(r"\b(?:hire|book in|reserve|rent)\b"), "book"),
+)
+"""Everyday or regional ways of saying a word the sections know ("key card", "fit a lock", "hire the lounge")."""
 
 
 def _words(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in ARTICLES]
+    text = text.lower()
+    for pattern, word in SAME_AS:
+        text = pattern.sub(word, text)
+    return [_stem(w) for w in _WORD.findall(text) if w not in ARTICLES]
 
 
 def _stem(word: str) -> str:

@@ -34,6 +34,8 @@ def build_lexicon(terms: PropertyTerms) -> Lexicon:
             lexicon.add(words.split()[-1][:-1], entry, weak=True)
     for person in terms.people:
         _add_person(lexicon, person)
+    for person in terms.people:
+        _add_mailbox_name(lexicon, person)
     lexicon.add(terms.name, Entry("property", terms.name))
     return lexicon
 
@@ -89,6 +91,20 @@ def _add_person(lexicon: Lexicon, person: PersonTerms) -> None:
         for part in {parts[0], parts[-1], surname, *parts[-1].split("-")}:
             for written in _spellings(part):
                 lexicon.add(written, entry, weak=True)
+
+
+MAILBOX_WORDS = frozenset(
+    {"info", "admin", "office", "hello", "contact", "mail", "team", "support", "sales", "reception", "frontdesk", "desk"}
+)
+"""Mailbox names that are roles, not what anyone is called."""
+
+
+def _add_mailbox_name(lexicon: Lexicon, person: PersonTerms) -> None:
+    """The name an email address goes by ("woj@…" for Wojciech), when it is one word that names nothing else here."""
+    mailbox = (person.email or "").partition("@")[0].lower()
+    if not mailbox.isalpha() or len(mailbox) < 3 or mailbox in MAILBOX_WORDS or mailbox in lexicon.aliases:
+        return
+    lexicon.add(mailbox, Entry("person", person.handle), weak=True)
 
 
 def _spellings(name: str) -> set[str]:

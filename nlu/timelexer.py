@@ -108,7 +108,7 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     ("relday", _RELDAY),
     ("night", _NIGHT),
     ("period", _PERIOD),
-    ("pod", rf"\b(?P<po_in>(?:in|during)\s+the\s+)?(?P<po_w>{POD})(?!\w)"),
+    ("pod", rf"\b(?P<po_in>(?:in|during)\s+the\s+|(?:at|by)\s+(?=ni(?:ght|te)\b))?(?P<po_w>{POD})(?!\w)"),
     (
         "month",
         rf"\b(?:(?P<mo_mod>this|next|last|coming)\s+)?(?P<mo_m>{MONTH})\.?(?:,?\s*(?P<mo_y>\d{{4}}))?(?!\w)",

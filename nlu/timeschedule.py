@@ -8,6 +8,7 @@ schedule or hours. "24/7", "always", "no restrictions" and the like mean always 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from access_core.schedule import Window, schedule_from_windows
@@ -204,9 +205,52 @@ class _Pairing:
             self.used.append(piece)
 
 
+_SPOKEN_CLOCK = re.compile(r"\b(?P<q>half|quarter)\s+(?P<dir>past|after|to)\s+(?P<h>\d{1,2})(?!\w)")
+_PART_SAID = re.compile(
+    r"(?<![\w:])(?P<t>\d{1,2}(?::\d{2})?)\s+(?:(?:o'?clock\s+)?(?:in\s+the\s+|at\s+)?(?P<pod>morning|afternoon|evening|night))\b"
+)
+
+
+def _same_length(text: str, pattern: re.Pattern[str], word: Callable[[re.Match[str]], str | None], spans: list[tuple[int, int]]) -> str:
+    def put(m: re.Match[str]) -> str:
+        said = word(m)
+        if said is None or len(said) > len(m.group()):
+            return m.group()
+        spans.append(m.span())
+        return said.ljust(len(m.group()))
+
+    return pattern.sub(put, text)
+
+
+def _clock(m: re.Match[str]) -> str | None:
+    hour = int(m["h"])
+    if not 1 <= hour <= 12:
+        return None
+    minutes = 30 if m["q"] == "half" else 15
+    if m["dir"] == "to":
+        if m["q"] == "half":
+            return None
+        hour, minutes = (hour - 1) or 12, 45
+    return f"{hour}:{minutes:02d}"
+
+
+def _meridiem(m: re.Match[str]) -> str | None:
+    hour = int(m["t"].split(":")[0])
+    if not 1 <= hour <= 12:
+        return None
+    return m["t"] + ("am" if m["pod"] == "morning" else "pm")
+
+
+def spoken_clock(norm: str) -> tuple[str, list[tuple[int, int]]]:
+    """Clock times as people say them, written as digits in the same space ("half past 6 in the evening" is
+    6:30pm), with the spans rewritten."""
+    spans: list[tuple[int, int]] = []
+    return _same_length(_same_length(norm, _SPOKEN_CLOCK, _clock, spans), _PART_SAID, _meridiem, spans), spans
+
+
 def find_schedule(text: str) -> ScheduleMatch | None:
     """The weekly schedule said in ``text``, or None when it says none."""
-    norm = normalise(text)
+    norm, rewritten = spoken_clock(normalise(text))
     pieces = [piece for m in _SCANNER.finditer(norm) if (piece := _piece(m)) is not None]
     pairing = _Pairing()
     for piece in pieces:
@@ -221,5 +265,6 @@ def find_schedule(text: str) -> ScheduleMatch | None:
         return ScheduleMatch(always.start, always.end, text[always.start : always.end], None, True)
     schedule = schedule_from_windows(windows)
     start, end = min(p.start for p in pairing.used), max(p.end for p in pairing.used)
+    end = max([end] + [stop for begin, stop in rewritten if begin < end <= stop])  # the whole of "half past 6 in the evening"
     canonical = schedule.canonical() if schedule is not None else None
     return ScheduleMatch(start, end, text[start:end], canonical, canonical is None)
