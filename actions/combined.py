@@ -31,7 +31,7 @@ Handlers = Callable[[str], "many.Handler | None"]
 """The handler of a change intent (None for questions and what is not a change)."""
 
 HARD = re.compile(r"\s*(?:;|:\s|\.\s+(?=\S)|\n)\s*")
-SOFT = re.compile(r"\s*(?:,\s*and\s+then|,\s*then|,\s*and|,\s*but|\band\s+then|\band|,|\bthen|\bbut)\s+", re.I)
+SOFT = re.compile(r"\s*(?:,\s*and\s+then|,\s*then|,\s*and|\band\s+then|\band|,|\bthen)\s+", re.I)
 REQUEST = re.compile(
     r"\b(?:give|gives|grant|revoke|remove|take|takes|taking|issue|make|add|invite|share|unlock|end|cut|stop|"
     r"create|deactivate|disable|move[sd]?|moving|leav(?:e|es|ing)|left|vacat\w*|giv(?:es|ing) up|goes|go|gets|"
@@ -154,6 +154,8 @@ def _belongs(first: Clause, second: Clause) -> bool:
     """The second clause goes on with the first's request about the same person ("..., end all her access then")."""
     assert first.slots is not None and second.slots is not None
     own_people = second.slots.people or second.slots.new_people
+    if not (second.slots.about_the_property or second.slots.time):
+        return True  # "..., but she can't share": a detail of the request before
     if first.intent != second.intent or own_people and set(second.slots.people) != set(first.slots.people):
         return False
     return not (first.slots.found.get("key") and second.slots.found.get("key"))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from actions import people
-from actions.slots import SERIAL, Slots
+from actions.slots import MY_PLACE, SERIAL, Slots
 from actions.turn import Reply, TurnContext, ask, confirm
 
 Handler = Callable[[TurnContext, Slots, dict[str, Any]], Reply]
@@ -21,6 +21,8 @@ PER_PERSON = {"grant_access", "revoke_access", "create_manager", "issue_keycard"
 """Intents whose operations are for one person each."""
 PER_DOOR = {"add_door_to_key", "remove_door_from_key"}
 """Intents whose operations are for one door each."""
+PER_PLACE = {"share_key", "create_doorcode"}
+"""Intents whose operations are for one key each (a guest let into "my flat and the car park")."""
 PLANNED = "planned"
 """Values key: operations already planned for other parts of the message, while one part is asked about."""
 PEOPLE = "people"
@@ -30,7 +32,9 @@ PEOPLE = "people"
 def plan(intent: str, handler: Handler, ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     """The handler's reply, once per item of a list the message holds; with what was planned before."""
     earlier = list(values.pop(PLANNED, []))
-    if intent in PER_PERSON:
+    if intent in PER_PLACE and len(places := listed_places(slots)) > 1:
+        reply = _each(handler, ctx, values, [_at_place(slots, place) for place in places])
+    elif intent in PER_PERSON:
         reply = _for_people(intent, handler, ctx, slots, values)
     elif intent in PER_DOOR and len(doors := listed_doors(slots)) > 1:
         reply = _each(handler, ctx, values, [_narrowed(slots, door=d) for d in doors])
@@ -120,6 +124,41 @@ def listed_doors(slots: Slots) -> list[str]:
         if len(run) > len(best):
             best = list(run)
     return list(dict.fromkeys(name for _, _, name in best)) if len(best) > 1 else []
+
+
+Place = tuple[int, int, str, str | None]
+"""Where a key, a door or the asker's home is named: start, end, kind ("key", "door", "mine") and name."""
+
+
+def listed_places(slots: Slots) -> list[Place]:
+    """Keys, doors and the asker's home written as one list ("my flat and the car park"), in order."""
+    spans: list[Place] = [(m.start(), m.end(), "mine", None) for m in MY_PLACE.finditer(slots.text)]
+    for mention in slots.mentions:
+        kind = next((k for k in ("key", "door") if len(mention.of(k)) == 1), None)
+        if kind is not None:
+            spans.append((mention.start, mention.end, kind, mention.of(kind)[0]))
+    best: list[Place] = []
+    run: list[Place] = []
+    for span in sorted(spans):
+        if run and people.LINKS.match(slots.text[run[-1][1] : span[0]]):
+            run.append(span)
+        elif not run or span[0] >= run[-1][1]:
+            run = [span]
+        if len(run) > len(best):
+            best = list(run)
+    return best if len(best) > 1 else []
+
+
+def _at_place(slots: Slots, place: Place) -> Slots:
+    handles: list[Any] = [*slots.people, *slots.new_people]
+    one = _narrowed(slots, person=handles[0] if handles else None)
+    _, _, kind, name = place
+    one.my_place = kind == "mine"
+    one.found.pop("key", None)
+    one.found.pop("door", None)
+    if name is not None:
+        one.found[kind] = [name]
+    return one
 
 
 def _serials_for(slots: Slots, targets: list[people.Named]) -> list[tuple[Any, str]]:
