@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from access_core.grant_terms import default_may_share, terms_of
+from access_core.grant_terms import default_may_share, latest_grant, terms_of
+from access_core.lookup import person_by_ref
 from access_core.roles import Permission, Role
 from actions import choose
 from actions.refine import EXTEND
 from actions.slots import Slots
-from actions.turn import Reply, TurnContext, ask, confirm, refused
+from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
 
 END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
 MOVE_IN = re.compile(
@@ -174,8 +175,20 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
         if not key.ok:
             return ask(["key"], key.question or "Which key?", values)
         keys = [key.value]
-    ops = [{"op": "revoke_key", "person": who.value, "key": name, "at": at.astimezone(ctx.tz).isoformat()} for name in keys]
-    return confirm(ops, values=values)
+    ops = [_ending(ctx, who.value, name, at) for name in keys]
+    if not any(ops):
+        return answer({}, f"{_label(ctx, who.value)}'s access to {', '.join(keys)} already ends before then; nothing to change.")
+    return confirm([op for op in ops if op], values=values)
+
+
+def _ending(ctx: TurnContext, handle: str, key: str, at: Any) -> dict[str, Any] | None:
+    """The revoke that ends a person's grant of a key at ``at``; None when the grant already ends sooner."""
+    person = person_by_ref(ctx.session, handle)
+    view = next((k for k in choose.held_keys(ctx, handle) if k.name == key), None)
+    grant = latest_grant(ctx.session, person.id, view.id) if person is not None and view is not None else None
+    if grant is not None and grant.ends_at is not None and grant.ends_at < at:
+        return None
+    return {"op": "revoke_key", "person": handle, "key": key, "at": at.astimezone(ctx.tz).isoformat()}
 
 
 def _moment(slots: Slots) -> Any:
@@ -195,8 +208,6 @@ def _cue_before(cue: re.Pattern[str], text: str, at: int) -> bool:
 
 
 def _label(ctx: TurnContext, handle: str) -> str:
-    from access_core.lookup import person_by_ref
-
     person = person_by_ref(ctx.session, handle)
     return person.label if person else handle
 
@@ -250,5 +261,10 @@ def create_manager(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     if Permission.specific.value in permissions and not keys:
         return ask(["keys"], "Which keys may they give and revoke?", values)
     values["keys"] = keys
-    op = {"op": "create_manager", "person": who.value, "role": role, "permissions": permissions, "keys": keys}
-    return confirm([op], values=values)
+    invite: list[dict[str, Any]] = []
+    person = who.value
+    if isinstance(person, dict):  # someone new: invited first, then made a manager by their address
+        invite = [{"op": "invite_person", **{k: person.get(k) for k in ("name", "email", "phone")}}]
+        person = person.get("email") or person.get("phone")
+    op = {"op": "create_manager", "person": person, "role": role, "permissions": permissions, "keys": keys}
+    return confirm([*invite, op], values=values)

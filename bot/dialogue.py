@@ -19,9 +19,10 @@ from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
 from access_core.views import Asker
+from actions import combined, many
 from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
-from actions.slots import extract
+from actions.slots import Slots, extract
 from actions.turn import Reply, TurnContext
 from bot.asker_scope import PROPERTY_FREE, fits
 from bot.places import Places
@@ -201,9 +202,12 @@ class Dialogue:
             if follow_up == "affirm" and suggested and not (slots.people or slots.new_people or slots.unsure_people):
                 values[field] = suggested
         try:
-            reply = spec.handler(ctx, slots, values)
+            several = None if follow_up else combined.plan(ctx, text, self._reader(ctx), _change_handler)
+            reply = several or many.plan(intent, spec.handler, ctx, slots, values)
         except (NotFound, Ambiguous) as exc:
             reply = Reply("ask", exc.message, missing=[getattr(exc, "kind", "name")])
+        if reply.intent in INTENTS:  # one request of several asks about a detail: the frame is that request's
+            intent, spec = reply.intent, INTENTS[reply.intent]
         if reply.status == "ask":
             try:
                 _may_ever(ctx, intent)  # no details asked for a request the asker may never make here
@@ -220,6 +224,20 @@ class Dialogue:
         reply.intent = intent
         return reply
 
+    def _reader(self, ctx: TurnContext) -> combined.Read:
+        """How one clause of a message of several requests is understood: the classifier, the slots, the same refinement."""
+
+        def read(clause: str) -> tuple[str, Slots]:
+            parsed = self.engine.parse(clause)
+            intent = parsed["intent"]["name"] or "out_of_scope"
+            confidence = float(parsed["intent"].get("confidence") or 0.0)
+            entities = list(parsed.get("entities") or [])
+            slots = extract(ctx, clause, prefer=INTENTS.get(intent, INTENTS["grant_access"]).prefer, entities=entities)
+            ranking = [str(r.get("name")) for r in parsed.get("intent_ranking") or []]
+            return refine(intent, slots, confidence, ranking), slots
+
+        return read
+
     def _check(self, ctx: TurnContext, conv: Conversation, intent: str, reply: Reply) -> Reply:
         """Ask the core whether the plan may be made, before proposing it."""
         core = Context.at(ctx.session, ctx.principal, ctx.now, ctx.prop)
@@ -231,7 +249,7 @@ class Dialogue:
             finally:
                 self._end_dry_run(ctx.session)
         except Refused as exc:
-            return Reply("refused", exc.message, operations=reply.operations)
+            return Reply("refused", combined.refused_part(core, reply.operations, exc, ctx.tz), operations=reply.operations)
         except Invalid as exc:
             if exc.field in ("resident", "key", "person"):
                 conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.field]}
@@ -316,6 +334,11 @@ def _turn_json(reply: Reply, intent: str, confidence: float) -> dict[str, Any]:
         "result": reply.result,
         "reply": reply.reply,
     }
+
+
+def _change_handler(intent: str) -> many.Handler | None:
+    spec = INTENTS.get(intent)
+    return spec.handler if spec is not None and spec.changes else None
 
 
 def _may_ever(ctx: TurnContext, intent: str) -> None:

@@ -91,6 +91,9 @@ def _add_person(lexicon: Lexicon, person: PersonTerms) -> None:
         for part in {parts[0], parts[-1], surname, *parts[-1].split("-")}:
             for written in _spellings(part):
                 lexicon.add(written, entry, weak=True)
+    local = (person.email or "").split("@")[0]
+    if len(local) >= 3 and local.isalpha() and any(part.startswith(local) for part in parts):
+        lexicon.add(local, entry, weak=True)  # "woj@..." is what colleagues call Wojciech
 
 
 MAILBOX_WORDS = frozenset(

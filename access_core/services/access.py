@@ -107,7 +107,7 @@ def revoke_key(ctx: Context, cmd: RevokeKey) -> Outcome:
     person = ctx.person(cmd.person)
     at = cmd.at or ctx.now
     grant = _existing(ctx, person, key)
-    if grant is None or (grant.ends_at is not None and grant.ends_at <= at):
+    if grant is None or (grant.ends_at is not None and grant.ends_at < at) or (grant.ends_at is not None and grant.ends_at <= ctx.now):
         raise Invalid("person", f"{person.label} doesn't hold {key.name}.")
     before = _grant_state(grant)
     if at <= grant.starts_at:

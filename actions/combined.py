@@ -1,0 +1,210 @@
+"""Combined needs: one message, several requests ("Jane moved out of 4B; Priya moves in Jan 1").
+
+The message is cut into clauses where each side asks for a change of its own; each clause is
+understood and planned by its own intent's handler (lists included), and what a clause leaves to
+the one before ("give it to Ivy", "make him a keycard", "end all her access then") is taken from it.
+A clause that only says when or why ("Jane's lease ends Jan 31, end all her access then") stays with
+the request it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from access_core.commands import from_op
+from access_core.describe import describe
+from access_core.errors import CoreError, Refused
+from access_core.grant_terms import terms_of
+from access_core.services.context import Context
+from access_core.services.dispatch import try_operations
+from actions import many
+from actions.slots import Slots
+from actions.turn import Reply, TurnContext, confirm
+
+Read = Callable[[str], tuple[str, Slots]]
+"""Understands one clause: its intent and slots."""
+Handlers = Callable[[str], "many.Handler | None"]
+"""The handler of a change intent (None for questions and what is not a change)."""
+
+HARD = re.compile(r"\s*(?:;|:\s|\.\s+(?=\S)|\n)\s*")
+SOFT = re.compile(r"\s*(?:,\s*and\s+then|,\s*then|,\s*and|\band\s+then|\band|,|\bthen)\s+", re.I)
+REQUEST = re.compile(
+    r"\b(?:give|gives|grant|revoke|remove|take|takes|taking|issue|make|add|invite|share|unlock|end|cut|stop|"
+    r"create|deactivate|disable|move[sd]?|moving|leav(?:e|es|ing)|left|vacat\w*|giv(?:es|ing) up|goes|go|gets|"
+    r"need|needs|hand|transfer|swap|replace|kick|ban|block|terminat\w*|ends|expires|arriv\w*|let)\b",
+    re.I,
+)
+"""Words that carry a request of their own: a clause without one belongs to its neighbour."""
+MOVE_OUT = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|leav(?:e|es|ing)|left|vacat(?:e|es|ed|ing)|giv(?:e|es|ing)\s+up|"
+    r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b",
+    re.I,
+)
+MOVE_IN = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|tak(?:e|es|ing)\s+(?:it|over)|goes\s+to|gets\s+it)\b",
+    re.I,
+)
+PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.I)
+IT = re.compile(r"\b(?:it|that|the same|them|her\s+\w+|his\s+\w+|their\s+\w+)\b", re.I)
+THEN = re.compile(r"\b(?:then|at that (?:time|point|date)|that day|on that date)\b", re.I)
+
+
+@dataclass(slots=True)
+class Clause:
+    """One request of a message."""
+
+    start: int
+    end: int
+    intent: str = ""
+    slots: Slots | None = None
+
+
+def plan(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Reply | None:
+    """The plan of every request of a message of several, or None when it holds one (or is no request)."""
+    clauses = _read_all(text, _split(text), read)
+    if len(clauses) < 2 or any(handlers(c.intent) is None for c in clauses):
+        return None
+    ops: list[dict[str, Any]] = []
+    pending: Reply | None = None
+    before: Clause | None = None
+    for clause in clauses:
+        assert clause.slots is not None
+        handler = handlers(clause.intent)
+        assert handler is not None
+        if before is not None:
+            _take_from(ctx, clause, before, ops)
+        reply = many.plan(clause.intent, handler, ctx, clause.slots, {})
+        if reply.status == "refused":
+            reply.reply = f"I can't do all of that. {_quote(text, clause)}: {reply.reply} Nothing was planned."
+            return reply
+        if reply.status == "ask":
+            pending = pending or _asking(reply, clause.intent)
+        else:
+            ops += [op for op in reply.operations if op not in ops]
+        before = clause
+    if pending is not None:
+        pending.values[many.PLANNED] = ops
+        return pending
+    return confirm(ops)
+
+
+def _asking(reply: Reply, intent: str) -> Reply:
+    reply.intent = intent
+    return reply
+
+
+def _quote(text: str, clause: Clause) -> str:
+    said = text[clause.start : clause.end].strip(" ,;:.")
+    return f'"{said[:1].upper()}{said[1:]}"'
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    """Where each request of a message begins and ends (hard stops, then joins whose both sides ask for something)."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for stop in HARD.finditer(text):
+        pieces.append((start, stop.start()))
+        start = stop.end()
+    pieces.append((start, len(text)))
+    merged: list[tuple[int, int]] = []
+    for begin, end in pieces:  # "invite Ffion Davies: ffion@mail.example" is one request
+        if merged and not (REQUEST.search(text, begin, end) and REQUEST.search(text, *merged[-1])):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((begin, end))
+    spans: list[tuple[int, int]] = []
+    for begin, end in merged:
+        cut = begin
+        for join in SOFT.finditer(text, begin, end):
+            if REQUEST.search(text, cut, join.start()) and REQUEST.search(text, join.end(), end):
+                spans.append((cut, join.start()))
+                cut = join.end()
+        spans.append((cut, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _read_all(text: str, spans: list[tuple[int, int]], read: Read) -> list[Clause]:
+    """Each clause understood; one that adds only when or why to its neighbour's request is joined to it."""
+    clauses = [_read(text, Clause(a, b), read) for a, b in spans]
+    joined: list[Clause] = []
+    for clause in clauses:
+        last = joined[-1] if joined else None
+        if last is not None and _belongs(last, clause):
+            joined[-1] = _read(text, Clause(last.start, clause.end), read)
+        else:
+            joined.append(clause)
+    return joined
+
+
+def _read(text: str, clause: Clause, read: Read) -> Clause:
+    said = text[clause.start : clause.end]
+    clause.intent, clause.slots = read(said)
+    if MOVE_OUT.search(said) and clause.intent != "revoke_access":
+        clause.intent = "revoke_access" if not MOVE_IN.search(said) else clause.intent
+    elif MOVE_IN.search(said) and clause.intent not in ("grant_access", "share_key"):
+        clause.intent = "grant_access"
+    return clause
+
+
+def _belongs(first: Clause, second: Clause) -> bool:
+    """The second clause goes on with the first's request about the same person ("..., end all her access then")."""
+    assert first.slots is not None and second.slots is not None
+    own_people = second.slots.people or second.slots.new_people
+    if not (second.slots.about_the_property or second.slots.time):
+        return True  # "..., but she can't share": a detail of the request before
+    if first.intent != second.intent or own_people and set(second.slots.people) != set(first.slots.people):
+        return False
+    return not (first.slots.found.get("key") and second.slots.found.get("key"))
+
+
+def _take_from(ctx: TurnContext, clause: Clause, before: Clause, ops: list[dict[str, Any]]) -> None:
+    """What a clause leaves unsaid and the one before it said: the person ("him"), the key ("it"), the time ("then")."""
+    slots, said = clause.slots, ""
+    assert slots is not None and before.slots is not None
+    said = slots.text
+    if not (slots.people or slots.new_people or slots.ambiguous.get("person")) and PRONOUN.search(said):
+        people = [op.get("person") or op.get("email") for op in ops if op.get("person") or op.get("email")]
+        last = people[-1] if people else None
+        if isinstance(last, str):
+            slots.people = [last]
+        elif isinstance(last, dict):
+            slots.new_people = [last]
+    keys = [op["key"] for op in ops if op.get("key")]
+    named = slots.found.get("key") or slots.found.get("door") or slots.found.get("amenity") or slots.my_place
+    if keys and not named and (IT.search(said) or clause.intent in ("grant_access", "revoke_access")):
+        slots.found["key"] = [keys[-1]]
+        slots.ambiguous.pop("key", None)
+        slots.ambiguous.pop("door", None)
+    if slots.time is None and THEN.search(said):
+        slots.time = before.slots.time
+    if clause.intent == "grant_access" and slots.resident is None and slots.found.get("key"):
+        slots.resident = _successor_resident(ctx, slots.found["key"][0], ops)
+
+
+def _successor_resident(ctx: TurnContext, key: str, ops: list[dict[str, Any]]) -> bool | None:
+    """Who takes the key of someone leaving in the same message takes their place: resident as they were."""
+    for op in ops:
+        if op.get("op") == "revoke_key" and op.get("key") == key and isinstance(op.get("person"), str):
+            kept = terms_of(ctx.session, ctx.prop, op["person"], key, ctx.now, renewing=False)
+            if kept is not None:
+                return bool(kept.resident)
+    return None
+
+
+def refused_part(core: Context, ops: list[dict[str, Any]], refusal: Refused, tz: ZoneInfo) -> str:
+    """The refusal of a plan of several operations, saying which of them is refused and why."""
+    if len(ops) < 2:
+        return refusal.message
+    for end in range(1, len(ops) + 1):
+        try:
+            try_operations(core, [from_op(op) for op in ops[:end]])
+        except Refused as exc:
+            part = describe(core.session, ops[end - 1], tz)
+            return f"I can't plan all of that: {part[:1].lower()}{part[1:]} is refused: {exc.message} Nothing was planned."
+        except CoreError:
+            break
+    return refusal.message
