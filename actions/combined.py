@@ -156,9 +156,15 @@ def _belongs(first: Clause, second: Clause) -> bool:
     own_people = second.slots.people or second.slots.new_people
     if not (second.slots.about_the_property or second.slots.time):
         return True  # "..., but she can't share": a detail of the request before
+    if not own_people and PRONOUN.search(second.slots.text) and not _names_a_place(first.slots):
+        return True  # "Chloe is moving in earlier, let her into flat 6 from 14 Dec": the second says where for the first
     if first.intent != second.intent or own_people and set(second.slots.people) != set(first.slots.people):
         return False
     return not (first.slots.found.get("key") and second.slots.found.get("key"))
+
+
+def _names_a_place(slots: Slots) -> bool:
+    return bool(slots.found.get("key") or slots.found.get("door") or slots.found.get("amenity") or slots.my_place)
 
 
 def _take_from(ctx: TurnContext, clause: Clause, before: Clause, ops: list[dict[str, Any]]) -> None:

@@ -111,6 +111,7 @@ _SHAREABLE_YES = re.compile(r"\b(?:shareable|sharable|be\s+shared|be\s+passed\s+
 _SHAREABLE_NO = re.compile(r"\b(?:non[- ]?shar(?:e)?able|unshar(?:e)?able)\b", re.I)
 _KEY_SUBJECT = re.compile(r"\b(?:residents?|holders?|everyone|anyone|anybody|nobody|no\s+one|people|tenants)\s*$", re.I)
 """Sharing said of everyone holding the key ("residents may pass it on") is the key's own attribute."""
+_SUBJECT_BEFORE = re.compile(r"\b(?:residents?|holders?|everyone|anyone|anybody|nobody|no\s+one|people|tenants)\b[^.;,]{0,40}$", re.I)
 
 _NEGATOR = re.compile(r"^(?:not|never|no|nobody|noone|none|cannot|without|neither|nor|\w+n['’]t|shan't|won't|can't|don't)$", re.I)
 _FILLER = re.compile(
@@ -233,8 +234,11 @@ def _attributes(text: str) -> list[Span]:
         negated = _negated(text, match.start(), match.end())
         if not negated and not _permitted(text, match.start()):
             continue  # "share my apartment with Rosa" is a request, not an attribute
-        kind = SHAREABLE if _KEY_SUBJECT.search(_subject_zone(text, match.start())) else MAY_SHARE
-        add(kind, match.start(), match.end(), not negated)
+        if _KEY_SUBJECT.search(_subject_zone(text, match.start())):
+            said = _SUBJECT_BEFORE.search(text[: match.start()])  # the span takes its subject: "residents can share"
+            add(SHAREABLE, said.start() if said else match.start(), match.end(), not negated)
+        else:
+            add(MAY_SHARE, match.start(), match.end(), not negated)
     return spans
 
 
