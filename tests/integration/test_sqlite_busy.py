@@ -57,12 +57,12 @@ def test_a_refused_turn_starts_again_from_the_conversation_as_it_was(foundry: Da
     real_turn = dialogue.turn
     refusals: list[int] = []
 
-    def refused_once(conversation: Conversation, message: str) -> dict[str, Any]:
+    def refused_once(conversation: Conversation, message: str, plan: str | None = None) -> dict[str, Any]:
         if not refusals:
             refusals.append(1)
             conversation.pending = None  # what answering the plan does, before SQLite refuses the commit
             raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked"))
-        return real_turn(conversation, message)
+        return real_turn(conversation, message, plan)
 
     dialogue.turn = refused_once  # type: ignore[method-assign]
     done = turns.turn("web", "ben.carter@harbor.example", "yes")
