@@ -32,6 +32,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def database_url(explicit: str | None = None) -> str:
     """`--db`, else `DATABASE_URL`, else the SQLite file in the working folder."""
     url = explicit or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if "://" not in url:  # a file path: the embedded default in that file
+        url = "sqlite:///" + os.path.expanduser(url)
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url

@@ -12,13 +12,20 @@ import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Conversational concierge for building access.")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: DATABASE_URL or ./concierge.db).")]
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (default: DATABASE_URL or ./concierge.db).")]
 
 
 def _database(url: str | None):  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
     from bot import bootstrap
 
-    return bootstrap.database(url)
+    try:
+        return bootstrap.database(url)
+    except ArgumentError:
+        _fail(f"--db {url!r} is not a database URL (sqlite:///file.db, postgresql://host/db) or a file path")
+    except DBAPIError as error:
+        _fail(f"cannot open the database {url or 'of DATABASE_URL or ./concierge.db'}: {error.orig}")
 
 
 def _moment(text: str | None, what: str) -> datetime | None:

@@ -55,6 +55,24 @@ def test_a_cli_command_writes_device_changes(tmp_path: Path) -> None:
     database.engine.dispose()
 
 
+def test_a_database_named_by_its_file_path_is_that_sqlite_file(tmp_path: Path) -> None:
+    from conftest import fixture_file
+
+    path = tmp_path / "by-path.db"
+    result = CliRunner().invoke(app, ["load", str(fixture_file()), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("url", ["no-such-driver+x://", "{tmp}/missing/folder/x.db"])
+def test_a_database_that_cannot_be_opened_is_one_clear_line(tmp_path: Path, url: str) -> None:
+    from conftest import fixture_file
+
+    result = CliRunner().invoke(app, ["load", str(fixture_file()), "--db", url.format(tmp=tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") and "Traceback" not in result.output, result.output
+
+
 def test_the_migrations_build_every_table_of_every_package(database: Database) -> None:
     """From empty (the fixture's database was migrated by the bootstrap), on SQLite and PostgreSQL."""
     with database.engine.connect() as connection:
