@@ -6,7 +6,7 @@ Every way of giving a key (a chat plan, the REST API, a CSV row) takes its unsai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -92,6 +92,26 @@ def keys_held_or_coming(session: Session, person_ref: str, prop: Site, now: date
         select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == holder.id, Key.property_id == prop.id)
     )
     return [grant.key for grant in grants if not_ended(grant, now)]
+
+
+def keys_to_renew(session: Session, person_ref: str, prop: Site, now: datetime, *, lease: bool) -> list[Key]:
+    """The keys a renewal that names none is about: those the person holds now or will, else those of
+    their last grants (the ones that ended last, within a day of each other); with ``lease``, of those
+    only the ones held as a resident, when there are any."""
+    holder = person_by_ref(session, person_ref)
+    if holder is None:
+        return []
+    grants = list(
+        session.scalars(select(Grant).join(Key, Key.id == Grant.key_id).where(Grant.person_id == holder.id, Key.property_id == prop.id))
+    )
+    pool = [grant for grant in grants if not_ended(grant, now)]
+    if not pool:
+        ended = [grant for grant in grants if grant.ends_at is not None]
+        last = max((grant.ends_at for grant in ended if grant.ends_at is not None), default=None)
+        pool = [grant for grant in ended if last is not None and grant.ends_at is not None and last - grant.ends_at <= timedelta(days=1)]
+    if lease and any(grant.resident for grant in pool):
+        pool = [grant for grant in pool if grant.resident]
+    return list({grant.key.id: grant.key for grant in pool}.values())
 
 
 def holds_a_key_at(session: Session, person_id: int, prop: Site, now: datetime) -> bool:

@@ -13,6 +13,12 @@ from actions.refine import EXTEND
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
 
+LEASE = re.compile(r"\b(?:lease|tenancy|rental|renting|resident|residency)\b", re.I)
+"""A renewal of someone's home, not of every key they hold."""
+LEASE_RENEWED = re.compile(r"\b(?:lease|tenancy|contract|rental)\b[^.?!]{0,30}\b(?:renewed|renews|extended|extends|continues)\b", re.I)
+"""A renewal said as news ("Sam's lease is renewed until …"), without a renewing verb to act on."""
+RENEWED_TO = re.compile(r"\b(?:to|through|thru|till|til|into)\s*$", re.I)
+"""Before the day a renewal runs to ("extended to June 30")."""
 END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
 MOVE_IN = re.compile(
     r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
@@ -37,11 +43,13 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _period(slots: Slots, values: dict[str, Any]) -> None:
+def _period(slots: Slots, values: dict[str, Any], *, renewing: bool = False) -> None:
     match = slots.time
     if match is None:
         return
-    if match.kind in ("start", "point") or (match.kind == "day" and _cue_before(MOVE_IN, slots.text, match.start)):
+    if renewing and match.kind == "day" and RENEWED_TO.search(slots.text[: match.start]):
+        values["ends_at"] = _iso(match.ends_at)  # "renewed to June 30": a new end, the day itself included
+    elif match.kind in ("start", "point") or (match.kind == "day" and _cue_before(MOVE_IN, slots.text, match.start)):
         values["starts_at"] = _iso(match.starts_at)
     elif match.kind == "end":
         values["ends_at"] = _iso(match.ends_at)
@@ -56,12 +64,16 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     who = choose.person(slots, values, what="Who should get access? (name, email or phone)")
     if who.ok:
         values["person"] = who.value
-    held = choose.held_keys(ctx, values.get("person")) if not slots.found.get("key") and not slots.found.get("door") else []
+    renewing = bool(EXTEND.search(slots.text) or LEASE_RENEWED.search(slots.text))
+    held: list[Any] = []
+    if not slots.found.get("key") and not slots.found.get("door"):
+        person = values.get("person")
+        held = choose.renewed_keys(ctx, person, lease=bool(LEASE.search(slots.text))) if renewing else choose.held_keys(ctx, person)
     key = choose.key(ctx, slots, values, among=held or None)
     if key.ok:
         values["key"] = key.value
-    _period(slots, values)
-    _keep_existing_terms(ctx, values, renewing=bool(EXTEND.search(slots.text)))
+    _period(slots, values, renewing=renewing)
+    _keep_existing_terms(ctx, values, renewing=renewing)
     for flag in ("resident", "may_share"):
         if getattr(slots, flag) is not None:
             values[flag] = getattr(slots, flag)

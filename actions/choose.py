@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from access_core.grant_terms import keys_held_or_coming
+from access_core.grant_terms import keys_held_or_coming, keys_to_renew
+from access_core.lookup import person_by_ref
 from access_core.rules.residency import resident_through
 from access_core.views import KeyHandle, resident_doors
-from actions.slots import Slots
+from actions.slots import THEIR_PLACE, Slots
 from actions.turn import TurnContext
 
 
@@ -84,8 +85,34 @@ def held_keys(ctx: TurnContext, handle: Any) -> list[KeyHandle]:
     return list(keys_held_or_coming(ctx.session, handle, ctx.prop, ctx.now))
 
 
+def renewed_keys(ctx: TurnContext, handle: Any, *, lease: bool) -> list[KeyHandle]:
+    """The keys a renewal that names none is about: held now, else last held (a lease: the resident ones)."""
+    if not isinstance(handle, str):
+        return []
+    return list(keys_to_renew(ctx.session, handle, ctx.prop, ctx.now, lease=lease))
+
+
 def my_residence_doors(ctx: TurnContext) -> list[str]:
     return residence_doors(ctx, ctx.person.id)
+
+
+def _place_owner(slots: Slots, values: dict[str, Any]) -> str | None:
+    """Whose home "her unit" or "Jane's flat" is: the person named before the "'s", else the person the request is for."""
+    said = THEIR_PLACE.search(slots.text)
+    if said is None:
+        return None
+    word = said.group().split()[0]
+    if word.lower() in ("his", "her", "their"):
+        return values["person"] if isinstance(values.get("person"), str) else None
+    end = said.start() + len(word) - 2  # where the name before "'s" ends
+    owners = [name for m in slots.mentions if abs(m.end - end) <= 1 for name in m.of("person")]
+    return owners[0] if len(owners) == 1 else None
+
+
+def their_residence_doors(ctx: TurnContext, handle: str) -> list[str]:
+    """The home of the person ``handle`` names ("her unit"): now, else their latest."""
+    holder = person_by_ref(ctx.session, handle)
+    return residence_doors(ctx, holder.id, ever=True) if holder is not None else []
 
 
 def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> list[str]:
@@ -114,6 +141,11 @@ def key(
     if slots.my_place and not wanted:
         wanted = my_residence_doors(ctx)
         if len(wanted) > 1:  # "my flat" of someone with two homes: which one
+            return Choice(question="Which home: " + " or ".join(wanted) + "?")
+    owner = _place_owner(slots, values) if slots.their_place and not slots.my_place and not wanted else None
+    if owner is not None:
+        wanted = their_residence_doors(ctx, owner)  # "Jane may no longer share her unit", "let Omar into Jane's flat"
+        if len(wanted) > 1:
             return Choice(question="Which home: " + " or ".join(wanted) + "?")
     if wanted:
         return _key_for_doors(ctx, wanted, among)
@@ -146,6 +178,20 @@ def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[KeyHandle] | 
     if len(best) > 1:
         return Choice(question="Which key: " + " or ".join(k.name for k in best) + "?")
     return Choice(best[0].name)
+
+
+KEY_WORD = re.compile(r"\b(?:key|keys|fob|pass|card)\b", re.I)
+
+
+def says_key(written: str, keys: list[str]) -> bool:
+    """A mention that names a key rather than a door: "the pool key", not "the pool" (a door a key is named after)."""
+    return bool(keys) and bool(KEY_WORD.search(written))
+
+
+def doors_said(slots: Slots) -> list[str]:
+    """The distinct doors a message names as doors (not as part of a key's name), in order."""
+    names = [m.of("door")[0] for m in slots.mentions if len(m.of("door")) == 1 and not says_key(m.text, m.of("key"))]
+    return [name for name in dict.fromkeys(names) if name in slots.found.get("door", [])]
 
 
 def door(slots: Slots, values: dict[str, Any], *, what: str = "Which door?") -> Choice:

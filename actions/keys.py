@@ -41,6 +41,9 @@ def _is_door(ctx: TurnContext, name: str) -> bool:
 
 
 def _key_and_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply | None:
+    said = choose.doors_said(slots)
+    if len(said) > 1 and "door" not in values:  # several doors, not written as one list: never one of them silently
+        return ask(["door"], f'Which door: {" or ".join(said)}? (For several, list them: "the {said[0]} and the {said[1]}".)', values)
     door = choose.door(slots, values)
     if door.ok:
         values["door"] = door.value

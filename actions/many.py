@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from actions import people
+from actions import choose, people
 from actions.slots import MY_PLACE, SERIAL, Slots
 from actions.turn import Reply, TurnContext, ask, confirm
 
@@ -37,13 +37,33 @@ def plan(intent: str, handler: Handler, ctx: TurnContext, slots: Slots, values: 
     elif intent in PER_PERSON:
         reply = _for_people(intent, handler, ctx, slots, values)
     elif intent in PER_DOOR and len(doors := listed_doors(slots)) > 1:
-        reply = _each(handler, ctx, values, [_narrowed(slots, door=d) for d in doors])
+        reply = _without_no_ops(ctx, intent, _each(handler, ctx, values, [_narrowed(slots, door=d) for d in doors]))
     else:
         reply = handler(ctx, slots, values)
     if earlier and reply.status == "confirm":
         reply.operations = earlier + [op for op in reply.operations if op not in earlier]
     elif earlier and reply.status == "ask":
         reply.values[PLANNED] = earlier
+    return reply
+
+
+def _without_no_ops(ctx: TurnContext, intent: str, reply: Reply) -> Reply:
+    """A list of doors for a key, less those already as asked ("the gym and the laundry room", one already on it), said in a note."""
+    if reply.status != "confirm":
+        return reply
+    adding = intent == "add_door_to_key"
+    kept: list[dict[str, Any]] = []
+    already: list[dict[str, Any]] = []
+    for op in reply.operations:
+        view = ctx.layout.key(op["key"])
+        on_key = view is not None and op["door"].lower() in {door.lower() for door in view.doors}
+        (already if view is not None and on_key == adding else kept).append(op)
+    if not already or not kept:
+        return reply  # all of them: the core says why there is nothing to do
+    reply.operations = kept
+    state = "already opens" if adding else "does not open"
+    said = "; ".join(f"{op['key']} {state} {op['door']}" for op in already)
+    reply.note = " ".join(part for part in (reply.note, f"{said}: nothing to change there.") if part)
     return reply
 
 
@@ -113,7 +133,9 @@ def _narrowed(slots: Slots, *, person: Any = None, door: str | None = None, seri
 
 def listed_doors(slots: Slots) -> list[str]:
     """Doors written as one list ("the bike store and the bin store"), in order."""
-    spans = [(m.start, m.end, m.of("door")[0]) for m in slots.mentions if len(m.of("door")) == 1 and not m.of("key")]
+    spans = [
+        (m.start, m.end, m.of("door")[0]) for m in slots.mentions if len(m.of("door")) == 1 and not choose.says_key(m.text, m.of("key"))
+    ]
     best: list[tuple[int, int, str]] = []
     run: list[tuple[int, int, str]] = []
     for span in spans:

@@ -33,7 +33,12 @@ RELATION = re.compile(
 """Someone spoken of as whose they are: "Harriet Lewis's partner", "his wife", "my cleaner"."""
 DESCRIBED = re.compile(r"(?:\b(?:is|are|was|be|as)|['’]s|,|\bwho(?:['’]s| is)?)\s*$", re.I)
 """Before a relation, these make it say who someone named already is ("Ivy is Hannah's new roommate")."""
-APPOSITION = re.compile(r"^\s*(?:[,(:\-–]\s*)?(?:(?:called|named|is|who is|,)\s+)?", re.I)
+APPOSITION = re.compile(
+    r"^\s*(?:[,(:\-–]\s*)?(?:(?:called|named|is|who is|on|at|via|,"
+    r"|(?:whose\s+)?(?:phone|mobile|cell|number|email)(?:\s+(?:number|is))*:?)\s+)?",
+    re.I,
+)
+"""What may stand between a relation and the name or contact that says who it is ("my cleaner on 07400 123555")."""
 LINKS = re.compile(r"^\s*(?:,\s*and|,|and|&|\+|plus|as well as|along with|together with)\s*(?:the\s+)?$", re.I)
 """What may stand between two names of one list."""
 

@@ -28,7 +28,7 @@ GUESS = 0.3
 
 
 EXTEND = re.compile(
-    r"\b(?:extend|renew|prolong|lengthen|push (?:back|out)|keep .* until|change .* to end|"
+    r"\b(?:extend(?:s|ed|ing)?|renew(?:s|ed|ing|al)?|prolong(?:s|ed)?|lengthen(?:s|ed)?|push (?:back|out)|keep .* until|change .* to end|"
     r"should (?:now )?(?:end|last))\b",
     re.I,
 )
@@ -82,6 +82,15 @@ LIVES_IN = re.compile(
 """A question about who lives behind a door, not about everyone who may open it."""
 MANAGE_VERB = re.compile(r"\b(?:manag(?:e|es|ing)|(?:be|as|make \S+(?: \S+)?) (?:a |an |the )?(?:\w+ )?(?:key )?manager)\b", re.I)
 CODE = re.compile(r"\b(?:door ?)?(?:code|pin|passcode)s?\b", re.I)
+IMPERATIVE_GRANT = re.compile(
+    r"^\W*(?:(?:please|pls|plz|kindly|ok|okay|hi|hey)\W+)*(?:(?:can|could|would) you\s+(?:please\s+)?)?"
+    r"(?:give|grant|add|let(?!\s+(?:me|us)\s+know\b)|set\s+(?:\w+\s+)?up)\b",
+    re.I,
+)
+"""A message that opens by asking for access to be given is a request, whatever else it says
+("add ivy to apt 202, she doesn't live there")."""
+IMPERATIVE_SHARE = re.compile(r"^\W*(?:(?:please|pls|plz|kindly|ok|okay|hi|hey)\W+)*(?:(?:can|could) (?:i|you)\s+)?share\b", re.I)
+"""A message that opens with "share" asks for a key to be shared, whoever with."""
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
 DEVICE_ACTIONS = {"activate_device", "deactivate_device", "upgrade_firmware"}
 QUESTIONS = {
@@ -149,6 +158,18 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "ask_who_has_access"  # "who lives in Flat 5?": its residents
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
+    if intent in {"revoke_access", "share_key"} | WEAK and slots.may_share is False and slots.people and not slots.found.get("door"):
+        return "grant_access"  # "Jane should no longer be able to share her unit": her grant's terms change, she keeps the key
+    if (
+        (intent in QUESTIONS or intent in WEAK or intent in DEVICE_ACTIONS or confidence < GUESS)
+        and IMPERATIVE_GRANT.search(slots.text)
+        and not slots.text.rstrip().endswith("?")
+        and not slots.my_place
+        and FITS["grant_access"](slots)
+    ):
+        return "grant_access"
+    if (intent in WEAK or confidence < GUESS) and IMPERATIVE_SHARE.search(slots.text) and _people(slots):
+        return "share_key"
     nobody = not _people(slots)
     doors = bool(slots.found.get("door") or slots.found.get("amenity"))
     said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""

@@ -26,6 +26,12 @@ QUOTED = re.compile(
     r"\b(?:key|door|group)\s*[:=]?\s*[\"'‘“]([A-Za-z0-9][\w '&\-]*?)[\"'’”]|"
     r"[\"“‘']([A-Z0-9][\w '&\-]*?)[\"”’'](?=\s+(?:key|door)\b)"
 )
+UNQUOTED = re.compile(
+    r"(?:(?i:\bnew\s+key)\s+|(?i:\b(?:make|create|set\s+up)\s+(?:a|an)(?:\s+new)?|\badd\s+(?:a|an)\s+new)\s+"
+    r"(?=(?:[A-Z0-9][\w'&\-]*\s+)+(?i:key|fob|pass|card)\b))"
+    r"([A-Z0-9][\w'&\-]*(?:\s+[A-Z0-9][\w'&\-]*)*)"
+)
+"""A new key's name written in capitals without "called": "new key Garden Fob with …", "make a Bike Pass key …"."""
 THEIR_PLACE = re.compile(
     r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
     r"front door|room)\b",
@@ -289,7 +295,7 @@ def _drop_weak_person_doubt(slots: Slots) -> None:
 
 
 def _new_name(text: str) -> str | None:
-    match = CALLED.search(text) or QUOTED.search(text)
+    match = CALLED.search(text) or QUOTED.search(text) or UNQUOTED.search(text)
     if not match:
         return None
     name = next((g for g in match.groups() if g), "").strip(" '\"")

@@ -45,7 +45,7 @@ _NOUN_AFTER = re.compile(
     r"|days?|weeks?|months?|years?|nights?|%|dollars?|bucks?|items?|boxes?|kids?|adults?|dogs?|pets?|of\b|out\b"
     r"|percent|digits?|stars?|bedrooms?|br\b|bd\b|sq|ft|feet|stories|steps?|[a-z]\b)"
 )
-_END_AFTER = re.compile(r"\s*(?:[,.!?;)]|$|at\b|from\b|until\b|to\b|-|through\b|thru\b|till\b|and\b)")
+_END_AFTER = re.compile(r"\s*(?:[,.!?;)]|$|(?:next|this|last)\s+year\b|at\b|from\b|until\b|to\b|-|through\b|thru\b|till\b|and\b)")
 _RANGE_LINK_BEFORE = re.compile(r"(?:\b(?:at|from|until|till|by|to|between|and)|@|-)\s*$")
 _YEARS = range(1970, 2101)
 

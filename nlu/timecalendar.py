@@ -103,8 +103,9 @@ class Clock:
 
     def _month_day(self, ref: MonthDay, base: date, future: bool) -> Days:
         last = ref.last_day or ref.day
-        if ref.year is not None:
-            return date(ref.year, ref.month, ref.day), date(ref.year, ref.month, last) + timedelta(days=1)
+        if ref.year is not None or ref.year_offset is not None:
+            year = ref.year if ref.year is not None else self.today.year + (ref.year_offset or 0)
+            return date(year, ref.month, ref.day), date(year, ref.month, last) + timedelta(days=1)
         step = 1 if future else -1
         year = base.year
         for _ in range(9):
@@ -130,6 +131,8 @@ class Clock:
     def _month(self, ref: MonthRef, base: date, future: bool) -> Days:
         if ref.year is not None:
             year = ref.year
+        elif ref.year_offset is not None:
+            year = self.today.year + ref.year_offset
         elif ref.modifier == "next":
             year = self.today.year + (1 if ref.month <= self.today.month else 0)
         elif ref.modifier == "last":

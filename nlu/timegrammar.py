@@ -12,7 +12,7 @@ or "at", after a date ("Saturday 6 to 8pm") or when the range it starts has a cl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlu.timetypes import (
     DateRef,
@@ -20,6 +20,7 @@ from nlu.timetypes import (
     Duration,
     Instant,
     MonthDay,
+    MonthRef,
     Offset,
     PartOfDay,
     Payload,
@@ -236,6 +237,9 @@ def _add(ep: Endpoint, token: Token) -> None:
 def _merged(said: DateRef, more: Payload) -> DateRef | None:
     """Two dates said together: "Mon 12/7" is 12/7, "Friday next week" is that week's Friday."""
     for day, other in ((said, more), (more, said)):
+        if isinstance(day, (MonthDay, MonthRef)) and day.year is None and isinstance(other, PeriodRef) and other.unit == "year":
+            offset = {"next": 1, "last": -1}.get(other.modifier, 0)
+            return replace(day, year_offset=offset)  # "Oct 31 next year", "next year in March"
         if not isinstance(day, WeekdayRef) or day.modifier not in ("", "this"):
             continue
         if isinstance(other, (MonthDay, DayOfMonth)):

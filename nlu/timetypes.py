@@ -36,6 +36,8 @@ class MonthDay:
     """The year when it was said."""
     last_day: int | None = None
     """The last day of a run ("March 15-20"), else None."""
+    year_offset: int | None = None
+    """Said with a year relative to today ("Oct 31 next year": 1), else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class MonthRef:
     """The year when it was said."""
     modifier: str
     """"", "this", "next" or "last"."""
+    year_offset: int | None = None
+    """Said with a year relative to today ("March next year": 1), else None."""
 
 
 @dataclass(frozen=True, slots=True)
