@@ -93,7 +93,9 @@ def renewed_keys(ctx: TurnContext, handle: Any, *, lease: bool) -> list[KeyHandl
 
 
 def my_residence_doors(ctx: TurnContext) -> list[str]:
-    return residence_doors(ctx, ctx.person.id)
+    if ctx.homes is None:
+        ctx.homes = residence_doors(ctx, ctx.person.id)
+    return list(ctx.homes)
 
 
 def _place_owner(slots: Slots, values: dict[str, Any]) -> str | None:

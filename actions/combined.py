@@ -65,7 +65,10 @@ class Clause:
 
 def plan(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Reply | None:
     """The plan of every request of a message of several, or None when it holds one (or is no request)."""
-    clauses = _read_all(text, _split(text), read)
+    spans = _split(text)
+    if len(spans) < 2:
+        return None  # one request: the message as a whole is read once, by the caller
+    clauses = _read_all(text, spans, read)
     if len(clauses) < 2 or any(handlers(c.intent) is None for c in clauses):
         return None
     ops: list[dict[str, Any]] = []

@@ -35,6 +35,8 @@ class TurnContext:
     """The property's aliases."""
     layout: Layout
     """The property's keys and doors as plain values."""
+    homes: list[str] | None = None
+    """The asker's homes here, once read in this turn (the turn's data does not change before its plan is tried)."""
 
 
 @dataclass(slots=True)
