@@ -352,6 +352,8 @@ class Rule:
     """Raises ``Refused`` when the asker may make no command of the kind at the property."""
     each: Callable[[Looking, Any], None] | None = None
     """Raises ``Refused`` when the asker may not make this command; ``ever`` when None."""
+    with_key: Callable[[Asking, Key], None] | None = None
+    """Raises ``Refused`` when the asker may make no command of the kind naming this key (asked before the rest)."""
 
     def check(self, ctx: Looking, command: Any) -> None:
         if self.each is None:
@@ -364,9 +366,15 @@ class Guarded(Protocol):
     rule: ClassVar[Rule]
 
 
-def may_ever(asking: Asking, kind: type[Guarded]) -> None:
-    """Refuse at once a kind of request the asker may never make at the property (before any detail is asked)."""
+def may_ever(asking: Asking, kind: type[Guarded], *, key: str | None = None) -> None:
+    """Refuse at once a kind of request the asker may never make at the property, or never for the key already
+    named ("revoke Luc's trades key" from a manager of other keys), before any other detail is asked for."""
     kind.rule.ever(asking)
+    if key is None or kind.rule.with_key is None:
+        return
+    named = asking.session.scalar(select(Key).where(Key.property_id == asking.prop.id, Key.name == key))
+    if named is not None:
+        kind.rule.with_key(asking, named)
 
 
 def _anyone(asking: Asking) -> None:
@@ -388,6 +396,7 @@ GIVING_KEYS = Rule(
     "grant_key, revoke_key: P, F, L; S for their keys",
     lambda a: require_any_key_giving(a.principal, a.prop),
     lambda c, command: require_key_giving(c.principal, c.key(command.key)),
+    lambda a, key: require_key_giving(a.principal, key),
 )
 INVITING = Rule("invite_person: P, F, L, S", lambda a: require_inviting(a.principal, a.prop))
 EDITING_KEYS = Rule(

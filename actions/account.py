@@ -14,25 +14,43 @@ instead, saying why and offering what the product can do:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from actions.slots import Slots
-from actions.turn import Reply, TurnContext
+from actions.turn import Reply, TurnContext, confirm
 from nlu import qualifiers
 from nlu.timeexpr import find_schedule
 
 Handler = Callable[[TurnContext, Slots, dict[str, Any]], Reply]
 
 PERIOD_OPS = ("grant_key", "share_key")
+HELD = "held"
+"""Values key: the plan a question about part of it is holding ({"operations", "unless"}), for the answer to settle."""
+GO_AHEAD = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|please do|do it|go ahead|proceed|that'?s fine|correct)\b|"
+    r"\b(?:anyway|regardless|all the same|as (?:it is|planned)|go ahead|include (?:it|them))\b",
+    re.I,
+)
+"""An answer that takes the held plan as it is ("give it anyway")."""
+LEAVE_OUT = re.compile(
+    r"\b(?:leave|keep|take)\s+(?:\w+\s+){0,3}?out\b|\b(?:without|skip|drop|exclude|omit|don'?t (?:give|include|issue))\b|"
+    r"\b(?:only|just)\b",
+    re.I,
+)
+"""An answer that takes the held plan without the part the question was about ("leave the wellness key out")."""
+DECLINE = re.compile(r"^\W*(?:no|nope|nah|don'?t|never ?mind|not now|wait|hold off|cancel)\b", re.I)
 
 
 def accounted(handler: Handler) -> Handler:
     """The handler, with its confirmations checked against the qualifiers its plan left out."""
 
     def run(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
-        return account(ctx, slots, handler(ctx, slots, values))
+        held = values.pop(HELD, None)
+        settled = _settle(slots, held) if isinstance(held, dict) else None
+        return settled or account(ctx, slots, handler(ctx, slots, values))
 
     run.__name__ = getattr(handler, "__name__", "handler")
     run.__doc__ = handler.__doc__
@@ -52,6 +70,20 @@ def account(ctx: TurnContext, slots: Slots, reply: Reply) -> Reply:
             left_out = " and ".join(slots.excluded)
             return _ask(reply, "key", f"You said not {left_out}, but that is all this plan would do. What should I do instead?")
         reply.operations = kept
+        inside = _excluded_inside(ctx, slots, kept)
+        if inside is not None:
+            question, part = inside
+            return _ask(reply, "key", question, unless=part)
+    cards = [op for op in reply.operations if op.get("op") == "issue_keycard"]
+    scope = [*slots.found.get("door", []), *slots.found.get("key", []), *slots.found.get("amenity", [])]
+    if cards and scope:
+        where = " and ".join(dict.fromkeys(scope))
+        return _ask(
+            reply,
+            "scope",
+            f"A keycard opens whatever its holder's keys open; it can't be limited to {where}. Shall I issue it anyway "
+            "(yes), or would you rather change which keys they hold?",
+        )
     conditions = slots.unused(qualifiers.CONDITION)
     if conditions:
         return _ask(reply, "condition", _condition_question(conditions))
@@ -69,8 +101,49 @@ def account(ctx: TurnContext, slots: Slots, reply: Reply) -> Reply:
     return reply
 
 
-def _ask(reply: Reply, missing: str, question: str) -> Reply:
-    return Reply("ask", question, missing=[missing], values=reply.values)
+def _excluded_inside(ctx: TurnContext, slots: Slots, operations: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]] | None:
+    """A question when a door left out ("but not the pool") is one of the doors of a key the plan gives or shares:
+    a key opens all its doors, so it can't be given without that one."""
+    part: list[dict[str, Any]] = []
+    said: dict[str, list[str]] = {}
+    for op in operations:
+        view = ctx.layout.key(str(op.get("key"))) if op.get("op") in PERIOD_OPS else None
+        doors = [door for door in (view.doors if view is not None else []) if door in slots.excluded]
+        if view is not None and doors:
+            part.append(op)
+            said.setdefault(view.name, doors)
+    if not part:
+        return None
+    keys = " and ".join(said)
+    left_out = " and ".join(dict.fromkeys(door for names in said.values() for door in names))
+    question = (
+        f"You said not {left_out}, but {keys} {'opens' if len(said) == 1 else 'open'} {left_out} too: a key opens all "
+        f"its doors. Shall I leave {keys} out, or give {'it' if len(said) == 1 else 'them'} anyway (with {left_out})?"
+    )
+    return question, part
+
+
+def _ask(reply: Reply, missing: str, question: str, *, unless: list[dict[str, Any]] | None = None) -> Reply:
+    """Ask about part of a plan, holding the whole plan for the answer: a yes takes it as it is, and "leave it
+    out" takes it without ``unless`` (the operations the question is about), when there are such."""
+    values = dict(reply.values)
+    values[HELD] = {"operations": reply.operations, "unless": unless or []}
+    return Reply("ask", question, missing=[missing], values=values)
+
+
+def _settle(slots: Slots, held: dict[str, Any]) -> Reply | None:
+    """The answer to a question about part of a held plan, when it says yes, leave that part out, or no."""
+    operations = list(held.get("operations") or [])
+    unless = list(held.get("unless") or [])
+    text = slots.text
+    if unless and LEAVE_OUT.search(text):
+        rest = [op for op in operations if op not in unless]
+        return confirm(rest) if rest else Reply("answer", "Then nothing is left to do; nothing was planned.")
+    if DECLINE.search(text):
+        return Reply("answer", "OK, nothing was planned.")
+    if GO_AHEAD.search(text) and operations:
+        return confirm(operations)
+    return None  # a new detail or a changed request: planned afresh
 
 
 def _condition_question(conditions: list[qualifiers.Span]) -> str:

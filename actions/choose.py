@@ -108,6 +108,7 @@ def _place_owner(slots: Slots, values: dict[str, Any]) -> str | None:
         return values["person"] if isinstance(values.get("person"), str) else None
     end = said.start() + len(word) - 2  # where the name before "'s" ends
     owners = [name for m in slots.mentions if abs(m.end - end) <= 1 for name in m.of("person")]
+    owners += [handle for at, handle in slots.named_at.items() if 0 <= at - end <= 2 and handle not in owners]  # "Raj Malhotra's"
     return owners[0] if len(owners) == 1 else None
 
 

@@ -35,7 +35,7 @@ SOFT = re.compile(r"\s*(?:,\s*and\s+then|,\s*then|,\s*and|\band\s+then|\band|,|\
 REQUEST = re.compile(
     r"\b(?:give|gives|grant|revoke|remove|take|takes|taking|issue|make|add|invite|share|unlock|end|cut|stop|"
     r"create|deactivate|disable|move[sd]?|moving|leav(?:e|es|ing)|left|vacat\w*|giv(?:es|ing) up|goes|go|gets|"
-    r"need|needs|hand|transfer|swap|replace|kick|ban|block|terminat\w*|ends|expires|arriv\w*|let)\b",
+    r"need|needs|hand|transfer|swap|replace|kick|ban|block|terminat\w*|ends|expires|arriv\w*|let|shut|switch|turn|cancel|void)\b",
     re.I,
 )
 """Words that carry a request of their own: a clause without one belongs to its neighbour."""
@@ -159,7 +159,7 @@ def _belongs(first: Clause, second: Clause) -> bool:
     own_people = second.slots.people or second.slots.new_people
     if not (second.slots.about_the_property or second.slots.time):
         return True  # "..., but she can't share": a detail of the request before
-    if not own_people and PRONOUN.search(second.slots.text) and not _names_a_place(first.slots):
+    if not own_people and PRONOUN.search(second.slots.text) and not _names_a_place(first.slots) and not second.slots.serial:
         return True  # "Chloe is moving in earlier, let her into flat 6 from 14 Dec": the second says where for the first
     if first.intent != second.intent or own_people and set(second.slots.people) != set(first.slots.people):
         return False

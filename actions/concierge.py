@@ -106,6 +106,9 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
         bookable = bookings.amenity_names(ctx.session, ctx.prop, reservable=True)
         return ask(["amenity"], "Which amenity? " + (f"You can book {', '.join(bookable)}." if bookable else ""), values)
     problem = bookings.amenity_problem(ctx.session, ctx.prop, values["amenity"])
+    party = _quantity(slots.text)
+    if party is not None and not problem:
+        problem = bookings.party_problem(ctx.session, ctx.prop, values["amenity"], party)
     if problem:
         return refused(problem)  # no use asking for a time first
     if not values.get("starts_at") or not values.get("ends_at"):
@@ -117,7 +120,10 @@ def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> R
         "starts_at": values["starts_at"],
         "ends_at": values["ends_at"],
     }
-    return confirm([op], values=values)
+    reply = confirm([op], values=values)
+    if party is not None and party > 1:
+        reply.note = f"The reservation is in your name; the {party} of you go in together, on your access for the slot."
+    return reply
 
 
 def _on_day_said_before(ctx: TurnContext, day: str | None, starts: datetime, ends: datetime) -> tuple[datetime, datetime]:
@@ -181,7 +187,7 @@ def buy_experience(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
 
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 QUANTITY = re.compile(
-    r"\b(\d{1,2}|" + "|".join(NUMBERS) + r")\s+(?:tickets?|tix|seats?|spots?|places?|passes?|people|of us)\b"
+    r"\b(\d{1,2}|" + "|".join(NUMBERS) + r")\s+(?:tickets?|tix|seats?|spots?|places?|passes?|people|persons|guests|adults|of us)\b"
     r"|\bx\s?(\d{1,2})\b",
     re.I,
 )

@@ -165,7 +165,17 @@ def issue_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
         return ask(["person"], who.question or "Who is it for?", values)
     if "serial" not in values:
         return ask(["serial"], "What is the keycard's serial number (printed on the card)?", values)
+    if isinstance(values["person"], str) and LOST.search(slots.text):  # "lost her card, give her a new one SPR-1400"
+        replaced = _replacement(ctx, values["person"], values["serial"], values)
+        if replaced is not None:
+            return replaced
     return confirm([{"op": "issue_keycard", "serial": values["serial"], "person": values["person"]}], values=values)
+
+
+LOST = re.compile(r"\b(?:lost|lose|stolen|missing|misplaced|broken|damaged|cracked)\b", re.I)
+"""A card that is gone: the new one replaces it."""
+REPLACEMENT = re.compile(r"\b(?:replac\w*|new\s+(?:key\s*)?(?:card|one|fob)|another\s+(?:card|one))\b", re.I)
+"""A card asked for in place of one lost ("replace it with SPR-1299", "new card SPR-1299 please")."""
 
 
 def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -174,6 +184,10 @@ def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
         values["person"] = who.value
     if slots.serial:
         values["serial"] = slots.serial
+    if slots.serial and isinstance(values.get("person"), str) and REPLACEMENT.search(slots.text):
+        replaced = _replacement(ctx, values["person"], slots.serial, values)
+        if replaced is not None:
+            return replaced
     if "person" not in values and "serial" not in values:
         return ask(["serial"], "Which keycard (its serial) or whose?", values)
     if values.get("serial") and not values.get("person"):
@@ -181,4 +195,27 @@ def deactivate_keycard(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -
     if values.get("person") and not values.get("serial"):
         values["serial"] = credentials.only_live_card(ctx.session, ctx.prop, values["person"])
     op = {"op": "deactivate_keycard", "serial": values.get("serial"), "person": values.get("person")}
+    if values.get("new_serial"):  # the answer to which card the new one replaces
+        return confirm([op, {"op": "issue_keycard", "serial": values["new_serial"], "person": values.get("person")}], values=values)
     return confirm([op], values=values)
+
+
+def _replacement(ctx: TurnContext, person: str, serial: str, values: dict[str, Any]) -> Reply | None:
+    """A lost card and the new one's serial: the card they hold now is switched off and the new one issued.
+    None when the serial said is a card of theirs already (it is the one to switch off) or they hold none."""
+    if credentials.card_holder(ctx.session, ctx.prop, serial) == person:
+        return None
+    held = credentials.live_cards(ctx.session, ctx.prop, person)
+    if not held:
+        return None  # no live card to switch off: the new one is issued, and that is all
+    if len(held) > 1:
+        values.pop("serial", None)
+        values["new_serial"] = serial
+        question = ask(["serial"], f"Which of their keycards ({', '.join(held)}) should I switch off before issuing {serial}?", values)
+        question.intent = "deactivate_keycard"  # the answer names the card to switch off
+        return question
+    old = held[0]
+    return confirm(
+        [{"op": "deactivate_keycard", "serial": old, "person": person}, {"op": "issue_keycard", "serial": serial, "person": person}],
+        values=values,
+    )

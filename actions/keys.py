@@ -30,6 +30,12 @@ def create_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     slots.use(qualifiers.SHAREABLE, qualifiers.MAY_SHARE)
     if not values.get("name"):
         return ask(["name"], "What should the new key be called?", values)
+    if slots.unknown_doors:
+        missing = " or ".join(f'"{said}"' for said in slots.unknown_doors)
+        known = f" Create it with {', '.join(values['doors'])} only, or" if values.get("doors") else ""
+        return ask(
+            ["doors"], f"There is no door called {missing} at {ctx.prop.name}.{known} which doors should {values['name']} open?", values
+        )
     if not values.get("doors"):
         return ask(["doors"], f"Which doors should {values['name']} open?", values)
     op = {"op": "create_key", "name": values["name"], "doors": values["doors"], "shareable": bool(values.get("shareable", False))}

@@ -39,6 +39,12 @@ APPOSITION = re.compile(
     re.I,
 )
 """What may stand between a relation and the name or contact that says who it is ("my cleaner on 07400 123555")."""
+CONTACT_OF = re.compile(
+    r"\b(?:his|her|their|(?:reach|text|call|email)\s+(?:him|her|them)\s+(?:on|at|via))"
+    r"(?:\s+(?:cell|mobile|phone|number|email|e-mail|contact)(?:\s+(?:phone|number|address))?(?:\s+is|:)?)?\s*$",
+    re.I,
+)
+"""Before a contact given later, these say it is the contact of someone spoken of ("…, his cell is (416) 555-0190")."""
 LINKS = re.compile(r"^\s*(?:,\s*and|,|and|&|\+|plus|as well as|along with|together with)\s*(?:the\s+)?$", re.I)
 """What may stand between two names of one list."""
 
@@ -117,6 +123,9 @@ def unnamed(slots: Slots, people: list[Named]) -> list[Unnamed]:
         if any(relation.end <= p.start <= after + 1 for p in people):
             continue  # "her cleaner max@mail.example": named right after
         found.append(relation)
+    later = [p for p in people if CONTACT_OF.search(slots.text[: p.start])]
+    if len(found) == 1 and len(later) == 1 and later[0].start > found[0].end:
+        return []  # "give my cousin a guest pass …, his cell is (416) 555-0190": the one spoken of, named later
     return found
 
 

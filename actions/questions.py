@@ -18,13 +18,11 @@ from access_core.views import Doorway, Happening, amenity_doors, doors_of
 from actions import choose
 from actions.calendar import holiday_moment
 from actions.refine import LIVES_IN
-from actions.slots import PAST_TENSE, Slots
+from actions.slots import HOME_WORDS, PAST_TENSE, Slots
 from actions.turn import Reply, TurnContext, answer, ask
 
 DENIED = re.compile(r"\b(?:denied|den(?:y|ies)|failed|fail|rejected|refused|unsuccessful|blocked|couldn'?t get in)\b", re.I)
-THEIR_PLACE = re.compile(
-    r"\b(?:his|her|their)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door)\b", re.I
-)
+THEIR_PLACE = re.compile(rf"\b(?:his|her|their)\s+(?:own\s+)?{HOME_WORDS}\b", re.I)
 REASON_TEXT = {
     "no_key_for_door": "no key of theirs includes that door",
     "grant_not_started": "their access hasn't started yet",

@@ -119,6 +119,16 @@ def _doors(slots: Slots) -> bool:
     return bool(slots.found.get("door") or slots.found.get("amenity") or slots.my_place)
 
 
+MY_BEFORE = re.compile(r"\bmy\s+(?:own\s+)?$", re.I)
+
+
+def _mine(slots: Slots) -> bool:
+    """The message speaks of the asker's own home, key or door ("my flat", "my car park space")."""
+    return slots.my_place or any(
+        MY_BEFORE.search(slots.text[: m.start]) for m in slots.mentions if m.of("key") or m.of("door") or m.of("amenity")
+    )
+
+
 def _people(slots: Slots) -> bool:
     return bool(slots.people or slots.new_people or "person" in slots.ambiguous)
 
@@ -164,7 +174,7 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         (intent in QUESTIONS or intent in WEAK or intent in DEVICE_ACTIONS or confidence < GUESS)
         and IMPERATIVE_GRANT.search(slots.text)
         and not slots.text.rstrip().endswith("?")
-        and not slots.my_place
+        and not _mine(slots)
         and FITS["grant_access"](slots)
     ):
         return "grant_access"
@@ -177,6 +187,8 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "set_schedule"
     if intent in KEY_EDITS and nobody and slots.found.get("door") and slots.found.get("key"):
         return KEY_EDITS[intent]
+    if intent in {"grant_access", "revoke_access", *PERSON_EDITS} and _people(slots) and MANAGE_VERB.search(slots.text):
+        return "create_manager"  # "Tom should also manage the fitness key": a say over the key, not the key
     if intent in PERSON_EDITS and slots.people and not slots.found.get("door"):
         return PERSON_EDITS[intent]  # "remove bruno costa from the contractor key": a person, not a door, comes off
     unsure = intent in WEAK or confidence < SURE
@@ -246,12 +258,10 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
             fits = FITS.get(candidate)
             if candidate != intent and fits is not None and fits(slots):
                 return candidate
-    if intent in ("grant_access", "revoke_access") and _people(slots) and MANAGE_VERB.search(slots.text):
-        return "create_manager"  # "Tom should also manage the fitness key": a say over the key, not the key
     if (
         (intent in WEAK or confidence < SURE)
         and slots.people
-        and slots.my_place
+        and _mine(slots)
         and GRANT_VERB.search(slots.text)
         and not ASKING_WHY.search(slots.text)
     ):

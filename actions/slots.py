@@ -32,15 +32,13 @@ UNQUOTED = re.compile(
     r"([A-Z0-9][\w'&\-]*(?:\s+[A-Z0-9][\w'&\-]*)*)"
 )
 """A new key's name written in capitals without "called": "new key Garden Fob with …", "make a Bike Pass key …"."""
-THEIR_PLACE = re.compile(
-    r"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|"
-    r"front door|room)\b",
-    re.I,
-)
+HOME_WORDS = r"(?:apartment|apt|place|unit|suite|door|home|flat|condo|residence|house|front door|room)"
+"""The words for someone's home: "my suite", "her flat", "Hannah's place"."""
+THEIR_PLACE = re.compile(rf"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?{HOME_WORDS}\b", re.I)
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
 ATTRIBUTE_KINDS = (qualifiers.RESIDENT, qualifiers.MAY_SHARE, qualifiers.SHAREABLE)
 """Yes/no attributes: their words ("as a resident", "residents can share") name nothing, even inside a name."""
-MY_PLACE = re.compile(r"\bmy\s+(?:apartment|apt|place|unit|door|home|flat|condo|residence|house|front door|own door|room)\b", re.I)
+MY_PLACE = re.compile(rf"\bmy\s+(?:own\s+)?{HOME_WORDS}\b", re.I)
 
 
 @dataclass(slots=True)
@@ -50,6 +48,8 @@ class Slots:
     text: str
     people: list[str] = field(default_factory=list)
     """Handles of known people mentioned, in order."""
+    named_at: dict[int, str] = field(default_factory=dict)
+    """Where a person's full name ends in the text -> their handle ("Raj Malhotra's suite")."""
     unsure_people: list[str] = field(default_factory=list)
     """Handles of known people a misspelt name resembles: asked about, never acted on as said."""
     new_people: list[dict[str, Any]] = field(default_factory=list)
@@ -84,6 +84,8 @@ class Slots:
     """Names of keys, doors and amenities the message leaves out ("but not the building entrance")."""
     unnamed_exclusions: list[str] = field(default_factory=list)
     """What the message leaves out in words that name no key or door here ("except his unit key")."""
+    unknown_doors: list[str] = field(default_factory=list)
+    """What the recognizer took for a door that names nothing here ("the freight elevator" where there is none)."""
     used: set[str] = field(default_factory=set)
     """Kinds of qualifier the plan used; the others are accounted for by ``actions.account``."""
 
@@ -169,7 +171,24 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     slots.their_place = bool(THEIR_PLACE.search(text))
     serial = SERIAL.search(blanked)
     slots.serial = serial.group().upper() if serial else None
+    slots.unknown_doors = _unknown_doors(slots, entities or [])
     return slots
+
+
+def _unknown_doors(slots: Slots, entities: list[dict[str, Any]]) -> list[str]:
+    """The door spans of the recognizer that no mention, time or home word of the message covers."""
+    covered = [(m.start, m.end) for m in slots.mentions]
+    covered += [(match.start, match.end) for match in (slots.time, slots.schedule) if match is not None]
+    covered += [(m.start(), m.end()) for pattern in (MY_PLACE, THEIR_PLACE) for m in pattern.finditer(slots.text)]
+    unknown = []
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") != "door" or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if float(entity.get("confidence") or 0.0) < 0.8 or any(s < end and start < e for s, e in covered):
+            continue
+        unknown.append(slots.text[start:end])
+    return unknown
 
 
 def _inside(mention: Mention, start: int, end: int) -> bool:
@@ -230,6 +249,7 @@ def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
         if len(found) == 1:
             if found[0] not in slots.people:
                 slots.people.append(found[0])
+            slots.named_at[match.end()] = found[0]
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return text
 

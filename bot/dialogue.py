@@ -210,7 +210,7 @@ class Dialogue:
             intent, spec = reply.intent, INTENTS[reply.intent]
         if reply.status == "ask":
             try:
-                _may_ever(ctx, intent)  # no details asked for a request the asker may never make here
+                _may_ever(ctx, intent, reply.values)  # no details asked for a request the asker may never make here
             except Refused:
                 conv.frame = None
                 raise
@@ -341,12 +341,14 @@ def _change_handler(intent: str) -> many.Handler | None:
     return spec.handler if spec is not None and spec.changes else None
 
 
-def _may_ever(ctx: TurnContext, intent: str) -> None:
-    """Refuse an intent whose every kind of command the asker may never make at the property (``Refused``)."""
+def _may_ever(ctx: TurnContext, intent: str, values: dict[str, Any] | None = None) -> None:
+    """Refuse an intent whose every kind of command the asker may never make at the property, or never with the key
+    already named (``Refused``)."""
+    key = (values or {}).get("key")
     refusals = []
     for kind in INTENTS[intent].makes:
         try:
-            policy.may_ever(ctx, kind)
+            policy.may_ever(ctx, kind, key=key if isinstance(key, str) else None)
         except Refused as exc:
             refusals.append(exc)
         else:

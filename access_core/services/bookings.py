@@ -53,6 +53,14 @@ def amenity_problem(session: Session, prop: Site, name: str) -> str | None:
     return None if amenity is None else not_reservable(amenity)
 
 
+def party_problem(session: Session, prop: Site, name: str, party: int) -> str | None:
+    """Why a party of ``party`` people can't use the amenity at once (more than its capacity), or None."""
+    amenity = session.scalar(select(Amenity).where(Amenity.property_id == prop.id, Amenity.name == name))
+    if amenity is None or party <= amenity.capacity:
+        return None
+    return f"{amenity.name} takes at most {amenity.capacity} at a time, so it can't be booked for {party} people."
+
+
 def amenity_names(session: Session, prop: Site, *, reservable: bool | None = None) -> list[str]:
     """The property's amenities (only the reservable ones, or only the others), by name."""
     query = select(Amenity.name).where(Amenity.property_id == prop.id)

@@ -154,10 +154,18 @@ def card_holder(session: Session, prop: Site, serial: str) -> str | None:
 
 def only_live_card(session: Session, prop: Site, handle: str) -> str | None:
     """The serial of the person's one live keycard at the property (None when they hold none or several)."""
-    serials = session.scalars(
-        select(Keycard.serial)
-        .join(Person, Person.id == Keycard.person_id)
-        .where(Keycard.property_id == prop.id, Keycard.active.is_(True), (Person.email == handle) | (Person.phone == handle))
-        .limit(2)
-    ).all()
+    serials = live_cards(session, prop, handle, limit=2)
     return serials[0] if len(serials) == 1 else None
+
+
+def live_cards(session: Session, prop: Site, handle: str, *, limit: int = 20) -> list[str]:
+    """The serials of the person's live keycards at the property (at most ``limit``)."""
+    return list(
+        session.scalars(
+            select(Keycard.serial)
+            .join(Person, Person.id == Keycard.person_id)
+            .where(Keycard.property_id == prop.id, Keycard.active.is_(True), (Person.email == handle) | (Person.phone == handle))
+            .order_by(Keycard.serial)
+            .limit(limit)
+        )
+    )
