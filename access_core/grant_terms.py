@@ -47,6 +47,8 @@ class KeptTerms:
     """Its resident status."""
     may_share: bool
     """Its sharing."""
+    ends_at: datetime | None = None
+    """The end of the grant held or last held (None: open-ended), which "extend it by a fortnight" moves."""
 
 
 def kept_terms(grant: Grant | None, now: datetime, *, renewing: bool) -> KeptTerms | None:
@@ -55,8 +57,8 @@ def kept_terms(grant: Grant | None, now: datetime, *, renewing: bool) -> KeptTer
     if grant is None:
         return None
     if grant.ends_at is not None and grant.ends_at <= now:
-        return KeptTerms(None, grant.resident, grant.may_share) if renewing else None
-    return KeptTerms(grant.starts_at, grant.resident, grant.may_share)
+        return KeptTerms(None, grant.resident, grant.may_share, grant.ends_at) if renewing else None
+    return KeptTerms(grant.starts_at, grant.resident, grant.may_share, grant.ends_at)
 
 
 def latest_grant(session: Session, person_id: int, key_id: int) -> Grant | None:

@@ -47,6 +47,8 @@ ALIASES = {
     "summer bank holiday": "Late Summer Bank Holiday",
     "august bank holiday": "Late Summer Bank Holiday",
     "may bank holiday": "Early May Bank Holiday",
+    "paddys day": "Saint Patrick's Day",
+    "st paddys day": "Saint Patrick's Day",
 }
 _POSTAL = (
     ("US", re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")),
@@ -126,7 +128,12 @@ def _norm(text: str) -> str:
 
 
 def _variants(name: str) -> set[str]:
+    """The ways a holiday's name is written: "Christmas" for Christmas Day; "St Stephen's Day" and "Stephen's Day"
+    for Saint Stephen's Day (a saint's day keeps its "day": "St Stephen's Green" is a park)."""
     base = _norm(name)
+    if base.startswith("saint "):
+        rest = base[len("saint ") :]
+        return {base, f"st {rest}", rest} if rest.endswith(" day") else {base, f"st {rest}"}
     forms = {base}
     if base.endswith(" day") and len(base.split()) > 1:
         forms.add(base[: -len(" day")])

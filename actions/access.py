@@ -9,9 +9,10 @@ from access_core.grant_terms import default_may_share, latest_grant, terms_of
 from access_core.lookup import person_by_ref
 from access_core.roles import Permission, Role
 from actions import choose
-from actions.refine import EXTEND
+from actions.refine import EXTEND, MOVE_IN
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
+from nlu import timeexpr
 
 LEASE = re.compile(r"\b(?:lease|tenancy|rental|renting|resident|residency)\b", re.I)
 """A renewal of someone's home, not of every key they hold."""
@@ -20,12 +21,6 @@ LEASE_RENEWED = re.compile(r"\b(?:lease|tenancy|contract|rental)\b[^.?!]{0,30}\b
 RENEWED_TO = re.compile(r"\b(?:to|through|thru|till|til|into)\s*$", re.I)
 """Before the day a renewal runs to ("extended to June 30")."""
 END_OF = re.compile(r"\b(?:end|close)\s+of\b", re.I)
-MOVE_IN = re.compile(
-    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
-    r"(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b",
-    re.I,
-)
-"""A day said after these is when access begins ("moving in Dec 15"), not a one-day grant."""
 LAST_DAY = re.compile(
     r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|last\s+day|leav(?:e|es|ing)|vacat(?:e|es|ing)|"
     r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b",
@@ -72,8 +67,14 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
     key = choose.key(ctx, slots, values, among=held or None)
     if key.ok:
         values["key"] = key.value
-    _period(slots, values, renewing=renewing)
+    lengthened = timeexpr.find_extension(slots.text) if renewing else None
+    if lengthened is None:
+        _period(slots, values, renewing=renewing)
     _keep_existing_terms(ctx, values, renewing=renewing)
+    if lengthened is not None and "key" in values and isinstance(values.get("person"), str):
+        asked = _lengthen(ctx, values, lengthened)
+        if asked is not None:
+            return asked
     for flag in ("resident", "may_share"):
         if getattr(slots, flag) is not None:
             values[flag] = getattr(slots, flag)
@@ -81,6 +82,8 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         return ask(["person"], who.question or "Who is it for?", values)
     named_now = bool(slots.found.get("key") or slots.found.get("door"))
     several = _several_keys(ctx, slots) if named_now or "key" not in values else None
+    if not several and not named_now and "key" not in values and MOVE_IN.search(slots.text):
+        several = _coming(ctx, values["person"], held)  # "Olga's move-in is pushed back to the 18th": all her coming keys
     if not several and not named_now and values.get("keys"):
         several = list(values["keys"])  # the answer to the question asked about those keys
     if several:
@@ -125,23 +128,29 @@ def _several_keys(ctx: TurnContext, slots: Slots) -> list[str] | None:
 
 
 def _grant_each(ctx: TurnContext, values: dict[str, Any], keys: list[str]) -> Reply:
+    """One grant per key; a key the person holds or will hold keeps its unsaid terms (resident, sharing)."""
     views = [ctx.layout.key(name) for name in keys]
-    if values.get("resident") is None and any(view is not None and view.residence for view in views):
+    person = values["person"]
+    kept = [terms_of(ctx.session, ctx.prop, person, name, ctx.now, renewing=False) if isinstance(person, str) else None for name in keys]
+    unsure = [name for name, view, terms in zip(keys, views, kept, strict=True) if view is not None and view.residence and terms is None]
+    if values.get("resident") is None and unsure:
         values["keys"] = keys
-        return ask(["resident"], f"Will they live there, i.e. be a resident for {' and '.join(keys)}? (yes/no)", values)
+        return ask(["resident"], f"Will they live there, i.e. be a resident for {' and '.join(unsure)}? (yes/no)", values)
     starts = values.get("starts_at") or ctx.now.astimezone(ctx.tz).isoformat()
     ops = []
-    for name, view in zip(keys, views, strict=True):
-        resident = bool(values.get("resident")) and view is not None and view.residence
+    for name, view, terms in zip(keys, views, kept, strict=True):
+        said = values.get("resident")
+        resident = (bool(said) if said is not None else bool(terms and terms.resident)) and view is not None and view.residence
+        shares = default_may_share(view is not None and view.shareable, resident) if terms is None else terms.may_share
         ops.append(
             {
                 "op": "grant_key",
-                "person": values["person"],
+                "person": person,
                 "key": name,
                 "starts_at": starts,
                 "ends_at": values.get("ends_at"),
                 "resident": resident,
-                "may_share": values.get("may_share", default_may_share(view is not None and view.shareable, resident)),
+                "may_share": values.get("may_share", shares),
             }
         )
     return confirm(ops, values=values)
@@ -161,6 +170,30 @@ def _keep_existing_terms(ctx: TurnContext, values: dict[str, Any], *, renewing: 
         values.setdefault("starts_at", kept.starts_at.astimezone(ctx.tz).isoformat())
     values.setdefault("resident", kept.resident)
     values.setdefault("may_share", kept.may_share)
+
+
+def _coming(ctx: TurnContext, person: Any, held: list[Any]) -> list[str] | None:
+    """The keys a person will hold from a day still to come (their move-in), when there are several."""
+    if not isinstance(person, str):
+        return None
+    coming = []
+    for view in held:
+        kept = terms_of(ctx.session, ctx.prop, person, view.name, ctx.now, renewing=False)
+        if kept is not None and kept.starts_at is not None and kept.starts_at > ctx.now:
+            coming.append(view.name)
+    return coming if len(coming) > 1 else None
+
+
+def _lengthen(ctx: TurnContext, values: dict[str, Any], lengthened: timeexpr.Extension) -> Reply | None:
+    """ "Extend his key by a fortnight": the grant's end moves that much later (from now, when it has ended)."""
+    kept = terms_of(ctx.session, ctx.prop, values["person"], values["key"], ctx.now, renewing=True)
+    if kept is None:
+        return ask(["ends_at"], f"{values['key']} isn't theirs to extend. Until when should they have it?", values)
+    if kept.ends_at is None:
+        return answer({}, f"{_label(ctx, values['person'])}'s access to {values['key']} has no end date; nothing to extend.")
+    base = max(kept.ends_at, ctx.now)
+    values["ends_at"] = timeexpr.extended(base, lengthened, ctx.tz).isoformat()
+    return None
 
 
 def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

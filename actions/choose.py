@@ -8,10 +8,9 @@ from typing import Any
 
 from access_core.grant_terms import keys_held_or_coming, keys_to_renew
 from access_core.lookup import person_by_ref
-from access_core.rules.residency import resident_through
-from access_core.views import KeyHandle, resident_doors
+from access_core.views import KeyHandle
 from actions.slots import THEIR_PLACE, Slots
-from actions.turn import TurnContext
+from actions.turn import TurnContext, my_residence_doors, residence_doors
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +91,6 @@ def renewed_keys(ctx: TurnContext, handle: Any, *, lease: bool) -> list[KeyHandl
     return list(keys_to_renew(ctx.session, handle, ctx.prop, ctx.now, lease=lease))
 
 
-def my_residence_doors(ctx: TurnContext) -> list[str]:
-    if ctx.homes is None:
-        ctx.homes = residence_doors(ctx, ctx.person.id)
-    return list(ctx.homes)
-
-
 def _place_owner(slots: Slots, values: dict[str, Any]) -> str | None:
     """Whose home "her unit" or "Jane's flat" is: the person named before the "'s", else the person the request is for."""
     said = THEIR_PLACE.search(slots.text)
@@ -116,19 +109,6 @@ def their_residence_doors(ctx: TurnContext, handle: str) -> list[str]:
     """The home of the person ``handle`` names ("her unit"): now, else their latest."""
     holder = person_by_ref(ctx.session, handle)
     return residence_doors(ctx, holder.id, ever=True) if holder is not None else []
-
-
-def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> list[str]:
-    """The homes a person is a resident of now (with ``ever``: their latest home when none is current)."""
-    pairs = resident_doors(ctx.session, ctx.prop.id, person_id)
-    names: list[str] = []
-    for grant in pairs:
-        if resident_through([grant], ctx.now) and grant.door not in names:
-            names.append(grant.door)
-    if not names and ever and pairs:
-        latest = max(pairs, key=lambda pair: pair.starts_at)
-        names.append(latest.door)
-    return names
 
 
 def key(

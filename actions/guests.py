@@ -11,7 +11,7 @@ from access_core.lookup import key_in
 from access_core.services import credentials
 from actions import choose
 from actions.slots import Slots
-from actions.turn import Reply, TurnContext, ask, confirm
+from actions.turn import Reply, TurnContext, ask, confirm, my_residence_doors
 
 REASON = re.compile(
     r"\b(?:for|it's|its|it is)\s+(?:the\s+|a\s+|my\s+)?((?:courier|delivery|ups|fedex|dhl|amazon|usps|"
@@ -32,7 +32,7 @@ def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[
         policy.require_a_key_to_share(ctx.prop, len(held))
     if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
         choice = choose.key(ctx, slots, values, among=[k for k, _ in held])
-        several_homes = slots.my_place and not slots.found.get("door") and len(choose.my_residence_doors(ctx)) > 1
+        several_homes = slots.my_place and not slots.found.get("door") and len(my_residence_doors(ctx)) > 1
         if not choice.ok and "key" not in slots.ambiguous and not several_homes:
             policy.refuse_sharing_unheld(" and ".join(slots.found.get("door", [])) or "your home")
         if choice.ok:  # the key is known: whether it may be shared is told before any other detail is asked for
@@ -110,7 +110,7 @@ def unlock_door(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply
     if not door.ok and slots.found.get("amenity"):
         door = choose.Choice(slots.found["amenity"][0])
     if not door.ok and slots.my_place:
-        mine = choose.my_residence_doors(ctx)
+        mine = my_residence_doors(ctx)
         door = choose.Choice(mine[0]) if len(mine) == 1 else door
     if not door.ok:
         return ask(["door"], door.question or "Which door?", values)

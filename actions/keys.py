@@ -107,6 +107,10 @@ def set_schedule(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         view = ctx.layout.key(values["key"])
         if view is not None and len(view.doors) == 1:  # a key of one door: its schedule can only be that door's
             values["door"] = view.doors[0]
+    view = ctx.layout.key(values["key"]) if "key" in values and "door" not in values and not slots.found.get("door") else None
+    if view is not None and values.get("has_schedule") and slots.found.get("key"):  # "the contractor key's hours": all its doors
+        ops = [{"op": "set_schedule", "key": view.name, "door": name, "schedule": values["schedule"]} for name in view.doors]
+        return confirm(ops, values=values)
     missing = [f for f in ("door", "key") if f not in values]
     if not values.get("has_schedule"):
         missing.append("schedule")

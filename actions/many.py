@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from actions import choose, people
-from actions.slots import MY_PLACE, SERIAL, Slots
+from actions.slots import SERIAL, Slots
 from actions.turn import Reply, TurnContext, ask, confirm
 
 Handler = Callable[[TurnContext, Slots, dict[str, Any]], Reply]
@@ -154,7 +154,7 @@ Place = tuple[int, int, str, str | None]
 
 def listed_places(slots: Slots) -> list[Place]:
     """Keys, doors and the asker's home written as one list ("my flat and the car park"), in order."""
-    spans: list[Place] = [(m.start(), m.end(), "mine", None) for m in MY_PLACE.finditer(slots.text)]
+    spans: list[Place] = [(start, end, "mine", None) for start, end in slots.home_spans]
     for mention in slots.mentions:
         kind = next((k for k in ("key", "door") if len(mention.of(k)) == 1), None)
         if kind is not None:

@@ -45,7 +45,7 @@ CONTACT_OF = re.compile(
     re.I,
 )
 """Before a contact given later, these say it is the contact of someone spoken of ("…, his cell is (416) 555-0190")."""
-LINKS = re.compile(r"^\s*(?:,\s*and|,|and|&|\+|plus|as well as|along with|together with)\s*(?:the\s+)?$", re.I)
+LINKS = re.compile(r"^\s*(?:,\s*and|,\s*n|,|and|&|\+|n|an|plus|as well as|along with|together with)\s*(?:the\s+)?$", re.I)
 """What may stand between two names of one list."""
 
 

@@ -19,7 +19,7 @@ from actions import choose
 from actions.calendar import holiday_moment
 from actions.refine import LIVES_IN
 from actions.slots import HOME_WORDS, PAST_TENSE, Slots
-from actions.turn import Reply, TurnContext, answer, ask
+from actions.turn import Reply, TurnContext, answer, ask, my_residence_doors, residence_doors
 
 DENIED = re.compile(r"\b(?:denied|den(?:y|ies)|failed|fail|rejected|refused|unsuccessful|blocked|couldn'?t get in)\b", re.I)
 THEIR_PLACE = re.compile(rf"\b(?:his|her|their)\s+(?:own\s+)?{HOME_WORDS}\b", re.I)
@@ -44,10 +44,10 @@ def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]
     names = list(slots.found.get("door", []))
     names += [d for d in amenity_doors(ctx.session, ctx.prop.id, slots.found.get("amenity", [])) if d not in names]
     if not names and slots.my_place:
-        names = choose.my_residence_doors(ctx)
+        names = my_residence_doors(ctx)
     if not names and slots.people and (slots.their_place or THEIR_PLACE.search(slots.text)):
         holder = person_by_ref(ctx.session, slots.people[0])
-        names = choose.residence_doors(ctx, holder.id, ever=True) if holder is not None else []
+        names = residence_doors(ctx, holder.id, ever=True) if holder is not None else []
     return names
 
 

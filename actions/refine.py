@@ -32,6 +32,17 @@ EXTEND = re.compile(
     r"should (?:now )?(?:end|last))\b",
     re.I,
 )
+MOVE_IN = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
+    r"(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b",
+    re.I,
+)
+"""A day said after these is when access begins ("moving in Dec 15"), not a one-day grant."""
+MOVE_OUT = re.compile(r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|leav(?:e|es|ing)|left|vacat\w*)\b", re.I)
+CARD_WORD = re.compile(r"\b(?:key\s*-?\s*cards?|cards?|fobs?|badges?|tags?|serial)\b|\b[A-Z]{1,4}-?\d{2,}\b", re.I)
+"""What a keycard request speaks of: "give her a key" asks for a key, not a card."""
+KEY_HOURS = re.compile(r"\b(?:hours|schedule|times|opening|open(?:s|ing)?\s+(?:from|between)|works?\s+from)\b", re.I)
+"""A key's weekly hours being set ("change the contractor key hours to …")."""
 HOW_TO = re.compile(
     r"^\W*(?:(?:hi|hey|hello|quick question)\W+)?(?:how\s+(?:do|can|could|should|would|does)\s+"
     r"(?:i|we|you|one|someone|a manager|managers|residents?|staff)\b|how to\b|how does\b|"
@@ -168,6 +179,11 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "ask_who_has_access"  # "who lives in Flat 5?": its residents
     if intent in ("revoke_access", "inform", "out_of_scope") and EXTEND.search(slots.text) and slots.people:
         return "grant_access"
+    moving_in = MOVE_IN.search(slots.text) and not MOVE_OUT.search(slots.text)
+    if intent in {"revoke_access", "issue_keycard"} | WEAK and moving_in and _people(slots):
+        return "grant_access"  # "Olga's move-in is pushed back to the 18th": her access starts then
+    if intent == "issue_keycard" and not CARD_WORD.search(slots.text) and not slots.serial and _people(slots):
+        return "grant_access"  # "give Aisling Quinn a key"
     if intent in {"revoke_access", "share_key"} | WEAK and slots.may_share is False and slots.people and not slots.found.get("door"):
         return "grant_access"  # "Jane should no longer be able to share her unit": her grant's terms change, she keeps the key
     if (
@@ -185,6 +201,8 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
     said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""
     if intent in SCHEDULE_HOSTS and nobody and doors and said and said not in ("always", "any time", "anytime"):
         return "set_schedule"
+    if (intent in SCHEDULE_HOSTS or intent in QUESTIONS) and nobody and slots.found.get("key") and said and KEY_HOURS.search(slots.text):
+        return "set_schedule"  # "change the contractor key hours to half seven till six": each of its doors
     if intent in KEY_EDITS and nobody and slots.found.get("door") and slots.found.get("key"):
         return KEY_EDITS[intent]
     if intent in {"grant_access", "revoke_access", *PERSON_EDITS} and _people(slots) and MANAGE_VERB.search(slots.text):

@@ -9,7 +9,7 @@ from typing import Any
 from access_core.directory import ambiguous_person, named_elsewhere_in_portfolio
 from access_core.holiday_names import place_of
 from access_core.views import asker_by_contact
-from actions.turn import TurnContext
+from actions.turn import TurnContext, my_residence_doors
 from nlu import qualifiers, timeexpr
 from nlu.contacts import find_contacts
 from nlu.qualifiers import Span as QualifierSpan
@@ -39,6 +39,8 @@ THEIR_PLACE = re.compile(rf"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?{HOME_WORDS}\
 ATTRIBUTE_KINDS = (qualifiers.RESIDENT, qualifiers.MAY_SHARE, qualifiers.SHAREABLE)
 """Yes/no attributes: their words ("as a resident", "residents can share") name nothing, even inside a name."""
 MY_PLACE = re.compile(rf"\bmy\s+(?:own\s+)?{HOME_WORDS}\b", re.I)
+THE_PLACE = re.compile(r"\bthe\s+(?:apartment|apt|flat|unit|suite|condo)\b(?!\s*(?:#?\d|keys?\b|fobs?\b|doors?\b))", re.I)
+"""A resident's "the flat": their own home (a manager's "the flat" names nothing)."""
 
 
 @dataclass(slots=True)
@@ -77,6 +79,8 @@ class Slots:
         return bool(self.people or self.unsure_people or self.new_people or self.found or self.ambiguous or self.my_place or self.serial)
 
     my_place: bool = False
+    home_spans: list[tuple[int, int]] = field(default_factory=list)
+    """Where the message speaks of the asker's own home ("my flat", a resident's "the apartment")."""
     mentions: list[Mention] = field(default_factory=list)
     qualifiers: list[QualifierSpan] = field(default_factory=list)
     """The conditions, recurrences, times of day and yes/no attributes the recognizer found (``nlu.qualifiers``)."""
@@ -167,7 +171,10 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     slots.resident = qualifiers.value(slots.qualifiers, qualifiers.RESIDENT)
     slots.shareable = qualifiers.value(slots.qualifiers, qualifiers.SHAREABLE)
     slots.may_share = qualifiers.value(slots.qualifiers, qualifiers.MAY_SHARE)
-    slots.my_place = bool(MY_PLACE.search(text))
+    slots.home_spans = [m.span() for m in MY_PLACE.finditer(text)]
+    if THE_PLACE.search(text) and my_residence_doors(ctx):
+        slots.home_spans = sorted(slots.home_spans + [m.span() for m in THE_PLACE.finditer(text)])
+    slots.my_place = bool(slots.home_spans)
     slots.their_place = bool(THEIR_PLACE.search(text))
     serial = SERIAL.search(blanked)
     slots.serial = serial.group().upper() if serial else None

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from access_core.principal import Principal
-from access_core.views import Asker, Site
+from access_core.rules.residency import resident_through
+from access_core.views import Asker, Site, resident_doors
 from actions.layout import Layout
 from nlu.resolve import Lexicon
 
@@ -75,3 +76,23 @@ def answer(result: dict[str, Any], reply: str) -> Reply:
 
 def refused(reply: str) -> Reply:
     return Reply("refused", reply)
+
+
+def my_residence_doors(ctx: TurnContext) -> list[str]:
+    """The asker's homes here (read once a turn)."""
+    if ctx.homes is None:
+        ctx.homes = residence_doors(ctx, ctx.person.id)
+    return list(ctx.homes)
+
+
+def residence_doors(ctx: TurnContext, person_id: int, *, ever: bool = False) -> list[str]:
+    """The homes a person is a resident of now (with ``ever``: their latest home when none is current)."""
+    pairs = resident_doors(ctx.session, ctx.prop.id, person_id)
+    names: list[str] = []
+    for grant in pairs:
+        if resident_through([grant], ctx.now) and grant.door not in names:
+            names.append(grant.door)
+    if not names and ever and pairs:
+        latest = max(pairs, key=lambda pair: pair.starts_at)
+        names.append(latest.door)
+    return names

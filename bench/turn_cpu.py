@@ -36,10 +36,10 @@ WARM_UP = 100
 class _Inline:
     """The turn in the calling thread: what is measured and profiled is all on one thread."""
 
-    def submit(self, fn: Any, *args: Any) -> concurrent.futures.Future[Any]:
+    def submit(self, fn: Any, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         try:
-            future.set_result(fn(*args))
+            future.set_result(fn(*args, **kwargs))
         except BaseException as exc:  # handed to the awaiting endpoint, as the pool would
             future.set_exception(exc)
         return future

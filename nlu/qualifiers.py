@@ -75,7 +75,8 @@ _RECURRENCE = re.compile(
     rf"(?:on\s+|at\s+)?(?:the\s+)?(?:week(?:day|end)s|{_DAYS})(?:\s*(?:,|and|&|or)\s*(?:{_DAYS}|week(?:day|end)s))*(?:\s+only)?|"
     r"(?:the\s+)?(?:next|coming|following)\s+(?:\d+|two|three|four|five|six|few|couple\s+of)\s+(?:weekends|"
     rf"{_DAYS})|daily|weekly|fortnightly|biweekly|twice\s+a\s+(?:week|month)|once\s+a\s+(?:week|month)|"
-    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|to|through|thru)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+only)\b",
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(?:-|–|to|through|thru)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+only|"
+    rf"(?:(?:on\s+)?(?:{_DAY}|week(?:day|end))\s+|in\s+the\s+)?(?:mornings|afternoons|evenings|nights)|weeknights)\b",
     re.I,
 )
 _TIME_OF_DAY = re.compile(

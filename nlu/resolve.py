@@ -11,6 +11,7 @@ on one span are an ambiguity to ask about, never a guess.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -112,8 +113,19 @@ _POSSESSIVE = re.compile(r"'s\b")
 
 
 def normalize(text: str) -> str:
-    """Lower case with possessives blanked, keeping every character's offset."""
-    return _POSSESSIVE.sub("  ", text.lower().replace("\u2019", "'"))
+    """Lower case without accents ("Róisín" is written "roisin" too), possessives blanked, keeping every character's offset."""
+    lowered = text.lower().replace("\u2019", "'")
+    if not lowered.isascii():
+        lowered = "".join(_plain(ch) for ch in lowered)
+    return _POSSESSIVE.sub("  ", lowered)
+
+
+def _plain(ch: str) -> str:
+    """A letter without its accent, when that keeps it one character."""
+    if ch.isascii():
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return base if len(base) == 1 else ch
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from nlu.timetypes import (
     Token,
     WeekdayRef,
 )
-from nlu.timevocab import MONTHS, PARTS_OF_DAY, UNITS, WEAK_MONTHS, WEAK_WEEKDAYS, WEEKDAYS, number_value
+from nlu.timevocab import HOURS, MONTHS, PARTS_OF_DAY, UNITS, WEAK_MONTHS, WEAK_WEEKDAYS, WEEKDAYS, number_value
 
 Match = re.Match[str]
 
@@ -281,6 +281,15 @@ def time_half(m: Match, norm: str) -> Token | None:
     if m["th_dir"] in ("to", "til"):
         return _span(m, "time", TimeOfDay(hour - 1 or 12, 60 - minutes, None))
     return _span(m, "time", TimeOfDay(hour, minutes, None))
+
+
+def time_half_hour(m: Match, norm: str) -> Token | None:
+    """ "half six": half past six, as said in Ireland and Britain."""
+    said = m["hh_h"]
+    hour = int(said) if said.isdigit() else HOURS[said]
+    if not 1 <= hour <= 12:
+        return None
+    return _span(m, "time", TimeOfDay(hour, 30, None))
 
 
 def time_meridiem(m: Match, norm: str) -> Token | None:

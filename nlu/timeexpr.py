@@ -28,6 +28,7 @@ Readings chosen where English is ambiguous:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -36,10 +37,12 @@ from nlu.timecalendar import Clock
 from nlu.timefallback import fallback_times
 from nlu.timegrammar import Expr, parse
 from nlu.timelexer import tokenize
-from nlu.timeresolve import Resolved, resolve
+from nlu.timeresolve import Resolved, resolve, shift
 from nlu.timeschedule import ScheduleMatch, find_schedule
+from nlu.timetypes import Amount
+from nlu.timevocab import NUMBER, UNIT, UNITS, number_value
 
-__all__ = ["ScheduleMatch", "TimeMatch", "find_schedule", "find_times", "parse_when"]
+__all__ = ["Extension", "ScheduleMatch", "TimeMatch", "extended", "find_extension", "find_schedule", "find_times", "parse_when"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +184,38 @@ def _combine(text: str, matches: list[TimeMatch]) -> TimeMatch | None:
         kind = "end" if ends else "start" if any(m.kind == "start" for m in matches) else "point"
     got = Resolved(min(starts) if starts else None, max(ends) if ends else None, kind)
     return _match(text, begin, finish, got)
+
+
+_EXTENSION = re.compile(
+    rf"\b(?:by|for)\s+(?P<more>another\s+|a\s+further\s+|an?\s+(?:extra|additional)\s+)?(?:(?P<n>{NUMBER})\s+)?"
+    r"(?:(?:extra|more|additional|further)\s+)?"
+    rf"(?P<u>{UNIT})(?!\w)",
+    re.I,
+)
+"""How much longer something is to last: "by a fortnight", "for another month", "by 2 more weeks"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A length said to lengthen a period by, and where it was said."""
+
+    amount: Amount
+    start: int
+    end: int
+
+
+def find_extension(text: str) -> Extension | None:
+    """The length a period is lengthened by ("extend it by a fortnight"), or None."""
+    match = _EXTENSION.search(text)
+    if match is None or not (match["more"] or match["n"]):
+        return None
+    count = number_value(match["n"].lower()) if match["n"] else 1.0
+    unit = UNITS[match["u"].lower()]
+    if unit == "fortnight":
+        count, unit = count * 2, "week"
+    return Extension(Amount(count, unit), match.start(), match.end())
+
+
+def extended(moment: datetime, extension: Extension, tz: ZoneInfo) -> datetime:
+    """``moment`` moved later by the extension's length, on the property's calendar."""
+    return shift(moment, extension.amount, 1, Clock(moment, tz, "future"))

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from nlu import timebuild as b
 from nlu.timetypes import Token
 from nlu.timevocab import (
+    HOUR_WORDS,
+    HOURS,
     MONTH,
     NUMBER,
     ORDINAL,
@@ -121,6 +123,7 @@ _ALTERNATIVES: list[tuple[str, str]] = [
     ("now", _NOW),
     ("tword", r"\b(?:12\s*)?(?P<tw_w>noon|midday|midnight|lunch\s*time|noontime)(?!\w)"),
     ("thalf", r"\b(?P<th_q>half|quarter)\s+(?P<th_dir>past|after|to|til)\s+(?P<th_h>\d{1,2})(?!\w)"),
+    ("thalfhour", rf"\bhalf\s+(?P<hh_h>\d{{1,2}}|{HOUR_WORDS})(?![\w:])"),
     ("tmer", _NUM_START + r"(?P<tm_h>\d{1,2})(?:[:.](?P<tm_mi>\d{2}))?" + _MERIDIEM.format("tm")),
     (
         "tcolon",
@@ -134,7 +137,7 @@ _ALTERNATIVES: list[tuple[str, str]] = [
 
 _LEXER = re.compile(r"(?=[\w@&~'-])(?:" + "|".join(f"(?P<{n}>{p})" for n, p in _ALTERNATIVES) + ")")
 _ANY_TIME_WORD = re.compile(
-    rf"\d|\b(?:{MONTH}|{WEEKDAY}|{UNIT}|{POD}|{alternation([*TODAY, *TOMORROW, *YESTERDAY, *TONIGHT])}"
+    rf"\d|\bhalf\s+(?:{HOUR_WORDS})\b|\b(?:{MONTH}|{WEEKDAY}|{UNIT}|{POD}|{alternation([*TODAY, *TOMORROW, *YESTERDAY, *TONIGHT])}"
     r"|now|rn|asap|immediately|right\s+away|straight\s+away|noon|midday|midnight|lunch\s*time|noontime"
     r"|weekend|wknd|wkend|eom|eoy|eow|eod|cob|eob|end|beginning|begining|start)\b"
 )
@@ -159,6 +162,7 @@ _BUILDERS: dict[str, Callable[[re.Match[str], str], Token | None]] = {
     "now": b.now,
     "tword": b.time_word,
     "thalf": b.time_half,
+    "thalfhour": b.time_half_hour,
     "tmer": b.time_meridiem,
     "tcolon": b.time_colon,
     "toclock": b.time_oclock,
@@ -176,7 +180,31 @@ def normalise(text: str) -> str:
     lowered = plain.lower()
     if len(lowered) != len(plain):
         lowered = "".join(ch if len(low := ch.lower()) != 1 else low for ch in plain)
-    return _MASKED.sub(lambda m: " " * len(m.group()), lowered)
+    return _clock_words(_MASKED.sub(lambda m: " " * len(m.group()), lowered))
+
+
+_HALF_WORD = re.compile(rf"\b(?<=half )(?P<h>{HOUR_WORDS})\b")
+_WORD_BEFORE_CLOCK = re.compile(rf"\b(?P<h>{HOUR_WORDS})(?=\s*(?:-|to|till|til|until)\s*(?:\d|half\s|(?:{HOUR_WORDS})\b))")
+_WORD_AFTER_CLOCK = re.compile(
+    rf"(?<=[\dm])(?P<link>\s*(?:-|to|till|til|until)\s*)(?P<h>{HOUR_WORDS})\b"
+    r"(?!\s*(?:people|persons|guests|of|days?|weeks?|hours?|months?|more|others?)\b)"
+)
+
+
+def _clock_words(norm: str) -> str:
+    """Hours written as words in a clock range ("half seven till six", "from six to nine") as digits, in the same space."""
+    if not any(p.search(norm) for p in (_HALF_WORD, _WORD_BEFORE_CLOCK, _WORD_AFTER_CLOCK)):
+        return norm
+
+    def ending(m: re.Match[str]) -> str:  # the time ends where the word did
+        return str(HOURS[m["h"]]).rjust(len(m["h"]))
+
+    def starting(m: re.Match[str]) -> str:  # the time starts where the word did
+        return str(HOURS[m["h"]]).ljust(len(m["h"]))
+
+    norm = _HALF_WORD.sub(ending, norm)
+    norm = _WORD_BEFORE_CLOCK.sub(starting, norm)
+    return _WORD_AFTER_CLOCK.sub(lambda m: m["link"] + ending(m), norm)
 
 
 _DAY_FIRST: dict[str, Callable[[re.Match[str], str], Token | None]] = {"slash": b.slash_day_first, "dashdate": b.dashdate_day_first}

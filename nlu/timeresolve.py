@@ -60,8 +60,15 @@ def minutes_of(time: TimeOfDay, pod: PartOfDay | None, as_start: bool = False) -
     return (hour + (12 if pm else 0)) * 60 + time.minute
 
 
-def pair_minutes(first: TimeOfDay, second: TimeOfDay, pod: PartOfDay | None) -> tuple[int, int]:
-    """Both ends of a clock range; the end may be at or before the start (it is then next day)."""
+def pair_minutes(first: TimeOfDay, second: TimeOfDay, pod: PartOfDay | None, end_pod: PartOfDay | None = None) -> tuple[int, int]:
+    """Both ends of a clock range; the end may be at or before the start (it is then next day). ``end_pod`` is the
+    part of day said with the end ("7am till 10 at night")."""
+    if end_pod is not None and second.meridiem is None and not second.midnight:
+        end = minutes_of(second, end_pod)
+        if first.meridiem is None and not first.midnight and pod is end_pod:  # "9 till 5 in the afternoon"
+            readings = [minutes_of(replace(first, meridiem=half), None) for half in ("am", "pm")]
+            return min(readings, key=lambda start: (end - start) % 1440), end
+        return minutes_of(first, pod, as_start=True), end
     end_said = second.meridiem is not None or second.midnight
     start = minutes_of(first, pod, as_start=True)
     if first.meridiem is None and not first.midnight and end_said and second.meridiem != "24" and pod is None:
@@ -167,7 +174,7 @@ def resolve_range(first: Endpoint, second: Endpoint, clock: Clock) -> tuple[date
     """Start and exclusive end of "first to second"; a day named as the end is included whole."""
     start_minutes = end_minutes = None
     if first.time is not None and second.time is not None:
-        start_minutes, end_minutes = pair_minutes(first.time, second.time, first.pod or second.pod)
+        start_minutes, end_minutes = pair_minutes(first.time, second.time, first.pod or second.pod, second.pod)
     inherits = first.date is None and not first.fixed() and second.date is not None
     if inherits:
         first = replace(first, date=second.date, pod=first.pod or second.pod)

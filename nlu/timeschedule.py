@@ -15,7 +15,7 @@ from access_core.schedule import Window, schedule_from_windows
 from nlu.timelexer import normalise
 from nlu.timeresolve import pair_minutes
 from nlu.timetypes import PartOfDay, TimeOfDay
-from nlu.timevocab import WEEKDAY, WEEKDAYS
+from nlu.timevocab import HOUR_WORDS, HOURS, WEEKDAY, WEEKDAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +206,8 @@ class _Pairing:
 
 
 _SPOKEN_CLOCK = re.compile(r"\b(?P<q>half|quarter)\s+(?P<dir>past|after|to)\s+(?P<h>\d{1,2})(?!\w)")
+_HALF_HOUR = re.compile(rf"\bhalf\s+(?P<h>\d{{1,2}}|{HOUR_WORDS})(?![\w:])")
+"""Half past, as said in Ireland and Britain: "half ten" is 10:30."""
 _PART_SAID = re.compile(
     r"(?<![\w:])(?P<t>\d{1,2}(?::\d{2})?)\s+(?:(?:o'?clock\s+)?(?:in\s+the\s+|at\s+)?(?P<pod>morning|afternoon|evening|night))\b"
 )
@@ -234,6 +236,11 @@ def _clock(m: re.Match[str]) -> str | None:
     return f"{hour}:{minutes:02d}"
 
 
+def _half_hour(m: re.Match[str]) -> str | None:
+    hour = int(m["h"]) if m["h"].isdigit() else HOURS[m["h"]]
+    return f"{hour}:30" if 1 <= hour <= 12 else None
+
+
 def _meridiem(m: re.Match[str]) -> str | None:
     hour = int(m["t"].split(":")[0])
     if not 1 <= hour <= 12:
@@ -245,7 +252,8 @@ def spoken_clock(norm: str) -> tuple[str, list[tuple[int, int]]]:
     """Clock times as people say them, written as digits in the same space ("half past 6 in the evening" is
     6:30pm), with the spans rewritten."""
     spans: list[tuple[int, int]] = []
-    return _same_length(_same_length(norm, _SPOKEN_CLOCK, _clock, spans), _PART_SAID, _meridiem, spans), spans
+    clocks = _same_length(_same_length(norm, _SPOKEN_CLOCK, _clock, spans), _HALF_HOUR, _half_hour, spans)
+    return _same_length(clocks, _PART_SAID, _meridiem, spans), spans
 
 
 def find_schedule(text: str) -> ScheduleMatch | None:

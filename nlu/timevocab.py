@@ -126,6 +126,14 @@ def alternation(words: Iterable[str]) -> str:
 MONTH = alternation(MONTHS)
 WEEKDAY = alternation(WEEKDAYS)
 NUMBER = r"\d{1,3}|" + alternation(NUMBER_WORDS)
+HOURS = {
+    word: hour
+    for hour, word in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"), start=1
+    )
+}
+"""The hours of a clock in words ("half six")."""
+HOUR_WORDS = "|".join(HOURS)
 UNIT = alternation(UNITS)
 POD = alternation(PARTS_OF_DAY)
 ORDINAL = r"(?:st|nd|rd|th)"
