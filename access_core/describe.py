@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from access_core.describe_calendar import describe_exception_day, describe_lockdown, describe_restore_reservations, restored_reservations
 from access_core.lookup import person_by_ref
+from access_core.money import DEFAULT, money
 from access_core.services.context import Outcome
 from access_core.timefmt import day_text, moment_text, when
 
@@ -141,10 +142,6 @@ def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo) -> str:
     return text[:1].upper() + text[1:] + "? (yes/no)"
 
 
-def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
-
-
 def _granted(f: Facts, tz: ZoneInfo) -> str:
     role = " as a resident" if f["resident"] else ""
     return f"Gave {f['person']} {f['key']}{role} {when(f['starts_at'], f['ends_at'], tz)}."
@@ -153,7 +150,7 @@ def _granted(f: Facts, tz: ZoneInfo) -> str:
 def _service(f: Facts, tz: ZoneInfo) -> str:
     at = f" for {moment_text(f['starts_at'], tz)}" if f["starts_at"] else ""
     return (
-        f"Requested {f['item']} from {f['vendor']}{at} ({money(f['unit_cents'])} per {f['unit']}); "
+        f"Requested {f['item']} from {f['vendor']}{at} ({money(f['unit_cents'], f.get('currency', DEFAULT))} per {f['unit']}); "
         f"receipt {f['receipt']}, waiting for confirmation."
     )
 
@@ -210,7 +207,9 @@ DONE: dict[str, Callable[[Facts, ZoneInfo], str]] = {
     "reserved": lambda f, tz: f"Reserved {f['amenity']} {when(f['starts_at'], f['ends_at'], tz)}.",
     "reservation_cancelled": lambda f, tz: f"Cancelled your {f['amenity']} reservation.",
     "service_requested": _service,
-    "experience_booked": lambda f, tz: f"Booked {f['quantity']} for {f['item']}; {money(f['total_cents'])}, receipt {f['receipt']}.",
+    "experience_booked": lambda f, tz: (
+        f"Booked {f['quantity']} for {f['item']}; {money(f['total_cents'], f.get('currency', DEFAULT))}, receipt {f['receipt']}."
+    ),
     "order_cancelled": lambda f, tz: f"Cancelled order {f['receipt']} ({f['item']}).",
     "order_confirmed": lambda f, tz: f"Confirmed order {f['receipt']} ({f['item']} for {f['buyer']}).",
     "order_fulfilled": lambda f, tz: f"Marked order {f['receipt']} ({f['item']} for {f['buyer']}) fulfilled.",

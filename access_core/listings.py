@@ -32,6 +32,7 @@ from access_core.models import (
     Property,
     Role,
 )
+from access_core.money import DEFAULT, currency_of, money
 from access_core.principal import Principal
 from access_core.views import Site
 from access_core.visibility import scope_of, visible
@@ -354,10 +355,13 @@ class Offer:
     """What the price is per ("" when a flat price)."""
     starts_at: datetime | None
     """An experience's start."""
+    currency: str = DEFAULT
+    """The property's currency (ISO 4217)."""
 
     def price_text(self, quantity: int = 1) -> str:
-        """The price in dollars, e.g. "$25.00 per walk" (for one) or "$50.00" (for two)."""
-        return f"${self.price * quantity:,.2f}" + (f" per {self.unit}" if self.unit and quantity == 1 else "")
+        """The price in the property's currency, e.g. "$25.00 per walk" (for one) or "€50.00" (for two)."""
+        total = money(round(self.price * quantity * 100), self.currency)
+        return total + (f" per {self.unit}" if self.unit and quantity == 1 else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,8 +376,8 @@ class AmenityRow:
     max_hours: float | None
 
 
-def _offer(item: CatalogItem) -> Offer:
-    return Offer(item.id, item.kind, item.name, item.vendor, item.price, item.unit, item.starts_at)
+def _offer(item: CatalogItem, prop: Site) -> Offer:
+    return Offer(item.id, item.kind, item.name, item.vendor, item.price, item.unit, item.starts_at, currency_of(prop))
 
 
 def offers(session: Session, prop: Site, kind: str | None = None) -> list[Offer]:
@@ -381,13 +385,13 @@ def offers(session: Session, prop: Site, kind: str | None = None) -> list[Offer]
     query = select(CatalogItem).where(CatalogItem.property_id == prop.id).order_by(CatalogItem.name)
     if kind is not None:
         query = query.where(CatalogItem.kind == kind)
-    return [_offer(item) for item in session.scalars(query)]
+    return [_offer(item, prop) for item in session.scalars(query)]
 
 
 def offer(session: Session, prop: Site, kind: str, name: str) -> Offer | None:
     """The catalog's ``kind`` named exactly ``name``, if any."""
     item = session.scalar(select(CatalogItem).where(CatalogItem.property_id == prop.id, CatalogItem.kind == kind, CatalogItem.name == name))
-    return _offer(item) if item is not None else None
+    return _offer(item, prop) if item is not None else None
 
 
 def amenities(session: Session, prop: Site) -> list[AmenityRow]:

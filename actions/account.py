@@ -27,11 +27,15 @@ from nlu.timeexpr import find_schedule
 Handler = Callable[[TurnContext, Slots, dict[str, Any]], Reply]
 
 PERIOD_OPS = ("grant_key", "share_key")
+SAID_BEFORE = "said_before"
+"""Values key: the conditions and recurrences of earlier messages of this request, accounted for once it is planned."""
+CARRIED = (qualifiers.CONDITION, qualifiers.RECURRENCE)
 HELD = "held"
 """Values key: the plan a question about part of it is holding ({"operations", "unless"}), for the answer to settle."""
 GO_AHEAD = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|sure|ok|okay|fine|please do|do it|go ahead|proceed|that'?s fine|correct)\b|"
-    r"\b(?:anyway|regardless|all the same|as (?:it is|planned)|go ahead|include (?:it|them))\b",
+    r"\b(?:anyway|regardless|all the same|as (?:it is|planned)|go ahead|include (?:it|them))\b|"
+    r"\bwithout\s+(?:the\s+|a\s+|any\s+|that\s+)?(?:weekly\s+|time\s+)?(?:limit|window|schedule|condition|restriction)s?\b",
     re.I,
 )
 """An answer that takes the held plan as it is ("give it anyway")."""
@@ -50,7 +54,17 @@ def accounted(handler: Handler) -> Handler:
     def run(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
         held = values.pop(HELD, None)
         settled = _settle(slots, held) if isinstance(held, dict) else None
-        return settled or account(ctx, slots, handler(ctx, slots, values))
+        if settled is not None:
+            return settled
+        for kind, text in values.pop(SAID_BEFORE, []):  # "every weekday 12 to 1", said before a question was answered
+            slots.qualifiers.append(qualifiers.Span(kind, -1, -1, text, text))
+        reply = account(ctx, slots, handler(ctx, slots, values))
+        if reply.status == "ask" and HELD not in (reply.values or {}):
+            carried = [[q.kind, q.text] for q in slots.qualifiers if q.kind in CARRIED and q.kind not in slots.used]
+            if carried:
+                reply.values = dict(reply.values or {})
+                reply.values[SAID_BEFORE] = carried
+        return reply
 
     run.__name__ = getattr(handler, "__name__", "handler")
     run.__doc__ = handler.__doc__

@@ -80,14 +80,18 @@ def _catalog(ctx: TurnContext, kind: str) -> list[listings.Offer]:
 
 def ask_services(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     items = _catalog(ctx, "service")
-    lines = [f"{i.name} by {i.vendor}: ${i.price:.2f} per {i.unit}" for i in items]
+    lines = [f"{i.name} by {i.vendor}: {i.price_text()}" for i in items]
     return answer({"services": [i.name for i in items]}, "\n".join(lines) or "No local services listed.")
 
 
 def ask_experiences(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
     items = _catalog(ctx, "experience")
-    lines = [f"{i.name}: {moment_text(i.starts_at, ctx.tz) if i.starts_at else 'date to be set'}, ${i.price:.2f}" for i in items]
-    return answer({"experiences": [i.name for i in items]}, "\n".join(lines) or "No experiences listed.")
+    when = slots.time
+    if when is not None and when.starts_at is not None and when.ends_at is not None:  # "what's on this month?"
+        items = [i for i in items if i.starts_at is not None and when.starts_at <= i.starts_at < when.ends_at]
+    lines = [f"{i.name}: {moment_text(i.starts_at, ctx.tz) if i.starts_at else 'date to be set'}, {i.price_text()}" for i in items]
+    empty = f"No experiences {when.text.strip()}." if when is not None else "No experiences listed."
+    return answer({"experiences": [i.name for i in items]}, "\n".join(lines) or empty)
 
 
 def reserve_amenity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

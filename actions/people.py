@@ -92,6 +92,8 @@ def named(ctx: TurnContext, slots: Slots) -> list[Named]:
                 spans.append((at, at + len(label)))
             elif person is not None and (written := _full_name_at(lowered, label)) is not None:
                 spans.append(written)
+        if isinstance(handle, str) and handle in slots.together:
+            spans.append(slots.together[handle])
         if spans:
             start, end = min(spans)
             found.append(Named(handle, start, end))
@@ -148,13 +150,19 @@ def listed(slots: Slots, people: list[Named]) -> list[Named]:
     best: list[Named] = []
     run: list[Named] = []
     for person in people:
-        if run and LINKS.match(slots.text[run[-1].end : person.start]):
+        at_once = run and _together(slots, run[-1], person)  # "both Seáns"
+        if run and (at_once or LINKS.match(slots.text[run[-1].end : person.start])):
             run.append(person)
         else:
             run = [person]
         if len(run) > len(best):
             best = list(run)
     return best if len(best) > 1 else []
+
+
+def _together(slots: Slots, one: Named, other: Named) -> bool:
+    """Two people named by one shared first name ("both Seáns")."""
+    return all(isinstance(p.handle, str) and p.handle in slots.together for p in (one, other)) and one.start == other.start
 
 
 def key_of(handle: Any) -> Any:

@@ -43,6 +43,8 @@ CARD_WORD = re.compile(r"\b(?:key\s*-?\s*cards?|cards?|fobs?|badges?|tags?|seria
 """What a keycard request speaks of: "give her a key" asks for a key, not a card."""
 KEY_HOURS = re.compile(r"\b(?:hours|schedule|times|opening|open(?:s|ing)?\s+(?:from|between)|works?\s+from)\b", re.I)
 """A key's weekly hours being set ("change the contractor key hours to …")."""
+ABOUT_AN_OFFER = re.compile(r"\b(?:when(?:'s| is| are)?|how much|price|cost|what time|how many (?:places|spots|tickets) left)\b", re.I)
+"""A question about a service or experience on offer, not a booking."""
 HOW_TO = re.compile(
     r"^\W*(?:(?:hi|hey|hello|quick question)\W+)?(?:how\s+(?:do|can|could|should|would|does)\s+"
     r"(?:i|we|you|one|someone|a manager|managers|residents?|staff)\b|how to\b|how does\b|"
@@ -222,6 +224,11 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
             return "remove_door_from_key"
         if ADD_VERB.search(slots.text):
             return "add_door_to_key"
+    if (intent in WEAK or confidence < GUESS) and ABOUT_AN_OFFER.search(slots.text):
+        if slots.found.get("experience") or "experience" in slots.offers:
+            return "ask_experiences"  # "when's the bloomsday tour on and how much is it?"
+        if slots.found.get("service") or "service" in slots.offers:
+            return "ask_services"
     if (intent in WEAK or confidence < GUESS) and slots.found.get("service") and nobody:
         return "book_service"
     if (

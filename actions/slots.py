@@ -50,6 +50,10 @@ class Slots:
     text: str
     people: list[str] = field(default_factory=list)
     """Handles of known people mentioned, in order."""
+    offers: dict[str, str] = field(default_factory=dict)
+    """A service or experience a word of the message may point at ("the bloomsday tour"): a hint, never a booking."""
+    together: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """People named at once by a shared first name ("both Seáns") -> where."""
     named_at: dict[int, str] = field(default_factory=dict)
     """Where a person's full name ends in the text -> their handle ("Raj Malhotra's suite")."""
     unsure_people: list[str] = field(default_factory=list)
@@ -124,6 +128,7 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     # a name the property gives to something ("new resident for Albion Yard: …") is nobody's name
     _name_new_people(slots, [e for e in entities or [] if not ctx.lexicon.names_exactly(str(e.get("value") or ""))])
     blanked = _people_by_full_name(ctx, slots, blanked)
+    blanked = _people_sharing_a_name(ctx, slots, blanked)
     slots.name = _new_name(text)
     if slots.name:
         blanked = blanked.replace(slots.name, " " * len(slots.name))
@@ -155,6 +160,7 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
     if not slots.found.get("service") and not slots.found.get("experience") and "service" not in slots.ambiguous:
         for entry in ctx.lexicon.by_words(text):
             slots.found.setdefault(entry.kind, []).append(entry.name)
+        slots.offers = {e.kind: e.name for e in ctx.lexicon.by_distinct_word(blanked, ("service", "experience"))}
     _prefer_named_keys(slots)
     _drop_weak_person_doubt(slots)
     if "person" in slots.ambiguous:
@@ -235,9 +241,27 @@ def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:
         if person is not None:
             if person.handle not in slots.people:
                 slots.people.append(person.handle)
+        elif slots.new_people and _more_of_the_same(text, slots.new_people[-1], contact):
+            slots.new_people[-1].update({k: v for k, v in (("email", contact.email), ("phone", contact.phone)) if v})
         else:
-            slots.new_people.append({"name": None, "email": contact.email, "phone": contact.phone})
+            slots.new_people.append({"name": None, "email": contact.email, "phone": contact.phone, "_end": contact.spans[-1][1]})
+    for new in slots.new_people:
+        new.pop("_end", None)
     return blanked
+
+
+THEIR_CONTACT = re.compile(
+    r"\b(?:his|her|their)\s+(?:cell|mobile|phone|number|email|e-mail)(?:\s+(?:phone|number|address))?\s*(?:is|:)?\s*$", re.I
+)
+"""Before a contact, these say whose it is: the new person named just before ("…, her mobile is +1 718 555 0188")."""
+
+
+def _more_of_the_same(text: str, earlier: dict[str, Any], contact: Any) -> bool:
+    """A new person's other contact, given later ("k.lee@… a manager, her mobile is …"): one person, not two."""
+    missing = ("phone" if contact.phone else "email") if not (contact.phone and contact.email) else None
+    if missing is None or earlier.get(missing) or "_end" not in earlier:
+        return False
+    return bool(THEIR_CONTACT.search(text[earlier["_end"] : contact.spans[0][0]]))
 
 
 FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
@@ -258,6 +282,25 @@ def _people_by_full_name(ctx: TurnContext, slots: Slots, text: str) -> str:
                 slots.people.append(found[0])
             slots.named_at[match.end()] = found[0]
             text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    return text
+
+
+SHARED_NAME = re.compile(r"\b(?P<many>both|all(?:\s+the)?|the\s+two|all\s+three|the\s+three)\s+(?P<name>[^\W\d_]{2,})(?:'?s)\b", re.I)
+"""Everyone of one first name at once: "both Seáns", "all the Marias"."""
+COUNTS = {"both": 2, "the two": 2, "all three": 3, "the three": 3}
+
+
+def _people_sharing_a_name(ctx: TurnContext, slots: Slots, text: str) -> str:
+    """The people "both Seáns" names: every person here of that first name, when they are as many as said."""
+    for match in SHARED_NAME.finditer(text):
+        name = " ".join(TOKEN.findall(normalize(match["name"])))
+        found = sorted({e.name for e in ctx.lexicon.aliases.get(name, ()) if e.kind == "person"})
+        wanted = COUNTS.get(" ".join(match["many"].lower().split()))
+        if len(found) < 2 or (wanted is not None and len(found) != wanted):
+            continue
+        slots.people += [handle for handle in found if handle not in slots.people]
+        slots.together.update({handle: match.span() for handle in found})
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
     return text
 
 

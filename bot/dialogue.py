@@ -35,7 +35,7 @@ NO_LONGER_PENDING = "That plan is no longer waiting for an answer (it was answer
 NOTHING_PENDING = "There is no plan waiting for a yes; nothing was changed."
 MORE_OF_THE_SAME = re.compile(
     r"^\W*(?:(?:and|ok|okay|thanks|also)\W+)?(?:what|how) about\b|^\W*and (?:for |at |the |in )|"
-    r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b",
+    r"^\W*(?:same|ditto) (?:for|with|at)\b|^\W*what of\b|^\W*and\s+[^!?]{1,40}\?\s*$",
     re.I,
 )
 

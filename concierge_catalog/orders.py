@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access_core import policy
-from access_core.describe import money
 from access_core.errors import NotFound, Refused
 from access_core.models import Order, Property
+from access_core.money import money
 from access_core.principal import Principal
 from access_core.sources import zone
 from access_core.timefmt import moment_text
@@ -69,15 +69,17 @@ def receipt_text(order: Ordered, prop: Site) -> str:
     when = f", {moment_text(order.starts_at, tz)}" if order.starts_at else ""
     vendor = f" from {order.vendor}" if order.vendor else ""
     return (
-        f"Receipt {order.receipt_no}: {order.item_name}{vendor}{when}; {order.quantity} x {money(order.unit_cents)} = "
-        f"{money(order.total_cents)} {order.currency}; {order.state} (ordered {moment_text(order.requested_at, tz)})."
+        f"Receipt {order.receipt_no}: {order.item_name}{vendor}{when}; {order.quantity} x {money(order.unit_cents, order.currency)} = "
+        f"{money(order.total_cents, order.currency)} {order.currency}; {order.state} (ordered {moment_text(order.requested_at, tz)})."
     )
 
 
 def line(order: Ordered, prop: Site) -> str:
     tz = zone(prop.timezone)
     when = f" {moment_text(order.starts_at, tz)}" if order.starts_at else ""
-    return f"{order.receipt_no}: {order.item_name}{when} for {order.person.label}, {money(order.total_cents)}, {order.state}"
+    return (
+        f"{order.receipt_no}: {order.item_name}{when} for {order.person.label}, {money(order.total_cents, order.currency)}, {order.state}"
+    )
 
 
 def find(

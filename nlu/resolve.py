@@ -185,6 +185,17 @@ class Lexicon:
         entries = {entry for size, entry in hits if size == best}
         return list(entries) if len(entries) == 1 else []
 
+    def by_distinct_word(self, text: str, kinds: tuple[str, ...]) -> list[Entry]:
+        """The one entry of those kinds whose name has a word the text says that no other name has ("the bloomsday
+        tour" for Bloomsday Walking Tour); empty when none or several."""
+        said = {stem(w) for w in TOKEN.findall(normalize(text)) if len(w) > 3 and w not in STOP}
+        counts: dict[str, int] = {}
+        for stems, _ in self.bags:
+            for word in stems:
+                counts[word] = counts.get(word, 0) + 1
+        hits = {entry for stems, entry in self.bags if entry.kind in kinds and any(counts[w] == 1 for w in stems & said)}
+        return list(hits) if len(hits) == 1 else []
+
     def add(self, alias: str, entry: Entry, *, weak: bool = False) -> None:
         words = TOKEN.findall(normalize(alias))
         key = " ".join(words)

@@ -25,6 +25,7 @@ from access_core.errors import Invalid, NotFound
 from access_core.events import UpgradeRequested
 from access_core.exception_days import amenity_rules, closed_day_in
 from access_core.models import Amenity, CatalogItem, Order, Property, Reservation, UpgradeRequest
+from access_core.money import currency_of
 from access_core.schedule import parse_schedule
 from access_core.services.context import Context, Outcome
 from access_core.timefmt import moment_text
@@ -190,7 +191,7 @@ def _place(ctx: Context, item: CatalogItem, *, quantity: int, starts: datetime |
         unit=item.unit,
         unit_cents=unit_cents,
         total_cents=unit_cents * quantity,
-        currency="USD",
+        currency=currency_of(ctx.prop),
         requested_at=ctx.now,
     )
     if state != "requested":
@@ -216,6 +217,7 @@ def book_service(ctx: Context, cmd: BookService) -> Outcome:
             "vendor": item.vendor,
             "starts_at": starts,
             "unit_cents": order.unit_cents,
+            "currency": order.currency,
             "unit": item.unit,
             "receipt": order.receipt_no,
         },
@@ -242,7 +244,13 @@ def buy_experience(ctx: Context, cmd: BuyExperience) -> Outcome:
     ctx.audit("buy_experience", experience=item.name, order=order.id, receipt=order.receipt_no)
     return Outcome(
         "experience_booked",
-        {"quantity": quantity, "item": item.name, "total_cents": order.total_cents, "receipt": order.receipt_no},
+        {
+            "quantity": quantity,
+            "item": item.name,
+            "total_cents": order.total_cents,
+            "currency": order.currency,
+            "receipt": order.receipt_no,
+        },
         [CancelOrder(order=order.receipt_no)],
         {"order": order.id, "receipt": order.receipt_no},
     )
