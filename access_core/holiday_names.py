@@ -137,7 +137,13 @@ def _variants(name: str) -> set[str]:
     forms = {base}
     if base.endswith(" day") and len(base.split()) > 1:
         forms.add(base[: -len(" day")])
+    for american, british in _SPELLINGS:
+        forms |= {form.replace(american, british) for form in forms} | {form.replace(british, american) for form in forms}
     return forms
+
+
+_SPELLINGS = (("labor", "labour"), ("honor", "honour"))
+"""Words a holiday's name is spelt two ways ("Labor Day" in the package; "Labour Day" in Sydney and Auckland)."""
 
 
 def next_holiday(prop: Located, name: str, today: date) -> Holiday | None:

@@ -207,6 +207,11 @@ def require_sales(principal: Principal, prop: Site) -> None:
     raise Refused("full_key_management_required", f"Upgrades for {_where(prop)} are handled by its full managers.")
 
 
+def refuse_without_a_place() -> NoReturn:
+    """Someone with no access and no role at any property: nothing of any property is theirs to ask for."""
+    raise Refused("no_property", "You have no access or role at any property yet; ask your property manager to add you.")
+
+
 def refuse_elsewhere(said: str, mine: Sequence[str]) -> NoReturn:
     """A request about another property of the portfolio, where the asker has no access or role (``said`` names
     what of it the request named); ``mine`` are the properties the asker may ask about."""

@@ -210,7 +210,7 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
         return refused(f"{_label(ctx, who.value)} doesn't hold any key at {ctx.prop.name} now.")
     at = _moment(slots) or ctx.now
     holding = {k.name for k in held}
-    named = [k for m in slots.mentions if not (m.of("door") or m.of("amenity")) for k in m.of("key") if k in holding]
+    named = _named_held(ctx, slots, holding)
     if ALL.search(slots.text):
         keys = [k.name for k in held]
     elif len(set(named)) > 1 and "key" not in slots.ambiguous:  # "her flat 3 key and her communal fob": each of them
@@ -224,6 +224,22 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
     if not any(ops):
         return answer({}, f"{_label(ctx, who.value)}'s access to {', '.join(keys)} already ends before then; nothing to change.")
     return confirm([op for op in ops if op], values=values)
+
+
+def _named_held(ctx: TurnContext, slots: Slots, holding: set[str]) -> list[str]:
+    """The held keys named, in the order said: a key by its name, a door by the held key that opens it
+    (the smallest when several do: "her access to 1203 and the common doors" is the unit's key and the common one)."""
+    doors = {name: {d.lower() for d in view.doors} for name in holding if (view := ctx.layout.key(name)) is not None}
+    keys = []
+    for mention in slots.mentions:
+        if not (mention.of("door") or mention.of("amenity")):
+            keys += [k for k in mention.of("key") if k in holding]
+        for door in (d.lower() for d in mention.of("door")):
+            opening = [name for name, opens in doors.items() if door in opens]
+            fewest = [name for name in opening if len(doors[name]) == min(len(doors[n]) for n in opening)]
+            if len(fewest) == 1:
+                keys.append(fewest[0])
+    return keys
 
 
 def _ending(ctx: TurnContext, handle: str, key: str, at: Any) -> dict[str, Any] | None:

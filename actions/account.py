@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from actions.slots import Slots
@@ -150,6 +150,9 @@ def _settle(slots: Slots, held: dict[str, Any]) -> Reply | None:
     operations = list(held.get("operations") or [])
     unless = list(held.get("unless") or [])
     text = slots.text
+    narrowed = _on_the_day_said(slots, operations)
+    if narrowed is not None:
+        return confirm(narrowed)  # "just this thursday then": one occurrence, at the hours said
     if unless and LEAVE_OUT.search(text):
         rest = [op for op in operations if op not in unless]
         return confirm(rest) if rest else Reply("answer", "Then nothing is left to do; nothing was planned.")
@@ -158,6 +161,34 @@ def _settle(slots: Slots, held: dict[str, Any]) -> Reply | None:
     if GO_AHEAD.search(text) and operations:
         return confirm(operations)
     return None  # a new detail or a changed request: planned afresh
+
+
+def _on_the_day_said(slots: Slots, operations: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The held periods moved to the one day an answer narrows the request to ("just this thursday then"):
+    each keeps its hours; None unless every held operation is a period within one day."""
+    said = slots.time
+    if said is None or said.kind != "day" or said.starts_at is None or not ONLY.search(slots.text) or not operations:
+        return None
+    moved = []
+    for op in operations:
+        if op.get("op") not in PERIOD_OPS or not isinstance(op.get("starts_at"), str) or not isinstance(op.get("ends_at"), str):
+            return None
+        starts, ends = (datetime.fromisoformat(op[f]).astimezone(said.starts_at.tzinfo) for f in ("starts_at", "ends_at"))
+        if ends - starts > timedelta(days=1):
+            return None
+        shift = said.starts_at.date() - starts.date()
+        moved.append({**op, "starts_at": _same_clock(starts, shift), "ends_at": _same_clock(ends, shift)})
+    return moved
+
+
+def _same_clock(at: datetime, shift: timedelta) -> str:
+    """The same wall-clock time ``shift`` days later, in the zone's offset of that day."""
+    zone = at.tzinfo
+    wall = at.replace(tzinfo=None) + shift
+    return wall.replace(tzinfo=zone).isoformat() if zone is not None else wall.isoformat()
+
+
+ONLY = re.compile(r"\b(?:only|just)\b", re.I)
 
 
 def _condition_question(conditions: list[qualifiers.Span]) -> str:

@@ -37,6 +37,9 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     if "person" in slots.ambiguous:
         return Choice(question=slots.which_person)  # worded by the core: only the contacts the asker may see
     candidates: list[Any] = [*slots.people, *slots.new_people]
+    aside = [c for c in candidates if isinstance(c, str) and _named_aside(slots, c)]
+    if aside and (values.get(field) or len(aside) < len(candidates)):
+        candidates = [c for c in candidates if c not in aside]  # "she's renting it off Priya": Priya is not who it is for
     if candidates and (not one or len(candidates) == 1):
         return Choice(candidates[0])
     if candidates:
@@ -69,6 +72,21 @@ def _named_as_a_relation(slots: Slots, handle: str) -> bool:
     """Named only as whose someone is ("Hannah's new roommate"): the one meant is that someone, not them."""
     naming = [m for m in slots.mentions if handle in m.of("person")]
     return bool(naming) and all(RELATION.match(slots.text[m.end :]) for m in naming)
+
+
+ASIDE = re.compile(
+    r"\b(?:rent(?:s|ing)?|sublet(?:s|ting)?|leas(?:es|ing)|buy(?:s|ing)|bought|liv(?:es|ing)|stay(?:s|ing)|"
+    r"shar(?:es|ing)|work(?:s|ing)|clean(?:s|ing)|sub(?:s|bing)?)\s+(?:it\s+|(?:the|a|her|his|their)\s+\w+\s+)?"
+    r"(?:off|from|with|for)\s+$",
+    re.I,
+)
+"""Words before a person named only to say who else is involved ("renting it off Priya", "lives with Tom")."""
+
+
+def _named_aside(slots: Slots, handle: str) -> bool:
+    """Named only as someone the request involves by the way ("she's renting it off Priya"), never as its subject."""
+    naming = [m for m in slots.mentions if handle in m.of("person")]
+    return bool(naming) and all(ASIDE.search(slots.text[: m.start]) for m in naming)
 
 
 def _named_plainly(slots: Slots, handle: str) -> bool:

@@ -9,6 +9,7 @@ the request it belongs to.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +19,13 @@ from zoneinfo import ZoneInfo
 from access_core.commands import from_op
 from access_core.describe import describe
 from access_core.errors import CoreError, Refused
-from access_core.grant_terms import terms_of
+from access_core.grant_terms import keys_held_or_coming, terms_of
 from access_core.services.context import Context
 from access_core.services.dispatch import try_operations
 from actions import many
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, confirm
+from nlu.resolve import Mention
 
 Read = Callable[[str], tuple[str, Slots]]
 """Understands one clause: its intent and slots."""
@@ -48,6 +50,13 @@ MOVE_IN = re.compile(
     r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|tak(?:e|es|ing)\s+(?:it|over)|goes\s+to|gets\s+it)\b",
     re.I,
 )
+TRANSFER = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?|transfer(?:s|red|ring)?|shift(?:s|ed|ing)?)\b.*?"
+    r"\bfrom\s+(?P<a>.+?)\s+(?:over\s+)?to\s+(?P<b>.+?)"
+    r"(?=\s+(?:from|on|starting|as\s+of|effective|beginning|next|this)\b|[,.;!?]|$)",
+    re.I,
+)
+"""A person's access moved from one place to another ("move Rosa's cleaning from 1203 to 1805")."""
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.I)
 IT = re.compile(r"\b(?:it|that|the same|them|her\s+\w+|his\s+\w+|their\s+\w+)\b", re.I)
 THEN = re.compile(r"\b(?:then|at that (?:time|point|date)|that day|on that date)\b", re.I)
@@ -65,10 +74,13 @@ class Clause:
 
 def plan(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Reply | None:
     """The plan of every request of a message of several, or None when it holds one (or is no request)."""
+    moved = _transfer(ctx, text, read, handlers)
+    if moved is not None:
+        return moved
     spans = _split(text)
     if len(spans) < 2:
         return None  # one request: the message as a whole is read once, by the caller
-    clauses = _read_all(text, spans, read)
+    clauses = _read_all(text, spans, read, handlers)
     if len(clauses) < 2 or any(handlers(c.intent) is None for c in clauses):
         return None
     ops: list[dict[str, Any]] = []
@@ -93,6 +105,41 @@ def plan(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Reply |
         pending.values[many.PLANNED] = ops
         return pending
     return confirm(ops)
+
+
+def _transfer(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Reply | None:
+    """ "Move Rosa's cleaning from 1203 to 1805 from Monday": her key to the one ends and a key to the other begins,
+    both then. None unless one person and exactly one key or door on each side of "from … to …" are named."""
+    said = TRANSFER.search(text)
+    revoking, granting = handlers("revoke_access"), handlers("grant_access")
+    if said is None or revoking is None or granting is None:
+        return None
+    _, slots = read(text)
+    if len(slots.people) + len(slots.new_people) != 1 or slots.ambiguous:
+        return None
+    sides = [
+        [m for m in slots.mentions if said.start(side) <= m.start and m.end <= said.end(side) and (m.of("key") or m.of("door"))]
+        for side in ("a", "b")
+    ]
+    if any(len(side) != 1 for side in sides):
+        return None
+    ended = many.plan("revoke_access", revoking, ctx, _only(slots, sides[0][0]), {})
+    begun = many.plan("grant_access", granting, ctx, _only(slots, sides[1][0]), {})
+    for part, name in ((ended, "revoke_access"), (begun, "grant_access")):
+        if part.status != "confirm":
+            return _asking(part, name)
+    return confirm([*ended.operations, *(op for op in begun.operations if op not in ended.operations)])
+
+
+def _only(slots: Slots, place: Mention) -> Slots:
+    """The slots of a message about one of the places it names."""
+    one = copy.copy(slots)
+    one.mentions = [m for m in slots.mentions if m is place or not (m.of("key") or m.of("door") or m.of("amenity"))]
+    one.found = {kind: list(names) for kind, names in slots.found.items() if kind not in ("key", "door", "amenity")}
+    for kind in ("key", "door"):
+        if place.of(kind):
+            one.found[kind] = list(place.of(kind))
+    return one
 
 
 def _asking(reply: Reply, intent: str) -> Reply:
@@ -130,13 +177,13 @@ def _split(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-def _read_all(text: str, spans: list[tuple[int, int]], read: Read) -> list[Clause]:
+def _read_all(text: str, spans: list[tuple[int, int]], read: Read, handlers: Handlers) -> list[Clause]:
     """Each clause understood; one that adds only when or why to its neighbour's request is joined to it."""
     clauses = [_read(text, Clause(a, b), read) for a, b in spans]
     joined: list[Clause] = []
     for clause in clauses:
         last = joined[-1] if joined else None
-        if last is not None and _belongs(last, clause):
+        if last is not None and (_belongs(last, clause) or _goes_on(last, clause, handlers)):
             joined[-1] = _read(text, Clause(last.start, clause.end), read)
         else:
             joined.append(clause)
@@ -166,6 +213,14 @@ def _belongs(first: Clause, second: Clause) -> bool:
     return not (first.slots.found.get("key") and second.slots.found.get("key"))
 
 
+def _goes_on(first: Clause, second: Clause, handlers: Handlers) -> bool:
+    """A clause that is no change of its own and names no one new ("her last day is 31/01 so end all her access
+    then") says more about the request before it."""
+    assert second.slots is not None
+    own_people = second.slots.people or second.slots.new_people
+    return handlers(first.intent) is not None and handlers(second.intent) is None and not own_people
+
+
 def _names_a_place(slots: Slots) -> bool:
     return bool(slots.found.get("key") or slots.found.get("door") or slots.found.get("amenity") or slots.my_place)
 
@@ -184,6 +239,11 @@ def _take_from(ctx: TurnContext, clause: Clause, before: Clause, ops: list[dict[
             slots.new_people = [last]
     keys = [op["key"] for op in ops if op.get("key")]
     named = slots.found.get("key") or slots.found.get("door") or slots.found.get("amenity") or slots.my_place
+    if MOVE_IN.search(said) and not IT.search(said):
+        if slots.people and _coming_keys(ctx, slots.people[0]):
+            keys = []  # "Kai's now moving in on 01/02": the keys he is to get move, not the leaver's
+        else:
+            keys = [k for k in keys if (view := ctx.layout.key(k)) is not None and view.residence][:1] or keys
     if keys and not named and (IT.search(said) or clause.intent in ("grant_access", "revoke_access")):
         slots.found["key"] = [keys[-1]]
         slots.ambiguous.pop("key", None)
@@ -192,6 +252,15 @@ def _take_from(ctx: TurnContext, clause: Clause, before: Clause, ops: list[dict[
         slots.time = before.slots.time
     if clause.intent == "grant_access" and slots.resident is None and slots.found.get("key"):
         slots.resident = _successor_resident(ctx, slots.found["key"][0], ops)
+
+
+def _coming_keys(ctx: TurnContext, handle: str) -> bool:
+    """Whether the person already has a key waiting for them, from a day still to come."""
+    for view in keys_held_or_coming(ctx.session, handle, ctx.prop, ctx.now):
+        kept = terms_of(ctx.session, ctx.prop, handle, view.name, ctx.now, renewing=False)
+        if kept is not None and kept.starts_at is not None and kept.starts_at > ctx.now:
+            return True
+    return False
 
 
 def _successor_resident(ctx: TurnContext, key: str, ops: list[dict[str, Any]]) -> bool | None:

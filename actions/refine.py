@@ -198,6 +198,8 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "grant_access"
     if (intent in WEAK or confidence < GUESS) and IMPERATIVE_SHARE.search(slots.text) and _people(slots):
         return "share_key"
+    if intent == "set_schedule" and _people(slots) and IMPERATIVE_GRANT.search(slots.text):
+        return "grant_access"  # "let 0412 345 676 into the lobby on boxing day 10 to 4": hours for someone, not the door's
     nobody = not _people(slots)
     doors = bool(slots.found.get("door") or slots.found.get("amenity"))
     said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""
@@ -283,8 +285,9 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
             fits = FITS.get(candidate)
             if candidate != intent and fits is not None and fits(slots):
                 return candidate
+    guest_at_home = intent == "grant_access" and slots.my_place and slots.resident is None and slots.may_share is None
     if (
-        (intent in WEAK or confidence < SURE)
+        (intent in WEAK or confidence < SURE or guest_at_home)
         and slots.people
         and _mine(slots)
         and GRANT_VERB.search(slots.text)

@@ -190,6 +190,8 @@ class Dialogue:
                 better = refine("out_of_scope", slots, 0.0, self._ranking)
             if better not in INTENTS:
                 return Reply("unknown", "")
+            if better == "grant_access" and self._a_guest_of(ctx, person, slots):
+                better = "share_key"
             if better != intent or guess:
                 intent = better
                 if INTENTS[better].prefer != spec.prefer:
@@ -224,6 +226,18 @@ class Dialogue:
         reply.intent = intent
         return reply
 
+    @staticmethod
+    def _a_guest_of(ctx: TurnContext, person: Asker, slots: Slots) -> bool:
+        """ "Let Sam into the car park" from someone who may share keys here but never give them: a guest of theirs.
+
+        Only a plain letting-in is read so; a resident's or sharing term ("as a resident") stays a grant, refused as one.
+        """
+        if slots.resident is not None or slots.may_share is not None:
+            return False
+        if fits(ctx.session, ctx.principal, person.id, "grant_access", ctx.now)(ctx.prop):
+            return False
+        return fits(ctx.session, ctx.principal, person.id, "share_key", ctx.now)(ctx.prop)
+
     def _reader(self, ctx: TurnContext) -> combined.Read:
         """How one clause of a message of several requests is understood: the classifier, the slots, the same refinement."""
 
@@ -251,7 +265,7 @@ class Dialogue:
         except Refused as exc:
             return Reply("refused", combined.refused_part(core, reply.operations, exc, ctx.tz), operations=reply.operations)
         except Invalid as exc:
-            if exc.field in ("resident", "key", "person"):
+            if exc.field in ("resident", "key", "person", "serial"):
                 conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.field]}
                 return Reply("ask", exc.message, missing=[exc.field])
             return Reply("refused", exc.message, operations=reply.operations)

@@ -90,7 +90,9 @@ class Places:
             self._people[(person.id, version)] = ids
         candidates = [p for p in (self.site(session, i) for i in ids) if p is not None]
         if not candidates:
-            return "You have no access or role at any property yet."
+            if not needs_property:
+                return "You have no access or role at any property yet."
+            policy.refuse_without_a_place()
         lowered = text.lower()
         named = [p for p in candidates if p.name.lower() in lowered]
         chosen = named[0] if len(named) == 1 else self._from_mentions(session, conv, person, candidates, text, fits, needs_property)

@@ -68,6 +68,12 @@ _EXCLUDED = re.compile(
 )
 """A thing the request leaves out ("but not the building entrance", "except his unit key"): its names are no part of it."""
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+_ONCE_AS_COUNT = re.compile(
+    rf"\s*(?:$|[,;.!?]|(?:on|this|next|in|per|only|for|at|during|before|after|today|tonight|tomorrow|tmrw|"
+    rf"daily|weekly|monthly|yearly|a\s+day|\d+|morning|afternoon|evening|night|noon|midday|{_DAY})\b)",
+    re.I,
+)
+"""What follows "once" when it counts ("once on friday", "once tomorrow", "once") rather than waits for something."""
 _DAYS = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days"
 _RECURRENCE = re.compile(
     rf"\b(?:(?:every|each)\s+(?:other\s+|single\s+)?(?:{_DAY}|day|week(?:day|end)?|month|morning|afternoon|evening|night)s?"
@@ -155,8 +161,8 @@ def _conditions(text: str) -> list[Span]:
             continue
         if word in ("if", "once", "in case") and _WHETHER_BEFORE.search(text[: match.start()]):
             continue
-        if word == "once" and not re.match(r"\s+(?:she|he|they|it|her|his|their|the|i|we|you|my)\b", after, re.I):
-            continue  # "once" alone is a count ("once a week"), not "once her lease is signed"
+        if word == "once" and _ONCE_AS_COUNT.match(after):
+            continue  # "once" alone is a count ("once on friday"), not "once strata signs off"
         stop = _CLAUSE_END.search(after)
         end = match.end() + (stop.start() if stop else len(after))
         clause = text[match.end() : end].strip()

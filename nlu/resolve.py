@@ -79,7 +79,22 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
         "street door",
         "building door",
     ),
-    ("garage gate", "garage", "parking garage", "parking gate", "parking", "garage door", "car park"),
+    (
+        "garage gate",
+        "garage",
+        "parking garage",
+        "parking gate",
+        "parking",
+        "garage door",
+        "car park",
+        "carpark",
+        "car space",
+        "car spot",
+        "car bay",
+        "parking space",
+        "parking spot",
+        "parking bay",
+    ),
     ("package room", "mailroom", "mail room", "packages", "parcel room", "package locker room", "packages room"),
     ("laundry room", "laundry", "laundromat", "washer room"),
     ("management office", "office", "leasing office", "mgmt office", "management"),
@@ -106,6 +121,8 @@ ABBREVIATIONS = {
     "community": "comm",
 }
 """Short forms people type for the words of names; each name is also known by them."""
+WHOLE_PLACE = frozenset({"building", "property", "premises", "complex", "site", "estate"})
+"""Words that alone mean the whole place ("what happened in the building?"), never one door whose name has them."""
 UNIT_WORDS = ("unit", "apt", "apartment", "suite", "flat", "#", "residence", "condo")
 
 
@@ -305,8 +322,12 @@ def door_aliases(name: str, is_residence: bool, all_names: list[str]) -> list[tu
             result += [(f"{u} {number}", False) for u in UNIT_WORDS] + [(number, False)]
     others = [n.lower() for n in all_names if n.lower() != lowered]
     for word in words:
-        if len(word) > 3 and not any(word in TOKEN.findall(o) for o in others):
+        if len(word) > 3 and word not in WHOLE_PLACE and not any(word in TOKEN.findall(o) for o in others):
             result.append((word, True))
+    head = words[-1] if len(words) > 1 and not is_residence else ""
+    heads = {tokens[-1] for tokens in (TOKEN.findall(o) for o in others) if tokens}
+    if len(head) > 3 and head not in WHOLE_PLACE and head not in heads and (head, True) not in result:
+        result.append((head, True))  # "the lobby": the Main Lobby, though the Lobby Intercom has the word too
     return result
 
 

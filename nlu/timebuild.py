@@ -22,7 +22,7 @@ from nlu.timetypes import (
     Token,
     WeekdayRef,
 )
-from nlu.timevocab import HOURS, MONTHS, PARTS_OF_DAY, UNITS, WEAK_MONTHS, WEAK_WEEKDAYS, WEEKDAYS, number_value
+from nlu.timevocab import HOURS, MONTHS, PARTS_OF_DAY, POD, UNITS, WEAK_MONTHS, WEAK_WEEKDAYS, WEEKDAYS, number_value
 
 Match = re.Match[str]
 
@@ -31,7 +31,7 @@ _CONTEXT_BEFORE = re.compile(
     r"|or|early|mid|late|on|every|for|effective|between|as|at|next|this|last)|-|&)[\s,]*$"
 )
 _TIME_AFTER = re.compile(
-    r"[\s,]*(?:at\b|@|\d|from\b|morning|afternoon|evening|night|noon|between\b|-|to\b|through\b"
+    rf"[\s,]*(?:at\b|@|\d|from\b|(?:{POD})\b|noon\b|between\b|-|to\b|through\b"
     r"|thru\b|until\b|till\b)"
 )
 _NOUN_BEFORE = re.compile(
