@@ -34,19 +34,23 @@ def _t(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def describe(session: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
-    """One clause in the imperative: "give Priya Shah the key Resident 3A from Fri 1 Jan 2027"."""
+def describe(session: Session, op: dict[str, Any], tz: ZoneInfo, now: datetime | None = None) -> str:
+    """One clause in the imperative: "give Priya Shah the key Resident 3A from Fri 1 Jan 2027" (``now``: the
+    turn's moment, for "starting now")."""
+    if op.get("op") == "grant_key":
+        return _grant(session, op, tz, now)
     writer = WRITERS.get(op.get("op", ""))
     if writer is None:
         return f"{op.get('op', 'do that')}".replace("_", " ")
     return writer(session, op, tz)
 
 
-def _grant(s: Session, op: dict[str, Any], tz: ZoneInfo) -> str:
+def _grant(s: Session, op: dict[str, Any], tz: ZoneInfo, now: datetime | None = None) -> str:
     starts, ends = _t(op.get("starts_at")), _t(op.get("ends_at"))
     role = " as a resident" if op.get("resident") else ""
     share = " (may share it)" if op.get("may_share") else ""
-    period = when(starts, ends, tz) if ends or (starts and starts.date() != datetime.now(tz).date()) else (end_only(ends, tz))
+    at_once = starts is None or (now is not None and abs((starts - now).total_seconds()) < 60)
+    period = end_only(ends, tz) if at_once and not ends else when(starts, ends, tz)
     return f"give {_person(s, op.get('person'))} the key {op.get('key')} {period}{role}{share}".replace("  ", " ")
 
 
@@ -66,7 +70,6 @@ def _at(before: str, value: Any, tz: ZoneInfo, *, otherwise: str = "") -> str:
 
 
 WRITERS: dict[str, Callable[[Session, dict[str, Any], ZoneInfo], str]] = {
-    "grant_key": _grant,
     "restore_grant": _restore,
     "revoke_key": lambda s, op, tz: (
         f"revoke {_person(s, op.get('person'))}'s {op.get('key')}" + _at(" from ", op.get("at"), tz, otherwise=" now")
@@ -136,8 +139,8 @@ def _order(session: Session, op: dict[str, Any], tz: ZoneInfo, clause: str) -> s
     return clause.format(f"{order.receipt_no} ({order.item_name} for {order.person.label}{when})")
 
 
-def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo) -> str:
-    clauses = [describe(session, op, tz) for op in ops]
+def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo, now: datetime | None = None) -> str:
+    clauses = [describe(session, op, tz, now) for op in ops]
     text = "; and ".join(clauses)
     return text[:1].upper() + text[1:] + "? (yes/no)"
 

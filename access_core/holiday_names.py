@@ -34,22 +34,28 @@ class Located(Protocol):
 
 OBSERVANCES = {"New Year's Eve": (12, 31), "Christmas Eve": (12, 24), "Halloween": (10, 31), "Valentine's Day": (2, 14)}
 """Days people close for that are no public holiday anywhere: the same date every year."""
-ALIASES = {
-    "presidents day": "Washington's Birthday",
-    "mlk day": "Martin Luther King Jr. Day",
-    "thanksgiving": "Thanksgiving Day",
-    "fourth of july": "Independence Day",
-    "4th of july": "Independence Day",
-    "july 4th": "Independence Day",
-    "xmas": "Christmas Day",
-    "new years": "New Year's Day",
-    "juneteenth": "Juneteenth National Independence Day",
-    "summer bank holiday": "Late Summer Bank Holiday",
-    "august bank holiday": "Late Summer Bank Holiday",
-    "may bank holiday": "Early May Bank Holiday",
-    "paddys day": "Saint Patrick's Day",
-    "st paddys day": "Saint Patrick's Day",
+ALIASES: dict[str, tuple[str, ...]] = {
+    "presidents day": ("Washington's Birthday",),
+    "mlk day": ("Martin Luther King Jr. Day",),
+    "thanksgiving": ("Thanksgiving Day",),
+    "fourth of july": ("Independence Day",),
+    "4th of july": ("Independence Day",),
+    "july 4th": ("Independence Day",),
+    "xmas": ("Christmas Day",),
+    "new years": ("New Year's Day",),
+    "juneteenth": ("Juneteenth National Independence Day",),
+    "summer bank holiday": ("Late Summer Bank Holiday", "Summer Bank Holiday"),
+    "august bank holiday": ("Late Summer Bank Holiday", "Summer Bank Holiday"),
+    "may bank holiday": ("Early May Bank Holiday", "May Day"),
+    "early may bank holiday": ("Early May Bank Holiday", "May Day"),
+    "paddys day": ("Saint Patrick's Day",),
+    "st paddys day": ("Saint Patrick's Day",),
+    "hogmanay": ("New Year's Eve",),
+    "nye": ("New Year's Eve",),
 }
+"""Everyday names of holidays, each with the names it has in the package, in the order tried (England's
+August bank holiday is the "Late Summer Bank Holiday", Scotland's the "Summer Bank Holiday")."""
+ALIAS_PAIRS = [(alias, name) for alias, names in ALIASES.items() for name in names]
 _POSTAL = (
     ("US", re.compile(r"\b([A-Z]{2})\s+\d{5}(?:-\d{4})?\b")),
     ("CA", re.compile(r"\b([A-Z]{2})\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),
@@ -148,10 +154,12 @@ _SPELLINGS = (("labor", "labour"), ("honor", "honour"))
 
 def next_holiday(prop: Located, name: str, today: date) -> Holiday | None:
     """The next date (today or later) on which the holiday called ``name`` falls at the property."""
-    wanted = _norm(ALIASES.get(_norm(name), name))
-    for holiday in holidays_in(prop, range(today.year, today.year + 2)):
-        if holiday.day >= today and "observed" not in holiday.name and wanted in _variants(holiday.name):
-            return holiday
+    wanted = [_norm(target) for target in ALIASES.get(_norm(name), (name,))]
+    coming = [h for h in holidays_in(prop, range(today.year, today.year + 2)) if h.day >= today and "observed" not in h.name]
+    for target in wanted:
+        for holiday in coming:
+            if target in _variants(holiday.name):
+                return holiday
     return None
 
 
@@ -160,7 +168,7 @@ def holiday_in_text(prop: Located, text: str, today: date) -> Holiday | None:
     padded = f" {_norm(text)} "
     names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
     candidates = [(form, name) for name in names for form in _variants(name)]
-    candidates += [(alias, target) for alias, target in ALIASES.items()]
+    candidates += ALIAS_PAIRS
     hits = sorted(((form, name) for form, name in candidates if f" {form} " in padded), key=lambda fn: -len(fn[0]))
     for _, name in hits:
         found = next_holiday(prop, name, today)
@@ -213,7 +221,7 @@ def _day_names(where: _Where, today: date) -> tuple[re.Pattern[str] | None, dict
     """One pattern for every name of every coming holiday there (longest first), and each name's holiday."""
     prop = cast(Located, where)
     names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
-    candidates = [(form, name) for name in names for form in _variants(name)] + list(ALIASES.items())
+    candidates = [(form, name) for name in names for form in _variants(name)] + ALIAS_PAIRS
     by_form: dict[str, Holiday] = {}
     for form, name in candidates:
         holiday = next_holiday(prop, name, today)

@@ -65,6 +65,13 @@ def find_phones(text: str, region: str | None = None) -> list[FoundPhone]:
         FoundPhone(m.start, m.end, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
         for m in PhoneNumberMatcher(text, _region(region), leniency=Leniency.VALID)
     ]
+    found += [  # a number of a range the library's data does not know yet (or a drama number): national with its trunk 0
+        FoundPhone(m.start, m.end, phonenumbers.format_number(m.number, PhoneNumberFormat.E164))
+        for m in PhoneNumberMatcher(text, _region(region), leniency=Leniency.POSSIBLE)
+        if not any(f.start <= m.start < f.end for f in found)
+        and m.raw_string.lstrip("(").startswith(("0", "+"))
+        and len(re.sub(r"\D", "", m.raw_string)) >= 10
+    ]
     found += [
         FoundPhone(m.start(), m.end(), e164)
         for m in re.finditer(r"(?<![\w+])(?:\+|00)\d[\d\s().\-]{6,18}\d(?!\w)", text)

@@ -183,6 +183,13 @@ def require_explaining(session: Session, principal: Principal, person: Asker, do
     raise Refused("activity_view_required", f"You can only ask why you yourself can't open {door.name}.")
 
 
+def require_explaining_others(principal: Principal, prop: Site) -> None:
+    """Why can't someone else open a door: only a manager of the property may ask (then per door, as above)."""
+    if principal.is_manager_at(prop):
+        return
+    raise Refused("activity_view_required", "You can only ask why you yourself can't open a door.")
+
+
 def require_device_view(principal: Principal, prop: Site) -> None:
     """Device status, activate, deactivate, firmware: P, D."""
     if principal.is_portfolio_manager(prop) or principal.has(prop, DEVICE):

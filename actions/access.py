@@ -10,7 +10,7 @@ from access_core.lookup import person_by_ref
 from access_core.roles import Permission, Role
 from actions import choose
 from actions.refine import EXTEND, MOVE_IN
-from actions.slots import Slots
+from actions.slots import THEIR_PLACE, Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm, refused
 from nlu import timeexpr
 
@@ -226,20 +226,29 @@ def revoke_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Rep
     return confirm([op for op in ops if op], values=values)
 
 
+KEPT_BEFORE = re.compile(r"\b(?:don'?t|do\s+not|not|never|keep|leave)\b[^,;.]*$", re.I)
+"""What a revoke spares ("don't revoke Omar's unit key, just …"): a home named after it is kept."""
+
+
 def _named_held(ctx: TurnContext, slots: Slots, holding: set[str]) -> list[str]:
     """The held keys named, in the order said: a key by its name, a door by the held key that opens it
     (the smallest when several do: "her access to 1203 and the common doors" is the unit's key and the common one)."""
-    doors = {name: {d.lower() for d in view.doors} for name in holding if (view := ctx.layout.key(name)) is not None}
-    keys = []
+    views = {name: view for name in holding if (view := ctx.layout.key(name)) is not None}
+    doors = {name: {d.lower() for d in view.doors} for name, view in views.items()}
+    keys: list[tuple[int, str]] = []
     for mention in slots.mentions:
         if not (mention.of("door") or mention.of("amenity")):
-            keys += [k for k in mention.of("key") if k in holding]
+            keys += [(mention.start, k) for k in mention.of("key") if k in holding]
         for door in (d.lower() for d in mention.of("door")):
             opening = [name for name, opens in doors.items() if door in opens]
             fewest = [name for name in opening if len(doors[name]) == min(len(doors[n]) for n in opening)]
             if len(fewest) == 1:
-                keys.append(fewest[0])
-    return keys
+                keys.append((mention.start, fewest[0]))
+    home = THEIR_PLACE.search(slots.text)
+    homes = [name for name, view in views.items() if view.residence]
+    if home is not None and len(homes) == 1 and not KEPT_BEFORE.search(slots.text[: home.start()]):
+        keys.append((home.start(), homes[0]))  # "end his flat and common door access": the flat his key opens
+    return [name for _, name in sorted(keys, key=lambda at: at[0])]
 
 
 def _ending(ctx: TurnContext, handle: str, key: str, at: Any) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ from typing import Any
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, confirm
 from nlu import qualifiers
-from nlu.timeexpr import find_schedule
+from nlu.timeexpr import find_schedule, find_times
 
 Handler = Callable[[TurnContext, Slots, dict[str, Any]], Reply]
 
@@ -107,7 +107,7 @@ def account(ctx: TurnContext, slots: Slots, reply: Reply) -> Reply:
     codes = [op for op in reply.operations if op.get("op") == "create_doorcode"]
     if codes and _window_asked(slots):
         day = date.fromisoformat(str(codes[0]["date"]))
-        said = _said_window(slots)
+        said = _said_window(ctx, slots)
         reply.note = (
             f"A door code is valid for the whole day ({day:%a} {day.day} {day:%b}), not only {said}; "
             "for a guest who should get in only then, share your key with them for that window instead."
@@ -164,20 +164,39 @@ def _settle(slots: Slots, held: dict[str, Any]) -> Reply | None:
 
 
 def _on_the_day_said(slots: Slots, operations: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-    """The held periods moved to the one day an answer narrows the request to ("just this thursday then"):
-    each keeps its hours; None unless every held operation is a period within one day."""
+    """The held periods moved to the one day an answer narrows the request to ("just this thursday then")."""
     said = slots.time
     if said is None or said.kind != "day" or said.starts_at is None or not ONLY.search(slots.text) or not operations:
         return None
+    if any(op.get("op") not in PERIOD_OPS for op in operations):
+        return None
+    return moved_to_day(operations, said.starts_at.date(), said.starts_at.tzinfo)
+
+
+def moved_to_day(operations: list[dict[str, Any]], day: date, zone: Any) -> list[dict[str, Any]] | None:
+    """A plan moved to another day, each time keeping its hours ("actually make it monday"): its starts, ends, moments
+    and dates shift by the days between its own day and ``day``. None unless the plan is of one day (an open end
+    allowed: "from friday" becomes "from monday")."""
+    moments = [(op, f) for op in operations for f in ("starts_at", "ends_at", "at") if isinstance(op.get(f), str)]
+    days = {datetime.fromisoformat(op[f]).astimezone(zone).date() for op, f in moments if f != "ends_at"}
+    days |= {date.fromisoformat(str(op["date"])) for op in operations if isinstance(op.get("date"), str)}
+    if len(days) != 1:
+        return None
+    for op in operations:
+        if isinstance(op.get("starts_at"), str) and isinstance(op.get("ends_at"), str):
+            starts, ends = (datetime.fromisoformat(op[f]) for f in ("starts_at", "ends_at"))
+            if ends - starts > timedelta(days=1):
+                return None
+    shift = day - days.pop()
     moved = []
     for op in operations:
-        if op.get("op") not in PERIOD_OPS or not isinstance(op.get("starts_at"), str) or not isinstance(op.get("ends_at"), str):
-            return None
-        starts, ends = (datetime.fromisoformat(op[f]).astimezone(said.starts_at.tzinfo) for f in ("starts_at", "ends_at"))
-        if ends - starts > timedelta(days=1):
-            return None
-        shift = said.starts_at.date() - starts.date()
-        moved.append({**op, "starts_at": _same_clock(starts, shift), "ends_at": _same_clock(ends, shift)})
+        changed = dict(op)
+        for field in ("starts_at", "ends_at", "at"):
+            if isinstance(op.get(field), str):
+                changed[field] = _same_clock(datetime.fromisoformat(op[field]).astimezone(zone), shift)
+        if isinstance(op.get("date"), str):
+            changed["date"] = (date.fromisoformat(op["date"]) + shift).isoformat()
+        moved.append(changed)
     return moved
 
 
@@ -252,7 +271,10 @@ def _window_asked(slots: Slots) -> bool:
     return bool(slots.unused(qualifiers.TIME_OF_DAY))
 
 
-def _said_window(slots: Slots) -> str:
+def _said_window(ctx: TurnContext, slots: Slots) -> str:
+    hours = [m.text for m in find_times(slots.text, ctx.now, ctx.tz) if m.kind in ("range", "point")]
+    if hours:
+        return hours[0]  # "9 till 11am"
     parts = [q.text for q in slots.qualifiers if q.kind == qualifiers.TIME_OF_DAY]
     if parts:
         return "in the " + parts[0] if parts[0].lower() in ("morning", "afternoon", "evening") else parts[0]

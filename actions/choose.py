@@ -76,7 +76,7 @@ def _named_as_a_relation(slots: Slots, handle: str) -> bool:
 
 ASIDE = re.compile(
     r"\b(?:rent(?:s|ing)?|sublet(?:s|ting)?|leas(?:es|ing)|buy(?:s|ing)|bought|liv(?:es|ing)|stay(?:s|ing)|"
-    r"shar(?:es|ing)|work(?:s|ing)|clean(?:s|ing)|sub(?:s|bing)?)\s+(?:it\s+|(?:the|a|her|his|their)\s+\w+\s+)?"
+    r"shar(?:es|ing)|work(?:s|ing)|clean(?:s|ing)|sub(?:s|bing)?|mov(?:e|es|ed|ing)\s+in|room(?:s|ing))\s+(?:it\s+|(?:the|a|her|his|their)\s+\w+\s+)?"
     r"(?:off|from|with|for)\s+$",
     re.I,
 )

@@ -23,7 +23,8 @@ from access_core.grant_terms import keys_held_or_coming, terms_of
 from access_core.services.context import Context
 from access_core.services.dispatch import try_operations
 from actions import many
-from actions.slots import Slots
+from actions.refine import MOVE_IN, MOVE_OUT
+from actions.slots import MY_PLACE, Slots
 from actions.turn import Reply, TurnContext, confirm
 from nlu.resolve import Mention
 
@@ -41,15 +42,6 @@ REQUEST = re.compile(
     re.I,
 )
 """Words that carry a request of their own: a clause without one belongs to its neighbour."""
-MOVE_OUT = re.compile(
-    r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|leav(?:e|es|ing)|left|vacat(?:e|es|ed|ing)|giv(?:e|es|ing)\s+up|"
-    r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b",
-    re.I,
-)
-MOVE_IN = re.compile(
-    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|tak(?:e|es|ing)\s+(?:it|over)|goes\s+to|gets\s+it)\b",
-    re.I,
-)
 TRANSFER = re.compile(
     r"\b(?:mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?|transfer(?:s|red|ring)?|shift(?:s|ed|ing)?)\b.*?"
     r"\bfrom\s+(?P<a>.+?)\s+(?:over\s+)?to\s+(?P<b>.+?)"
@@ -238,6 +230,8 @@ def _take_from(ctx: TurnContext, clause: Clause, before: Clause, ops: list[dict[
         elif isinstance(last, dict):
             slots.new_people = [last]
     keys = [op["key"] for op in ops if op.get("key")]
+    if keys and slots.my_place and not MY_PLACE.search(said):
+        slots.my_place, slots.home_spans = False, []  # "... and Fraser takes the flat over": the flat just named
     named = slots.found.get("key") or slots.found.get("door") or slots.found.get("amenity") or slots.my_place
     if MOVE_IN.search(said) and not IT.search(said):
         if slots.people and _coming_keys(ctx, slots.people[0]):
@@ -281,7 +275,7 @@ def refused_part(core: Context, ops: list[dict[str, Any]], refusal: Refused, tz:
         try:
             try_operations(core, [from_op(op) for op in ops[:end]])
         except Refused as exc:
-            part = describe(core.session, ops[end - 1], tz)
+            part = describe(core.session, ops[end - 1], tz, core.now)
             return f"I can't plan all of that: {part[:1].lower()}{part[1:]} is refused: {exc.message} Nothing was planned."
         except CoreError:
             break

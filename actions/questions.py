@@ -182,6 +182,8 @@ def ask_why_denied(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Re
     who = choose.person(slots, values, one=False)
     handle = who.value if who.ok and isinstance(who.value, str) else ctx.person.handle
     if "person" in slots.ambiguous:
+        if ctx.person.handle not in slots.ambiguous["person"][1]:
+            policy.require_explaining_others(ctx.principal, ctx.prop)  # refused before asking which of two others
         return ask(["person"], who.question or "Who?", values)
     person = person_by_ref(ctx.session, handle) or ctx.person
     names = _doors_asked(ctx, slots, about=person)

@@ -33,12 +33,17 @@ EXTEND = re.compile(
     re.I,
 )
 MOVE_IN = re.compile(
-    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+over|"
-    r"(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b",
+    r"\b(?:mov(?:e|es|ed|ing)\s+in(?:to)?|move-in|arriv(?:es|ing)|tak(?:e|es|ing)\s+(?:it|over|(?:the|her|his|their)\s+\w+\s+over)|"
+    r"goes\s+to|gets\s+it|(?:lease|tenancy|contract)\s+(?:starts|begins|commences|kicks\s+in))\b",
     re.I,
 )
-"""A day said after these is when access begins ("moving in Dec 15"), not a one-day grant."""
-MOVE_OUT = re.compile(r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|leav(?:e|es|ing)|left|vacat\w*)\b", re.I)
+"""Someone moving in ("Kai moves in on the 1st", "Fraser takes the flat over from Saturday")."""
+MOVE_OUT = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)\s+out|move-out|leav(?:e|es|ing)|left|vacat\w*|giv(?:e|es|ing)\s+up|"
+    r"(?:lease|tenancy|contract)\s+(?:ends|expires|is\s+up|runs\s+out))\b",
+    re.I,
+)
+"""Someone moving out ("Niamh moves out of 2F1 on Friday", "his lease ends Jan 31")."""
 CARD_WORD = re.compile(r"\b(?:key\s*-?\s*cards?|cards?|fobs?|badges?|tags?|serial)\b|\b[A-Z]{1,4}-?\d{2,}\b", re.I)
 """What a keycard request speaks of: "give her a key" asks for a key, not a card."""
 KEY_HOURS = re.compile(r"\b(?:hours|schedule|times|opening|open(?:s|ing)?\s+(?:from|between)|works?\s+from)\b", re.I)
@@ -104,6 +109,8 @@ IMPERATIVE_GRANT = re.compile(
 ("add ivy to apt 202, she doesn't live there")."""
 IMPERATIVE_SHARE = re.compile(r"^\W*(?:(?:please|pls|plz|kindly|ok|okay|hi|hey)\W+)*(?:(?:can|could) (?:i|you)\s+)?share\b", re.I)
 """A message that opens with "share" asks for a key to be shared, whoever with."""
+CLOSING = re.compile(r"\b(?:close[ds]?|closing|shut|shuts|shutting)\b", re.I)
+"""A day's closing ("close the sauna and the laundry on the 2nd of January")."""
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
 DEVICE_ACTIONS = {"activate_device", "deactivate_device", "upgrade_firmware"}
 QUESTIONS = {
@@ -155,10 +162,13 @@ FITS: dict[str, Callable[[Slots], bool]] = {
     "add_door_to_key": lambda s: bool(s.found.get("key") and s.found.get("door")) and not _people(s),
     "remove_door_from_key": lambda s: bool(s.found.get("key") and s.found.get("door")) and not _people(s),
     "set_schedule": lambda s: s.schedule is not None and _doors(s) and not _people(s),
-    "ask_why_denied": lambda s: _doors(s) and (_people(s) or bool(FIRST_PERSON.search(s.text))),
+    "ask_why_denied": lambda s: (
+        _doors(s) and (_people(s) or bool(FIRST_PERSON.search(s.text))) and bool(WHY_NOT.search(s.text) or CAN_OPEN.search(s.text))
+    ),
     "ask_who_has_access": lambda s: (_doors(s) or bool(s.found.get("key"))) and not _people(s),
     "ask_device_status": lambda s: bool(DEVICE.search(s.text)),
     "submit_request": lambda s: bool(s.found.get("upgrade")),
+    "add_exception_day": lambda s: bool(CLOSING.search(s.text)) and not _people(s) and s.time is not None and s.time.kind == "day",
     "share_key": lambda s: _people(s) and (s.my_place or bool(FIRST_PERSON.search(s.text))) and s.time is not None,
     "create_doorcode": lambda s: bool(CODE.search(s.text)) and not _people(s),
     "issue_keycard": lambda s: _people(s) and s.serial is not None,
@@ -235,7 +245,7 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "book_service"
     if (
         intent in {"grant_access", "share_key", "create_doorcode"} | WEAK
-        and not slots.people
+        and not _people(slots)
         and slots.found.get("door")
         and VISITOR.search(slots.text)
     ):

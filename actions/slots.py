@@ -16,7 +16,8 @@ from nlu.qualifiers import Span as QualifierSpan
 from nlu.resolve import TOKEN, Mention, normalize
 from nlu.timeplace import reads_day_first, with_holidays_as_dates
 
-SERIAL = re.compile(r"\b(?:[A-Za-z]{1,4}-\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
+SERIAL = re.compile(r"\b(?:(?:[A-Za-z]{1,4}-){1,2}\d{2,10}|[A-Za-z]{1,4}\d{3,10}|\d{5,12})\b")
+"""A keycard's serial: "KC-0144", "RM-KC-0144", "HV0002", "4417220"."""
 CALLED = re.compile(
     r"\b(?:called|named|name it|call it|titled)\s+[\"'‘“]?([A-Za-z0-9][\w '&\-]*?)[\"'’”]?"
     r"(?=\s+(?:with|for|that|which|and|to|covering|including|opening|on|in|at|as|of)\b|\s*[,.;:!?+(]|\s+[\-–]|$)",
@@ -38,7 +39,8 @@ THEIR_PLACE = re.compile(rf"\b(?:his|her|their|\w+'s)\s+(?:own\s+)?{HOME_WORDS}\
 """Someone else's home: "her apartment", "Hannah's place" (the residence of the person the message names)."""
 ATTRIBUTE_KINDS = (qualifiers.RESIDENT, qualifiers.MAY_SHARE, qualifiers.SHAREABLE)
 """Yes/no attributes: their words ("as a resident", "residents can share") name nothing, even inside a name."""
-MY_PLACE = re.compile(rf"\bmy\s+(?:own\s+)?{HOME_WORDS}\b", re.I)
+MY_PLACE = re.compile(rf"\b(?:my|our)\s+(?:own\s+|(?!(?:and|or|the|a|an)\b)[a-z]+\s+)?{HOME_WORDS}\b", re.I)
+"""The asker's own home: "my flat", "our apartment", "my london flat", "my new place"."""
 THE_PLACE = re.compile(r"\bthe\s+(?:apartment|apt|flat|unit|suite|condo)\b(?!\s*(?:#?\d|keys?\b|fobs?\b|doors?\b))", re.I)
 """A resident's "the flat": their own home (a manager's "the flat" names nothing)."""
 
@@ -139,8 +141,8 @@ def extract(ctx: TurnContext, text: str, *, prefer: str = "future", entities: li
         slots.time = None
     before_times = blanked
     for match in (slots.schedule, slots.time):
-        if match is not None:
-            blanked = blanked[: match.start] + " " * (match.end - match.start) + blanked[match.end :]
+        for start, end in (match.parts or ((match.start, match.end),)) if match is not None else ():
+            blanked = blanked[:start] + " " * (end - start) + blanked[end:]  # only its words: names between them stay
     found = qualifiers.recognize(text)
     flags = [(q.start, q.end) for q in found if q.kind in ATTRIBUTE_KINDS]
     slots.mentions = sorted(ctx.lexicon.mentions(blanked) + _named_inside_times(ctx, slots, before_times), key=lambda m: m.start)

@@ -18,14 +18,15 @@ from access_core.errors import Ambiguous, CoreError, Invalid, NotFound, Refused
 from access_core.principal import load_principal
 from access_core.services.context import Context
 from access_core.services.dispatch import execute_all, try_operations
-from access_core.views import Asker
+from access_core.views import Asker, Site
 from actions import combined, many
+from actions.account import moved_to_day
 from actions.refine import refine
 from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import Slots, extract
 from actions.turn import Reply, TurnContext
 from bot.asker_scope import PROPERTY_FREE, fits
-from bot.places import Places
+from bot.places import Places, properties_of
 from bot.state import Conversation, pending_id
 
 MAX_CHARS = 2000
@@ -43,6 +44,17 @@ MORE_OF_THE_SAME = re.compile(
 def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text or "")).strip()
     return text[:MAX_CHARS]
+
+
+CORRECTION = re.compile(
+    r"^\W*(?:(?:no|nope|sorry|oh|oops|wait)\W+)*(?:actually\b|make\s+(?:it|that)\b|change\s+(?:it|that)\s+to\b|"
+    r"switch\s+(?:it|that)\s+to\b|move\s+(?:it|that)\s+to\b|(?:\w+\s+){1,4}instead\W*$)",
+    re.I,
+)
+"""An answer to a proposed plan that changes one of its details ("actually make it monday", "friday instead")."""
+NEVER_MIND = re.compile(r"\b(?:never\s*mind|nevermind|cancel|forget\s+(?:it|that|about)|don'?t|no\s+need|scrap)\b", re.I)
+ACROSS = frozenset({"ask_device_status", "ask_activity", "ask_my_access", "ask_exception_days"})
+"""Questions answered at each of the asker's properties when the message does not say which."""
 
 
 class Dialogue:
@@ -90,6 +102,17 @@ class Dialogue:
         if person is None:
             return Reply("refused", "I don't know who you are here; ask your property manager to add you."), intent
         earlier = conv.pending
+        if (
+            earlier is not None
+            and intent in ("deny", "cancel", "inform", "out_of_scope")
+            and CORRECTION.search(text)
+            and not NEVER_MIND.search(text)
+        ):
+            intent = "inform"  # "actually make it monday": the plan proposed, with that changed
+            moved = self._moved(session, conv, person, text, earlier)
+            if moved is not None:
+                self._after_pending(conv, earlier, moved, str(moved.intent))
+                return moved, str(moved.intent)
         if earlier is not None:
             handled = self._answer_pending(session, conv, person, intent)
             if handled is not None:
@@ -133,8 +156,10 @@ class Dialogue:
             return self._plan(session, conv, person, ongoing, text, dict(conv.frame["values"]), follow_up=intent), ongoing
         if intent in SMALL_TALK and confidence >= 0.6:
             return Reply("answer", SMALL_TALK[intent]), intent
-        if conv.last_question and MORE_OF_THE_SAME.search(text):
-            intent, confidence = conv.last_question, 1.0
+        if conv.last_question and conv.last_said and self._only_a_property(session, person, text):
+            intent, confidence, text = conv.last_question, 1.0, f"{conv.last_said}, {text}"  # "Canal House": again, there
+        elif conv.last_question and MORE_OF_THE_SAME.search(text):
+            intent, confidence = conv.last_question, 1.0  # "and 3.04?": the last question again, about that
         conv.frame = None
         if intent not in INTENTS or confidence < 0.3:
             reply = self._plan(session, conv, person, intent, text, {}, guess=True, confidence=confidence)
@@ -156,12 +181,36 @@ class Dialogue:
     def _context(self, session: Session, conv: Conversation, person: Asker, text: str, intent: str) -> TurnContext | Reply:
         now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
         may = fits(session, self.places.principal(session, person), person.id, intent, now)
-        prop = self.places.property_for(session, conv, person, text, fits=may, needs_property=intent not in PROPERTY_FREE)
+        prop = self.places.property_for(
+            session, conv, person, text, fits=may, needs_property=intent not in PROPERTY_FREE, across=intent in ACROSS
+        )
         if isinstance(prop, str):
             return Reply("ask", prop, missing=["property"])
-        tz = self.places.zone(prop)
+        if isinstance(prop, list):
+            return self._across(session, person, prop, now, intent, text)
+        return self._at(session, person, prop, now)
+
+    def _at(self, session: Session, person: Asker, prop: Site, now: datetime) -> TurnContext:
         lexicon, layout = self.places.views(session, prop)
-        return TurnContext(session, self.places.principal(session, person), person, prop, now, tz, lexicon, layout)
+        return TurnContext(session, self.places.principal(session, person), person, prop, now, self.places.zone(prop), lexicon, layout)
+
+    def _across(self, session: Session, person: Asker, props: list[Site], now: datetime, intent: str, text: str) -> Reply:
+        """A question answered at each of the asker's properties ("which doors have low batteries?"), one part each;
+        asked which property when one of them asks something back."""
+        parts: list[tuple[Site, Reply]] = []
+        spec = INTENTS[intent]
+        for prop in props:
+            ctx = self._at(session, person, prop, now)
+            reply = many.plan(intent, spec.handler, ctx, extract(ctx, text, prefer=spec.prefer, entities=self._entities), {})
+            if reply.status != "answer":
+                return Reply("ask", "Which property: " + ", ".join(p.name for p in props) + "?", missing=["property"])
+            parts.append((prop, reply))
+        merged: dict[str, Any] = {}
+        for _, reply in parts:
+            for name, value in (reply.result or {}).items():
+                merged[name] = [*merged.get(name, []), *value] if isinstance(value, list) else merged.get(name, value)
+        text = "\n\n".join(f"{prop.name}: {reply.reply}" for prop, reply in parts)
+        return Reply("answer", text, result=merged)
 
     def _plan(
         self,
@@ -178,6 +227,10 @@ class Dialogue:
     ) -> Reply:
         """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
         ctx = self._context(session, conv, person, text, intent)
+        if isinstance(ctx, Reply) and ctx.status == "answer":
+            conv.frame = None
+            conv.last_question, conv.last_said = intent, text
+            return ctx
         if isinstance(ctx, Reply):
             if intent in INTENTS and not guess:  # "which property?": its answer continues this request
                 conv.frame = {"intent": intent, "values": values, "missing": ctx.missing, "said": text}
@@ -221,8 +274,35 @@ class Dialogue:
         elif reply.status != "ask":
             conv.frame = None
         conv.last_question = intent if not spec.changes and reply.status == "answer" else None
+        conv.last_said = text if conv.last_question else None
         if reply.status == "confirm":
             reply = self._check(ctx, conv, intent, reply)
+        reply.intent = intent
+        return reply
+
+    def _only_a_property(self, session: Session, person: Asker, text: str) -> bool:
+        """The message is one of the asker's properties named alone ("Canal House", "just at Canal House")."""
+        said = " ".join(w for w in re.findall(r"[\w'’]+", text.lower()) if w not in ("just", "only", "at", "for", "in", "the"))
+        return bool(said) and any(p.name.lower() == said for p in properties_of(session, person))
+
+    def _moved(self, session: Session, conv: Conversation, person: Asker, text: str, earlier: dict[str, Any]) -> Reply | None:
+        """The proposed plan on the one day a correction names and nothing else ("actually make it friday"): each
+        time keeps its hours; None when the correction says more, or the plan is not of one day."""
+        intent = str(earlier.get("intent") or "")
+        if intent not in INTENTS or not earlier.get("operations"):
+            return None
+        ctx = self._context(session, conv, person, text, intent)
+        if isinstance(ctx, Reply) or earlier.get("property_id") not in (None, ctx.prop.id):
+            return None
+        slots = extract(ctx, text, prefer="future")
+        said = slots.time
+        if said is None or said.kind != "day" or said.starts_at is None or slots.about_the_property:
+            return None
+        ops = moved_to_day(list(earlier["operations"]), said.starts_at.astimezone(ctx.tz).date(), ctx.tz)
+        if ops is None:
+            return None
+        conv.pending = None
+        reply = self._check(ctx, conv, intent, Reply("confirm", "", operations=ops, values=dict(earlier.get("values") or {})))
         reply.intent = intent
         return reply
 
@@ -272,7 +352,7 @@ class Dialogue:
         except (NotFound, Ambiguous) as exc:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])
-        asked = question(ctx.session, reply.operations, ctx.tz) + (f" {reply.note}" if reply.note else "")
+        asked = question(ctx.session, reply.operations, ctx.tz, ctx.now) + (f" {reply.note}" if reply.note else "")
         propose(conv, {"intent": intent, "operations": reply.operations, "property_id": ctx.prop.id, "values": reply.values}, asked)
         return Reply("confirm", asked, operations=reply.operations)
 
@@ -326,7 +406,7 @@ class Dialogue:
         if isinstance(ctx, Reply):
             return ctx
         ops, conv.undo = conv.undo, []
-        asked = question(session, ops, ctx.tz)
+        asked = question(session, ops, ctx.tz, ctx.now)
         asked = "Undo: " + asked[:1].lower() + asked[1:]
         propose(conv, {"intent": "undo", "operations": ops, "property_id": ctx.prop.id}, asked)
         return Reply("confirm", asked, operations=ops)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -72,14 +73,16 @@ class Places:
         *,
         fits: Callable[[Site], bool] | None = None,
         needs_property: bool = True,
-    ) -> Site | str:
+        across: bool = False,
+    ) -> Site | str | list[Site]:
         """The property, or the question to ask when it is not clear.
 
         The property named, else the one whose doors, keys, amenities, services or people the message names
         and no other does, else the conversation's, else the only one where the asker may make this kind of
         request (``fits``). A request about another property of the portfolio, where the asker has no role or
         access, is refused. When nothing tells two properties apart the asker is asked which, unless the
-        answer does not depend on the property (``needs_property`` false: help).
+        answer does not depend on the property (``needs_property`` false: help). A question that may be answered
+        at each of them (``across``: "which doors have low batteries?" from a portfolio manager) gets them all.
         """
         version = self.turn_version or self.version(session)
         ids = self._people.get((person.id, version))
@@ -94,9 +97,9 @@ class Places:
                 return "You have no access or role at any property yet."
             policy.refuse_without_a_place()
         lowered = text.lower()
-        named = [p for p in candidates if p.name.lower() in lowered]
-        chosen = named[0] if len(named) == 1 else self._from_mentions(session, conv, person, candidates, text, fits, needs_property)
-        if isinstance(chosen, str):
+        named = [p for p in candidates if p.name.lower() in lowered] or _by_town(candidates, lowered)
+        chosen = named[0] if len(named) == 1 else self._from_mentions(session, conv, person, candidates, text, fits, needs_property, across)
+        if isinstance(chosen, (str, list)):
             return chosen
         if chosen is None:
             return candidates[0]  # the answer does not depend on the property: not remembered
@@ -112,7 +115,8 @@ class Places:
         text: str,
         fits: Callable[[Site], bool] | None,
         needs_property: bool,
-    ) -> Site | str | None:
+        across: bool = False,
+    ) -> Site | str | list[Site] | None:
         neighbours = self._neighbours(session, candidates)
         by_id = {p.id: p for p in candidates}
         if len(neighbours) == len(candidates) and len(candidates) == 1:
@@ -147,6 +151,8 @@ class Places:
             return None
         if not allowed:
             return fitting[0]  # refused there, by the rule that refuses it everywhere
+        if across:
+            return allowed
         return "Which property: " + ", ".join(p.name for p in allowed) + "?"
 
     def _homes(self, session: Session, person: Asker) -> frozenset[int]:
@@ -233,3 +239,17 @@ class Places:
         self.turn_version = None
         self._latest = None
         self._cache.pop(property_id, None)
+
+
+def _by_town(candidates: list[Site], lowered: str) -> list[Site]:
+    """The properties whose town a message names ("the edinburgh flat"): a word of the address after its street
+    that no other of the asker's properties has in its address."""
+    words = {p.id: _town_words(p.address or "") for p in candidates}
+    said = set(re.findall(r"[a-z]+", lowered))
+    return [p for p in candidates if any(w in said for w in words[p.id] if all(w not in words[o] for o in words if o != p.id))]
+
+
+def _town_words(address: str) -> set[str]:
+    """The alphabetic words of an address after its first part (the street): town, region, country."""
+    parts = address.lower().split(",")[1:]
+    return {w for part in parts for w in re.findall(r"[a-z]+", part) if len(w) > 3}

@@ -30,9 +30,11 @@ class Conversation:
     """Operations that undo the last change made."""
     last_question: str | None = None
     """The question answered last, for a follow-up such as "what about the gym?"."""
+    last_said: str | None = None
+    """The words of that question, for a follow-up that only names where ("Canal House")."""
 
     def reset(self) -> None:
-        self.frame, self.pending, self.undo, self.last_question = None, None, [], None
+        self.frame, self.pending, self.undo, self.last_question, self.last_said = None, None, [], None, None
 
 
 def pending_id(conversation: Conversation) -> str | None:

@@ -51,8 +51,13 @@ def _add_common_doors_key(lexicon: Lexicon, keys: list[KeyTerms]) -> None:
     if not candidates or len(named) > 1:
         return
     best = max(candidates, key=lambda k: (k.shareable, len(k.door_types)))
-    for word in next(g for g in SYNONYMS if g[0] == "common door"):
+    for word in (*next(g for g in SYNONYMS if g[0] == "common door"), *INTO_THE_BUILDING):
         lexicon.add(word, Entry("key", best.name), weak=True)
+
+
+INTO_THE_BUILDING = ("the building", "building access", "the block")
+"""Getting into the building ("let her into the flat and the building"): its common doors. Questions of where
+something happened ("what happened in the building?") ask about doors, and a key names none of them."""
 
 
 def _add_named(lexicon: Lexicon, entry: Entry, name: str) -> None:

@@ -123,6 +123,8 @@ ABBREVIATIONS = {
 """Short forms people type for the words of names; each name is also known by them."""
 WHOLE_PLACE = frozenset({"building", "property", "premises", "complex", "site", "estate"})
 """Words that alone mean the whole place ("what happened in the building?"), never one door whose name has them."""
+DOING_WORDS = frozenset({"close", "closed", "closing", "open", "opens", "opening", "lock", "locked", "shut", "enter", "exit"})
+"""What is done to doors: alone, never the name of one (the Close Gate is not what "we're closed" means)."""
 UNIT_WORDS = ("unit", "apt", "apartment", "suite", "flat", "#", "residence", "condo")
 
 
@@ -322,11 +324,11 @@ def door_aliases(name: str, is_residence: bool, all_names: list[str]) -> list[tu
             result += [(f"{u} {number}", False) for u in UNIT_WORDS] + [(number, False)]
     others = [n.lower() for n in all_names if n.lower() != lowered]
     for word in words:
-        if len(word) > 3 and word not in WHOLE_PLACE and not any(word in TOKEN.findall(o) for o in others):
+        if len(word) > 3 and word not in WHOLE_PLACE | DOING_WORDS and not any(word in TOKEN.findall(o) for o in others):
             result.append((word, True))
     head = words[-1] if len(words) > 1 and not is_residence else ""
     heads = {tokens[-1] for tokens in (TOKEN.findall(o) for o in others) if tokens}
-    if len(head) > 3 and head not in WHOLE_PLACE and head not in heads and (head, True) not in result:
+    if len(head) > 3 and head not in WHOLE_PLACE | DOING_WORDS and head not in heads and (head, True) not in result:
         result.append((head, True))  # "the lobby": the Main Lobby, though the Lobby Intercom has the word too
     return result
 

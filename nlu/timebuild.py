@@ -28,7 +28,8 @@ Match = re.Match[str]
 
 _CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:in|of|until|untill|till|til|through|thru|from|since|by|before|after|during|starting|beginning|to|and"
-    r"|or|early|mid|late|on|every|for|effective|between|as|at|next|this|last)|-|&)[\s,]*$"
+    r"|or|early|mid|late|on|every|for|effective|between|as|at|next|this|last"
+    r"|visiting|coming|arriving|over|round|back|away|free|busy)|-|&)[\s,]*$"
 )
 _TIME_AFTER = re.compile(
     rf"[\s,]*(?:at\b|@|\d|from\b|(?:{POD})\b|noon\b|between\b|-|to\b|through\b"
@@ -39,6 +40,8 @@ _NOUN_BEFORE = re.compile(
     r"|key|card|serial|id|ext|extension|box|lot|space|spot|stall|locker|mailbox|garage|st|street|ave|avenue|resident"
     r"|residents|flat|house|tower|wing|block|row|seat|table|court|lane|road|rd|ste)\.?|#)\s*$"
 )
+_THE_NOUN_BEFORE = re.compile(r"\bthe\s+(?:building|bldg|flat|apartment|unit|house|gate|door|garage|room)\s*$")
+_CLOCK_RANGE_AFTER = re.compile(r"\s*(?:till|until|til|to|-|–)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?!\w)")
 _NOUN_AFTER = re.compile(
     r"[\s-]*(?:guests?|people|persons?|visitors?|keys?|keycards?|cards?|fobs?|codes?|units?|doors?|times?|x\b|more\b"
     r"|others?|extra|floors?|residents?|tenants?|spots?|bikes?|cars?|packages?|parcels?|minutes?|mins?|hours?|hrs?"
@@ -178,7 +181,7 @@ def month_day(m: Match, norm: str) -> Token | None:
 
 
 def day_of_month(m: Match, norm: str) -> Token | None:
-    day = int(m["dom_d"])
+    day = int(m["dom_d"] or m["dom_d2"])
     if not 1 <= day <= 31:
         return None
     which = " ".join((m["dom_m"] or "").split())
@@ -324,7 +327,10 @@ def time_oclock(m: Match, norm: str) -> Token | None:
 
 def time_bare(m: Match, norm: str) -> Token | None:
     hour = int(m["tb_h"])
-    if not 1 <= hour <= 23 or _before(norm, m.start(), _NOUN_BEFORE) or _NOUN_AFTER.match(norm, m.end()):
+    named = _before(norm, m.start(), _NOUN_BEFORE) and not (
+        _before(norm, m.start(), _THE_NOUN_BEFORE) and _CLOCK_RANGE_AFTER.match(norm, m.end())
+    )  # "unit 10" is a name; "the building 10 till 6" is the building from 10 till 6
+    if not 1 <= hour <= 23 or named or _NOUN_AFTER.match(norm, m.end()):
         return None
     return _span(m, "time", TimeOfDay(hour, 0, "24" if hour > 12 else None, bare=True), weak=True)
 

@@ -61,6 +61,8 @@ class TimeMatch:
     """Aware exclusive end in the property's zone; None when open-ended or a point."""
     kind: str
     """"point", "day", "range", "start" or "end"."""
+    parts: tuple[tuple[int, int], ...] = ()
+    """The spans of its expressions when several were combined ("from Monday … until Friday"); empty: the whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,7 @@ def _combine(text: str, matches: list[TimeMatch]) -> TimeMatch | None:
     else:
         kind = "end" if ends else "start" if any(m.kind == "start" for m in matches) else "point"
     got = Resolved(min(starts) if starts else None, max(ends) if ends else None, kind)
-    return _match(text, begin, finish, got)
+    return replace(_match(text, begin, finish, got), parts=tuple((m.start, m.end) for m in matches))
 
 
 _EXTENSION = re.compile(

@@ -144,6 +144,7 @@ class _Parser:
         if got is None:
             return None
         first, k = got
+        linked = self._link(k, {"until"})
         second, k = self._second(first, prefix, k)
         if prefix == "between" and second is None:
             prefix = ""
@@ -162,7 +163,8 @@ class _Parser:
             date_said=first.date is not None or (second is not None and second.date is not None),
         )
         strong = first.strong or (second is not None and second.strong) or dur is not None
-        return (expr, k) if strong or (context and first.time is not None) else None
+        clock_range = linked and second is not None and first.time is not None and second.time is not None
+        return (expr, k) if strong or clock_range or (context and first.time is not None) else None  # "10 till 6"
 
     def _second(self, first: Endpoint, prefix: str, k: int) -> tuple[Endpoint | None, int]:
         words = {"to", "until", "and"} if prefix == "between" or first.between else {"to", "until"}

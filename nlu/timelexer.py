@@ -55,6 +55,8 @@ _MONTH_DAY = (
 _DAY_OF_MONTH = (
     rf"\b(?:(?:on\s+)?the|on)\s+(?P<dom_d>\d{{1,2}}){ORDINAL}"
     rf"(?:\s+of\s+(?P<dom_m>this|next|the\s+following|the)\s+month)?(?!\w){_DOM_NOT}"
+    rf"|\b(?:on\s+)?(?:{WEEKDAY})\.?,?\s+(?P<dom_d2>\d{{1,2}}){ORDINAL}(?!\w)(?!,?\s+(?:of\s+)?(?:{MONTH})\b){_DOM_NOT}"
+    # "fri 18th": the 18th ("sat 2nd jan" is read as a date)
 )
 _OFFSET = (
     rf"\bin\s+(?:about\s+|around\s+|approx\.?\s+)?(?P<of_n>{NUMBER})\s*(?P<of_u>{UNIT})(?!\w)"

@@ -32,6 +32,8 @@ class ScheduleMatch:
     """The canonical schedule ("Mon-Fri 09:00-17:00; Sat-Sun 07:00-21:00"); None when always open."""
     always: bool
     """Open all the time ("24/7", "no restrictions")."""
+    parts: tuple[tuple[int, int], ...] = ()
+    """The spans of its words, when they lie apart ("sat, can you let her in … 10 till 6"); empty: the whole span."""
 
 
 _T = (
@@ -275,4 +277,5 @@ def find_schedule(text: str) -> ScheduleMatch | None:
     start, end = min(p.start for p in pairing.used), max(p.end for p in pairing.used)
     end = max([end] + [stop for begin, stop in rewritten if begin < end <= stop])  # the whole of "half past 6 in the evening"
     canonical = schedule.canonical() if schedule is not None else None
-    return ScheduleMatch(start, end, text[start:end], canonical, canonical is None)
+    parts = tuple(sorted((p.start, end if p.end == max(q.end for q in pairing.used) else p.end) for p in pairing.used))
+    return ScheduleMatch(start, end, text[start:end], canonical, canonical is None, parts)
