@@ -12,7 +12,7 @@ from typing import Any
 
 from access_core.holiday_names import place_of
 from access_core.lookup import person_by_ref
-from actions.slots import Slots
+from actions.slots import CONTACT_OF, Slots
 from actions.turn import TurnContext
 from nlu.contacts import find_contacts
 
@@ -39,12 +39,6 @@ APPOSITION = re.compile(
     re.I,
 )
 """What may stand between a relation and the name or contact that says who it is ("my cleaner on 07400 123555")."""
-CONTACT_OF = re.compile(
-    r"\b(?:his|her|their|(?:reach|text|call|email)\s+(?:him|her|them)\s+(?:on|at|via))"
-    r"(?:\s+(?:cell|mobile|phone|number|email|e-mail|contact)(?:\s+(?:phone|number|address))?(?:\s+is|:)?)?\s*$",
-    re.I,
-)
-"""Before a contact given later, these say it is the contact of someone spoken of ("…, his cell is (416) 555-0190")."""
 LINKS = re.compile(r"^\s*(?:,\s*and|,\s*n|,|and|&|\+|n|an|plus|as well as|along with|together with)\s*(?:the\s+)?$", re.I)
 """What may stand between two names of one list."""
 

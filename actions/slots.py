@@ -252,10 +252,12 @@ def _people_by_address(ctx: TurnContext, slots: Slots, text: str) -> str:
     return blanked
 
 
-THEIR_CONTACT = re.compile(
-    r"\b(?:his|her|their)\s+(?:cell|mobile|phone|number|email|e-mail)(?:\s+(?:phone|number|address))?\s*(?:is|:)?\s*$", re.I
+CONTACT_OF = re.compile(
+    r"\b(?:his|her|their|(?:reach|text|call|email)\s+(?:him|her|them)\s+(?:on|at|via))"
+    r"(?:\s+(?:cell|mobile|phone|number|email|e-mail|contact)(?:\s+(?:phone|number|address))?(?:\s+is|:)?)?\s*$",
+    re.I,
 )
-"""Before a contact, these say whose it is: the new person named just before ("…, her mobile is +1 718 555 0188")."""
+"""Before a contact given later, these say it is the contact of someone spoken of ("…, his cell is (416) 555-0190")."""
 
 
 def _more_of_the_same(text: str, earlier: dict[str, Any], contact: Any) -> bool:
@@ -263,7 +265,7 @@ def _more_of_the_same(text: str, earlier: dict[str, Any], contact: Any) -> bool:
     missing = ("phone" if contact.phone else "email") if not (contact.phone and contact.email) else None
     if missing is None or earlier.get(missing) or "_end" not in earlier:
         return False
-    return bool(THEIR_CONTACT.search(text[earlier["_end"] : contact.spans[0][0]]))
+    return bool(CONTACT_OF.search(text[earlier["_end"] : contact.spans[0][0]]))
 
 
 FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")

@@ -26,7 +26,7 @@ from actions.registry import INTENTS, SMALL_TALK
 from actions.slots import Slots, extract
 from actions.turn import Reply, TurnContext
 from bot.asker_scope import PROPERTY_FREE, fits
-from bot.places import Places, properties_of
+from bot.places import Places
 from bot.state import Conversation, pending_id
 
 MAX_CHARS = 2000
@@ -282,8 +282,10 @@ class Dialogue:
 
     def _only_a_property(self, session: Session, person: Asker, text: str) -> bool:
         """The message is one of the asker's properties named alone ("Canal House", "just at Canal House")."""
+        if len(text) > 80:
+            return False
         said = " ".join(w for w in re.findall(r"[\w'’]+", text.lower()) if w not in ("just", "only", "at", "for", "in", "the"))
-        return bool(said) and any(p.name.lower() == said for p in properties_of(session, person))
+        return bool(said) and any(p.name.lower() == said for p in self.places.candidates(session, person))
 
     def _moved(self, session: Session, conv: Conversation, person: Asker, text: str, earlier: dict[str, Any]) -> Reply | None:
         """The proposed plan on the one day a correction names and nothing else ("actually make it friday"): each

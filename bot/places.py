@@ -84,14 +84,7 @@ class Places:
         answer does not depend on the property (``needs_property`` false: help). A question that may be answered
         at each of them (``across``: "which doors have low batteries?" from a portfolio manager) gets them all.
         """
-        version = self.turn_version or self.version(session)
-        ids = self._people.get((person.id, version))
-        if ids is None:
-            ids = [p.id for p in properties_of(session, person)]
-            if len(self._people) > 50_000:
-                self._people.clear()
-            self._people[(person.id, version)] = ids
-        candidates = [p for p in (self.site(session, i) for i in ids) if p is not None]
+        candidates = self.candidates(session, person)
         if not candidates:
             if not needs_property:
                 return "You have no access or role at any property yet."
@@ -105,6 +98,17 @@ class Places:
             return candidates[0]  # the answer does not depend on the property: not remembered
         conv.property_id = chosen.id
         return chosen
+
+    def candidates(self, session: Session, person: Asker) -> list[Site]:
+        """The asker's properties, kept while the data version holds."""
+        version = self.turn_version or self.version(session)
+        ids = self._people.get((person.id, version))
+        if ids is None:
+            ids = [p.id for p in properties_of(session, person)]
+            if len(self._people) > 50_000:
+                self._people.clear()
+            self._people[(person.id, version)] = ids
+        return [p for p in (self.site(session, i) for i in ids) if p is not None]
 
     def _from_mentions(
         self,
