@@ -143,6 +143,8 @@ def _variants(name: str) -> set[str]:
     forms = {base}
     if base.endswith(" day") and len(base.split()) > 1:
         forms.add(base[: -len(" day")])
+    if base.endswith(" anniversary day"):
+        forms.add("anniversary day")  # "Auckland Anniversary Day": each region of New Zealand has its own
     for american, british in _SPELLINGS:
         forms |= {form.replace(american, british) for form in forms} | {form.replace(british, american) for form in forms}
     return forms

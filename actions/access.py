@@ -38,7 +38,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _period(slots: Slots, values: dict[str, Any], *, renewing: bool = False) -> None:
+def _period(slots: Slots, values: dict[str, Any], *, renewing: bool = False, now: Any = None) -> None:
     match = slots.time
     if match is None:
         return
@@ -49,10 +49,21 @@ def _period(slots: Slots, values: dict[str, Any], *, renewing: bool = False) -> 
     elif match.kind == "end":
         values["ends_at"] = _iso(match.ends_at)
     else:
-        if match.starts_at is not None:
-            values["starts_at"] = _iso(match.starts_at)
+        starts = match.starts_at
+        if (
+            starts is not None and now is not None and starts.date() < now.astimezone(starts.tzinfo).date() < (match.ends_at or now).date()
+        ):  # "this week": from today, not from a Monday gone by
+            starts = _today(now, starts)
+        if starts is not None:
+            values["starts_at"] = _iso(starts)
         if match.ends_at is not None:
             values["ends_at"] = _iso(match.ends_at)
+
+
+def _today(now: Any, like: Any) -> Any:
+    """The start of ``now``'s day in the zone of ``like``."""
+    local = now.astimezone(like.tzinfo)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
@@ -69,7 +80,7 @@ def grant_access(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         values["key"] = key.value
     lengthened = timeexpr.find_extension(slots.text) if renewing else None
     if lengthened is None:
-        _period(slots, values, renewing=renewing)
+        _period(slots, values, renewing=renewing, now=ctx.now)
     _keep_existing_terms(ctx, values, renewing=renewing)
     if lengthened is not None and "key" in values and isinstance(values.get("person"), str):
         asked = _lengthen(ctx, values, lengthened)

@@ -9,7 +9,7 @@ from typing import Any
 from access_core import policy
 from access_core.door_rules import active_lockdowns, door_ids_of
 from access_core.exception_days import coming_days, day_json, parse_mode
-from access_core.holiday_names import holiday_in_text
+from access_core.holiday_names import holiday_in_text, holiday_spans
 from access_core.views import door_names, door_of_amenity
 from actions.slots import Slots
 from actions.turn import Reply, TurnContext, answer, ask, confirm
@@ -92,15 +92,20 @@ def add_exception_day(ctx: TurnContext, slots: Slots, values: dict[str, Any]) ->
         return ask(["date"], "Which day? (a date, or a holiday like Christmas Day)", values)
     day, name = found
     doors = _doors_named(ctx, slots) or values.get("doors") or None
-    op = {
-        "op": "add_exception_day",
-        "property": ctx.prop.name,
-        "date": day.isoformat(),
-        "name": name,
-        "mode": values.get("mode") or mode,
-        "doors": doors,
-    }
-    return confirm([op], values={**values, "date": day.isoformat(), "name": name})
+    named = [(h.day, h.name) for _, _, h in holiday_spans(ctx.prop, rest, ctx.now.astimezone(ctx.tz).date())]
+    days = list(dict.fromkeys(named)) if len(set(named)) > 1 else [(day, name)]  # "king's birthday and labour day"
+    ops = [
+        {
+            "op": "add_exception_day",
+            "property": ctx.prop.name,
+            "date": each.isoformat(),
+            "name": called,
+            "mode": values.get("mode") or mode,
+            "doors": doors,
+        }
+        for each, called in days
+    ]
+    return confirm(ops, values={**values, "date": day.isoformat(), "name": name})
 
 
 def remove_exception_day(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:

@@ -9,7 +9,8 @@ from typing import Any
 from access_core.grant_terms import keys_held_or_coming, keys_to_renew
 from access_core.lookup import person_by_ref
 from access_core.views import KeyHandle
-from actions.slots import THEIR_PLACE, Slots
+from actions.people import RELATIONS
+from actions.slots import ASIDE, THEIR_PLACE, Slots
 from actions.turn import TurnContext, my_residence_doors, residence_doors
 
 
@@ -37,7 +38,7 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     if "person" in slots.ambiguous:
         return Choice(question=slots.which_person)  # worded by the core: only the contacts the asker may see
     candidates: list[Any] = [*slots.people, *slots.new_people]
-    aside = [c for c in candidates if isinstance(c, str) and _named_aside(slots, c)]
+    aside = [c for c in candidates if isinstance(c, str) and (_named_aside(slots, c) or _named_as_a_relation(slots, c))]
     if aside and (values.get(field) or len(aside) < len(candidates)):
         candidates = [c for c in candidates if c not in aside]  # "she's renting it off Priya": Priya is not who it is for
     if candidates and (not one or len(candidates) == 1):
@@ -60,27 +61,14 @@ def person(slots: Slots, values: dict[str, Any], field: str = "person", *, what:
     return Choice(question=what)
 
 
-RELATION = re.compile(
-    r"^['\u2019]s\s+(?:new\s+|own\s+|future\s+)?(?:roommate|room-mate|roomie|cleaner|guest|partner|wife|husband|"
-    r"spouse|kid|son|daughter|friend|nanny|babysitter|dog ?walker|sitter|mom|mother|dad|father|"
-    r"brother|sister|carer|caregiver|assistant|contractor|plumber|electrician|visitor|tenant)\b",
-    re.I,
-)
+RELATION = re.compile(rf"^['\u2019]s\s+(?:new\s+|own\s+|future\s+|other\s+|regular\s+)?(?:{RELATIONS})\b", re.I)
+"""After a name, what makes it only whose someone is ("Sam Tuilagi's new flatmate")."""
 
 
 def _named_as_a_relation(slots: Slots, handle: str) -> bool:
     """Named only as whose someone is ("Hannah's new roommate"): the one meant is that someone, not them."""
     naming = [m for m in slots.mentions if handle in m.of("person")]
     return bool(naming) and all(RELATION.match(slots.text[m.end :]) for m in naming)
-
-
-ASIDE = re.compile(
-    r"\b(?:rent(?:s|ing)?|sublet(?:s|ting)?|leas(?:es|ing)|buy(?:s|ing)|bought|liv(?:es|ing)|stay(?:s|ing)|"
-    r"shar(?:es|ing)|work(?:s|ing)|clean(?:s|ing)|sub(?:s|bing)?|mov(?:e|es|ed|ing)\s+in|room(?:s|ing))\s+(?:it\s+|(?:the|a|her|his|their)\s+\w+\s+)?"
-    r"(?:off|from|with|for)\s+$",
-    re.I,
-)
-"""Words before a person named only to say who else is involved ("renting it off Priya", "lives with Tom")."""
 
 
 def _named_aside(slots: Slots, handle: str) -> bool:

@@ -10,6 +10,7 @@ the request it belongs to.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ Handlers = Callable[[str], "many.Handler | None"]
 """The handler of a change intent (None for questions and what is not a change)."""
 
 HARD = re.compile(r"\s*(?:;|:\s|\.\s+(?=\S)|\n)\s*")
-SOFT = re.compile(r"\s*(?:,\s*and\s+then|,\s*then|,\s*and|\band\s+then|\band|,|\bthen)\s+", re.I)
+SOFT = re.compile(r"\s*(?:,\s*and\s+then|,\s*then|,\s*and|\band\s+then|\band|,|\bthen|\s[-–—])\s+", re.I)
 REQUEST = re.compile(
     r"\b(?:give|gives|grant|revoke|remove|take|takes|taking|issue|make|add|invite|share|unlock|end|cut|stop|"
     r"create|deactivate|disable|move[sd]?|moving|leav(?:e|es|ing)|left|vacat\w*|giv(?:es|ing) up|goes|go|gets|"
@@ -43,7 +44,7 @@ REQUEST = re.compile(
 )
 """Words that carry a request of their own: a clause without one belongs to its neighbour."""
 TRANSFER = re.compile(
-    r"\b(?:mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?|transfer(?:s|red|ring)?|shift(?:s|ed|ing)?)\b.*?"
+    r"\b(?:mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?|swap(?:s|ped|ping)?|transfer(?:s|red|ring)?|shift(?:s|ed|ing)?)\b.*?"
     r"\bfrom\s+(?P<a>.+?)\s+(?:over\s+)?to\s+(?P<b>.+?)"
     r"(?=\s+(?:from|on|starting|as\s+of|effective|beginning|next|this)\b|[,.;!?]|$)",
     re.I,
@@ -51,7 +52,12 @@ TRANSFER = re.compile(
 """A person's access moved from one place to another ("move Rosa's cleaning from 1203 to 1805")."""
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.I)
 IT = re.compile(r"\b(?:it|that|the same|them|her\s+\w+|his\s+\w+|their\s+\w+)\b", re.I)
-THEN = re.compile(r"\b(?:then|at that (?:time|point|date)|that day|on that date)\b", re.I)
+THEN = re.compile(r"\b(?:then|at that (?:time|point|date)|that day|on that date|too|as well)\b", re.I)
+"""A clause that takes its time from the one before ("end all her access then", "give him the car park key too")."""
+PURPOSE = re.compile(r"\b(?:to|so\s+(?:she|he|they|i|we)\s+can|in\s+order\s+to)\s+$", re.I)
+"""Before a verb that says what for, not what to do ("… from the 15th, to move her boxes in")."""
+TIME_FIRST = re.compile(r"^\s*(?:from|until|till|til|starting|beginning|as\s+of|on|at|by)\b", re.I)
+"""A clause that opens with when: it belongs to the request before it."""
 
 
 @dataclass(slots=True)
@@ -91,7 +97,7 @@ def plan(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Reply |
         if reply.status == "ask":
             pending = pending or _asking(reply, clause.intent)
         else:
-            ops += [op for op in reply.operations if op not in ops]
+            ops = _with(ops, reply.operations)
         before = clause
     if pending is not None:
         pending.values[many.PLANNED] = ops
@@ -116,7 +122,12 @@ def _transfer(ctx: TurnContext, text: str, read: Read, handlers: Handlers) -> Re
     if any(len(side) != 1 for side in sides):
         return None
     ended = many.plan("revoke_access", revoking, ctx, _only(slots, sides[0][0]), {})
-    begun = many.plan("grant_access", granting, ctx, _only(slots, sides[1][0]), {})
+    terms: dict[str, Any] = {}
+    for op in ended.operations if slots.resident is None else []:  # the cleaning moves as it was: not as a resident
+        kept = terms_of(ctx.session, ctx.prop, str(op.get("person")), str(op.get("key")), ctx.now, renewing=False)
+        if kept is not None:
+            terms["resident"] = bool(kept.resident)
+    begun = many.plan("grant_access", granting, ctx, _only(slots, sides[1][0]), terms)
     for part, name in ((ended, "revoke_access"), (begun, "grant_access")):
         if part.status != "confirm":
             return _asking(part, name)
@@ -132,6 +143,24 @@ def _only(slots: Slots, place: Mention) -> Slots:
         if place.of(kind):
             one.found[kind] = list(place.of(kind))
     return one
+
+
+def _with(ops: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The operations so far and a clause's: one that changes the same person's same key again ("Leo is moving in at
+    flat 14 - give him the flat 14 key from 07/12 as a resident") takes the earlier one's place, said more fully."""
+    ops = list(ops)
+    for op in more:
+        same = next((i for i, o in enumerate(ops) if _target(o) == _target(op)), None)
+        if same is None:
+            ops.append(op)
+        else:
+            ops[same] = op
+    return ops
+
+
+def _target(op: dict[str, Any]) -> tuple[Any, ...]:
+    who = json.dumps(op.get("person") or op.get("guest") or op.get("granter"), sort_keys=True)
+    return (op.get("op"), who, *(str(op.get(f)) for f in ("key", "door", "date", "serial", "amenity", "name", "property")))
 
 
 def _asking(reply: Reply, intent: str) -> Reply:
@@ -162,11 +191,16 @@ def _split(text: str) -> list[tuple[int, int]]:
     for begin, end in merged:
         cut = begin
         for join in SOFT.finditer(text, begin, end):
-            if REQUEST.search(text, cut, join.start()) and REQUEST.search(text, join.end(), end):
+            if _asks(text, cut, join.start()) and _asks(text, join.end(), end) and not TIME_FIRST.match(text, join.end()):
                 spans.append((cut, join.start()))
                 cut = join.end()
         spans.append((cut, end))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _asks(text: str, start: int, end: int) -> bool:
+    """Whether the words from start to end ask for something of their own (a request word not saying what for)."""
+    return any(not PURPOSE.search(text, start, m.start()) for m in REQUEST.finditer(text, start, end))
 
 
 def _read_all(text: str, spans: list[tuple[int, int]], read: Read, handlers: Handlers) -> list[Clause]:
@@ -198,11 +232,12 @@ def _belongs(first: Clause, second: Clause) -> bool:
     own_people = second.slots.people or second.slots.new_people
     if not (second.slots.about_the_property or second.slots.time):
         return True  # "..., but she can't share": a detail of the request before
-    if not own_people and PRONOUN.search(second.slots.text) and not _names_a_place(first.slots) and not second.slots.serial:
+    refers = bool(re.search(r"\b(?:it|that|the\s+same)\b", first.slots.text, re.I))  # "noah takes it over": a place said before
+    if not own_people and PRONOUN.search(second.slots.text) and not (_names_a_place(first.slots) or refers) and not second.slots.serial:
         return True  # "Chloe is moving in earlier, let her into flat 6 from 14 Dec": the second says where for the first
     if first.intent != second.intent or own_people and set(second.slots.people) != set(first.slots.people):
         return False
-    return not (first.slots.found.get("key") and second.slots.found.get("key"))
+    return not ((first.slots.found.get("key") or refers) and second.slots.found.get("key"))
 
 
 def _goes_on(first: Clause, second: Clause, handlers: Handlers) -> bool:

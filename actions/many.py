@@ -71,6 +71,9 @@ def _for_people(intent: str, handler: Handler, ctx: TurnContext, slots: Slots, v
     named = people.named(ctx, slots)
     owners = people.owners_only(named, people.relations(slots))
     targets = [p for p in named if people.key_of(p.handle) not in owners]
+    by_the_way = people.aside(slots, targets)
+    if by_the_way and len(by_the_way) < len(targets):
+        targets = [p for p in targets if people.key_of(p.handle) not in by_the_way]  # whom it is for, not whom it mentions
     earlier = list(values.pop(PEOPLE, []))
     unknown = people.unnamed(slots, named)
     if unknown and intent != "invite_person":
@@ -84,6 +87,8 @@ def _for_people(intent: str, handler: Handler, ctx: TurnContext, slots: Slots, v
     if len(handles) < 2:
         if earlier and handles:
             values.setdefault("person", handles[0])
+        if by_the_way and len(targets) == 1 and not earlier:
+            return handler(ctx, _narrowed(slots, person=targets[0].handle), values)
         return handler(ctx, slots, values)
     return _each(handler, ctx, values, [_narrowed(slots, person=h) for h in handles], handles)
 

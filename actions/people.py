@@ -12,7 +12,7 @@ from typing import Any
 
 from access_core.holiday_names import place_of
 from access_core.lookup import person_by_ref
-from actions.slots import CONTACT_OF, Slots
+from actions.slots import ASIDE, CONTACT_OF, Slots
 from actions.turn import TurnContext
 from nlu.contacts import find_contacts
 
@@ -31,8 +31,9 @@ RELATION = re.compile(
     re.I,
 )
 """Someone spoken of as whose they are: "Harriet Lewis's partner", "his wife", "my cleaner"."""
-DESCRIBED = re.compile(r"(?:\b(?:is|are|was|be|as)|['’]s|,|\bwho(?:['’]s| is)?)\s*$", re.I)
-"""Before a relation, these make it say who someone named already is ("Ivy is Hannah's new roommate")."""
+DESCRIBED = re.compile(r"(?:\b(?:is|are|was|be|as)|['’]s|,|\bwho(?:['’]s| is)?)\s*(?:[^\W\d_][\w'’-]*\s+){0,2}$", re.I)
+"""Before a relation (and its owner's other names), these make it say who someone named already is ("Ivy is Hannah's
+new roommate", "he's sam tuilagi's new flatmate")."""
 APPOSITION = re.compile(
     r"^\s*(?:[,(:\-–]\s*)?(?:(?:called|named|is|who is|on|at|via|,"
     r"|(?:whose\s+)?(?:phone|mobile|cell|number|email)(?:\s+(?:number|is))*:?)\s+)?",
@@ -122,6 +123,18 @@ def unnamed(slots: Slots, people: list[Named]) -> list[Unnamed]:
     later = [p for p in people if CONTACT_OF.search(slots.text[: p.start])]
     if len(found) == 1 and len(later) == 1 and later[0].start > found[0].end:
         return []  # "give my cousin a guest pass …, his cell is (416) 555-0190": the one spoken of, named later
+    return found
+
+
+def aside(slots: Slots, people: list[Named]) -> set[Any]:
+    """People named only as others the request involves ("finished cleaning for Olivia and Ruby"), a list included."""
+    found: set[Any] = set()
+    last: Named | None = None
+    for person in people:
+        joined = last is not None and key_of(last.handle) in found and LINKS.match(slots.text[last.end : person.start])
+        if ASIDE.search(slots.text[: person.start]) or joined:
+            found.add(key_of(person.handle))
+        last = person
     return found
 
 

@@ -39,10 +39,13 @@ def _door(ctx: TurnContext, name: str) -> Doorway:
     return next(d for d in doors_of(ctx.session, ctx.prop.id) if d.name == name)
 
 
-def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None) -> list[str]:
+def _doors_asked(ctx: TurnContext, slots: Slots, about: Any = None, *, of_keys: bool = False) -> list[str]:
     """The doors a question is about: named, an amenity's, the asker's home, or the home of ``about`` ("her apartment")."""
     names = list(slots.found.get("door", []))
     names += [d for d in amenity_doors(ctx.session, ctx.prop.id, slots.found.get("amenity", [])) if d not in names]
+    if not names and of_keys:  # "on the tradie key doors": the doors of a key named by its name
+        keys = [k for m in slots.mentions if m.score >= 100 and not m.fuzzy for k in m.of("key")]
+        names = [d for k in dict.fromkeys(keys) if (view := ctx.layout.key(k)) is not None for d in view.doors]
     if not names and slots.my_place:
         names = my_residence_doors(ctx)
     if not names and slots.people and (slots.their_place or THEIR_PLACE.search(slots.text)):
@@ -93,7 +96,7 @@ def ask_activity(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Repl
         else:
             since = match.starts_at or since
             until = match.ends_at or until
-    doors: list[Doorway | None] = [_door(ctx, n) for n in _doors_asked(ctx, slots)] or [None]
+    doors: list[Doorway | None] = [_door(ctx, n) for n in _doors_asked(ctx, slots, of_keys=True)] or [None]
     events: list[Happening] = []
     for door in doors:
         events += visible_event_ids(ctx.session, ctx.principal, door=door, since=since, until=until)

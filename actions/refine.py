@@ -109,6 +109,14 @@ IMPERATIVE_GRANT = re.compile(
 ("add ivy to apt 202, she doesn't live there")."""
 IMPERATIVE_SHARE = re.compile(r"^\W*(?:(?:please|pls|plz|kindly|ok|okay|hi|hey)\W+)*(?:(?:can|could) (?:i|you)\s+)?share\b", re.I)
 """A message that opens with "share" asks for a key to be shared, whoever with."""
+HAPPENED = re.compile(
+    r"\bwhat(?:'s|\s+has)?\s+happened\b|\bactivity\b|\bwho\s+(?:came|went|got|has\s+been|was|entered|opened|used)\b|"
+    r"\b(?:entries|comings\s+and\s+goings|access\s+log|door\s+log)\b",
+    re.I,
+)
+"""A question about what happened at doors."""
+ASKING = re.compile(r"\?|^\W*(?:what|which|when|are|is|do|does|will|any|list|show|tell)\b", re.I)
+"""A message that asks rather than says."""
 CLOSING = re.compile(r"\b(?:close[ds]?|closing|shut|shuts|shutting)\b", re.I)
 """A day's closing ("close the sauna and the laundry on the 2nd of January")."""
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
@@ -168,6 +176,7 @@ FITS: dict[str, Callable[[Slots], bool]] = {
     "ask_who_has_access": lambda s: (_doors(s) or bool(s.found.get("key"))) and not _people(s),
     "ask_device_status": lambda s: bool(DEVICE.search(s.text)),
     "submit_request": lambda s: bool(s.found.get("upgrade")),
+    "ask_activity": lambda s: bool(HAPPENED.search(s.text)),
     "add_exception_day": lambda s: bool(CLOSING.search(s.text)) and not _people(s) and s.time is not None and s.time.kind == "day",
     "share_key": lambda s: _people(s) and (s.my_place or bool(FIRST_PERSON.search(s.text))) and s.time is not None,
     "create_doorcode": lambda s: bool(CODE.search(s.text)) and not _people(s),
@@ -208,8 +217,10 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "grant_access"
     if (intent in WEAK or confidence < GUESS) and IMPERATIVE_SHARE.search(slots.text) and _people(slots):
         return "share_key"
-    if intent == "set_schedule" and _people(slots) and IMPERATIVE_GRANT.search(slots.text):
-        return "grant_access"  # "let 0412 345 676 into the lobby on boxing day 10 to 4": hours for someone, not the door's
+    if intent == "ask_exception_days" and not ASKING.search(slots.text) and FITS["add_exception_day"](slots):
+        return "add_exception_day"  # "pool and gym are closed for matariki": said, not asked
+    if intent == "set_schedule" and _people(slots):
+        return "grant_access"  # "pop hannah on the pool key, weekday mornings 6-9": hours for someone, never the key's
     nobody = not _people(slots)
     doors = bool(slots.found.get("door") or slots.found.get("amenity"))
     said = slots.schedule.text.strip().lower() if slots.schedule is not None else ""

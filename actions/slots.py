@@ -260,6 +260,15 @@ CONTACT_OF = re.compile(
 """Before a contact given later, these say it is the contact of someone spoken of ("…, his cell is (416) 555-0190")."""
 
 
+ASIDE = re.compile(
+    r"\b(?:rent(?:s|ing)?|sublet(?:s|ting)?|leas(?:es|ing)|buy(?:s|ing)|bought|liv(?:es|ing)|stay(?:s|ing)|"
+    r"shar(?:es|ing)|work(?:s|ing)|clean(?:s|ing)|sub(?:s|bing)?|mov(?:e|es|ed|ing)\s+in|room(?:s|ing))\s+(?:it\s+|(?:the|a|her|his|their)\s+\w+\s+)?"
+    r"(?:off|from|with|for)\s+$",
+    re.I,
+)
+"""Words before a person named only to say who else is involved ("renting it off Priya", "lives with Tom")."""
+
+
 def _more_of_the_same(text: str, earlier: dict[str, Any], contact: Any) -> bool:
     """A new person's other contact, given later ("k.lee@… a manager, her mobile is …"): one person, not two."""
     missing = ("phone" if contact.phone else "email") if not (contact.phone and contact.email) else None

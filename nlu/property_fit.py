@@ -52,7 +52,8 @@ def foreign(found: Mapping[int, list[Mention]], mine: Iterable[int]) -> dict[int
     """Mentions that name a door, key, amenity, service or the property itself of a property outside ``mine``,
     where none of ``mine`` names anything on those words. People are left out (anyone may be a guest), and so
     are one-word mentions: "laundry" or "gym" may be a word for something else where the asker is, "flat 3" or
-    "roof garden" is not."""
+    "roof garden" is not; and so is an offer named only by its everyday words ("my dog walker" is a person, not
+    the Dog Walking service)."""
     mine = set(mine)
     result: dict[int, list[Mention]] = {}
     for pid, mentions in found.items():
@@ -63,6 +64,7 @@ def foreign(found: Mapping[int, list[Mention]], mine: Iterable[int]) -> dict[int
             for m in mentions
             if len(m.text.split()) > 1
             and any(e.kind != "person" for e in m.entries)
+            and (m.score >= 100 or any(e.kind not in ("person", "service", "experience") for e in m.entries))
             and not any(_overlaps(m, other) for qid in mine for other in found.get(qid, []))
         ]
         if hits:

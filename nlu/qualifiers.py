@@ -96,9 +96,10 @@ _RESIDENT_YES = re.compile(
     r"\b(?:as\s+(?:a\s+|the\s+)?(?:resident|tenant)|(?:is|she's|he's|they're|they\s+are|she\s+is|he\s+is|i'm)\s+"
     r"(?:the\s+|a\s+|our\s+)?(?:new\s+)?(?:resident|tenant|owner|roommate)|new\s+(?:tenant|resident|owner|roommate)|"
     r"the\s+tenant|tenants?|(?:a|the)\s+(?:resident|tenant)\b(?![\s-]*(?:\w*\d|keys?\b|doors?\b|unit|apartment|pass|card|fob|set))|lives?\s+(?:there|here|in)|living\s+(?:there|here|in)|"
-    r"mov(?:e|es|ed|ing)\s+in(?:to)?|resident:\s?yes|roommate|roomie|spouse|partner|husband|wife|co-?tenant|"
+    r"mov(?:e|es|ed|ing)\s+in(?:to)?|resident:\s?yes|roommate|roomie|flatmate|housemate|spouse|partner|husband|wife|co-?tenant|"
     r"lease\s?holder|owner|homeowner|(?:renew|sign)(?:s|ed|ing)?\s+(?:a\s+|the\s+|her\s+|his\s+|their\s+)?(?:new\s+)?lease|"
-    r"on\s+the\s+lease|(?:his|her|their)\s+(?:new\s+)?lease)\b|['’]s\s+(?:new\s+)?lease\b",
+    r"on\s+the\s+lease|(?:his|her|their)\s+(?:new\s+)?lease)\b|['’]s\s+(?:new\s+)?lease\b|"
+    r"(?:^|[-–,:;]\s*)(?:as\s+)?(?:a\s+)?resident\W*$",  # "unit 302 key - resident"
     re.I,
 )
 """Words saying someone lives there; a negator in scope turns them round ("she is not a resident")."""

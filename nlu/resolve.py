@@ -328,7 +328,7 @@ def door_aliases(name: str, is_residence: bool, all_names: list[str]) -> list[tu
             result.append((word, True))
     head = words[-1] if len(words) > 1 and not is_residence else ""
     heads = {tokens[-1] for tokens in (TOKEN.findall(o) for o in others) if tokens}
-    if len(head) > 3 and head not in WHOLE_PLACE | DOING_WORDS and head not in heads and (head, True) not in result:
+    if len(head) >= 3 and head not in WHOLE_PLACE | DOING_WORDS and head not in heads and (head, True) not in result:
         result.append((head, True))  # "the lobby": the Main Lobby, though the Lobby Intercom has the word too
     return result
 

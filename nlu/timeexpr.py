@@ -177,6 +177,9 @@ def _combine(text: str, matches: list[TimeMatch]) -> TimeMatch | None:
         return matches[0] if matches else None
     starts = [m.starts_at for m in matches if m.starts_at is not None and m.kind != "end"]
     ends = [m.ends_at for m in matches if m.ends_at is not None and m.kind != "start"]
+    said_start = [m.starts_at for m in matches if m.starts_at is not None and m.kind == "start"]
+    said_end = [m.ends_at for m in matches if m.ends_at is not None and m.kind == "end"]
+    starts, ends = said_start or starts, said_end or ends  # "this week … till friday": the end said, not the week's
     begin, finish = min(m.start for m in matches), max(m.end for m in matches)
     if all(m.kind == "day" for m in matches):
         kind = "day"

@@ -43,6 +43,8 @@ _T = (
 _DAY_RUN = rf"(?:{WEEKDAY})s?\.?"
 _DAY_LIST = rf"{_DAY_RUN}(?:\s*(?:-|to|through|thru|till|until)\s*{_DAY_RUN})?"
 _DAY_LISTS = rf"{_DAY_LIST}(?:\s*(?:,|/|&|\band\b|\bor\b|,\s*and\b)\s*{_DAY_LIST})*"
+_PODS = r"mornings?|afternoons?|evenings?|nights?"
+"""A part of the day said after days ("weekday mornings", "saturday nights"): those days, at that part."""
 _ALTERNATIVES = [
     (
         "always",
@@ -54,7 +56,7 @@ _ALTERNATIVES = [
     ("allday", r"\ball\s+day(?:\s+long)?\b"),
     (
         "range",
-        r"(?:\b(?:from|between)\s+)?" + _T.format("a") + r"\s*(?:-|to|till|until|thru|through|and)\s*" + _T.format("b"),
+        r"(?:\b(?:from|between)\s+)?" + _T.format("a") + r"\s*(?:-|–|to|till|til|'til|until|untill|thru|through|and)\s*" + _T.format("b"),
     ),
     ("after", r"\b(?P<side>after|from|before|until|till)\s+" + _T.format("c")),
     (
@@ -66,9 +68,9 @@ _ALTERNATIVES = [
         r"\b(?:every\s*day|daily|each\s+day|all\s+week(?:\s+long)?|(?:7|seven)\s+days(?:\s+a\s+week)?"
         r"|every\s+(?P<ev>night|evening|morning)|(?P<pl>nights|evenings|mornings|nightly))\b",
     ),
-    ("weekdays", r"\b(?:every\s+)?(?:week\s*days?|work\s*days?)\b"),
-    ("weekends", r"\b(?:every\s+|on\s+)?(?:the\s+)?week\s*ends?\b"),
-    ("days", r"\b(?:every\s+|on\s+)?(?P<dl>" + _DAY_LISTS + r")(?!\w)"),
+    ("weekdays", r"\b(?:every\s+)?(?:week\s*days?|work\s*days?)(?:\s+(?P<wpod>" + _PODS + r"))?\b"),
+    ("weekends", r"\b(?:every\s+|on\s+)?(?:the\s+)?week\s*ends?(?:\s+(?P<epod>" + _PODS + r"))?\b"),
+    ("days", r"\b(?:every\s+|on\s+)?(?P<dl>" + _DAY_LISTS + r")(?:\s+(?P<dpod>" + _PODS + r"))?(?!\w)"),
 ]
 _SCANNER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _ALTERNATIVES))
 _CONTEXT = re.compile(r"\b(?:schedule|hours|open|access|allowed|window|times)\b")
@@ -135,7 +137,9 @@ def _piece(m: re.Match[str]) -> _Piece | None:
     days = {"weekdays": frozenset(range(5)), "weekends": frozenset({5, 6})}.get(kind)
     if kind in ("days", "except"):
         days = _days(m["dl"] or m["ex"])
-    return _Piece(*span, kind if kind in ("always", "business", "except") else "days", days or frozenset())
+    part = (m["wpod"] or m["epod"] or m["dpod"] or "").lower().rstrip("s") if kind in ("weekdays", "weekends", "days") else ""
+    pod = PartOfDay(part) if part in ("morning", "afternoon", "evening", "night") else None
+    return _Piece(*span, kind if kind in ("always", "business", "except") else "days", days or frozenset(), pod=pod)
 
 
 def _window(days: frozenset[int], hours: tuple[TimeOfDay, TimeOfDay], pod: PartOfDay | None) -> Window | None:
