@@ -52,6 +52,8 @@ CORRECTION = re.compile(
     re.I,
 )
 """An answer to a proposed plan that changes one of its details ("actually make it monday", "friday instead")."""
+LETTING_IN = re.compile(r"\b(?:let|lets|letting|into|guests?|visit(?:s|ing|or)?|come\s+over)\b", re.I)
+"""How a guest is let in ("let 0412 345 676 into the lobby"), as against a key given ("give max the common key")."""
 NEVER_MIND = re.compile(r"\b(?:never\s*mind|nevermind|cancel|forget\s+(?:it|that|about)|don'?t|no\s+need|scrap)\b", re.I)
 ACROSS = frozenset({"ask_device_status", "ask_activity", "ask_my_access", "ask_exception_days"})
 """Questions answered at each of the asker's properties when the message does not say which."""
@@ -314,8 +316,8 @@ class Dialogue:
 
         Only a plain letting-in is read so; a resident's or sharing term ("as a resident") stays a grant, refused as one.
         """
-        if slots.resident is not None or slots.may_share is not None:
-            return False
+        if slots.resident is not None or slots.may_share is not None or not LETTING_IN.search(slots.text):
+            return False  # "give max the common door key" is a grant, refused as one
         if fits(ctx.session, ctx.principal, person.id, "grant_access", ctx.now)(ctx.prop):
             return False
         return fits(ctx.session, ctx.principal, person.id, "share_key", ctx.now)(ctx.prop)

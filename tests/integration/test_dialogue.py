@@ -412,7 +412,11 @@ def test_a_residents_private_denial_is_never_used_to_answer_a_manager(maple: Dat
 
 @pytest.mark.parametrize(("who", "shown"), [("jane.park@example.com", False), ("ben.carter@harbor.example", True)])
 def test_residents_are_never_shown_contacts_to_choose_between_two_names(foundry: Database, who: str, shown: bool) -> None:
-    """DOMAIN: residents see people's contacts only as who-has-access answers, never to choose between two names."""
+    """DOMAIN: residents see people's contacts only as who-has-access answers, never to choose between two names;
+    and a resident may ask why only about themselves, so is refused before being asked which of two others."""
     [asked] = talk(foundry, who, FOUNDRY_NOW, "why can't Shah open the gym?")
+    if not shown:
+        assert asked["status"] == "refused" and "@" not in asked["reply"]
+        return
     assert asked["status"] == "ask" and asked["missing"] == ["person"]
-    assert ("priya.shah@example.com" in asked["reply"] and "dev.shah@leasing.example" in asked["reply"]) is shown
+    assert "priya.shah@example.com" in asked["reply"] and "dev.shah@leasing.example" in asked["reply"]

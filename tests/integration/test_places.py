@@ -91,7 +91,7 @@ def test_a_proposed_plan_leaves_no_write_lock_while_the_reply_is_worded(foundry:
     other_writer_ok: list[bool] = []
     real_question = dialogue_module.question
 
-    def question_while_another_writes(session: object, ops: object, tz: object) -> str:
+    def question_while_another_writes(session: object, ops: object, tz: object, now: object = None) -> str:
         other = Database(foundry.url, auto_migrate=False)
         if other.url.startswith("sqlite"):
             with other.engine.connect() as connection:
@@ -100,7 +100,7 @@ def test_a_proposed_plan_leaves_no_write_lock_while_the_reply_is_worded(foundry:
                 connection.commit()
         other.engine.dispose()
         other_writer_ok.append(True)
-        return real_question(session, ops, tz)  # type: ignore[arg-type]
+        return real_question(session, ops, tz, now)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dialogue_module, "question", question_while_another_writes)
     answer = Dialogue(foundry).turn(
