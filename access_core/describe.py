@@ -141,6 +141,9 @@ def _order(session: Session, op: dict[str, Any], tz: ZoneInfo, clause: str) -> s
 
 def question(session: Session, ops: list[dict[str, Any]], tz: ZoneInfo, now: datetime | None = None) -> str:
     clauses = [describe(session, op, tz, now) for op in ops]
+    places = [op.get("property") for op in ops]
+    if len({p for p in places if p}) > 1:  # one plan at several properties: each part says where
+        clauses = [f"at {place}: {clause}" if place else clause for place, clause in zip(places, clauses, strict=True)]
     text = "; and ".join(clauses)
     return text[:1].upper() + text[1:] + "? (yes/no)"
 

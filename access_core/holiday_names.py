@@ -167,16 +167,8 @@ def next_holiday(prop: Located, name: str, today: date) -> Holiday | None:
 
 def holiday_in_text(prop: Located, text: str, today: date) -> Holiday | None:
     """The holiday a message names ("we're closed on christmas day"), at its next date; the longest name wins."""
-    padded = f" {_norm(text)} "
-    names = {h.name for h in holidays_in(prop, range(today.year, today.year + 2)) if "observed" not in h.name}
-    candidates = [(form, name) for name in names for form in _variants(name)]
-    candidates += ALIAS_PAIRS
-    hits = sorted(((form, name) for form, name in candidates if f" {form} " in padded), key=lambda fn: -len(fn[0]))
-    for _, name in hits:
-        found = next_holiday(prop, name, today)
-        if found is not None:
-            return found
-    return None
+    spans = holiday_spans(prop, text, today)
+    return max(spans, key=lambda span: span[1] - span[0])[2] if spans else None
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -199,6 +191,7 @@ def holiday_spans(prop: Located, text: str, today: date) -> list[tuple[int, int,
     found: list[tuple[int, int, Holiday]] = []
     for match in pattern.finditer(padded):
         form = " ".join(match.group().split())
+        form = form if form in by_form else form[:-1]
         start, end = kept[match.start() - 1], kept[match.end() - 2] + 1
         found.append((start, end, by_form[form]))
     return found
@@ -232,5 +225,6 @@ def _day_names(where: _Where, today: date) -> tuple[re.Pattern[str] | None, dict
     if not by_form:
         return None, by_form
     forms = sorted(by_form, key=len, reverse=True)
-    pattern = re.compile(r"(?<= )(?:" + "|".join(r" +".join(map(re.escape, f.split())) for f in forms) + r")(?= )")
+    alternatives = "|".join(r" +".join(map(re.escape, f.split())) for f in forms)
+    pattern = re.compile(r"(?<= )(?:" + alternatives + r")s?(?= )")  # "s": "their anniversary days"
     return pattern, by_form

@@ -34,6 +34,7 @@ from access_core.models import (
 )
 from access_core.money import DEFAULT, currency_of, money
 from access_core.principal import Principal
+from access_core.rules.facts import Place
 from access_core.views import Site
 from access_core.visibility import scope_of, visible
 
@@ -125,7 +126,7 @@ def people(
     return Page([PersonRow(p, held.get(p.id, [])) for p in page.rows], page.offset, page.more, page.total)
 
 
-def _keys_query(principal: Principal, prop: Property) -> Select[Any]:
+def _keys_query(principal: Principal, prop: Place) -> Select[Any]:
     query = select(Key).where(Key.property_id == prop.id)
     if not principal.manages_keys_at(prop):
         query = query.where(Key.id.in_(select(Grant.key_id).where(Grant.person_id == principal.person_id)))
@@ -140,8 +141,8 @@ def keys(session: Session, principal: Principal, prop: Property, search: str = "
     return _paged(session, query, offset, size)
 
 
-def key_names(session: Session, principal: Principal, prop: Property, limit: int = 500) -> list[str]:
-    """The names of the keys the viewer may see, for a form's choice (the first ``limit``)."""
+def key_names(session: Session, principal: Principal, prop: Place, limit: int = 500) -> list[str]:
+    """The names of the keys the viewer may see (the first ``limit``): for a form's choice and the concierge's answer."""
     query = _keys_query(principal, prop).with_only_columns(Key.name).order_by(Key.name).limit(limit)
     return list(session.scalars(query))
 

@@ -138,6 +138,8 @@ def key(
             return Choice(question="Which home: " + " or ".join(wanted) + "?")
     if wanted:
         return _key_for_doors(ctx, wanted, among)
+    if "door" in slots.ambiguous:
+        return _key_for_one_of(ctx, *slots.ambiguous["door"], among)
     if values.get("key"):
         return Choice(values["key"])
     if among is not None and len(among) == 1:
@@ -167,6 +169,19 @@ def _key_for_doors(ctx: TurnContext, doors: list[str], among: list[KeyHandle] | 
     if len(best) > 1:
         return Choice(question="Which key: " + " or ".join(k.name for k in best) + "?")
     return Choice(best[0].name)
+
+
+def _key_for_one_of(ctx: TurnContext, written: str, doors: list[str], among: list[KeyHandle] | None) -> Choice:
+    """A door said that fits several ("the gate"): the smallest key holding them all, else the one key holding any;
+    else which door is meant."""
+    every = _key_for_doors(ctx, doors, among)
+    if every.ok:
+        return every
+    allowed = {k.name for k in among} if among is not None else None
+    some = [k.name for k in ctx.layout.keys if (allowed is None or k.name in allowed) and set(doors) & set(k.doors)]
+    if len(some) == 1:
+        return Choice(some[0])
+    return Choice(question=f"Which door do you mean by {written!r}: {' or '.join(doors)}?")
 
 
 KEY_WORD = re.compile(r"\b(?:key|keys|fob|pass|card)\b", re.I)

@@ -30,10 +30,10 @@ def _share_key(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> tuple[
     held = [(grant.key, grant) for grant in active_grants(ctx.session, ctx.person.id, ctx.prop, ctx.now)]
     if not values.get("key"):
         policy.require_a_key_to_share(ctx.prop, len(held))
-    if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous:
+    if slots.found.get("key") or slots.found.get("door") or slots.my_place or "key" in slots.ambiguous or "door" in slots.ambiguous:
         choice = choose.key(ctx, slots, values, among=[k for k, _ in held])
         several_homes = slots.my_place and not slots.found.get("door") and len(my_residence_doors(ctx)) > 1
-        if not choice.ok and "key" not in slots.ambiguous and not several_homes:
+        if not choice.ok and "key" not in slots.ambiguous and "door" not in slots.ambiguous and not several_homes:
             policy.refuse_sharing_unheld(" and ".join(slots.found.get("door", [])) or "your home")
         if choice.ok:  # the key is known: whether it may be shared is told before any other detail is asked for
             policy.require_sharing(ctx.session, ctx.principal, key_in(ctx.session, ctx.prop, choice.value), ctx.now)

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from access_core import directory, policy
+from access_core import directory, listings, policy
 from access_core.describe_calendar import property_event_text
 from access_core.errors import Refused
 from access_core.lookup import key_in, person_by_ref
@@ -302,3 +302,45 @@ def _doors_of(ctx: TurnContext, person: Any) -> Reply:
     if not doors:
         return answer({"doors": []}, f"{person.label} can't open any door you look after right now.")
     return answer({"doors": doors}, f"Right now {person.label} can open: " + ", ".join(doors) + ".")
+
+
+def ask_keys(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    """The keys the asker may see (all of them for key managers, the ones they hold for anyone else), with their doors:
+    one named key's doors and hours ("what does the tradie key open?"), the keys of a named door ("which keys open the gym?")."""
+    visible = set(listings.key_names(ctx.session, ctx.principal, ctx.prop))
+    keys = [k for k in ctx.layout.keys if k.name in visible]
+    said = {name for m in slots.mentions if choose.says_key(m.text, m.of("key")) for name in m.of("key")}
+    named = [k for k in keys if k.name in said or (k.name in slots.found.get("key", []) and not slots.found.get("door"))]
+    doors = choose.doors_said(slots) or slots.found.get("door", [])
+    if named:
+        lines = [f"{k.name} opens {_doors_text(k)}." for k in named]
+        return answer({"keys": [k.name for k in named]}, "\n".join(lines))
+    if doors:
+        lines = []
+        for door in doors:
+            opening = [k.name for k in keys if door in k.doors]
+            lines.append(f"Keys that open {door}: {', '.join(opening)}." if opening else f"No key you can see opens {door}.")
+        return answer({"keys": sorted({k.name for k in keys if set(doors) & set(k.doors)})}, "\n".join(lines))
+    if not keys:
+        return answer({"keys": []}, f"You hold no key at {ctx.prop.name}.")
+    whose = "Keys" if ctx.principal.manages_keys_at(ctx.prop) else "Your keys"
+    lines = [f"{k.name}: {_doors_text(k)}" for k in keys]
+    return answer({"keys": [k.name for k in keys]}, f"{whose} at {ctx.prop.name}:\n" + "\n".join(lines))
+
+
+def _doors_text(key: Any) -> str:
+    return ", ".join(f"{d} ({key.schedules[d]})" if d in key.schedules else d for d in key.doors) or "no door yet"
+
+
+def ask_doors(ctx: TurnContext, slots: Slots, values: dict[str, Any]) -> Reply:
+    """The property's doors by kind, for its managers (``policy.require_door_list``)."""
+    policy.require_door_list(ctx.principal, ctx.prop)
+    by_type: dict[str, list[str]] = {}
+    for door, kind in sorted(ctx.layout.door_types.items()):
+        by_type.setdefault(kind, []).append(door)
+    order = [*DOOR_KINDS, *sorted(set(by_type) - set(DOOR_KINDS))]
+    lines = [f"{DOOR_KINDS.get(kind, kind)}: {', '.join(by_type[kind])}" for kind in order if kind in by_type]
+    return answer({"doors": sorted(ctx.layout.door_types)}, f"Doors at {ctx.prop.name}:\n" + "\n".join(lines))
+
+
+DOOR_KINDS = {"building_entrance": "Entrances", "communal": "Shared doors", "service": "Service rooms", "residence": "Homes"}

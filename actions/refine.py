@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from actions.devices import INACTIVE
 from actions.slots import Slots
 
 KEY_EDITS = {"revoke_access": "remove_door_from_key", "grant_access": "add_door_to_key"}
@@ -120,12 +121,16 @@ ASKING = re.compile(r"\?|^\W*(?:what|which|when|are|is|do|does|will|any|list|sho
 CLOSING = re.compile(r"\b(?:close[ds]?|closing|shut|shuts|shutting)\b", re.I)
 """A day's closing ("close the sauna and the laundry on the 2nd of January")."""
 FIRST_PERSON = re.compile(r"\b(?:i|i'm|me|my)\b", re.I)
+LISTS = ("ask_keys", "ask_doors")
+"""Questions for a list of the property's keys or doors, which the classifier sometimes gives any message about keys."""
 DEVICE_ACTIONS = {"activate_device", "deactivate_device", "upgrade_firmware"}
 QUESTIONS = {
     "ask_activity",
     "ask_who_has_access",
     "ask_why_denied",
     "ask_device_status",
+    "ask_keys",
+    "ask_doors",
     "ask_my_access",
     "ask_amenities",
     "ask_help",
@@ -157,6 +162,16 @@ def _mine(slots: Slots) -> bool:
     )
 
 
+ACCESS_WORD = re.compile(r"\b(?:access|in|into|keys?|codes?|cards?|fobs?)\b", re.I)
+KEYS_WORD = re.compile(r"\bkeys\b|\bwhich key\b", re.I)
+DOORS_WORD = re.compile(r"\b(?:doors|gates|entrances|common areas)\b", re.I)
+
+
+def _listing(slots: Slots) -> bool:
+    """A question for a list of the property's keys or doors: about nobody, no moment, no device, nothing that happened."""
+    return not _people(slots) and slots.time is None and not any(p.search(slots.text) for p in (DEVICE, INACTIVE, HAPPENED))
+
+
 def _people(slots: Slots) -> bool:
     return bool(slots.people or slots.new_people or "person" in slots.ambiguous)
 
@@ -175,6 +190,8 @@ FITS: dict[str, Callable[[Slots], bool]] = {
     ),
     "ask_who_has_access": lambda s: (_doors(s) or bool(s.found.get("key"))) and not _people(s),
     "ask_device_status": lambda s: bool(DEVICE.search(s.text)),
+    "ask_keys": lambda s: _listing(s) and bool(KEYS_WORD.search(s.text) or s.found.get("key")),
+    "ask_doors": lambda s: _listing(s) and bool(DOORS_WORD.search(s.text)),
     "submit_request": lambda s: bool(s.found.get("upgrade")),
     "ask_activity": lambda s: bool(HAPPENED.search(s.text)),
     "add_exception_day": lambda s: bool(CLOSING.search(s.text)) and not _people(s) and s.time is not None and s.time.kind == "day",
@@ -219,6 +236,14 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "share_key"
     if intent == "ask_exception_days" and not ASKING.search(slots.text) and FITS["add_exception_day"](slots):
         return "add_exception_day"  # "pool and gym are closed for matariki": said, not asked
+    if (
+        intent == "grant_access"
+        and confidence < SURE
+        and FITS["invite_person"](slots)
+        and not GRANT_VERB.search(slots.text)
+        and not ACCESS_WORD.search(slots.text)
+    ):
+        return "invite_person"  # "new resident for Albion Yard: Grace O'Neill, phone …": no key, no door, nothing given
     if intent == "set_schedule" and _people(slots):
         return "grant_access"  # "pop hannah on the pool key, weekday mornings 6-9": hours for someone, never the key's
     nobody = not _people(slots)
@@ -263,6 +288,11 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
         return "unlock_door"
     if intent in ("ask_amenities", "ask_my_access", "unlock_door") and nobody and doors and DEVICE.search(slots.text) and not slots.time:
         return "ask_device_status"
+    if intent in LISTS and not FITS[intent](slots):  # "which doors aren't activated yet?", "what can kwame open?"
+        if INACTIVE.search(slots.text):
+            return "ask_device_status"
+        others = [c for c in ranking[:4] if c not in LISTS]
+        return next((c for c in others if c in FITS and FITS[c](slots)), others[0] if others else intent)
     if (
         intent in {"ask_my_access", "ask_amenities", "ask_why_denied", "unlock_door"} | WEAK
         and not (intent == "ask_why_denied" and WHY_NOT.search(slots.text))
@@ -316,7 +346,7 @@ def refine(intent: str, slots: Slots, confidence: float = 1.0, ranking: Sequence
     ):
         return "share_key"  # "let ines into my place": someone let into the asker's own home is a guest
     if intent in WEAK or confidence < GUESS:
-        for candidate in ranking[:4]:
+        for candidate in ranking[:5]:
             fits = FITS.get(candidate)
             if fits is not None and fits(slots):
                 return candidate

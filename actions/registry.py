@@ -60,6 +60,8 @@ INTENTS: dict[str, IntentSpec] = {
     "ask_why_denied": IntentSpec(questions.ask_why_denied, "tense", False),
     "ask_my_access": IntentSpec(questions.ask_my_access, "future", False),
     "ask_device_status": IntentSpec(devices.ask_device_status, "future", False),
+    "ask_keys": IntentSpec(questions.ask_keys, "future", False),
+    "ask_doors": IntentSpec(questions.ask_doors, "future", False),
     "ask_help": IntentSpec(concierge.ask_help, "future", False),
     "ask_highlights": IntentSpec(concierge.ask_highlights, "future", False),
     "ask_upgrades": IntentSpec(concierge.ask_upgrades, "future", False),

@@ -55,7 +55,16 @@ CORRECTION = re.compile(
 LETTING_IN = re.compile(r"\b(?:let|lets|letting|into|guests?|visit(?:s|ing|or)?|come\s+over)\b", re.I)
 """How a guest is let in ("let 0412 345 676 into the lobby"), as against a key given ("give max the common key")."""
 NEVER_MIND = re.compile(r"\b(?:never\s*mind|nevermind|cancel|forget\s+(?:it|that|about)|don'?t|no\s+need|scrap)\b", re.I)
-ACROSS = frozenset({"ask_device_status", "ask_activity", "ask_my_access", "ask_exception_days"})
+EVERY_PROPERTY = re.compile(
+    r"\b(?:both|all|every|each)\s+(?:of\s+)?(?:(?:our|my|the|your|\d+|two|three)\s+)?"
+    r"(?:propert(?:y|ies)|buildings?|sites?|blocks?|complex(?:es)?|estates?|locations?)\b|"
+    r"\b(?:across|throughout)\s+(?:the\s+|our\s+|my\s+)?(?:whole\s+|entire\s+)?portfolio\b",
+    re.I,
+)
+"""A change said of every property the asker runs ("close both buildings on their anniversary days")."""
+EVERYWHERE = frozenset({"add_exception_day", "remove_exception_day", "start_lockdown", "end_lockdown"})
+"""Changes of a whole property's calendar or doors, which one plan may make at each property."""
+ACROSS = frozenset({"ask_device_status", "ask_activity", "ask_my_access", "ask_exception_days", "ask_keys", "ask_doors"})
 """Questions answered at each of the asker's properties when the message does not say which."""
 
 
@@ -146,8 +155,8 @@ class Dialogue:
         """A message that answers no waiting plan: a request, a question, small talk."""
         if intent == "undo":
             return self._undo(session, conv, person), intent
-        if intent == "cancel":
-            conv.frame = None
+        if intent == "cancel" and (conv.frame is None or confidence >= 0.6 or NEVER_MIND.search(text)):
+            conv.frame = None  # a doubtful "cancel" while a question waits is read as its answer ("leave the leisure key out")
             return Reply("answer", "OK, cancelled."), intent
         if conv.frame is not None and self._continues(conv.frame, intent, confidence):
             ongoing = conv.frame["intent"]
@@ -228,6 +237,10 @@ class Dialogue:
         guess: bool = False,
     ) -> Reply:
         """Plan or answer one intent; with ``guess`` the classifier was unsure and only the slots may name one."""
+        if follow_up is None and EVERY_PROPERTY.search(text):
+            everywhere = self._everywhere(session, conv, person, intent, text, values, confidence)
+            if everywhere is not None:
+                return everywhere
         ctx = self._context(session, conv, person, text, intent)
         if isinstance(ctx, Reply) and ctx.status == "answer":
             conv.frame = None
@@ -281,6 +294,46 @@ class Dialogue:
             reply = self._check(ctx, conv, intent, reply)
         reply.intent = intent
         return reply
+
+    def _everywhere(
+        self, session: Session, conv: Conversation, person: Asker, intent: str, text: str, values: dict[str, Any], confidence: float
+    ) -> Reply | None:
+        """One plan of the change at each property where the asker may make it, each part planned there (its own
+        holidays, doors and rules); None when it is no such change or they may make it at fewer than two."""
+        now = datetime.fromisoformat(conv.now) if conv.now else datetime.now(UTC)
+        if intent not in EVERYWHERE:
+            candidates = self.places.candidates(session, person)
+            if len(candidates) < 2 or intent not in INTENTS:
+                return None
+            ctx = self._at(session, person, candidates[0], now)
+            intent = refine(intent, extract(ctx, text, prefer=INTENTS[intent].prefer, entities=self._entities), confidence, self._ranking)
+            if intent not in EVERYWHERE:
+                return None
+        may = fits(session, self.places.principal(session, person), person.id, intent, now)
+        props = [p for p in self.places.candidates(session, person) if may(p)]
+        others = [p.name for p in self.places.portfolio(session, person) if p.id not in {q.id for q in props}]
+        if not props or (len(props) == 1 and not others):
+            return None
+        if others:  # "lock down both buildings" from the manager of one: the other is said to be left out, not dropped
+            one = len(others) == 1
+            left_out = f"{' and '.join(others)} {'is' if one else 'are'} not yours to change, so {'it is' if one else 'they are'} left out."
+            values = {**values, "left_out": left_out}
+        spec, operations, notes, first = INTENTS[intent], [], [], None
+        for prop in props:
+            ctx = self._at(session, person, prop, now)
+            first = first or ctx
+            reply = many.plan(intent, spec.handler, ctx, extract(ctx, text, prefer=spec.prefer, entities=self._entities), dict(values))
+            if reply.status != "confirm":
+                reply.reply = f"At {prop.name}: {reply.reply}"
+                return reply
+            operations += reply.operations
+            notes += [reply.note] if reply.note and reply.note not in notes else []
+        assert first is not None
+        conv.frame, conv.property_id = None, first.prop.id  # the yes is answered there; each operation names its own
+        notes += [values["left_out"]] if values.get("left_out") else []
+        checked = self._check(first, conv, intent, Reply("confirm", "", operations=operations, values=dict(values), note=" ".join(notes)))
+        checked.intent = intent
+        return checked
 
     def _only_a_property(self, session: Session, person: Asker, text: str) -> bool:
         """The message is one of the asker's properties named alone ("Canal House", "just at Canal House")."""
@@ -347,12 +400,12 @@ class Dialogue:
             finally:
                 self._end_dry_run(ctx.session)
         except Refused as exc:
-            return Reply("refused", combined.refused_part(core, reply.operations, exc, ctx.tz), operations=reply.operations)
+            return Reply("refused", combined.refused_part(core, reply.operations, exc, ctx.tz))  # nothing is planned
         except Invalid as exc:
             if exc.field in ("resident", "key", "person", "serial"):
                 conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.field]}
                 return Reply("ask", exc.message, missing=[exc.field])
-            return Reply("refused", exc.message, operations=reply.operations)
+            return Reply("refused", exc.message)
         except (NotFound, Ambiguous) as exc:
             conv.frame = {"intent": intent, "values": reply.values, "missing": [exc.kind]}
             return Reply("ask", exc.message, missing=[exc.kind])

@@ -163,6 +163,10 @@ class Places:
         """The properties where the asker holds a resident grant."""
         return views.homes_of(session, person.id)
 
+    def portfolio(self, session: Session, person: Asker) -> list[Site]:
+        """Every property of the asker's portfolios, theirs or not."""
+        return list(self._neighbours(session, self.candidates(session, person)).values())
+
     def _neighbours(self, session: Session, candidates: list[Site]) -> dict[int, Site]:
         """The asker's properties and the others of their portfolios, by id."""
         version = self.turn_version or self.version(session)

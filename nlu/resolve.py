@@ -295,6 +295,8 @@ def _fuzzy_candidate(window: list[tuple[str, int, int]]) -> bool:
 
 
 NAME_ENDINGS = {"key", "keys", "door", "doors", "room"}
+GENERIC_HEADS = {"door", "doors", "room", "rooms", "area", "space", "lock", "reader", "panel"}
+"""Last words too general to name a door alone, even one of a few ("the door", "the room")."""
 """Words that end many names: a misspelt name may end with them ("amenitys key")."""
 
 
@@ -327,9 +329,9 @@ def door_aliases(name: str, is_residence: bool, all_names: list[str]) -> list[tu
         if len(word) > 3 and word not in WHOLE_PLACE | DOING_WORDS and not any(word in TOKEN.findall(o) for o in others):
             result.append((word, True))
     head = words[-1] if len(words) > 1 and not is_residence else ""
-    heads = {tokens[-1] for tokens in (TOKEN.findall(o) for o in others) if tokens}
-    if len(head) >= 3 and head not in WHOLE_PLACE | DOING_WORDS and head not in heads and (head, True) not in result:
-        result.append((head, True))  # "the lobby": the Main Lobby, though the Lobby Intercom has the word too
+    if len(head) >= 3 and head not in WHOLE_PLACE | DOING_WORDS | GENERIC_HEADS and (head, True) not in result:
+        result.append((head, True))  # "the lobby": the Main Lobby, though the Lobby Intercom has the word too;
+        # "the gate" of the Estate Gate and the Visitor Gate: either, asked or decided by the key that holds both
     return result
 
 

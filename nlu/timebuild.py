@@ -236,7 +236,7 @@ def night(m: Match, norm: str) -> Token | None:
 
 
 def period(m: Match, norm: str) -> Token | None:
-    unit = {"wknd": "weekend", "wkend": "weekend", "wk": "week", "yr": "year"}.get(m["pe_u"], m["pe_u"])
+    unit = {"wknd": "weekend", "wkend": "weekend", "week-end": "weekend", "wk": "week", "yr": "year"}.get(m["pe_u"], m["pe_u"])
     said = m["pe_mod"]
     if unit == "weekend" and said in ("the", "coming", "this", "current"):
         return _date(m, PeriodRef(unit, "" if said == "the" else "this"))

@@ -87,7 +87,7 @@ _NIGHT = (
 )
 _PERIOD = (
     r"\b(?P<pe_mod>this|next|last|coming|the|following|current)\s+(?:coming\s+)?"
-    r"(?P<pe_u>weekend|wknd|wkend|week|wk|month|year|yr)(?!\w)"
+    r"(?P<pe_u>weekend|week-end|wknd|wkend|week|wk|month|year|yr)(?![\w-])"  # not "the year-end function"
 )
 _LINK = (
     r"(?P<li_w>\b(?:from|starting(?:\s+(?:on|from|at|in))?|start(?:s|ing)?\s+(?:on|from|at)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -97,6 +97,19 @@ class Context:
         person = self.session.get(Person, self.principal.person_id)
         assert person is not None
         return person
+
+    def for_command(self, command: Command) -> Context:
+        """The context at the property a command names: this one, or another of the same portfolio, whose own rules
+        then apply ("close both properties on Youth Day" is one plan of a day at each)."""
+        named = getattr(command, "property", None)
+        if not isinstance(named, str) or not named.strip() or named.strip().lower() == self.prop.name.lower():
+            return self
+        other = self.session.scalar(
+            select(Property).where(Property.portfolio_id == self.prop.portfolio_id, func.lower(Property.name) == named.strip().lower())
+        )
+        if other is None:
+            return self  # the handler says which property this is (``require_named_property``)
+        return replace(self, prop=other, _found={})
 
     def require_named_property(self, named: str | None) -> None:
         """A command naming its property must name this one (the conversation's)."""

@@ -60,6 +60,7 @@ HANDLERS: Mapping[type[c.Command], Handler] = {
 def execute(ctx: Context, command: c.Command) -> Outcome:
     """Run one command inside the caller's transaction: its rule is checked first, then the handler's own rules."""
     ctx.forget()
+    ctx = ctx.for_command(command)
     type(command).rule.check(ctx, command)
     return HANDLERS[type(command)](ctx, command)
 
